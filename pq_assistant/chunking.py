@@ -101,17 +101,28 @@ def chunk_document(doc: PQDocument) -> list[Chunk]:
             metadata={**meta, "page": page, "section": section, "part": label},
         ))
 
+    # The header ("... ANTWOORD op vraag nr. 503 van 23 mei 2018 van ...") opens the first answer
+    # chunk (or the first chunk), so a lookup by number shows it and BM25 can match it.
+    header_pending = bool(doc.header)
+
+    def with_header(text: str, section: str) -> str:
+        nonlocal header_pending
+        if header_pending and (section == "answer" or not doc.answer):
+            header_pending = False
+            return doc.header + "\n\n" + text
+        return text
+
     subq = {n: p.text for p in doc.subquestions for n in p.numbers}
     for part in doc.question:
         section = "question" if doc.is_pq else "text"
         ctx = f"Vraag {part.label}:" if part.label else ""
         for text, page in _group(part.paragraphs, MAX_WORDS):
-            add(section, part.label, text, page, ctx)
+            add(section, part.label, with_header(text, section), page, ctx)
     for part in doc.answer:
         asked = " ".join(dict.fromkeys(subq[n] for n in part.numbers if n in subq))
         ctx = f"Vraag: {asked}\nAntwoord:" if asked else "Antwoord:"
         for text, page in _group(part.paragraphs, MAX_WORDS):
-            add("answer", part.label, text, page, ctx)
+            add("answer", part.label, with_header(text, "answer"), page, ctx)
     for part in doc.annex:
         for text, page, caption in _annex_pieces(part):
             add("annex", "", text, page, "Bijlage:" + ("" if text.startswith(caption) else "\n" + caption))

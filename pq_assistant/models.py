@@ -68,6 +68,7 @@ class PQDocument:
     asker: str = ""
     minister: str = ""
     minister_function: str = ""
+    header: str = ""  # the answer header (or title-area header) as written, shown with the first chunk
     question: list[Part] = field(default_factory=list)  # context (label "") and sub-questions
     answer: list[Part] = field(default_factory=list)
     annex: list[Part] = field(default_factory=list)

@@ -206,8 +206,10 @@ def parse(loaded: LoadedDocument, doc_id: str | None = None) -> PQDocument:
         if m:
             doc.number = m.group("nr")
             doc.date = dutch_date_to_iso(m.group("day"), m.group("month"), m.group("year")) or ""
+            doc.header = squash_ws(line.text)
             if i + 1 < len(lines) and (a := ASKER_LINE.match(lines[i + 1].text)):
                 doc.asker = squash_ws(a.group("name"))
+                doc.header += " " + squash_ws(lines[i + 1].text)
             break
     t_idx, doc.title = _title(lines)
     if doc.title:
@@ -242,6 +244,7 @@ def parse(loaded: LoadedDocument, doc_id: str | None = None) -> PQDocument:
                 doc.asker = squash_ws(a.group("name"))
                 k += 1
         ans_start = k
+        doc.header = " ".join(squash_ws(x.text) for x in lines[q_end:ans_start])
 
     annex_idx = next((i for i in range(ans_start or body_start, len(lines)) if ANNEX_LINE.match(lines[i].text)), None)
     q_lines = lines[body_start:q_end if q_end is not None else (annex_idx if annex_idx is not None else len(lines))]

