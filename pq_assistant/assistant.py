@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import IndexError_, LoadError, UsageError
 from .models import Figure, Passage, PQDocument
-from .search import CANDIDATES, Filters, collapse_near_duplicates, doc_passes, number_lookup, rrf
+from .search import CANDIDATES, QUESTION_PRIOR, Filters, collapse_near_duplicates, doc_passes, fuse, number_lookup, strip_filter_terms
 
 DEFAULT_INDEX = "index"
 
@@ -317,6 +317,9 @@ class Assistant:
         """Like `search` for many queries at once (the model embeds them in one batch)."""
         manifest = self._require_index()
         filters = filters or [Filters() for _ in queries]
+        # Names given as filters are enforced by the filter; left in the query text they would
+        # only pull in every chunk that prints that name (answer headers).
+        queries = [strip_filter_terms(q, f) for q, f in zip(queries, filters)]
         qvecs = self.embedder.embed_queries(list(queries)) if queries else np.zeros((0, 1))
         out = []
         for query, f, qv in zip(queries, filters, qvecs):
@@ -335,9 +338,12 @@ class Assistant:
             allowed_set = set(allowed_docs)
             allowed_chunks = {cid for cid in self.lexical.ids if cid.split(":", 1)[0] in allowed_set}
         n_cand = max(CANDIDATES, top_k * 4)
-        dense = [cid for cid, _ in self.store.query(qvec, n_cand, allowed_docs)]
-        lexical = [cid for cid, _ in self.lexical.search(query, n_cand, allowed_chunks)]
-        fused = rrf([dense, lexical])
+        dense = self.store.query(qvec, n_cand, allowed_docs)
+        lexical = self.lexical.search(query, n_cand, allowed_chunks)
+        fused = fuse(dense, lexical)
+        for cid in fused:
+            if ":question:" in cid:
+                fused[cid] *= QUESTION_PRIOR
         # A question-number lookup ("vraag 503 van 2018") puts that document's chunks first.
         pinned: list[str] = []
         if (nl := number_lookup(query)) is not None:

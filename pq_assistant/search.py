@@ -11,6 +11,8 @@ from .textutil import fold, name_matches
 
 RRF_K = 60
 CANDIDATES = 60
+DENSE_WEIGHT = 0.6  # convex fusion weight of the dense side (measured on the dev set: 0.5-0.7 all fine)
+QUESTION_PRIOR = 0.8  # users want what the minister answered; question text ranks a bit lower
 
 
 @dataclass
@@ -90,6 +92,38 @@ def rrf(rankings: list[list[str]], weights: list[float] | None = None, k: int = 
         for rank, cid in enumerate(ranking, 1):
             out[cid] = out.get(cid, 0.0) + w / (k + rank)
     return out
+
+
+def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]],
+         alpha: float = DENSE_WEIGHT) -> dict[str, float]:
+    """Convex combination of normalised scores: alpha * dense + (1 - alpha) * BM25.
+
+    Dense cosine similarities are min-max scaled over the candidates (the absolute level of e5
+    similarities says little), BM25 scores are divided by the best one. A candidate missing from
+    one list scores 0 on that side. Unlike RRF this keeps how far apart the candidates are, so
+    one clear dense hit is not drowned by many middling lexical ones.
+    """
+    out: dict[str, float] = {}
+    if dense:
+        hi, lo = dense[0][1], dense[-1][1]
+        span = (hi - lo) or 1.0
+        for cid, s in dense:
+            out[cid] = alpha * (s - lo) / span
+    if lexical:
+        top = lexical[0][1] or 1.0
+        for cid, s in lexical:
+            out[cid] = out.get(cid, 0.0) + (1 - alpha) * s / top
+    return out
+
+
+def strip_filter_terms(query: str, f: Filters) -> str:
+    """Drop the words of the minister/asker filters (and a 'minister' before them) from a query."""
+    names = {w for v in (f.minister, f.asker) for w in re.findall(r"\w+", fold(v))}
+    if not names:
+        return query
+    kept = [w for w in re.findall(r"\S+", query) if fold(re.sub(r"\W", "", w)) not in names]
+    out = re.sub(r"\b(minister|mevrouw|de heer)\s+(?=(over|aan|in|op|,|\?|$))", "", " ".join(kept), flags=re.I)
+    return out.strip() or query
 
 
 def _shingles(text: str) -> set[str]:
