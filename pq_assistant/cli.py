@@ -195,6 +195,36 @@ def reindex(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = Chroma
     render.print_json({"lexical_chunks": n}) if as_json else render.err(f"pq: lexical index rebuilt: {n} chunks")
 
 
+@app.command(name="eval")
+def eval_(
+    queries: Path = typer.Argument(..., help="JSONL file of evaluation queries (dev-eval format)."),
+    top_k: int = typer.Option(10, "--top-k", "-k", min=1, help="How many passages per query are scored."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="Ingest this folder first if the index is empty "
+                                          "(default: a corpus/ folder beside the queries file)."),
+    index: Optional[Path] = IndexOpt, model: Optional[str] = ModelOpt, chroma_url: Optional[str] = ChromaOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Retrieval quality on a query set: recall@1/5/10, MRR@10, figure@3, timeline@10, misses."""
+    from . import render
+    from .evaluation import evaluate, format_report, load_queries
+
+    rows = load_queries(queries)
+    a = _assistant(index, model, chroma_url)
+    if not (a.store.exists() and a.store.manifest().get("docs")):
+        src = corpus or (queries.parent / "corpus" if (queries.parent / "corpus").is_dir() else None)
+        if src is not None:
+            if not as_json:
+                render.err(f"pq: index {a.index} is empty: ingesting {src} first ...")
+            report = a.ingest([src], on_error=lambda p, r: render.err(f"pq: {p}: {r}"))
+            if report.failed:
+                raise typer.Exit(1)
+    result = evaluate(a, rows, k=top_k)
+    if as_json:
+        render.print_json(result)
+    else:
+        sys.stdout.write(format_report(result))
+
+
 def main() -> None:
     """Console entry point: errors become one line on stderr and an exit code."""
     try:
