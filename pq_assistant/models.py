@@ -27,6 +27,7 @@ class Paragraph:
 
     text: str
     page: int
+    gap: bool = True  # a blank line came before it (False: it starts right under the previous line)
 
 
 @dataclass

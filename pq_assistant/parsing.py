@@ -126,7 +126,7 @@ def _paragraphs(lines: list[_Line]) -> list[Paragraph]:
     out = []
     for group in paras:
         text = squash_ws(dehyphenate("\n".join(line.text.strip() for line in group)))
-        out.append(Paragraph(text=text, page=group[0].page))
+        out.append(Paragraph(text=text, page=group[0].page, gap=group[0].blank_before))
     return out
 
 
@@ -151,19 +151,23 @@ def _split_numbered(paras: list[Paragraph], section: str, max_number: int = 0) -
     parts: list[Part] = []
     current = Part(section=section, label="", numbers=[], paragraphs=[])
     last = 0
+    inner = 0  # last number of a list that restarted at 1 inside the current part
     for para in paras:
         m = NUMBERING.match(para.text)
         if m:
             label, nums = _label(m.group("label"))
-            fits = nums and nums[0] > last and (not max_number or nums[-1] <= max_number)
-            if fits:
+            fits = bool(nums) and nums[0] > last and (not max_number or nums[-1] <= max_number)
+            continues_inner = bool(inner) and nums[:1] == [inner + 1] and not para.gap
+            if fits and not continues_inner:
                 if current.paragraphs:
                     parts.append(current)
                 body = para.text[m.end():].strip()
                 current = Part(section=section, label=label, numbers=nums,
-                               paragraphs=[Paragraph(body, para.page)] if body else [])
-                last = nums[-1]
+                               paragraphs=[Paragraph(body, para.page, para.gap)] if body else [])
+                last, inner = nums[-1], 0
                 continue
+            if nums[:1] == [1] or continues_inner:
+                inner = nums[-1]
         current.paragraphs.append(para)
     if current.paragraphs or current.numbers:
         parts.append(current)
