@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import IndexError_, LoadError, UsageError
 from .models import Figure, Passage, PQDocument
-from .search import CANDIDATES, QUESTION_PRIOR, Filters, collapse_near_duplicates, doc_passes, fuse, number_lookup, strip_filter_terms
+from .search import CANDIDATES, QUESTION_PRIOR, RECENCY_PRIOR, Filters, collapse_near_duplicates, doc_passes, fuse, number_lookup, strip_filter_terms
 
 DEFAULT_INDEX = "index"
 
@@ -107,11 +107,11 @@ class Assistant:
         report = IngestReport()
         t0 = time.perf_counter()
         with self.store.write_lock(wait=wait, on_wait=on_wait):
-            if rebuild:
+            if rebuild or self._leftovers_without_manifest():
                 self._wipe()
             manifest = self.store.manifest(reload=True)
-            self._recover_pending(manifest)
             emb = self.embedder
+            redo = self._recover_pending(manifest)
             manifest["model"], manifest["dim"] = emb.name, emb.dim
 
             files: list[Path] = []
@@ -122,6 +122,9 @@ class Assistant:
                     report.failed.append((exc.path, exc.reason))
                     if on_error:
                         on_error(exc.path, exc.reason)
+            # A document whose update was cut off is ingested again even when not named this time.
+            if redo and redo not in {str(f.resolve()) for f in files}:
+                files.append(Path(redo))
             by_path = {d["path"]: did for did, d in manifest["docs"].items()}
             changed = False
             for i, path in enumerate(files):
@@ -187,7 +190,10 @@ class Assistant:
         _link_figures(figures, chunks)
         vectors = self.embedder.embed_passages([c.embed_text for c in chunks])
         # One unit: mark pending, replace the chunks, write the record, then mark done.
+        # The lexical index is stale from here until it is rebuilt (a crash in between must not
+        # leave it stale for good: a changed document can keep its chunk ids and count).
         manifest["pending"] = doc_id
+        manifest["lexical_stale"] = True
         self.store.save_manifest()
         self.store.delete_doc(doc_id)
         self.store.add_chunks(
@@ -208,26 +214,43 @@ class Assistant:
         self.store.save_manifest()
         return len(chunks)
 
-    def _recover_pending(self, manifest: dict) -> None:
-        """A run that died mid-document left `pending`: drop that document's partial chunks."""
+    def _recover_pending(self, manifest: dict) -> str | None:
+        """A run that died mid-document left `pending`: drop that document's partial chunks and
+        record. Returns the path of a document that was ingested before (its old chunks are gone
+        too), so that the caller ingests it again: nothing already ingested is lost."""
         did = manifest.get("pending")
-        if did:
-            self.store.delete_doc(did)
-            if did in manifest["docs"]:
-                # Its old chunks are gone too: forget it so that it is ingested again.
-                del manifest["docs"][did]
-                self.store.remove_doc_record(did)
-            manifest["pending"] = None
-            self.store.save_manifest()
+        if not did:
+            return None
+        self.store.delete_doc(did)
+        self.store.remove_doc_record(did)
+        entry = manifest["docs"].pop(did, None)
+        manifest["pending"] = None
+        manifest["lexical_stale"] = True
+        self.store.save_manifest()
+        path = entry.get("path") if entry else None
+        return path if path and Path(path).is_file() else None
 
     def _remove_doc(self, doc_id: str, manifest: dict) -> None:
+        manifest["lexical_stale"] = True
         self.store.delete_doc(doc_id)
         self.store.remove_doc_record(doc_id)
         manifest["docs"].pop(doc_id, None)
 
+    def _leftovers_without_manifest(self) -> bool:
+        """Chunks or records on disk but no manifest: a --rebuild cut off (or a manifest deleted).
+        Nothing in them is known to be complete, so a fresh index starts from nothing."""
+        if self.store.exists() or self.store.chroma_url:
+            return False
+        return any((self.index / sub).exists() for sub in ("chroma", "docs", "lexical"))
+
     def _wipe(self) -> None:
-        """--rebuild: drop everything of this index (also a server-side collection)."""
-        if self.store.exists() or (self.index / "chroma").exists():
+        """--rebuild: drop everything of this index (also a server-side collection).
+
+        The manifest goes first: a wipe cut off half-way leaves no manifest that lists documents
+        whose chunks are gone (the next ingest then wipes the leftovers)."""
+        had_manifest = self.store.exists()
+        self.store.manifest_path.unlink(missing_ok=True)
+        if had_manifest or (self.index / "chroma").exists():
             try:
                 col = self.store.collection()
                 self.store._client.delete_collection(col.name)
@@ -235,15 +258,19 @@ class Assistant:
                 pass
         for sub in ("chroma", "docs", "lexical"):
             shutil.rmtree(self.index / sub, ignore_errors=True)
-        self.store.manifest_path.unlink(missing_ok=True)
         from .store import IndexStore
 
         self.store = IndexStore(self.index, chroma_url=self.store.chroma_url)
         self._embedder = None
 
     def _lexical_in_sync(self, manifest: dict) -> bool:
+        if manifest.get("lexical_stale"):
+            return False
         want = sum(d["chunks"] for d in manifest["docs"].values())
-        return len(self.lexical.ids) == want
+        try:
+            return len(self.lexical.ids) == want
+        except (OSError, ValueError):  # an unreadable ids.json: rebuild it
+            return False
 
     def rebuild_lexical(self) -> int:
         """Rebuild the BM25 index from the chunks in Chroma (also after `pq reindex`)."""
@@ -252,6 +279,9 @@ class Assistant:
             ids.append(cid)
             texts.append((meta.get("ctx") or "") + (text or ""))
         self.lexical.build(ids, texts)
+        if self.store.exists() and self.store.manifest().get("lexical_stale"):
+            self.store.manifest()["lexical_stale"] = False
+            self.store.save_manifest()
         return len(ids)
 
     # -- reading ------------------------------------------------------------------------------
@@ -328,6 +358,7 @@ class Assistant:
 
     def _search_one(self, query: str, qvec, top_k: int, f: Filters, manifest: dict) -> list[Passage]:
         docs = manifest["docs"]
+        recency = self._recency(docs)
         allowed_docs: list[str] | None = None
         if f.active():
             allowed_docs = [did for did, d in docs.items() if doc_passes(d, f)]
@@ -344,6 +375,7 @@ class Assistant:
         for cid in fused:
             if ":question:" in cid:
                 fused[cid] *= QUESTION_PRIOR
+            fused[cid] *= 1.0 + RECENCY_PRIOR * recency.get(cid.split(":", 1)[0], 0.0)
         # A question-number lookup ("vraag 503 van 2018") puts that document's chunks first.
         pinned: list[str] = []
         if (nl := number_lookup(query)) is not None:
@@ -369,6 +401,15 @@ class Assistant:
             score = fused.get(cid, 0.0) / top_score if cid not in pinned else 1.0
             passages.append(self._passage(cid, c["text"], meta, score, docs))
         return passages
+
+    def _recency(self, docs: dict) -> dict[str, float]:
+        """0 for the oldest dated document, 1 for the newest (undated: 0)."""
+        dates = {did: d["date"] for did, d in docs.items() if d.get("date")}
+        if not dates:
+            return {}
+        lo, hi = min(dates.values()), max(dates.values())
+        span = (_days(hi) - _days(lo)) or 1
+        return {did: (_days(v) - _days(lo)) / span for did, v in dates.items()}
 
     def _passage(self, cid: str, text: str, meta: dict, score: float, docs: dict) -> Passage:
         from .models import PQDocument as _D
@@ -403,6 +444,12 @@ class Assistant:
                 figs.extend(Figure(**f) for f in rec.get("figures", []))
             self._figures_cache = figs
         return self._figures_cache
+
+
+def _days(iso: str) -> int:
+    from datetime import date
+
+    return date.fromisoformat(iso).toordinal()
 
 
 def figures_of(passages: list[Passage]) -> list[Figure]:

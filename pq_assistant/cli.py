@@ -24,6 +24,21 @@ SinceOpt = typer.Option("", "--since", help="Question date on or after (YYYY[-MM
 UntilOpt = typer.Option("", "--until", help="Question date on or before (YYYY[-MM[-DD]]).")
 
 
+def handled(fn):
+    """Turn the library's errors into one line on stderr and the error's exit code."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except PQError as exc:
+            sys.stderr.write(f"pq: error: {exc}\n")
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper
+
+
 def _assistant(index, model=None, chroma_url=None):
     from .assistant import Assistant
 
@@ -59,6 +74,7 @@ def _progress_bar():
 
 
 @app.command()
+@handled
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders (.txt, .pdf, .docx)."),
     index: Optional[Path] = IndexOpt, model: Optional[str] = ModelOpt, chroma_url: Optional[str] = ChromaOpt,
@@ -86,9 +102,10 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _ensure_index(a, quiet: bool) -> None:
-    """`pq ask` on an empty default index builds it from ./corpus first (the README's first command)."""
-    if a.store.exists() and a.store.manifest().get("docs"):
+def _ensure_index(a, quiet: bool, explicit: bool) -> None:
+    """`pq ask` on an empty *default* index builds it from ./corpus first (the README's first
+    command). An index named with --index / PQ_INDEX is never filled behind the user's back."""
+    if explicit or (a.store.exists() and a.store.manifest().get("docs")):
         return
     corpus = Path("corpus")
     if not corpus.is_dir():
@@ -105,6 +122,7 @@ def _ensure_index(a, quiet: bool) -> None:
 
 
 @app.command()
+@handled
 def ask(
     query: Optional[str] = typer.Argument(None, help="The question."),
     batch: Optional[Path] = typer.Option(None, "--batch", help="JSONL file: {id, query, filters} per line."),
@@ -120,7 +138,7 @@ def ask(
     if not query and not batch:
         raise UsageError("give a question, or --batch FILE.jsonl")
     a = _assistant(index, model, chroma_url)
-    _ensure_index(a, quiet=as_json)
+    _ensure_index(a, quiet=as_json, explicit=index is not None)
     if batch:
         try:
             rows = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -145,6 +163,7 @@ def ask(
 
 
 @app.command()
+@handled
 def docs(
     minister: str = MinisterOpt, asker: str = AskerOpt, since: str = SinceOpt, until: str = UntilOpt,
     index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt,
@@ -161,6 +180,7 @@ def docs(
 
 
 @app.command()
+@handled
 def show(
     doc: str = typer.Argument(..., help="File name, doc id or question number (503 or 503/2018)."),
     index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt,
@@ -176,6 +196,7 @@ def show(
 
 
 @app.command()
+@handled
 def stats(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt) -> None:
     """Counts and the model of the index."""
     from . import render
@@ -185,6 +206,7 @@ def stats(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOp
 
 
 @app.command()
+@handled
 def reindex(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt) -> None:
     """Rebuild the local BM25 index from the chunks in Chroma (e.g. from a shared server)."""
     from . import render

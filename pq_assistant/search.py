@@ -13,6 +13,7 @@ RRF_K = 60
 CANDIDATES = 60
 DENSE_WEIGHT = 0.6  # convex fusion weight of the dense side (measured on the dev set: 0.5-0.7 all fine)
 QUESTION_PRIOR = 0.8  # users want what the minister answered; question text ranks a bit lower
+RECENCY_PRIOR = 0.05  # at equal relevance the newer answer first (advisors want the latest figure)
 
 
 @dataclass
