@@ -33,10 +33,15 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
+# A folder's own notes are not documents: a corpus folder may carry a README saying what it holds.
+_FOLDER_NOTES = re.compile(r"^(readme|license|licence|copying|notice)(\.(md|txt|rst))?$", re.I)
+
+
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Yield the files named by `paths`; folders are walked recursively, sorted, hidden entries skipped.
 
-    Unsupported files in a folder are yielded too, so that `load` names them as failures.
+    Unsupported files in a folder are yielded too, so that `load` names them as failures; the
+    folder's own README / LICENSE notes are skipped (name such a file explicitly to ingest it).
     A file named explicitly is yielded even if hidden. Each file is yielded once.
     Raises LoadError for a path that does not exist (when the iteration reaches it).
     """
@@ -57,7 +62,7 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
                 # Prune in place so os.walk never descends into .git, .venv, ...
                 dirs[:] = [d for d in dirs if not _is_hidden(d)]
                 for name in files:
-                    if _is_hidden(name):
+                    if _is_hidden(name) or _FOLDER_NOTES.match(name):
                         continue
                     p = Path(top, name)
                     # Skip sockets/FIFOs (reading a FIFO blocks); keep broken links so they get named.

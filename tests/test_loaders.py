@@ -460,3 +460,11 @@ def test_import_does_not_load_pdf_or_docx_libraries() -> None:
     code = "import sys, pq_assistant.loaders; print(sorted(m for m in ('pypdf', 'docx') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_iter_files_skips_folder_notes(tmp_path):
+    (tmp_path / "README.md").write_text("what this folder holds", encoding="utf-8")
+    (tmp_path / "LICENSE").write_text("CC-BY", encoding="utf-8")
+    (tmp_path / "vraag.txt").write_text("tekst", encoding="utf-8")
+    assert [p.name for p in iter_files([tmp_path])] == ["vraag.txt"]
+    assert [p.name for p in iter_files([tmp_path / "README.md"])] == ["README.md"]  # named explicitly
