@@ -52,6 +52,27 @@ __all__ = [
     "annotate_timeline",
 ]
 
+
+class _LazyPattern:
+    """A regex compiled on first use, so that importing this module stays fast (~50 compiled
+    patterns would cost ~70 ms at import)."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
+
+
+def _lazy(pattern: str, flags: int = 0) -> Any:
+    return _LazyPattern(pattern, flags)
+
+
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
 
@@ -64,7 +85,7 @@ _ENTITIES = [
     "centrum voor geestelijke gezondheidszorg", "centra voor geestelijke gezondheidszorg",
     "Vlaamse Gemeenschapscommissie", "Vlaamse Regering", "Vlaams Parlement",
 ]
-_ENTITY_RE = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in sorted(_ENTITIES, key=len, reverse=True)) + r")\b", re.I)
+_ENTITY_RE = _lazy(r"\b(?:" + "|".join(re.escape(e) for e in sorted(_ENTITIES, key=len, reverse=True)) + r")\b", re.I)
 
 # Abbreviations written in answers, expanded in units and quantity keys.
 _ABBREVIATIONS = {
@@ -76,7 +97,7 @@ _ABBREVIATIONS = {
     "vte": "voltijdse equivalenten",
     "vgc": "Vlaamse Gemeenschapscommissie",
 }
-_ABBR_RE = re.compile(r"(?<![\w&])(" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")(?![\w&])", re.I)
+_ABBR_RE = _lazy(r"(?<![\w&])(" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")(?![\w&])", re.I)
 
 # Places that make a scope. Flanders as a whole is normalised to "Vlaams Gewest".
 _PLACES = {
@@ -90,7 +111,10 @@ _PLACES = {
     "kortrijk": "Kortrijk", "leuven": "Leuven", "mechelen": "Mechelen", "oostende": "Oostende",
     "roeselare": "Roeselare", "sint-niklaas": "Sint-Niklaas", "turnhout": "Turnhout",
 }
-_PLACE_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in sorted(_PLACES, key=len, reverse=True)) + r")(?![\w-])", re.I)
+_PLACE_ALT = "|".join(re.escape(p) for p in sorted(_PLACES, key=len, reverse=True))
+_PLACE_RE = _lazy(r"(?<![\w-])(" + _PLACE_ALT + r")(?![\w-])", re.I)
+# "in (de stad|de provincie|de dertien) <place>": where a figure is about
+_IN_PLACE_RE = _lazy(r"\bin\s+(?:de\s+|het\s+)?(?:stad\s+|provincie\s+|\w+\s+)?(" + _PLACE_ALT + r")(?![\w-])", re.I)
 
 # Words that end a noun phrase after a number (articles, pronouns, prepositions, conjunctions,
 # auxiliaries and the verbs that most often follow a count in answers).
@@ -137,61 +161,61 @@ _MARKERS = {
 # Numbers and dates
 
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-_NUM_RE = re.compile(rf"(?<![\w.,/+-])(?:{_NUM})(?![\w/]|[.,]\d)")
-_SPACE_THOUSANDS_RE = re.compile(r"(?<![\w.,/-])\d{1,3}(?: \d{3})+(?:,\d+)?(?=\s*(?:euro|EUR)\b)")
-_PERCENT_RE = re.compile(r"\s*(?:%|procent\b|percent\b)")
-_SCALE_RE = re.compile(r"\s*(duizend|miljoen|miljard)\b", re.I)
-_EURO_AFTER_RE = re.compile(r"\s*(?:euro|EUR)\b")
-_EURO_BEFORE_RE = re.compile(r"(?:€|EUR)\s*$")
-_RATIO_RE = re.compile(r"\s+op\s+(?:de\s+)?(\d{1,4})(?![\w.,]\d|\w)")
+_NUM_RE = _lazy(rf"(?<![\w.,/+-])(?:{_NUM})(?![\w/]|[.,]\d)")
+_SPACE_THOUSANDS_RE = _lazy(r"(?<![\w.,/-])\d{1,3}(?: \d{3})+(?:,\d+)?(?=\s*(?:euro|EUR)\b)")
+_PERCENT_RE = _lazy(r"\s*(?:%|procent\b|percent\b)")
+_SCALE_RE = _lazy(r"\s*(duizend|miljoen|miljard)\b", re.I)
+_EURO_AFTER_RE = _lazy(r"\s*(?:euro|EUR)\b")
+_EURO_BEFORE_RE = _lazy(r"(?:€|EUR)\s*$")
+_RATIO_RE = _lazy(r"\s+op\s+(?:de\s+)?(\d{1,4})(?![\w.,]\d|\w)")
 
 _YEAR = r"(?:19[5-9]\d|20\d\d)"
-_DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("dmy", re.compile(rf"(?<![\d/])(\d{{1,2}})/(\d{{1,2}})/({_YEAR})(?!\d)")),
-    ("day", re.compile(rf"(?<!\d)(\d{{1,2}})\s+({MONTH_RE})\s+({_YEAR})(?!\d)", re.I)),
-    ("daynoyear", re.compile(rf"(?<![\d,.])(\d{{1,2}})\s+({MONTH_RE})\b(?!\s+\d)", re.I)),
-    ("month", re.compile(rf"\b(?:(begin|eind|einde|eind van|einde van|midden)\s+)?({MONTH_RE})\s+({_YEAR})(?!\d)", re.I)),
-    ("yearend", re.compile(rf"\b(?:eind|einde|eind van|einde van|het einde van|het eind van)\s+(?:het\s+jaar\s+)?({_YEAR})(?!\d)", re.I)),
-    ("schoolyear", re.compile(rf"\b(?:school|werk|academie|zittings|begrotings)jaar\s+({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?!\d)", re.I)),
-    ("range", re.compile(rf"(?<![\d.,])({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?![\d.,]\d|\d)")),
-    ("thisyearend", re.compile(r"\b(?:het\s+)?(?:einde?|eind)\s+van\s+(?:het|dit)\s+jaar\b|\beind\s+dit\s+jaar\b", re.I)),
-    ("thisyear", re.compile(r"\bdit\s+jaar\b", re.I)),
-    ("lastyear", re.compile(r"\bvorig\s+jaar\b", re.I)),
-    ("year", re.compile(rf"(?<![\w.,/-])({_YEAR})(?![\w/]|[.,]\d|\s*%)")),
+_DATE_PATTERNS: list[tuple[str, Any]] = [
+    ("dmy", _lazy(rf"(?<![\d/])(\d{{1,2}})/(\d{{1,2}})/({_YEAR})(?!\d)")),
+    ("day", _lazy(rf"(?<!\d)(\d{{1,2}})\s+({MONTH_RE})\s+({_YEAR})(?!\d)", re.I)),
+    ("daynoyear", _lazy(rf"(?<![\d,.])(\d{{1,2}})\s+({MONTH_RE})\b(?!\s+\d)", re.I)),
+    ("month", _lazy(rf"\b(?:(begin|eind|einde|eind van|einde van|midden)\s+)?({MONTH_RE})\s+({_YEAR})(?!\d)", re.I)),
+    ("yearend", _lazy(rf"\b(?:eind|einde|eind van|einde van|het einde van|het eind van)\s+(?:het\s+jaar\s+)?({_YEAR})(?!\d)", re.I)),
+    ("schoolyear", _lazy(rf"\b(?:school|werk|academie|zittings|begrotings)jaar\s+({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?!\d)", re.I)),
+    ("range", _lazy(rf"(?<![\d.,])({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?![\d.,]\d|\d)")),
+    ("thisyearend", _lazy(r"\b(?:het\s+)?(?:einde?|eind)\s+van\s+(?:het|dit)\s+jaar\b|\beind\s+dit\s+jaar\b", re.I)),
+    ("thisyear", _lazy(r"\bdit\s+jaar\b", re.I)),
+    ("lastyear", _lazy(r"\bvorig\s+jaar\b", re.I)),
+    ("year", _lazy(rf"(?<![\w.,/-])({_YEAR})(?![\w/]|[.,]\d|\s*%)")),
 ]
 _MONTH_DAYS = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 
 # A date after these words is a citation (decree, question, ...), never a reference date.
-_CITE_RE = re.compile(
+_CITE_RE = _lazy(
     r"(?:decreet|decreten|besluit|uitvoeringsbesluit|wet|ordonnantie|omzendbrief|arrest|beslissing|"
     r"vraag|vragen|nr\.?|nummer|antwoord|regeerakkoord|akkoord|protocol|overeenkomst|advies|verslag|"
     r"conceptnota|nota|brief|mail|schrijven)\b[^.;:()]{0,90}?\bvan\s*$", re.I)
-_COMPARE_RE = re.compile(
+_COMPARE_RE = _lazy(
     r"(?:ten\s+opzichte\s+van|t\.o\.v\.?|tov|vergeleken\s+met|in\s+vergelijking\s+met|tegenover|dan|"
     r"ter\s+vergelijking:?)\s+(?:(?:in|op|met|de|het|eind|einde|begin)\s+){0,3}$", re.I)
-_TARGET_RE = re.compile(r"\btegen\s+(?:(?:het|de|eind|einde|van|begin)\s+){0,3}$", re.I)
-_SAME_PERIOD_RE = re.compile(r"\b(?:dezelfde|overeenkomstige|zelfde)\s+periode\s+(?:van|in)\s+$", re.I)
-_NOW_RE = re.compile(r"\b(?:op\s+dit\s+moment|momenteel|op\s+dit\s+ogenblik|thans|op\s+heden)\b", re.I)
+_TARGET_RE = _lazy(r"\btegen\s+(?:(?:het|de|eind|einde|van|begin)\s+){0,3}$", re.I)
+_SAME_PERIOD_RE = _lazy(r"\b(?:dezelfde|overeenkomstige|zelfde)\s+periode\s+(?:van|in)\s+$", re.I)
+_NOW_RE = _lazy(r"\b(?:op\s+dit\s+moment|momenteel|op\s+dit\s+ogenblik|thans|op\s+heden)\b", re.I)
 
 # Things that are never figures: article/question/page numbers, URLs, phone numbers, ...
 _MASK_PATTERNS = [
-    re.compile(r"(?:https?://|www\.)\S+", re.I),
-    re.compile(r"\b[\w.-]+@[\w-]+\.[\w.]+"),
-    re.compile(r"\b\S+\.(?:pdf|docx?|xlsx?|html?|be|eu|com)\b", re.I),
-    re.compile(r"\b(?:art(?:ikel|ikels)?|artt?)\.?\s*\d+(?:\s*[,§]\s*§?\s*\d+)*(?:\s*(?:en|tot|-)\s*\d+)*", re.I),
-    re.compile(r"§\s*\d+"),
-    re.compile(r"\b(?:nr|nrs|nummer|nummers|no)\.?\s*\d+(?:\s*(?:en|,|-|tot)\s*\d+)*", re.I),
-    re.compile(r"\b(?:vraag|vragen|stuk|punt|hoofdstuk|bijlage|pagina|blz|p|titel|afdeling|boek|lid|deel|fase|versie|niveau|module|zone)\.?\s+\d+(?:[.,]\d+)*(?![\d,.]*\s*%)", re.I),
-    re.compile(r"(?<![\w.,])0\d{1,3}(?:[ ./-]?\d{2,3}){2,4}(?![\w,])"),  # phone numbers "078 150 100"
-    re.compile(r"\b\d{1,2}[.:u]\d{2}\s*(?:uur|u)\b", re.I),  # clock times
-    re.compile(r"\bper\s+\d+(?:[.,]\d+)*"),  # "per 100 kinderen": a denominator
-    re.compile(rf"\b\d+\s*(?:-|–|tot|à|a)\s*\d+\s*{_TIME_UNITS}\b", re.I),  # age/time ranges
-    re.compile(rf"\b(?:leeftijd\s+van|jonger\s+dan|ouder\s+dan|tot|vanaf|kinderen\s+van|baby's\s+van|kleuters\s+van|jongeren\s+van)\s+\d+\s*{_TIME_UNITS}\b", re.I),
-    re.compile(r"\b\d+\s*(?:ste|de|e)\b(?=\s+\w)"),  # ordinals "3de"
+    _lazy(r"(?:https?://|www\.)\S+", re.I),
+    _lazy(r"\b[\w.-]+@[\w-]+\.[\w.]+"),
+    _lazy(r"\b\S+\.(?:pdf|docx?|xlsx?|html?|be|eu|com)\b", re.I),
+    _lazy(r"\b(?:art(?:ikel|ikels)?|artt?)\.?\s*\d+(?:\s*[,§]\s*§?\s*\d+)*(?:\s*(?:en|tot|-)\s*\d+)*", re.I),
+    _lazy(r"§\s*\d+"),
+    _lazy(r"\b(?:nr|nrs|nummer|nummers|no)\.?\s*\d+(?:\s*(?:en|,|-|tot)\s*\d+)*", re.I),
+    _lazy(r"\b(?:vraag|vragen|stuk|punt|hoofdstuk|bijlage|pagina|blz|p|titel|afdeling|boek|lid|deel|fase|versie|niveau|module|zone)\.?\s+\d+(?:[.,]\d+)*(?![\d,.]*\s*%)", re.I),
+    _lazy(r"(?<![\w.,])0\d{1,3}(?:[ ./-]?\d{2,3}){2,4}(?![\w,])"),  # phone numbers "078 150 100"
+    _lazy(r"\b\d{1,2}[.:u]\d{2}\s*(?:uur|u)\b", re.I),  # clock times
+    _lazy(r"\bper\s+\d+(?:[.,]\d+)*"),  # "per 100 kinderen": a denominator
+    _lazy(rf"\b\d+\s*(?:-|–|tot|à|a)\s*\d+\s*{_TIME_UNITS}\b", re.I),  # age/time ranges
+    _lazy(rf"\b(?:leeftijd\s+van|jonger\s+dan|ouder\s+dan|tot|vanaf|kinderen\s+van|baby's\s+van|kleuters\s+van|jongeren\s+van)\s+\d+\s*{_TIME_UNITS}\b", re.I),
+    _lazy(r"\b\d+\s*(?:ste|de|e)\b(?=\s+\w)"),  # ordinals "3de"
 ]
 # List numbering at the start of a paragraph: "1.", "1-2.", "3 en 4.", "2 & 3)".
-_NUMBERING_RE = re.compile(r"^\s*(?:\d{1,2}(?:\s*(?:-|–|,|en|&|tot)\s*\d{1,2})*)\s*[.)](?!\d)\s*")
-_BULLET_RE = re.compile(r"^\s*[-•*–]\s+")
+_NUMBERING_RE = _lazy(r"^\s*(?:\d{1,2}(?:\s*(?:-|–|,|en|&|tot)\s*\d{1,2})*)\s*[.)](?!\d)\s*")
+_BULLET_RE = _lazy(r"^\s*[-•*–]\s+")
 
 # Sentence ends; abbreviations that end in a dot do not end a sentence.
 _ABBR_DOT = {"nr", "nrs", "art", "artt", "o.m", "bijv", "bv", "t.o.v", "m.b.t", "i.v.m", "ca", "min",
@@ -354,10 +378,17 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
     return found
 
 
-def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fallback: str) -> None:
-    """Set fig.date/date_source: nearest date before it in the sentence, else after it, else the
-    date carried from earlier sentences, else the answer date (its year)."""
+_ATTACHED_GAP = _lazy(r"\s*(?:(?!(?:en|of|maar|terwijl|tegenover|dan|die|dat|waar)\b)[\w'’%-]+\s+){0,5}?"
+                      r"(?:in|op|per|sinds|tot|eind|einde|begin)\s+(?:(?:het|de)\s+)?(?:\w*jaar\s+)?", re.I)
+
+
+def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fallback: str,
+                 figs: Sequence[_Fig] = ()) -> None:
+    """Set fig.date/date_source: a date written right after it ("17 % in 2018"), else the nearest
+    date before it in the sentence, else a date after it in its clause, else the date carried from
+    earlier sentences, else the answer date (its year)."""
     money = fig.kind == "money"
+    next_start = min([f.start for f in figs if f.start > fig.start], default=len(sentence))
 
     def usable(d: _Date, after: bool) -> bool:
         if d.role in ("cite", "mask"):
@@ -369,20 +400,24 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         return True
 
     iso = ""
+    attached = [d for d in dates if fig.end <= d.start < next_start and usable(d, True)
+                and _ATTACHED_GAP.fullmatch(sentence[fig.end:d.start])]
     before = [d for d in dates if d.end <= fig.start and usable(d, False)]
     clause_end = _clause_bounds(sentence, fig.start, fig.end)[1]
     after = [d for d in dates if d.start >= fig.end and d.end <= clause_end and usable(d, True)]
-    if before:
+    if re.search(r"\bvan\s+$", sentence[:fig.start]) and re.match(r"\s*(?:\S+\s+){0,2}?(?:naar|tot)\s+\d", sentence[fig.end:]) \
+            and re.search(r"\b(?:daal\w*|dal\w*|stij\w*|gaat|ging|evolueer\w*|groei\w*|zakt\w*|klom|klimt)\b", sentence, re.I):
+        # "daalt van 300 naar 285": 300 is the value before the change, not at the date
+        fig.date, fig.date_source = "", "none"
+        return
+    if attached:
+        iso = attached[0].iso
+    elif before:
         d = before[-1]
         iso = d.iso
         carried = state.para_date or state.date
         if d.role == "same-period" and len(carried) == 10:  # "dezelfde periode van 2019"
             iso = d.iso + carried[4:]
-    elif re.search(r"\bvan\s+$", sentence[:fig.start]) and re.match(r"\s*(?:\S+\s+){0,2}?(?:naar|tot)\s+\d", sentence[fig.end:]) \
-            and re.search(r"\b(?:daal\w*|dal\w*|stij\w*|gaat|ging|evolueer\w*|groei\w*|zakt\w*|klom|klimt)\b", sentence, re.I):
-        # "daalt van 300 naar 285": 300 is the value before the change, not at the date
-        fig.date, fig.date_source = "", "none"
-        return
     elif re.search(r"\b(?:vóór|vroeger|destijds)\b", sentence[_clause_bounds(sentence, fig.start, fig.end)[0]:clause_end]):
         # "tegenover 34 % vóór de hervorming": an older value without a date of its own
         fig.date, fig.date_source = "", "none"
@@ -407,7 +442,7 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         fig.date = fig.date[:4]
 
 
-_HISTORICAL_RE = re.compile(r"\bter\s+vergelijking\b|\bvóór\b|\btoen\b|\bdestijds\b|\bvroeger\b", re.I)
+_HISTORICAL_RE = _lazy(r"\bter\s+vergelijking\b|\bvóór\b|\btoen\b|\bdestijds\b|\bvroeger\b", re.I)
 
 
 def _update_carry(dates: list[_Date], state: _State, sentence: str = "") -> None:
@@ -494,12 +529,12 @@ def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> 
 def _word_numbers(sentence: str, taken: list[tuple[int, int]]) -> list[_Fig]:
     """Numbers in words before a noun ("drie inloopteams") and fractions ("twee derde")."""
     out: list[_Fig] = []
-    pat = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\s+(derde|vierde|vijfde)?\s*([a-zà-ÿ][\w'-]+)", re.I)
+    pat = _lazy(r"\b(" + "|".join(_WORD_NUMBERS) + r")\s+(derde|vierde|vijfde)?\s*([a-zà-ÿ][\w'-]+)", re.I)
     for m in pat.finditer(sentence):
         if _overlaps(m.start(), m.end(), taken):
             continue
         noun = m.group(3).lower()
-        if noun in _NP_STOP or re.fullmatch(_TIME_UNITS, noun) or noun in ("keer", "maal"):
+        if not m.group(2) and (noun in _NP_STOP or re.fullmatch(_TIME_UNITS, noun) or noun in ("keer", "maal")):
             continue
         n = float(_WORD_NUMBERS[m.group(1).lower()])
         if m.group(2):
@@ -514,7 +549,7 @@ def _word_numbers(sentence: str, taken: list[tuple[int, int]]) -> list[_Fig]:
 # What a number counts
 
 
-_AGENCIES = re.compile(r"\b(?:Kind en Gezin|Opgroeien|Vlaamse Regering|Vlaams Parlement|VVSG|EXPOO|minister|agentschap)\b", re.I)
+_AGENCIES = _lazy(r"\b(?:Kind en Gezin|Opgroeien|Vlaamse Regering|Vlaams Parlement|VVSG|EXPOO|minister|agentschap)\b", re.I)
 _TIME_WORDS = {"datum", "moment", "ogenblik", "periode", "jaar", "jaren", "maand", "maanden", "week", "dag", "dagen",
                "vandaag", "momenteel", "thans", "nu", "dezelfde", "zelfde", "stand", "zaken", "laatste", "einde",
                "eind", "begin", "regeerperiode", "legislatuur", "schooljaar", "najaar", "voorjaar", "kwartaal"}
@@ -609,35 +644,38 @@ def _content_words(text: str, limit: int = 3) -> list[str]:
     return out
 
 
+def _places(text: str) -> list[str]:
+    found: list[str] = []
+    for pm in _PLACE_RE.finditer(text):
+        place = _PLACES[pm.group(1).lower()]
+        if place not in found:
+            found.append(place)
+    return [p for p in found if not any(p != q and p in q for q in found)]
+
+
 def _find_scope(sentence: str, fig: _Fig, clause: tuple[int, int], stop: int, after_prev: int = 0) -> str:
-    """Places named in the figure's clause (up to the next figure), or a label right before it
-    ('Antwerpen 20,6 %', 'Antwerpen: 87 ...', 'Genk (25,3 %)'), or a '<Place>:' line label."""
+    """The place a figure is about: named after it (up to the next figure: "212 in Vlaanderen"),
+    a label right before it ("Antwerpen 20,6 %", "Genk (25,3 %)", "Antwerpen: 87 ..."), named
+    before it in its clause ("in Brussel 9 consultatiebureaus"), or a locative "in <place>"
+    earlier in the sentence ("In de dertien centrumsteden ligt het gemiddelde ... op 21,8 %")."""
     left, right = clause
-    left = max(left, after_prev)
+    if found := _places(sentence[fig.start:min(right, stop)]):
+        return " en ".join(found)
     m = re.search(r"([A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*){0,3})\s*[:(]?\s*$", sentence[max(0, fig.start - 60):fig.start])
     if m and (pm := _PLACE_RE.fullmatch(m.group(1))):
         return _PLACES[pm.group(1).lower()]
-    found: list[str] = []
-    for pm in _PLACE_RE.finditer(sentence[left:min(right, stop)]):
-        place = _PLACES[pm.group(1).lower()]
-        if place not in found:
-            found.append(place)
-    found = [p for p in found if not any(p != q and p in q for q in found)]
-    if found:
-        return " en ".join(found)
     lab = re.match(r"\s*([A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*){0,3})\s*:", sentence)
     if lab and (pm := _PLACE_RE.fullmatch(lab.group(1))):
         return _PLACES[pm.group(1).lower()]
-    found = []
-    for pm in _PLACE_RE.finditer(sentence[:left]):
-        place = _PLACES[pm.group(1).lower()]
-        if place not in found:
-            found.append(place)
-    found = [p for p in found if not any(p != q and p in q for q in found)]
-    return " en ".join(found[-1:])
+    if found := _places(sentence[max(left, after_prev):fig.start]):
+        return " en ".join(found)
+    loc = [m.group(1) for m in _IN_PLACE_RE.finditer(sentence[after_prev:fig.start])]
+    if loc:
+        return _PLACES[loc[-1].lower()]
+    return ""
 
 
-_GROUP_RE = re.compile(r"^\s*(?:voor|bij)\s+(?!\d)((?:de|het|een|alle)\s+)?(.+?)\s+(?:ligt|lag|bedraagt|bedroeg|loopt|liep|is|was|"
+_GROUP_RE = _lazy(r"^\s*(?:voor|bij)\s+(?!\d)((?:de|het|een|alle)\s+)?(.+?)\s+(?:ligt|lag|bedraagt|bedroeg|loopt|liep|is|was|"
                        r"zijn|waren|gaat|ging|komt|kwam|werd|wordt|op\s+\d|\d)", re.I)
 
 
@@ -650,17 +688,17 @@ def _group_scope(sentence: str, clause: tuple[int, int], fig: _Fig) -> str:
     return ""
 
 
-_PERCENT_SUBJECT_RE = re.compile(
+_PERCENT_SUBJECT_RE = _lazy(
     r"\b(?:de|het|dat|die|dit|deze)\s+((?:[\w-]+\s+){0,2}?(?:[\w-]*graad|[\w-]*index|aandeel|percentage|bereik|gemiddelde))\b",
     re.I)
-_MONEY_BASE_RE = re.compile(
+_MONEY_BASE_RE = _lazy(
     r"\b(budget|begroting|werkingsmiddelen|middelen|subsidie|subsidies|subsidiëring|investering|bijdrage|toelage|"
     r"basisbedrag|bedrag|bedragen|kostprijs|uitgaven|kredieten|krediet)\b", re.I)
-_MONEY_WORD_RE = re.compile(r"\b(\w*(?:bedrag|budget|begroting|subsidie|middelen|toelage|toeslag|premie|bijdrage|investering|krediet))\b", re.I)
-_ANAPHOR_RE = re.compile(r"\b(?:daarvan|waarvan|hiervan|van\s+hen|van\s+die\s+\w+|van\s+deze\s+\w+)\b", re.I)
-_FORECAST_RE = re.compile(r"\b(?:verwacht|verwachte|verwachten|zal|zullen|zou|zouden|kunnen|kan|gepland|geplande|"
+_MONEY_WORD_RE = _lazy(r"\b(\w*(?:bedrag|budget|begroting|subsidie|middelen|toelage|toeslag|premie|bijdrage|investering|krediet))\b", re.I)
+_ANAPHOR_RE = _lazy(r"\b(?:daarvan|waarvan|hiervan|van\s+hen|van\s+die\s+\w+|van\s+deze\s+\w+)\b", re.I)
+_FORECAST_RE = _lazy(r"\b(?:verwacht|verwachte|verwachten|zal|zullen|zou|zouden|kunnen|kan|gepland|geplande|"
                           r"geraamd|prognose|streefcijfer|streven|beogen|beoogt)\b", re.I)
-_SURVEY_RE = re.compile(r"\b(?:bevraging|bevraagd|bevraagde|enquête|enquete|survey)\b", re.I)
+_SURVEY_RE = _lazy(r"\b(?:bevraging|bevraagd|bevraagde|enquête|enquete|survey)\b", re.I)
 
 
 def counts_before(fig: _Fig, figs: list[_Fig]) -> _Fig | None:
@@ -709,6 +747,9 @@ def _describe(fig: _Fig, sentence: str, state: _State, figs: list[_Fig]) -> None
             np, np_end = _noun_phrase(m.group(1))
             if np:
                 after = sentence[fig.end:stop] if from_prefix else m.group(1)[np_end:]
+                if not from_prefix:
+                    nxt = [f.start - fig.end - (len(rest) - len(rest_clean)) - m.start(1) - np_end for f in figs if f.start > fig.start]
+                    after = after[:min([len(after)] + [n for n in nxt if n >= 0])]
                 cr = re.search(r"[,;:()]|\.$", after)
                 noun = " ".join([np] + _content_words(after[:cr.start()] if cr else after, 4))
         if not noun:
@@ -847,8 +888,9 @@ def _describe(fig: _Fig, sentence: str, state: _State, figs: list[_Fig]) -> None
         fig.noun = parent.noun
         fig.unit = (fig.unit + " " if fig.unit else "") + parent.unit
     markers: list[str] = []
-    if _FORECAST_RE.search(sentence[:fig.start]) or re.search(r"\btegen\b", prefix, re.I) \
-            or _FORECAST_RE.search(sentence[fig.end:clause[1]]):
+    if _FORECAST_RE.search(sentence[:fig.start] if "," not in sentence[:fig.start] else prefix) \
+            or re.search(r"\btegen\b", prefix, re.I) \
+            or re.search(r"\b(?:zal|zullen|zou|zouden)\b", sentence[fig.end:clause[1]], re.I):
         markers.append("verwacht")
     if re.search(r"\bgemiddeld\s+$", sentence[:fig.start], re.I):
         markers.append("gemiddeld")
@@ -889,6 +931,9 @@ def _prose_figures(text: str, state: _State, fallback: str, words: bool) -> list
             bullet = _BULLET_RE.match(sent)
             if bullet:
                 sent = sent[bullet.end():]
+            numbering = _NUMBERING_RE.match(sent)
+            if numbering and re.match(r"[A-ZÀ-Ý]", sent[numbering.end():]):
+                sent = sent[numbering.end():]  # "1-2.Huizen van het Kind ..." inside a paragraph
             out.extend(_sentence_figures(sent, state, fallback, words))
     return out
 
@@ -899,7 +944,7 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
     figs = _find_numbers(sent, masked, words)
     done: list[_Fig] = []
     for fig in figs:
-        _choose_date(fig, dates, sent, state, fallback)
+        _choose_date(fig, dates, sent, state, fallback, figs)
         _describe(fig, sent, state, figs)
         done.append(fig)
     if done:
@@ -918,12 +963,12 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
     _update_carry(dates, state, sent)
     return [
         Figure(value=f.value, number_value=f.number, unit=f.unit, quantity=f.quantity, date=f.date,
-               date_source=f.date_source, sentence=sent, scope=f.scope, start=f.start, end=f.end)
+               date_source=f.date_source, sentence=sent, scope=f.scope, start=f.start, end=f.start + len(f.value))
         for f in done
     ]
 
 
-_EMPTY_CELL = re.compile(r"[-–/]|n\.?v\.?t\.?", re.I)
+_EMPTY_CELL = _lazy(r"[-–/]|n\.?v\.?t\.?", re.I)
 
 
 def _row_cells(line: str) -> tuple[str, list[tuple[int, int, str]]] | None:
