@@ -21,9 +21,11 @@ import numpy as np
 
 from .errors import IndexError_, LoadError, UsageError
 from .models import Figure, Passage, PQDocument
+from .thesaurus import expand
 from .search import CANDIDATES, QUESTION_PRIOR, RECENCY_PRIOR, Filters, collapse_near_duplicates, doc_passes, fuse, number_lookup, strip_filter_terms
 
 DEFAULT_INDEX = "index"
+USE_THESAURUS = os.environ.get("PQ_THESAURUS", "1") != "0"  # PQ_THESAURUS=0 to measure without it
 
 
 def default_index() -> Path:
@@ -218,6 +220,15 @@ class Assistant:
         """A run that died mid-document left `pending`: drop that document's partial chunks and
         record. Returns the path of a document that was ingested before (its old chunks are gone
         too), so that the caller ingests it again: nothing already ingested is lost."""
+        bulk = manifest.get("pending_bulk") or []  # a cut-off batch of bulk.bulk_ingest: new documents only
+        for bid in bulk:
+            self.store.delete_doc(bid)
+            self.store.remove_doc_record(bid)
+            manifest["docs"].pop(bid, None)
+        if bulk:
+            manifest["pending_bulk"] = None
+            manifest["lexical_stale"] = True
+            self.store.save_manifest()
         did = manifest.get("pending")
         if not did:
             return None
@@ -370,7 +381,9 @@ class Assistant:
             allowed_chunks = {cid for cid in self.lexical.ids if cid.split(":", 1)[0] in allowed_set}
         n_cand = max(CANDIDATES, top_k * 4)
         dense = self.store.query(qvec, n_cand, allowed_docs)
-        lexical = self.lexical.search(query, n_cand, allowed_chunks)
+        # The thesaurus adds the official terms to the BM25 query only: measured on the dev set,
+        # expanding the dense query as well pulled e5 away from the question's own wording.
+        lexical = self.lexical.search(expand(query) if USE_THESAURUS else query, n_cand, allowed_chunks)
         fused = fuse(dense, lexical)
         for cid in fused:
             if ":question:" in cid:
@@ -391,7 +404,8 @@ class Assistant:
         ranked = pinned + [cid for cid, _ in sorted(fused.items(), key=lambda kv: -kv[1]) if cid not in set(pinned)]
         ranked = ranked[: max(top_k * 3, 30)]
         chunks = self.store.get_chunks(ranked)
-        ranked = [cid for cid in ranked if cid in chunks]
+        # Only chunks of documents the manifest lists: not those of one an ingest is writing now.
+        ranked = [cid for cid in ranked if cid in chunks and (chunks[cid]["metadata"] or {}).get("doc_id") in docs]
         kept = collapse_near_duplicates([(cid, chunks[cid]["text"]) for cid in ranked])[:top_k]
         top_score = max(fused.values(), default=1.0) or 1.0
         passages = []
