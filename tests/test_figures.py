@@ -249,13 +249,15 @@ def test_citation_comparison_and_future_dates_do_not_carry():
     f = one("Het decreet van 29 november 2013 geldt nu voor 12 gemeenten.", fallback_date="2014-11-21")
     assert (f.date, f.date_source) == ("2014", "answer-date")
     # "ten opzichte van 2015": dates the 12,6 in its own sentence, but does not carry
-    figs = extract_figures("In 2016 werd 13,1 % van de kinderen geboren in een kansarm gezin. Dat is een stijging ten "
-                           "opzichte van 2015, toen het aandeel 12,6 % bedroeg. In de centrumsteden ligt het op 21,8 %.")
+    figs = extract_figures("In 2016 werd 13,1 % van de kinderen geboren in een kansarm gezin. Dat is een stijging "
+                           "ten opzichte van 2015, toen het aandeel 12,6 % bedroeg. "
+                           "In de centrumsteden ligt het op 21,8 %.")
     assert [(f.value, f.date, f.scope) for f in figs] == [("13,1", "2016", ""), ("12,6", "2015", ""),
                                                          ("21,8", "2016", "centrumsteden")]
     # a planned date (after the answer) dates its own paragraph only
-    figs = extract_figures("Op 1 november 2014 waren er 64 erkende Huizen van het Kind. Voor 2015 is 3,1 miljoen euro "
-                           "voorzien.\n\nElk erkend Huis van het Kind ontvangt 12.500 euro.", fallback_date="2014-11-21")
+    figs = extract_figures("Op 1 november 2014 waren er 64 erkende Huizen van het Kind. Voor 2015 is 3,1 miljoen "
+                           "euro voorzien.\n\nElk erkend Huis van het Kind ontvangt 12.500 euro.",
+                           fallback_date="2014-11-21")
     assert [(f.value, f.date) for f in figs] == [("64", "2014-11-01"), ("3,1", "2015"), ("12.500", "2014")]
 
 
@@ -281,7 +283,9 @@ def test_older_value_in_a_change_has_no_date_of_its_own():
 # ---------------------------------------------------------------------------------------------
 # Annex tables
 
-ANNEX = """Aantal erkende Huizen van het Kind en aantal gemeenten binnen hun werkingsgebied, per provincie, op 1 februari 2015
+ANNEX = """\
+Aantal erkende Huizen van het Kind en aantal gemeenten binnen hun werkingsgebied, per provincie, \
+op 1 februari 2015
 Provincie Erkende HvhK Gemeenten HvhK Gemeenten totaal Dekking
 Antwerpen 21 38 70 54 %
 Brussels Hoofdstedelijk Gewest 1 19 19 100 %
@@ -305,8 +309,10 @@ def test_annex_one_figure_per_cell_with_row_scope_and_caption_date():
 
 
 def test_annex_caption_as_context_and_money_columns_by_year():
-    rows_ = "Provincie Aantal Huizen van het Kind Aantal gemeenten Subsidie 2021 (euro)\nLimburg 17 42 1.498.700\nTotaal 124 319 12.100.000"
-    figs = extract_figures(rows_, section="annex", context="Huizen van het Kind en subsidies per provincie op 1 januari 2021")
+    table = ("Provincie Aantal Huizen van het Kind Aantal gemeenten Subsidie 2021 (euro)\n"
+             "Limburg 17 42 1.498.700\nTotaal 124 319 12.100.000")
+    caption = "Huizen van het Kind en subsidies per provincie op 1 januari 2021"
+    figs = extract_figures(table, section="annex", context=caption)
     assert [(f.value, f.number_value, f.unit, f.date, f.scope) for f in figs] == [
         ("17", 17.0, "Huizen van het Kind", "2021-01-01", "Limburg"),
         ("42", 42.0, "gemeenten", "2021-01-01", "Limburg"),
@@ -318,7 +324,8 @@ def test_annex_caption_as_context_and_money_columns_by_year():
 
 
 def test_annex_without_numbers_gives_nothing():
-    text = "Gemeenten die op 1 oktober 2019 geen deel uitmaken van een Huis van het Kind\nProvincie Gemeente\nAntwerpen Baarle-Hertog\nLimburg Voeren"
+    text = ("Gemeenten die op 1 oktober 2019 geen deel uitmaken van een Huis van het Kind\n"
+            "Provincie Gemeente\nAntwerpen Baarle-Hertog\nLimburg Voeren")
     assert extract_figures(text, section="annex") == []
 
 
@@ -443,8 +450,10 @@ def _doc(**kw) -> PQDocument:
 def test_figures_for_document_fills_document_fields_and_reads_question_context():
     doc = _doc(
         question=[
-            Part("question", "", [], [Paragraph("Door de fusies van 1 januari 2019 telt Vlaanderen nog 300 gemeenten.", 1)]),
-            Part("question", "1", [1], [Paragraph("Hoeveel Huizen van het Kind waren er in 2019 op 120 gemeenten?", 1)]),
+            Part("question", "", [], [Paragraph("Door de fusies van 1 januari 2019 telt Vlaanderen nog 300 "
+                                                "gemeenten.", 1)]),
+            Part("question", "1", [1], [Paragraph("Hoeveel Huizen van het Kind waren er in 2019 op 120 "
+                                                  "gemeenten?", 1)]),
         ],
         answer=[
             Part("answer", "1", [1], [Paragraph("Op 1 oktober 2019 waren er 160 erkende Huizen van het Kind.", 1)]),
@@ -471,7 +480,8 @@ def test_figures_for_document_without_header_infers_the_year():
         Part("answer", "1", [1], [Paragraph("Op dit moment zijn er 123 Huizen van het Kind.", 1),
                                   Paragraph("Op 31 mei 2016 waren er 127 HvhK.", 1)])])
     figs = figures_for_document(doc)
-    assert [(f.value, f.date, f.date_source) for f in figs] == [("123", "2016", "inferred"), ("127", "2016-05-31", "explicit")]
+    assert [(f.value, f.date, f.date_source) for f in figs] == [
+        ("123", "2016", "inferred"), ("127", "2016-05-31", "explicit")]
 
 
 def test_figures_for_document_on_the_parsed_seed():
