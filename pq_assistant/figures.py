@@ -175,8 +175,8 @@ _DATE_PATTERNS: list[tuple[str, Any]] = [
     ("month", _lazy(rf"\b(?:(begin|eind|einde|eind van|einde van|midden)\s+)?({MONTH_RE})\s+({_YEAR})(?!\d)", re.I)),
     ("yearend", _lazy(rf"\b(?:eind|einde|eind van|einde van|het einde van|het eind van)\s+(?:het\s+jaar\s+)?"
                       rf"({_YEAR})(?!\d)", re.I)),
-    ("schoolyear", _lazy(rf"\b(?:school|werk|academie|zittings|begrotings)jaar\s+({_YEAR})\s*[-–/]\s*"
-                         rf"({_YEAR}|\d\d)(?!\d)", re.I)),
+    ("schoolyear", _lazy(rf"\b(?:(?:school|werk|academie|zittings|begrotings)jaar|(?:in\s+de\s+)?periode)\s+"
+                         rf"({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?!\d)", re.I)),
     ("range", _lazy(rf"(?<![\d.,])({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?![\d.,]\d|\d)")),
     ("thisyearend", _lazy(r"\b(?:het\s+)?(?:einde?|eind)\s+van\s+(?:het|dit)\s+jaar\b|\beind\s+dit\s+jaar\b", re.I)),
     ("thisyear", _lazy(r"\bdit\s+jaar\b", re.I)),
@@ -718,8 +718,7 @@ _MONEY_BASE_RE = _lazy(
     r"basisbedrag|bedrag|bedragen|kostprijs|uitgaven|kredieten|krediet|totaal|totale)\b", re.I)
 _MONEY_WORD_RE = _lazy(
     r"\b(\w*(?:bedrag|budget|begroting|subsidie|middelen|toelage|toeslag|premie|bijdrage|investering|krediet))\b", re.I)
-_MONEY_TARGET_RE = _lazy(
-    r"\b(?:voor|aan|naar|van)\s+(?:(?:de|het|een|elke|alle)\s+)?([a-zà-ÿ][\w-]*(?:\s+van\s+[a-zà-ÿ][\w-]*)?)", re.I)
+_MONEY_TARGET_RE = _lazy(r"\b(?:voor|aan|naar|van)\s+(?:(?:de|het|een|elke|alle)\s+)?(?=[a-zà-ÿ])", re.I)
 _EXTRA_RE = _lazy(r"\b(?:bijkomend|bijkomende|extra|aanvullend|aanvullende|noodfonds|daarnaast|bovendien)\b", re.I)
 _PER_UNIT_RE = _lazy(r"\b(?:per|elk|elke|ieder|iedere)\s+(?:erkend\s+|erkende\s+)?[\w-]+|"
                      r"\b(?:basisbedrag|vaste?\s+bedrag|gemiddelde\s+bedrag|laagste\s+bedrag|hoogste\s+bedrag)\b", re.I)
@@ -864,17 +863,30 @@ def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         markers.append("gemiddeld")
     if a.anaphor or re.search(r"\boverige\b", a.prefix, re.I):  # "Daarvan gaat 1,6 miljoen euro naar ..."
         markers.append("deel")
+    if _is_change(s, fig):  # "dat is 1,2 miljoen euro meer dan in 2022"
+        markers.append("verandering")
     per_after = re.match(r"\s*per\s+([a-zà-ÿ][\w-]*)", a.rest, re.I)
     if per_after:  # "7,85 euro per uur"
         fig.unit += " per " + per_after.group(1)
     # the recipient: a known name in the clause (or sentence), else "voor/aan/naar/van <noun>"
-    names = [e.group() for e in _ENTITY_RE.finditer(text)] or [e.group() for e in _ENTITY_RE.finditer(s)]
-    names = [e for e in names if not _PAYERS_RE.fullmatch(e)]
-    target = names[0] if names else ""
-    if not target and (m := _MONEY_TARGET_RE.search(text)):
-        first = m.group(1).split()[0].lower()
-        if first not in _NP_STOP and not _MONEY_BASE_RE.match(m.group(1)):
-            target = m.group(1)
+    own = s[fig.start:a.stop]  # up to the next figure: "€ 1,2 miljoen voor X en € 250.000 voor Y"
+    target = ""
+    for where in (own, text, s):
+        names = [e.group() for e in _ENTITY_RE.finditer(where) if not _PAYERS_RE.fullmatch(e.group())]
+        if names:
+            target = names[0]
+            break
+        if where is s:
+            break
+        for m in _MONEY_TARGET_RE.finditer(where):  # "voor de preventieve gezinsondersteuning"
+            phrase, length = _noun_phrase(where[m.end():])
+            if phrase and not _MONEY_BASE_RE.match(phrase) and not re.match(r"\d", phrase):
+                of = re.match(r"\s+van\s+(?:de\s+|het\s+)?", where[m.end() + length:])
+                more = _noun_phrase(where[m.end() + length + of.end():])[0] if of else ""
+                target = f"{phrase} van {more}" if more else phrase  # "de bestrijding van kinderarmoede"
+                break
+        if target:
+            break
     if not target:  # "14 projecten ..., voor een totaal bedrag van 250.000 euro"; "Daarvoor werd ..."
         counted = [f for f in figs if f.start < fig.start and f.kind == "count" and f.noun]
         last_count = counted[-1] if counted else state.last.get("count")
@@ -967,11 +979,10 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         markers.append("deel")
     if _is_change(s, fig):
         markers.append("verandering")
-    fig.scope = fig.scope or _group_scope(s, a.clause, fig)
+    fig.scope = fig.scope or _group_scope(s, a.clause, fig) or (parent.scope if parent is not None else "")
     if parent is not None and not noun and not pred and not markers:
         # "waren er dat nog 161", "waarvan 1 in het BHG": the same quantity again
         fig.quantity = parent.quantity
-        fig.scope = fig.scope or (parent.scope if not anaphor else "")
         return
     if parent is not None:
         base = parent.noun or parent.quantity
@@ -1153,7 +1164,7 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
             col_words = " ".join(w for w in col_words.split() if w.lower() not in ("aantal", "totaal"))
             if pct:
                 unit, kind = "%", "percent"
-                quantity = ("aandeel " + col_words) if col_words else "aandeel"
+                quantity = col_words if col_words.lower().startswith("aandeel") else ("aandeel " + col_words).strip()
             elif money:
                 unit, kind = ((scale.group(1).lower() + " euro") if scale else "euro"), "money"
                 quantity = "budget " + (_head(entity.group()) if entity else col_words)
@@ -1340,7 +1351,7 @@ def _markers(key: str) -> frozenset[str]:
 
 
 def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any] | None = None,
-                     threshold: float = 0.92) -> list[list[int]]:
+                     threshold: float = 0.97) -> list[list[int]]:
     """Indices of `figures` grouped by what they count (one group = one timeline).
 
     Figures are first grouped by (family, `quantity_key`): share/money/count never mix. With
@@ -1348,6 +1359,11 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
     the same marker words (verwacht/bevraagd/extra/per/deel/...) and the same unit merge when the
     cosine of their quantity phrases is at least `threshold`. Groups are ordered by their first
     figure; indices inside a group are ascending.
+
+    The threshold is high on purpose: e5 vectors of short Dutch phrases from one domain all lie
+    close together (on the dev set the most similar *different* quantities, "intergemeentelijke"
+    vs "gemeentelijke samenwerkingsverbanden", score 0.98, above most pairs of equal ones), so a
+    lower threshold merges timelines that must stay apart. See benchmarks/figures_eval.py --embed.
     """
     keys: dict[tuple[str, str], list[int]] = {}
     for i, f in enumerate(figures):

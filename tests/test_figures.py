@@ -280,6 +280,36 @@ def test_older_value_in_a_change_has_no_date_of_its_own():
     assert [(x.value, x.date, x.date_source) for x in f] == [("300", "", "none"), ("285", "2025-01-01", "explicit")]
 
 
+def test_period_and_year_columns():
+    f = one("In de periode 2019-2021 werden 25 projecten gesubsidieerd.", fallback_date="2022-06-01")
+    assert (f.date, f.date_source) == ("2021", "explicit")
+    table = "Provincie 2019 2020 2021\nAntwerpen 30 29 29\nTotaal 160 161 124"
+    figs = extract_figures(table, section="annex", context="Aantal Huizen van het Kind per provincie")
+    assert [(f.value, f.date, f.scope, f.unit) for f in figs] == [
+        ("30", "2019", "Antwerpen", "Huizen van het Kind"), ("29", "2020", "Antwerpen", "Huizen van het Kind"),
+        ("29", "2021", "Antwerpen", "Huizen van het Kind"), ("160", "2019", "", "Huizen van het Kind"),
+        ("161", "2020", "", "Huizen van het Kind"), ("124", "2021", "", "Huizen van het Kind")]
+
+
+def test_parts_changes_and_recipients():
+    # "waarvan": a part of the count before it, in the same province
+    figs = extract_figures("De provincie Limburg telt 42 gemeenten, waarvan 38 met een Huis van het Kind.")
+    assert [(f.value, f.scope) for f in figs] == [("42", "Limburg"), ("38", "Limburg")]
+    assert quantity_key(figs[0].quantity) != quantity_key(figs[1].quantity)
+    # "1,2 miljoen euro meer dan in 2022" is a change, not a second budget for 2023
+    figs = extract_figures("In 2023 werd 14,8 miljoen euro uitgetrokken voor de Huizen van het Kind, dat is "
+                           "1,2 miljoen euro meer dan in 2022.")
+    assert [(f.value, f.date) for f in figs] == [("14,8", "2023"), ("1,2", "2023")]
+    assert "verandering" in quantity_key(figs[1].quantity) and "verandering" not in quantity_key(figs[0].quantity)
+    # each amount takes the recipient written next to it
+    figs = extract_figures("Het gaat om € 1,2 miljoen voor de kinderopvang en € 250.000 voor de evaluatie.")
+    assert [f.quantity for f in figs] == ["budget kinderopvang", "budget evaluatie"]
+    # "Daarvan gaat 1,6 miljoen euro naar ...": a part of the 2,5 million, not another budget
+    figs = extract_figures("In 2020 werd 2,5 miljoen euro vrijgemaakt. Daarvan gaat 1,6 miljoen euro naar de "
+                           "Huizen van het Kind.")
+    assert "deel" in quantity_key(figs[1].quantity)
+
+
 # ---------------------------------------------------------------------------------------------
 # Annex tables
 
