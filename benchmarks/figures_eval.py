@@ -175,16 +175,16 @@ def main() -> int:
     # completeness = share of each gold quantity's figures that sit in its largest group.
     # Gold puts specifics in `scope` ("aandeel ... met specifiek aanbod" for prenatal and teenage
     # offers alike), the keys keep them in the quantity, so completeness is the lower one.
-    known = [(i, gold_q[(f.doc, norm_value(f.value), f.date)]) for i, f in enumerate(figs)
-             if (f.doc, norm_value(f.value), f.date) in gold_q]
+    labelled = [(i, gold_q[(f.doc, norm_value(f.value), f.date)]) for i, f in enumerate(figs)
+                if (f.doc, norm_value(f.value), f.date) in gold_q]
     by_group: dict[int, list[str]] = defaultdict(list)
     by_quantity: dict[str, list[int]] = defaultdict(list)
-    for i, q in known:
+    for i, q in labelled:
         by_group[group_of[i]].append(q)
         by_quantity[q].append(group_of[i])
-    purity = sum(Counter(v).most_common(1)[0][1] for v in by_group.values()) / len(known)
-    completeness = sum(Counter(v).most_common(1)[0][1] for v in by_quantity.values()) / len(known)
-    print(f"grouping purity {purity:.3f}, completeness {completeness:.3f} ({len(known)} gold-known figures)")
+    purity = sum(Counter(v).most_common(1)[0][1] for v in by_group.values()) / len(labelled)
+    completeness = sum(Counter(v).most_common(1)[0][1] for v in by_quantity.values()) / len(labelled)
+    print(f"grouping purity {purity:.3f}, completeness {completeness:.3f} ({len(labelled)} gold-known figures)")
     return 0
 
 
