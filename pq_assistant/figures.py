@@ -1221,12 +1221,16 @@ def extract_figures(text: str, *, section: str = "answer", fallback_date: str = 
 
 
 def _estimate_year(doc: PQDocument) -> str:
-    """A document without an answer date: the latest year it states as a reference date."""
+    """A document without an answer date: the latest year among its explicitly dated figures that
+    are not forecasts (the minister writes after the last date he reports on)."""
+    state = _State()
     years: list[str] = []
-    for part in list(doc.answer) + list(doc.annex):
+    for part in doc.answer:
+        state.last, state.first, state.lead = {}, {}, None
         for para in part.paragraphs:
-            for _, sent in _split_sentences(para.text):
-                years.extend(d.iso[:4] for d in _find_dates(sent, "") if d.role == "ref" and d.iso)
+            for f in _prose_figures(para.text, state, "", False):
+                if f.date and f.date_source == "explicit" and "verwacht" not in quantity_key(f.quantity):
+                    years.append(f.date[:4])
     return max(years) if years else ""
 
 

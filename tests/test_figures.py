@@ -512,6 +512,11 @@ def test_figures_for_document_without_header_infers_the_year():
     figs = figures_for_document(doc)
     assert [(f.value, f.date, f.date_source) for f in figs] == [
         ("123", "2016", "inferred"), ("127", "2016-05-31", "explicit")]
+    # a plan does not count: the year comes from the dated figures, not from "in de loop van 2020"
+    doc = _doc(date="", answer=[Part("answer", "1", [1], [Paragraph(
+        "Op 1 januari 2019 waren er 160 Huizen. Het is mijn ambitie om in de loop van 2020 een volledige "
+        "dekking te halen. Op dit moment zijn er 12 antennes.", 1)])])
+    assert [(f.value, f.date) for f in figures_for_document(doc)] == [("160", "2019-01-01"), ("12", "2019")]
 
 
 def test_figures_for_document_on_the_parsed_seed():
