@@ -1240,12 +1240,13 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
 
     The question's context paragraphs often state a figure with its date ("Door de fusies van
     1 januari 2019 telt Vlaanderen nog 300 gemeenten"; "meldde de minister dat er op 1 november
-    2014 64 Huizen van het Kind erkend waren"); the dev set lists them, so they are kept. A
-    repeat of an earlier answer has the same value and date, so `annotate_timeline` never sees
-    it as a conflict. The reference date carries over sentences and answer parts (a part that
-    says "Op dezelfde datum" or "Daarvan ..." refers back); a question's dates never carry into
-    the answer. Without an answer date (no header), the year is estimated from the latest
-    reference date in the answer (date_source "inferred").
+    2014 64 Huizen van het Kind erkend waren"); the dev set lists them, so they are kept when
+    they carry a date of their own (sub-questions are not read). A repeat of an earlier answer
+    has the same value and date, so `annotate_timeline` lists it under "repeats", never as a
+    conflict. The reference date carries over sentences and answer parts (a part that says "Op
+    dezelfde datum" or "Daarvan ..." refers back); a question's dates never carry into the
+    answer. Without an answer date (no header), the year is estimated as the latest year of the
+    answer's explicitly dated, non-forecast figures (date_source "inferred").
     """
     fallback = doc.date
     inferred = False
@@ -1413,7 +1414,9 @@ def _sort_date(f: Figure) -> str:
 
 
 def timeline(figures: Iterable[Figure]) -> list[Figure]:
-    """Figures oldest reference date first (undated last); ties by document date, then value."""
+    """Figures oldest reference date first (undated last; a year-only date stands at its answer
+    date when the answer is from that year, else at the year's end); ties by document date,
+    document and position."""
     figs = list(figures)
     return sorted(figs, key=lambda f: (f.date == "", _sort_date(f), f.doc_date, f.doc, f.start))
 
@@ -1439,7 +1442,8 @@ def _agree(a: Figure, b: Figure) -> bool:
 
 
 def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None = None) -> list[dict]:
-    """One dict per figure: {"index", "figure", "group", "status"}, in timeline order per group.
+    """One dict per figure, in timeline order per group: {"index": position in `figures`,
+    "figure", "group": index in `groups`, "status", "repeats": [indices], "same_date": [indices]}.
 
     A timeline is a quantity group (`groups`, default `group_quantities(figures)`) split by scope.
     status: "conflict" when a figure of another document in the same timeline has the same
