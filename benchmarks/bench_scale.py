@@ -1,0 +1,248 @@
+"""Scale: query latency, memory, disk and ingest rate on a large synthetic index.
+
+    python benchmarks/bench_scale.py [--sizes 10000,50000,250000] [--budget-min 15] [--dir /tmp/pq-bench-scale]
+                                     [--product-docs 600] [--no-append]
+
+Documents come from benchmarks/synthetic.py (seeded, the corpus' text shape, ~9.5 chunks a document).
+They are written as .txt files, then loaded, parsed, chunked, figure-extracted and stored by the
+product's code through `pq_assistant.bulk.bulk_ingest` (Chroma upserts of 5000 chunks, one BM25
+build per size). Embeddings are CHEAP: the index uses the product's `hash:384` embedder (hashed bag
+of words, 384-d like multilingual-e5-small), so what is measured is the store (Chroma HNSW +
+SQLite), BM25, the manifest, the figures ledger and the search code, not the model. With the real
+model add its query embedding (see bench_query.py) to every latency, and ~0.3 s a chunk of CPU to
+the ingest (2 cores).
+
+The index grows through the sizes (in chunks); after each size a fresh process opens it and runs
+the synthetic queries (half with minister/asker/date filters; one warm-up pass, then 3 passes):
+p50/p95 without and with filters, the first search of the process, its peak RSS
+(resource.getrusage). A size whose estimated build time would pass --budget-min is not run.
+--product-docs N also times the product path (`Assistant.ingest`, one document at a time) on N
+documents, to show its per-document cost as the index grows.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import append_results, dir_size, fmt_bytes, percentile, verdict  # noqa: E402
+
+import synthetic  # noqa: E402
+
+MODEL = "hash:384"
+GOAL_P95_MS, GOAL_RSS_GB = 150.0, 2.0
+CHUNKS_PER_DOC = 9.47  # measured on the generator's first 1000 documents; refined as the run goes
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+# -- the query side, in a fresh process ----------------------------------------------------------
+
+def measure(index: Path, reps: int = 3, profile: bool = True) -> dict:
+    """Open the index in this (fresh) process and time the synthetic queries."""
+    t0 = time.perf_counter()
+    from pq_assistant import Assistant
+    from pq_assistant.search import Filters
+
+    a = Assistant(index)
+    qs = [(q["query"], Filters.from_dict(q["filters"])) for q in synthetic.queries(50)]
+    t = time.perf_counter()
+    a.search(qs[0][0], top_k=5, filters=qs[0][1])
+    first = time.perf_counter() - t
+    open_and_first = time.perf_counter() - t0
+    for q, f in qs[1:]:
+        a.search(q, top_k=5, filters=f)
+    plain, filtered, hits = [], [], []
+    for _ in range(reps):
+        for q, f in qs:
+            t = time.perf_counter()
+            res = a.search(q, top_k=5, filters=f)
+            ms = (time.perf_counter() - t) * 1000
+            (filtered if f.active() else plain).append(ms)
+            hits.append(len(res))
+    out = {"plain_p50": percentile(plain, 50), "plain_p95": percentile(plain, 95),
+           "filtered_p50": percentile(filtered, 50), "filtered_p95": percentile(filtered, 95),
+           "all_p50": percentile(plain + filtered, 50), "all_p95": percentile(plain + filtered, 95),
+           "first_search_s": first, "open_and_first_s": open_and_first, "n": len(plain) + len(filtered),
+           "mean_results": sum(hits) / len(hits), "rss_mb": rss_mb()}
+    if profile:
+        prof = cProfile.Profile()
+        prof.enable()
+        for q, f in qs:
+            a.search(q, top_k=5, filters=f)
+        prof.disable()
+        st = pstats.Stats(prof, stream=io.StringIO()).sort_stats("tottime")
+        rows = []
+        for func in st.fcn_list[:12]:  # type: ignore[attr-defined]
+            cc, nc, tt, ct, _ = st.stats[func]  # type: ignore[attr-defined]
+            file, line, name = func
+            where = f"{Path(file).name}:{line}({name})" if file != "~" else name
+            rows.append(f"{tt / len(qs) * 1000:8.2f} ms self {ct / len(qs) * 1000:8.2f} ms cum  {where}")
+        out["profile"] = rows
+    out["rss_mb"] = rss_mb()
+    return out
+
+
+def measure_in_subprocess(index: Path) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--measure", str(index)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"measuring {index} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# -- the build side ---------------------------------------------------------------------------
+
+def write_docs(folder: Path, n: int, start: int) -> list[Path]:
+    paths = []
+    for name, text in synthetic.documents(n, start=start):
+        p = folder / name
+        p.write_text(text, encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def product_path(base: Path, n_docs: int) -> list[str]:
+    """`Assistant.ingest` over n documents, timed per slice: its per-document cost as it grows."""
+    from pq_assistant import Assistant
+
+    corpus = base / "product-corpus"
+    shutil.rmtree(base / "product-index", ignore_errors=True)
+    shutil.rmtree(corpus, ignore_errors=True)
+    corpus.mkdir(parents=True)
+    paths = write_docs(corpus, n_docs, start=10_000_000)  # other documents than the bulk index's
+    a = Assistant(base / "product-index", model=MODEL)
+    slice_n = max(1, n_docs // 4)
+    lines = []
+    done_chunks = 0
+    for i in range(0, n_docs, slice_n):
+        part = paths[i:i + slice_n]
+        t = time.perf_counter()
+        rep = a.ingest(part)
+        dt = time.perf_counter() - t
+        done_chunks += rep.chunks
+        lines.append(f"  docs {i + 1:>5d}-{i + len(part):<5d} {len(part) / dt:6.1f} docs/s  "
+                     f"{rep.chunks / dt:7.1f} chunks/s  ({dt:.1f} s, manifest {fmt_bytes(a.store.manifest_path.stat().st_size)})")
+        print(lines[-1], flush=True)
+    shutil.rmtree(base / "product-index", ignore_errors=True)
+    shutil.rmtree(corpus, ignore_errors=True)
+    return lines
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10000,50000,250000", help="index sizes in chunks, ascending")
+    ap.add_argument("--budget-min", type=float, default=15.0, help="build-time budget in minutes")
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/pq-bench-scale"))
+    ap.add_argument("--product-docs", type=int, default=600, help="0: skip the Assistant.ingest comparison")
+    ap.add_argument("--keep", action="store_true", help="keep the index and corpus afterwards")
+    ap.add_argument("--no-append", action="store_true")
+    ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal: the query side
+    args = ap.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return 0
+
+    from pq_assistant import Assistant
+    from pq_assistant.bulk import bulk_ingest
+    from pq_assistant.loaders import load
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    base = args.dir
+    shutil.rmtree(base, ignore_errors=True)
+    (base / "corpus").mkdir(parents=True)
+    index = base / "index"
+    print(f"embeddings: {MODEL} (cheap hashed bag of words, 384-d): the store, BM25 and search code are "
+          f"measured, not the model", flush=True)
+    a = Assistant(index, model=MODEL)
+    n_docs = n_chunks = 0
+    build_s = 0.0
+    per_doc = CHUNKS_PER_DOC
+    rows, notes, details = [], [], []
+    t_all = time.perf_counter()
+    for size in sizes:
+        need = size - n_chunks
+        if need <= 0:
+            continue
+        if build_s and n_chunks:
+            est = need / (n_chunks / build_s) * 1.15  # HNSW inserts get a little slower as it grows
+            spent = time.perf_counter() - t_all
+            if spent + est > args.budget_min * 60:
+                notes.append(f"size {size}: not run; the build would take ~{est / 60:.0f} more minutes at "
+                             f"{n_chunks / build_s:.0f} chunks/s (spent {spent / 60:.1f} of the "
+                             f"{args.budget_min:.0f}-minute budget)")
+                print(notes[-1], flush=True)
+                break
+        docs = max(1, round(need / per_doc))
+        t = time.perf_counter()
+        paths = write_docs(base / "corpus", docs, start=n_docs)
+        t_write = time.perf_counter() - t
+        t = time.perf_counter()
+        rep = bulk_ingest(a, (load(p) for p in paths))
+        dt = time.perf_counter() - t
+        if rep.failed:
+            sys.exit(f"bulk ingest failed for {len(rep.failed)} documents: {rep.failed[:3]}")
+        build_s += dt
+        n_docs += len(rep.ingested)
+        n_chunks += rep.chunks
+        per_doc = n_chunks / n_docs
+        st = a.stats()
+        assert st["chunks"] == n_chunks, (st, n_chunks)
+        sizes_on_disk = {sub: dir_size(index / sub) for sub in ("chroma", "lexical", "docs")}
+        total_disk = dir_size(index)
+        print(f"\n{n_chunks} chunks / {n_docs} docs: +{len(rep.ingested)} docs in {dt:.1f} s "
+              f"({len(rep.ingested) / dt:.0f} docs/s, {rep.chunks / dt:.0f} chunks/s; writing the .txt files "
+              f"took {t_write:.1f} s more); index {fmt_bytes(total_disk)}; build RSS {rss_mb():.0f} MB", flush=True)
+        m = measure_in_subprocess(index)
+        print(f"  query p50/p95: plain {m['plain_p50']:.1f}/{m['plain_p95']:.1f} ms, filtered "
+              f"{m['filtered_p50']:.1f}/{m['filtered_p95']:.1f} ms; first search {m['first_search_s']:.2f} s; "
+              f"query process peak RSS {m['rss_mb']:.0f} MB", flush=True)
+        for line in m.get("profile", []):
+            print("   ", line)
+        rows.append((n_chunks, n_docs, len(rep.ingested) / dt, rep.chunks / dt, total_disk, sizes_on_disk, m, rss_mb()))
+        details.append(f"profile at {n_chunks} chunks (self time per search, top functions):")
+        details += ["  " + line for line in m.get("profile", [])[:8]]
+
+    lines = [f"embeddings {MODEL} (cheap, 384-d): store + BM25 + search code measured, not the model",
+             f"{'chunks':>8s} {'docs':>6s} {'docs/s':>7s} {'chunks/s':>8s} {'disk':>9s} {'chroma':>9s} {'bm25':>9s} "
+             f"{'p50':>6s} {'p95':>6s} {'f.p50':>6s} {'f.p95':>6s} {'1st q':>6s} {'q.RSS':>7s} {'b.RSS':>7s}"]
+    for n_c, n_d, dps, cps, disk, parts, m, brss in rows:
+        lines.append(f"{n_c:8d} {n_d:6d} {dps:7.0f} {cps:8.0f} {fmt_bytes(disk):>9s} {fmt_bytes(parts['chroma']):>9s} "
+                     f"{fmt_bytes(parts['lexical']):>9s} {m['plain_p50']:6.1f} {m['plain_p95']:6.1f} "
+                     f"{m['filtered_p50']:6.1f} {m['filtered_p95']:6.1f} {m['first_search_s']:6.2f} "
+                     f"{m['rss_mb']:6.0f}M {brss:6.0f}M")
+    lines.append("(p50/p95: ms per warm search without filters; f.: with filters; 1st q: first search of a fresh "
+                 "process, s; q.RSS: peak RSS of the query process; b.RSS: of the build process so far; "
+                 "docs/s, chunks/s: bulk_ingest of that step)")
+    if rows:
+        m = rows[-1][6]
+        p95 = max(m["plain_p95"], m["filtered_p95"])
+        lines.append(f"largest size {rows[-1][0]} chunks: p95 {p95:.1f} ms (goal <= {GOAL_P95_MS:.0f}: "
+                     f"{verdict(p95, GOAL_P95_MS)}), query RSS {m['rss_mb'] / 1024:.2f} GB (goal <= {GOAL_RSS_GB}: "
+                     f"{verdict(m['rss_mb'] / 1024, GOAL_RSS_GB)})")
+    lines += notes
+    if args.product_docs:
+        print(f"\nproduct path: Assistant.ingest of {args.product_docs} documents, one at a time ({MODEL}):", flush=True)
+        lines.append(f"product path, Assistant.ingest of {args.product_docs} new documents in 4 calls ({MODEL}):")
+        lines += product_path(base, args.product_docs)
+    lines += details
+    print("\n" + "\n".join(lines))
+    if not args.keep:
+        shutil.rmtree(base, ignore_errors=True)
+    if not args.no_append:
+        append_results("bench_scale", "python benchmarks/bench_scale.py " + " ".join(sys.argv[1:]), lines)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
