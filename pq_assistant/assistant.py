@@ -261,14 +261,23 @@ class Assistant:
         whose chunks are gone (the next ingest then wipes the leftovers)."""
         had_manifest = self.store.exists()
         self.store.manifest_path.unlink(missing_ok=True)
+        dropped = False
         if had_manifest or (self.index / "chroma").exists():
             try:
                 col = self.store.collection()
                 self.store._client.delete_collection(col.name)
+                dropped = True
             except Exception:
                 pass
-        for sub in ("chroma", "docs", "lexical"):
+        # The chroma folder stays when its collection could be dropped: chromadb keeps one client
+        # per folder for the whole process, and that client cannot write to a folder made anew.
+        subs = ["docs", "lexical", "lexical.tmp", "lexical.old"] + ([] if dropped else ["chroma"])
+        for sub in subs:
             shutil.rmtree(self.index / sub, ignore_errors=True)
+        if not dropped:
+            from .store import forget_chroma_client
+
+            forget_chroma_client(self.index / "chroma")
         from .store import IndexStore
 
         self.store = IndexStore(self.index, chroma_url=self.store.chroma_url)

@@ -247,10 +247,48 @@ def eval_(
         sys.stdout.write(format_report(result))
 
 
+@app.command()
+@handled
+def doctor(
+    index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt,
+    fix: bool = typer.Option(False, "--fix", help="Repair what is safe: rebuild the lexical index, drop orphans, "
+                                                 "ingest damaged documents again."),
+) -> None:
+    """Check that manifest, Chroma, document records and lexical index agree (exit 1 on a problem)."""
+    from . import render
+    from .doctor import check_index, fix_index
+
+    a = _assistant(index, chroma_url=chroma_url)
+    on_wait = lambda: render.err(f"pq: waiting for another ingest to finish on {a.index} ...")  # noqa: E731
+    fixed: list[str] = []
+    if fix and a.store.exists():
+        fixed = fix_index(a, on_wait=on_wait)
+    if a.store.exists():
+        with a.store.write_lock(on_wait=on_wait):  # a consistent view: no ingest half-way
+            problems = check_index(a)
+    else:
+        problems = check_index(a)
+    if as_json:
+        render.print_json({"index": str(a.index), "ok": not problems, "fixed": fixed,
+                           "problems": [p.to_dict() for p in problems]})
+    else:
+        for line in fixed:
+            render.err(f"pq doctor: fixed: {line}")
+        for p in problems:
+            sys.stdout.write(f"{p.severity}: {p.message}\n    fix: {p.fix}\n")
+        if not problems:
+            s = a.stats()
+            sys.stdout.write(f"ok: index {a.index} is consistent ({s['documents']} documents, {s['chunks']} chunks)\n")
+    if problems:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console entry point: errors become one line on stderr and an exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # a command's typer.Exit(n) comes back as n here
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except PQError as exc:
         sys.stderr.write(f"pq: error: {exc}\n")
         sys.exit(exc.exit_code)

@@ -52,6 +52,19 @@ def _chroma_settings():
     return Settings(anonymized_telemetry=False, allow_reset=False)
 
 
+def forget_chroma_client(path: Path) -> None:
+    """Drop chromadb's cached client of a folder that was deleted (best effort: private API)."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        system = SharedSystemClient._identifier_to_system.pop(str(path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+        if system is not None:
+            system.stop()
+    except Exception:  # noqa: BLE001 - another chromadb version: nothing cached to drop
+        pass
+
+
 class IndexStore:
     """One index folder (and optionally a Chroma server holding its vectors)."""
 
@@ -78,9 +91,12 @@ class IndexStore:
                 except json.JSONDecodeError as exc:
                     raise IndexError_(f"{self.manifest_path}: unreadable manifest ({exc.msg}); "
                                       f"rebuild with: pq ingest --rebuild <files> --index {self.root}") from exc
-                if self._manifest.get("schema") != SCHEMA_VERSION:
-                    raise IndexError_(f"{self.root}: index schema {self._manifest.get('schema')} is not "
-                                      f"{SCHEMA_VERSION}; rebuild with: pq ingest --rebuild <files> --index {self.root}")
+                schema = self._manifest.get("schema") if isinstance(self._manifest, dict) else None
+                if schema != SCHEMA_VERSION or not isinstance(self._manifest.get("docs"), dict):
+                    self._manifest = None
+                    what = f"index schema {schema!r} is unknown" if schema not in (None, SCHEMA_VERSION) else "not a pq manifest"
+                    raise IndexError_(f"{self.manifest_path}: {what} (this pq reads schema {SCHEMA_VERSION}); "
+                                      f"rebuild with: pq ingest --rebuild <files> --index {self.root}")
             else:
                 self._manifest = {"schema": SCHEMA_VERSION, "model": None, "dim": None, "docs": {},
                                   "pending": None, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
@@ -109,12 +125,14 @@ class IndexStore:
         import fcntl
 
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "w") as fh:
+        lock = self.root / ".lock"
+        with open(lock, "a") as fh:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 if not wait:
-                    raise IndexLocked(f"index {self.root} is being written by another pq process (use no --no-wait to wait)")
+                    raise IndexLocked(f"index {self.root} is locked by another pq process writing it (lock file {lock}); "
+                                      f"try again when it is done, or leave out --no-wait to wait for it") from None
                 if on_wait:
                     on_wait()
                 fcntl.flock(fh, fcntl.LOCK_EX)

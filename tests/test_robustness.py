@@ -1,0 +1,471 @@
+"""Robust ingest (issue 5): every bad file named, nothing lost, one writer at a time, no silent model
+mix-ups, and `pq doctor` finding (and fixing) an index whose parts disagree.
+
+Real Chroma in tmp_path; the fake "hash:256" embedder keeps it fast (plumbing, not quality)."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, ROOT
+from typer.testing import CliRunner
+
+from pq_assistant import Assistant
+from pq_assistant.cli import app
+from pq_assistant.doctor import check_index
+from pq_assistant.errors import IndexError_, ModelMismatch
+
+MODEL = "hash:256"
+GOOD_CORPUS = ["2018-503-regionale-spreiding.txt", "2014-86-stand-van-zaken-erkenningen.txt",
+               "2015-312-spreiding-over-de-provincies.pdf"]
+SUPPORTED = "(supported: .txt, .pdf, .docx)"
+
+
+def pq(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """The real command line: `python -m pq_assistant ...` (main(), exit codes and all)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PQ_INDEX": "", "PQ_MODEL": ""}
+    return subprocess.run([sys.executable, "-m", "pq_assistant", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def pdf_bytes(pages: list[str] | None = None, blank_pages: int = 0, **encrypt: str) -> bytes:
+    """A small PDF made with pypdf: text pages (Helvetica) or blank pages, optionally encrypted."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    for text in pages or []:
+        page = writer.add_blank_page(595, 842)
+        font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                                 NameObject("/BaseFont"): NameObject("/Helvetica")})
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+        content = DecodedStreamObject()
+        content.set_data(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1"))
+        page[NameObject("/Contents")] = writer._add_object(content)
+    for _ in range(blank_pages):
+        writer.add_blank_page(595, 842)
+    if encrypt:
+        writer.encrypt(algorithm="RC4-128", **encrypt)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def docx_file(path: Path, paragraphs: list[str]) -> None:
+    import docx
+
+    d = docx.Document()
+    for text in paragraphs:
+        d.add_paragraph(text)
+    d.save(str(path))
+
+
+# The bad files and the reason each one gets (loaders.py); the truncated PDF's reason carries
+# pypdf's own words after "corrupt PDF (".
+BAD = {
+    "empty.txt": "empty file",
+    "blank.txt": "no text (whitespace only)",
+    "zero.pdf": "empty file",
+    "truncated.pdf": "corrupt PDF (",
+    "page-saved-as.pdf": "not a PDF (an HTML page saved as .pdf)",
+    "binary.txt": "binary file, not text",
+    "secret.pdf": "encrypted PDF (password required)",
+    "scan.pdf": "no text layer (scanned?)",
+    "old.doc": f"unsupported file type '.doc' {SUPPORTED}",
+    "page.html": f"unsupported file type '.html' {SUPPORTED}",
+}
+GOOD_EXTRA = ["cp1252.txt", "utf16.txt", "crlf.txt", "wachtlijst.docx"]
+
+
+@pytest.fixture
+def messy(tmp_path: Path) -> Path:
+    """Good documents (corpus .txt/.pdf, cp1252, UTF-16, CRLF, .docx) next to every kind of bad file."""
+    d = tmp_path / "inbox"
+    d.mkdir()
+    for name in GOOD_CORPUS:
+        shutil.copy(CORPUS / name, d / name)
+    pdf = (CORPUS / "2015-312-spreiding-over-de-provincies.pdf").read_bytes()
+    (d / "empty.txt").write_bytes(b"")
+    (d / "blank.txt").write_bytes(b"  \n\t\n \r\n")
+    (d / "zero.pdf").write_bytes(b"")
+    (d / "truncated.pdf").write_bytes(pdf[: len(pdf) // 2])
+    (d / "page-saved-as.pdf").write_bytes(
+        b"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body>Not found</body></html>\n")
+    (d / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00" + bytes(range(256)))
+    (d / "secret.pdf").write_bytes(pdf_bytes(["Geheim"], user_password="geheim", owner_password="eigenaar"))
+    (d / "scan.pdf").write_bytes(pdf_bytes(blank_pages=2))
+    (d / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 200)
+    (d / "page.html").write_bytes(b"<html><body><p>Huizen van het Kind</p></body></html>")
+    (d / "cp1252.txt").write_bytes(
+        "Gezin  -  Coördinatie\n\nDe coördinatie van de Huizen van het Kind kost € 450.000 per jaar.\n".encode("cp1252"))
+    (d / "utf16.txt").write_bytes(
+        "\ufeffKinderopvang  -  Capaciteit\n\nEr kwamen 5.000 plaatsen bij in Gent en Oostende.\n".encode("utf-16-le"))
+    (d / "crlf.txt").write_bytes(b"Kraamzorg  -  Bereik\r\n\r\nDe kraamzorg bereikte 12.000 gezinnen\r\nin Limburg.\r\n")
+    docx_file(d / "wachtlijst.docx", ["Jeugdhulp  -  Wachtlijsten", "Er wachten 3.500 jongeren op jeugdhulp in Antwerpen."])
+    return d
+
+
+def _pq_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("pq: ")]
+
+
+def _summary(stderr: str) -> dict[str, int]:
+    return {k: int(v) for k, v in re.findall(r"(ingested|unchanged|failed|chunks added)\s*\S\s*(\d+)", stderr)}
+
+
+def test_bad_files_named_good_files_ingested_exit_1(messy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    res = pq("ingest", str(messy), "--index", str(index), "--model", MODEL)
+    assert res.returncode == 1, res.stderr
+    assert res.stdout == ""
+    # Each bad file: exactly one line "pq: <path>: <reason>", in the order of the walk (sorted).
+    lines = _pq_lines(res.stderr)
+    assert len(lines) == len(BAD), res.stderr
+    for line, name in zip(lines, sorted(BAD)):
+        prefix = f"pq: {messy / name}: {BAD[name]}"
+        assert line == prefix if not BAD[name].endswith("(") else (line.startswith(prefix) and line.endswith(")")), line
+    assert _summary(res.stderr) == {"ingested": 7, "unchanged": 0, "failed": 10, "chunks added": _summary(res.stderr)["chunks added"]}
+
+    a = Assistant(index, model=MODEL)
+    docs = {d["file"]: d for d in a.documents()}
+    assert set(docs) == set(GOOD_CORPUS) | set(GOOD_EXTRA)
+    assert docs["2018-503-regionale-spreiding.txt"]["number"] == "503"
+    assert a.store.count() == sum(d["chunks"] for d in docs.values()) == len(a.lexical.ids)
+    assert check_index(a) == []
+    # cp1252 is decoded (and found by its accented word); UTF-16 and CRLF read as text.
+    hits = a.search("coördinatie", top_k=3)
+    assert hits[0].doc == "cp1252.txt" and "De coördinatie van de Huizen van het Kind kost € 450.000" in hits[0].text
+    texts = {cid: t for cid, t, _ in a.store.all_chunks()}
+    assert any("Er kwamen 5.000 plaatsen bij in Gent en Oostende." in t for cid, t in texts.items() if cid.startswith("utf16:"))
+    assert any("De kraamzorg bereikte 12.000 gezinnen in Limburg." in t for cid, t in texts.items() if cid.startswith("crlf:"))
+    assert any("Er wachten 3.500 jongeren op jeugdhulp in Antwerpen." in t for cid, t in texts.items()
+               if cid.startswith("wachtlijst:"))
+    assert not any("\r" in t or "\x00" in t for t in texts.values())
+
+    # A second run: the same failures, nothing already ingested touched.
+    before = (a.store.collection().get()["ids"], json.loads((index / "manifest.json").read_text())["docs"])
+    res2 = CliRunner().invoke(app, ["ingest", str(messy), "--index", str(index), "--model", MODEL])
+    assert res2.exit_code == 1
+    assert _pq_lines(res2.stderr) == lines
+    assert _summary(res2.stderr) == {"ingested": 0, "unchanged": 7, "failed": 10, "chunks added": 0}
+    a2 = Assistant(index, model=MODEL)
+    assert (a2.store.collection().get()["ids"], json.loads((index / "manifest.json").read_text())["docs"]) == before
+    assert check_index(a2) == []
+
+
+def test_bad_file_named_explicitly_and_missing_path(tmp_path: Path) -> None:
+    good = tmp_path / "a.txt"
+    shutil.copy(CORPUS / "2018-503-regionale-spreiding.txt", good)
+    (tmp_path / "b.pdf").write_bytes(b"")
+    res = CliRunner().invoke(app, ["ingest", str(good), str(tmp_path / "b.pdf"), str(tmp_path / "nope.txt"),
+                                   "--index", str(tmp_path / "index"), "--model", MODEL, "--json"])
+    assert res.exit_code == 1
+    # Paths that do not exist are named while the files are listed, before any file is read.
+    assert _pq_lines(res.stderr) == [f"pq: {tmp_path / 'nope.txt'}: no such file or directory",
+                                    f"pq: {tmp_path / 'b.pdf'}: empty file"]
+    report = json.loads(res.stdout)
+    assert report["ingested"] == [str(good)]
+    assert report["failed"] == [{"path": str(tmp_path / "nope.txt"), "reason": "no such file or directory"},
+                                {"path": str(tmp_path / "b.pdf"), "reason": "empty file"}]
+
+
+# --------------------------------------------------------------------------- one writer at a time
+
+
+@pytest.fixture
+def small_index(tmp_path: Path) -> Path:
+    folder = tmp_path / "small"
+    folder.mkdir()
+    for name in GOOD_CORPUS:
+        shutil.copy(CORPUS / name, folder / name)
+    index = tmp_path / "index"
+    report = Assistant(index, model=MODEL).ingest([folder])
+    assert len(report.ingested) == 3 and not report.failed
+    return index
+
+
+def test_no_wait_fails_clearly_while_another_writer_holds_the_lock(small_index: Path, tmp_path: Path) -> None:
+    extra = tmp_path / "extra.txt"
+    shutil.copy(CORPUS / "2024-301-kraamzorg.txt", extra)
+    holder = Assistant(small_index)
+    with holder.store.write_lock():
+        res = CliRunner().invoke(app, ["ingest", str(extra), "--index", str(small_index), "--no-wait"])
+    assert res.exit_code == 1
+    assert res.stderr == (f"pq: error: index {small_index} is locked by another pq process writing it "
+                          f"(lock file {small_index / '.lock'}); try again when it is done, "
+                          f"or leave out --no-wait to wait for it\n")
+    assert len(Assistant(small_index).documents()) == 3
+    # Once the lock is free the same command goes through.
+    res = CliRunner().invoke(app, ["ingest", str(extra), "--index", str(small_index), "--no-wait"])
+    assert res.exit_code == 0, res.output
+    assert len(Assistant(small_index).documents()) == 4
+
+
+def test_second_ingest_waits_with_a_message(small_index: Path, tmp_path: Path) -> None:
+    extra = tmp_path / "extra.txt"
+    shutil.copy(CORPUS / "2024-301-kraamzorg.txt", extra)
+    holder = Assistant(small_index)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PQ_INDEX": "", "PQ_MODEL": ""}
+    with holder.store.write_lock():
+        proc = subprocess.Popen([sys.executable, "-m", "pq_assistant", "ingest", str(extra), "--index", str(small_index)],
+                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = []
+        reader = threading.Thread(target=lambda: first.append(proc.stderr.readline()), daemon=True)
+        reader.start()
+        reader.join(60)
+        assert first == [f"pq: waiting for another ingest to finish on {small_index} ...\n"]
+        time.sleep(0.3)
+        assert proc.poll() is None  # still waiting: nothing written while the lock is held
+        assert len(Assistant(small_index).documents()) == 3
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert len(Assistant(small_index).documents()) == 4
+
+
+def test_on_wait_is_called_in_the_library(small_index: Path, tmp_path: Path) -> None:
+    extra = tmp_path / "extra.txt"
+    shutil.copy(CORPUS / "2024-301-kraamzorg.txt", extra)
+    waited = threading.Event()
+    result = {}
+    with Assistant(small_index).store.write_lock():
+        t = threading.Thread(target=lambda: result.update(
+            r=Assistant(small_index).ingest([extra], on_wait=waited.set)), daemon=True)
+        t.start()
+        assert waited.wait(30)
+        assert "r" not in result
+    t.join(60)
+    assert result["r"].ingested == [str(extra)]
+
+
+def test_ask_during_an_ingest_answers_from_a_consistent_state(small_index: Path, tmp_path: Path) -> None:
+    """While another process ingests 14 documents, questions are answered (never an error) and
+    every passage belongs to a document the manifest lists at that moment."""
+    big = tmp_path / "big"
+    big.mkdir()
+    n = 14
+    for f in sorted(f for f in CORPUS.iterdir() if f.suffix in (".txt", ".pdf"))[:n]:
+        shutil.copy(f, big / f"c-{f.name}")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PQ_INDEX": "", "PQ_MODEL": ""}
+    proc = subprocess.Popen([sys.executable, "-m", "pq_assistant", "ingest", str(big), "--index", str(small_index)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    answered = mid_ingest = 0
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            running = proc.poll() is None
+            a = Assistant(small_index)
+            ans = a.ask("Hoeveel Huizen van het Kind zijn er erkend?", top_k=5)
+            listed = a.store.manifest()["docs"]
+            assert ans.passages
+            assert all(p.doc_id in listed for p in ans.passages), [p.doc_id for p in ans.passages]
+            if answered % 3 == 0:  # the command line too
+                res = CliRunner().invoke(app, ["ask", "kraamzorg", "--index", str(small_index), "--json"])
+                assert res.exit_code == 0, res.output
+                assert json.loads(res.stdout)["results"]
+            answered += 1
+            mid_ingest += 3 < len(listed) < 3 + n  # some of the new documents are in, not all
+            if not running:
+                break
+            time.sleep(0.1)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        err = proc.communicate()[1]
+    assert proc.returncode == 0, err
+    assert mid_ingest >= 1, f"no question came while the documents were written ({answered} asked)"
+    assert len(Assistant(small_index).documents()) == 3 + n
+
+
+def test_search_skips_chunks_of_a_document_being_written(small_index: Path) -> None:
+    """Chunks of a document that an ingest is writing (pending, not yet in the manifest) are not
+    answered from, even when they match best."""
+    a = Assistant(small_index)
+    query = "kraamzorg bereik gezinnen"
+    vec = a.embedder.embed_queries([query])[0]
+    a.store.add_chunks(["new:answer:0"], [vec], [query], [{"doc_id": "new", "doc": "new.txt"}])
+    m = json.loads((small_index / "manifest.json").read_text())
+    m["pending"] = "new"
+    (small_index / "manifest.json").write_text(json.dumps(m))
+    assert a.store.query(vec, 1) == [("new:answer:0", pytest.approx(1.0))]  # the best match in Chroma
+    passages = Assistant(small_index).search(query, top_k=5)
+    assert passages and all(p.doc_id != "new" for p in passages)
+
+
+# --------------------------------------------------------------------------- model and schema
+
+
+def test_manifest_records_schema_model_and_dimension(small_index: Path) -> None:
+    m = json.loads((small_index / "manifest.json").read_text())
+    assert (m["schema"], m["model"], m["dim"], m["pending"]) == (1, MODEL, 256, None)
+
+
+def test_another_model_is_refused_with_the_fix(small_index: Path, tmp_path: Path) -> None:
+    msg = (f"pq: error: index {small_index} was built with model 'hash:256', not 'hash:128'; query without --model, "
+           f"or rebuild: pq ingest --rebuild <files> --index {small_index} --model hash:128\n")
+    res = CliRunner().invoke(app, ["ask", "kraamzorg", "--index", str(small_index), "--model", "hash:128"])
+    assert (res.exit_code, res.stderr) == (1, msg)
+    extra = tmp_path / "extra.txt"
+    shutil.copy(CORPUS / "2024-301-kraamzorg.txt", extra)
+    res = CliRunner().invoke(app, ["ingest", str(extra), "--index", str(small_index), "--model", "hash:128"])
+    assert (res.exit_code, res.stderr) == (1, msg)
+    a = Assistant(small_index)
+    assert len(a.documents()) == 3 and a.stats()["model"] == MODEL
+    # The real entry point says the same, with exit code 1.
+    res = pq("ask", "kraamzorg", "--index", str(small_index), "--model", "hash:128")
+    assert (res.returncode, res.stderr) == (1, msg)
+    # The fix the message gives works.
+    res = CliRunner().invoke(app, ["ingest", "--rebuild", str(extra), "--index", str(small_index), "--model", "hash:128"])
+    assert res.exit_code == 0, res.output
+    m = json.loads((small_index / "manifest.json").read_text())
+    assert (m["model"], m["dim"], list(m["docs"])) == ("hash:128", 128, ["extra"])
+    assert check_index(Assistant(small_index)) == []
+
+
+def test_dimension_mismatch_is_refused(small_index: Path) -> None:
+    m = json.loads((small_index / "manifest.json").read_text())
+    m["dim"] = 128
+    (small_index / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(ModelMismatch) as info:
+        Assistant(small_index).search("kraamzorg")
+    assert str(info.value) == (f"index {small_index} holds 128-d vectors, the model gives 256-d; "
+                               f"rebuild: pq ingest --rebuild <files> --index {small_index}")
+
+
+@pytest.mark.parametrize("manifest, what", [
+    ('{"schema": 99, "docs": {}}', "index schema 99 is unknown (this pq reads schema 1)"),
+    ('{"schema": 1}', "not a pq manifest (this pq reads schema 1)"),
+    ('[1, 2]', "not a pq manifest (this pq reads schema 1)"),
+    ('{"schema": 1, "docs"', "unreadable manifest (Expecting ':' delimiter)"),
+])
+def test_unknown_or_broken_manifest_is_a_clear_error(small_index: Path, manifest: str, what: str) -> None:
+    (small_index / "manifest.json").write_text(manifest)
+    msg = f"{small_index / 'manifest.json'}: {what}; rebuild with: pq ingest --rebuild <files> --index {small_index}"
+    res = CliRunner().invoke(app, ["docs", "--index", str(small_index)])
+    assert (res.exit_code, res.stderr) == (1, f"pq: error: {msg}\n")
+    with pytest.raises(IndexError_):
+        Assistant(small_index).search("kraamzorg")
+    res = CliRunner().invoke(app, ["doctor", "--index", str(small_index), "--json"])
+    assert res.exit_code == 1
+    assert [p["message"] for p in json.loads(res.stdout)["problems"]] == [msg]
+
+
+# --------------------------------------------------------------------------- pq doctor
+
+
+def _state(index: Path) -> dict:
+    a = Assistant(index)
+    got = a.store.collection().get()
+    m = a.store.manifest(reload=True)
+    return {"docs": sorted(m["docs"]), "chunks": sorted(got["ids"]), "texts": dict(zip(got["ids"], got["documents"])),
+            "lexical": sorted(a.lexical.ids), "records": sorted(p.stem for p in (index / "docs").glob("*.json"))}
+
+
+def test_doctor_on_a_sound_index(small_index: Path) -> None:
+    res = CliRunner().invoke(app, ["doctor", "--index", str(small_index)])
+    n = Assistant(small_index).store.count()
+    assert (res.exit_code, res.stdout) == (0, f"ok: index {small_index} is consistent (3 documents, {n} chunks)\n")
+    res = CliRunner().invoke(app, ["doctor", "--index", str(small_index), "--json"])
+    assert json.loads(res.stdout) == {"index": str(small_index), "ok": True, "fixed": [], "problems": []}
+
+
+def test_doctor_names_what_is_broken_and_fix_repairs_it(small_index: Path) -> None:
+    clean = _state(small_index)
+    a = Assistant(small_index)
+    col = a.store.collection()
+    # 1. a document record deleted
+    (small_index / "docs" / "2014-86-stand-van-zaken-erkenningen.json").unlink()
+    # 2. an orphan chunk of a document the manifest does not know, and an orphan record
+    a.store.add_chunks(["ghost:answer:0"], [[0.1] * 256], ["boe"], [{"doc_id": "ghost"}])
+    (small_index / "docs" / "ghost.json").write_text("{}")
+    # 3. a chunk missing from one document, an extra one in another
+    pdf_ids = [c for c in clean["chunks"] if c.startswith("2015-312-")]
+    col.delete(ids=[pdf_ids[-1]])
+    a.store.add_chunks(["2018-503-regionale-spreiding:answer:99"], [[0.2] * 256], ["extra"],
+                       [{"doc_id": "2018-503-regionale-spreiding"}])
+    # 4. the lexical index out of sync
+    ids_file = small_index / "lexical" / "ids.json"
+    ids_file.write_text(json.dumps(json.loads(ids_file.read_text())[:-2]))
+    # 5. a temporary file of an interrupted write
+    (small_index / "docs" / ".2018-503-regionale-spreiding.jsonabc.tmp").write_text("{")
+
+    res = CliRunner().invoke(app, ["doctor", "--index", str(small_index), "--json"])
+    assert res.exit_code == 1
+    out = json.loads(res.stdout)
+    assert out["ok"] is False
+    got = sorted((p["code"], p["doc_id"]) for p in out["problems"])
+    assert got == sorted([
+        ("missing-record", "2014-86-stand-van-zaken-erkenningen"),
+        ("orphan-chunks", "ghost"), ("orphan-record", "ghost"),
+        ("missing-chunks", "2015-312-spreiding-over-de-provincies"),
+        ("extra-chunks", "2018-503-regionale-spreiding"),
+        ("lexical", ""), ("temp-file", ""),
+    ])
+    assert all(p["fixable"] and p["fix"].startswith(f"pq doctor --fix --index {small_index}") for p in out["problems"])
+    text = CliRunner().invoke(app, ["doctor", "--index", str(small_index)])
+    assert text.exit_code == 1
+    assert (f"error: record docs/2014-86-stand-van-zaken-erkenningen.json of document "
+            f"2014-86-stand-van-zaken-erkenningen is missing\n    fix: pq doctor --fix --index {small_index} "
+            f"(ingests {(small_index.parent / 'small' / '2014-86-stand-van-zaken-erkenningen.txt')} again)\n") in text.stdout
+    assert ("error: 1 orphan chunks in Chroma of document ghost, which the manifest does not list "
+            "(e.g. ghost:answer:0)\n") in text.stdout
+    assert "error: lexical index out of sync with Chroma: " in text.stdout
+
+    res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["ok"] is True and out["problems"] == []
+    assert "dropped 1 orphan chunks of ghost" in out["fixed"]
+    assert "deleted orphan record docs/ghost.json" in out["fixed"]
+    assert "dropped 1 extra chunks of 2018-503-regionale-spreiding" in out["fixed"]
+    assert _state(small_index) == clean
+    assert check_index(Assistant(small_index)) == []
+
+
+def test_doctor_fixes_an_unreadable_lexical_index(small_index: Path) -> None:
+    clean = _state(small_index)
+    for f in (small_index / "lexical").iterdir():
+        if f.name != "ids.json":
+            f.write_bytes(b"garbage")
+    problems = check_index(Assistant(small_index))
+    assert [(p.code, p.message.split(" (")[0]) for p in problems] == [("lexical", "lexical index cannot be read")]
+    res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
+    assert res.exit_code == 0, res.output
+    assert res.stderr.endswith(f"pq doctor: fixed: rebuilt the lexical index ({len(clean['chunks'])} chunks)\n")
+    assert _state(small_index) == clean
+    assert Assistant(small_index).search("kraamzorg")
+
+
+def test_doctor_fixes_a_document_left_pending(small_index: Path) -> None:
+    """An ingest killed in the middle of updating a document: doctor names it, --fix restores it."""
+    clean = _state(small_index)
+    did = "2018-503-regionale-spreiding"
+    m = json.loads((small_index / "manifest.json").read_text())
+    m["pending"] = did
+    (small_index / "manifest.json").write_text(json.dumps(m))
+    Assistant(small_index).store.collection().delete(ids=[c for c in clean["chunks"] if c.startswith(did)][:1])
+    problems = check_index(Assistant(small_index))
+    assert [(p.code, p.doc_id) for p in problems] == [("pending", did), ("lexical", "")]
+    assert problems[0].message == (f"document {did} ({small_index.parent / 'small' / (did + '.txt')}) "
+                                   f"was left half-written by an interrupted ingest")
+    res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
+    assert res.exit_code == 0, res.output
+    assert f"pq doctor: fixed: dropped the half-written document {did}\n" in res.stderr
+    assert _state(small_index) == clean
+
+
+def test_doctor_on_a_missing_index(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["doctor", "--index", str(tmp_path / "nothing")])
+    assert res.exit_code == 1
+    assert res.stdout == (f"error: index {tmp_path / 'nothing'} does not exist\n"
+                          f"    fix: pq ingest <files> --index {tmp_path / 'nothing'}\n")
+    assert not (tmp_path / "nothing").exists()
