@@ -205,24 +205,28 @@ def parse(loaded: LoadedDocument, doc_id: str | None = None) -> PQDocument:
         sha256=loaded.sha256, pages=len(loaded.pages),
     )
     # Header in the title area: "Vraag nr. 247 van 8 januari 2018" / "van TIJS DESMEDT".
+    header_lines: set[int] = set()
     for i, line in enumerate(lines[:6]):
         m = QUESTION_REF.match(line.text)
         if m:
             doc.number = m.group("nr")
             doc.date = dutch_date_to_iso(m.group("day"), m.group("month"), m.group("year")) or ""
             doc.header = squash_ws(line.text)
+            header_lines.add(i)
             if i + 1 < len(lines) and (a := ASKER_LINE.match(lines[i + 1].text)):
                 doc.asker = squash_ws(a.group("name"))
                 doc.header += " " + squash_ws(lines[i + 1].text)
+                header_lines.add(i + 1)
             break
     t_idx, doc.title = _title(lines)
     if doc.title:
         bits = TITLE_SPLIT.split(doc.title, maxsplit=1)
         doc.subject, doc.subtopic = bits[0].strip(), (bits[1].strip() if len(bits) > 1 else "")
     body_start = t_idx + 1 if t_idx >= 0 else 0
+    # Lines above the title that are not the header stay text of the question (nothing is dropped).
+    above_title = [line for i, line in enumerate(lines[:max(t_idx, 0)]) if i not in header_lines]
     # Skip a title-area header that sits below the title.
-    while body_start < len(lines) and (QUESTION_REF.match(lines[body_start].text) or
-                                       (doc.number and ASKER_LINE.match(lines[body_start].text) and body_start < 4)):
+    while body_start < len(lines) and body_start in header_lines:
         body_start += 1
 
     # The answer header: find "ANTWOORD", the minister block above it, the reference below.
@@ -251,7 +255,7 @@ def parse(loaded: LoadedDocument, doc_id: str | None = None) -> PQDocument:
         doc.header = " ".join(squash_ws(x.text) for x in lines[q_end:ans_start])
 
     annex_idx = next((i for i in range(ans_start or body_start, len(lines)) if ANNEX_LINE.match(lines[i].text)), None)
-    q_lines = lines[body_start:q_end if q_end is not None else (annex_idx if annex_idx is not None else len(lines))]
+    q_lines = above_title + lines[body_start:q_end if q_end is not None else (annex_idx if annex_idx is not None else len(lines))]
     a_lines = lines[ans_start:annex_idx] if ans_start is not None else []
     x_lines = lines[annex_idx + 1:] if annex_idx is not None else []
 
