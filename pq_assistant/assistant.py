@@ -53,10 +53,11 @@ class Answer:
     passages: list[Passage]
     figures: list[Figure]
     filters: Filters
+    status: dict[int, str] = field(default_factory=dict)  # id(figure) -> latest | superseded | conflict
 
     def to_dict(self) -> dict:
         return {"query": self.query, "results": [p.to_dict() for p in self.passages],
-                "figures": [figure_dict(f) for f in self.figures]}
+                "figures": [{**figure_dict(f), "status": self.status.get(id(f), "")} for f in self.figures]}
 
 
 def figure_dict(f: Figure) -> dict:
@@ -82,7 +83,8 @@ class Assistant:
         self.store = IndexStore(self.index, chroma_url=chroma_url)
         self.lexical = LexicalIndex(self.index / "lexical")
         self._embedder = None
-        self._figures_cache: list[Figure] | None = None
+        self._ledger = None
+        self._ledger_vectors = None
 
     # -- model --------------------------------------------------------------------------------
     @property
@@ -166,9 +168,11 @@ class Assistant:
                         changed = True
             if changed or not self._lexical_in_sync(manifest):
                 self.rebuild_lexical()
+            if changed or not self._ledger_in_sync(manifest):
+                self.rebuild_ledger()
             self.store.save_manifest()
         report.seconds = time.perf_counter() - t0
-        self._figures_cache = None
+        self._ledger = self._ledger_vectors = None
         return report
 
     def _new_doc_id(self, path: Path, key: str, manifest: dict) -> str:
@@ -291,6 +295,64 @@ class Assistant:
             return len(self.lexical.ids) == want
         except (OSError, ValueError):  # an unreadable ids.json: rebuild it
             return False
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.index / "figures.json"
+
+    def _ledger_in_sync(self, manifest: dict) -> bool:
+        want = sum(d.get("figures", 0) for d in manifest["docs"].values())
+        return self.ledger_path.exists() and len(self.ledger()) == want
+
+    def rebuild_ledger(self) -> int:
+        """Group every figure of the index into timelines and save the ledger (figures.json)."""
+        from . import ledger
+
+        figs: list[Figure] = []
+        for did in sorted(self.store.manifest()["docs"]):
+            rec = self.store.load_doc_record(did) or {}
+            figs.extend(Figure(**f) for f in rec.get("figures", []))
+        entries = ledger.build(figs, embed=_distinct(self.embedder.embed_queries))
+        vectors = _distinct(self.embedder.embed_passages)([ledger.description(e) for e in entries])
+        ledger.save(entries, self.ledger_path)
+        _save_npy(self.index / "figures.npy", vectors)
+        self._ledger, self._ledger_vectors = entries, vectors
+        return len(entries)
+
+    def ledger_vectors(self):
+        """Embeddings of the ledger's figure descriptions (aligned with `ledger()`)."""
+        if getattr(self, "_ledger_vectors", None) is None:
+            path = self.index / "figures.npy"
+            self._ledger_vectors = np.load(path) if path.exists() else None
+        return self._ledger_vectors
+
+    def ledger(self):
+        """The figures ledger (list of ledger.LedgerEntry), read once per Assistant."""
+        from . import ledger
+
+        if self._ledger is None:
+            self._ledger = ledger.load(self.ledger_path)
+        return self._ledger
+
+    def figures(self, query: str | None = None, *, since: str = "", until: str = "", minister: str = "",
+                top_k: int = 10):
+        """Timelines of figures: for `query` the quantities it asks about (found through the best
+        passages), else the whole ledger. Entries are ordered by timeline, then reference date."""
+        from . import ledger
+
+        entries = self.ledger()
+        if query:
+            # Timelines found two ways: through the figures of the best passages, and by the
+            # closest figure descriptions (benchmarks/figures_timelines.py measures both).
+            passages = self.search(query, top_k=top_k)
+            groups = ledger.choose_groups(query, passages, entries)
+            qvec = self.embedder.embed_queries([query])[0]
+            groups += [g for g in ledger.semantic_groups(qvec, self.ledger_vectors(), entries, query) if g not in groups]
+            keep = set(groups)
+            entries = sorted((e for e in entries if e.group in keep), key=ledger.sort_key)
+        else:
+            entries = sorted(entries, key=lambda e: (e.group, ledger.sort_key(e)))
+        return ledger.filter_entries(entries, since=since, until=until, minister=minister)
 
     def rebuild_lexical(self) -> int:
         """Rebuild the BM25 index from the chunks in Chroma (also after `pq reindex`)."""
@@ -445,28 +507,53 @@ class Assistant:
         p = Passage(chunk_id=cid, doc_id=meta.get("doc_id", ""), doc=meta.get("doc", ""), text=text, score=score,
                     page=int(meta.get("page") or 1), section=meta.get("section", ""), part=meta.get("part", ""),
                     metadata=meta, citation=cite)
-        p.figures = [f for f in self.all_figures() if f.chunk_id == cid] if self._has_figures() else []
+        p.figures = self._figures_by_chunk().get(cid, [])
         return p
+
+    def _figures_by_chunk(self) -> dict[str, list[Figure]]:
+        if getattr(self, "_by_chunk_src", None) is not self.ledger():
+            self._by_chunk_src = self.ledger()
+            self._by_chunk: dict[str, list[Figure]] = {}
+            for e in self._by_chunk_src:
+                self._by_chunk.setdefault(e.figure.chunk_id, []).append(e.figure)
+        return self._by_chunk
 
     def ask(self, query: str, *, top_k: int = 5, filters: Filters | None = None) -> Answer:
         """Passages plus the figures found in them (newest reference date first)."""
         f = filters or Filters()
         passages = self.search(query, top_k=top_k, filters=f)
-        return Answer(query=query, passages=passages, figures=figures_of(passages), filters=f)
+        figs = figures_of(passages)
+        return Answer(query=query, passages=passages, figures=figs, filters=f, status=self.figure_status(figs))
+
+    def figure_status(self, figures: list[Figure]) -> dict[int, str]:
+        """Each figure's place in its timeline (latest / superseded / conflict), by id(figure)."""
+        status = {id(e.figure): e.status for e in self.ledger()}
+        return {id(f): status.get(id(f), "") for f in figures}
 
     # -- figures ------------------------------------------------------------------------------
-    def _has_figures(self) -> bool:
-        return any(d.get("figures") for d in self.store.manifest().get("docs", {}).values())
-
     def all_figures(self) -> list[Figure]:
-        """The whole figures ledger of the index (read once per Assistant)."""
-        if self._figures_cache is None:
-            figs: list[Figure] = []
-            for did in self.store.manifest().get("docs", {}):
-                rec = self.store.load_doc_record(did) or {}
-                figs.extend(Figure(**f) for f in rec.get("figures", []))
-            self._figures_cache = figs
-        return self._figures_cache
+        """Every figure of the index."""
+        return [e.figure for e in self.ledger()]
+
+
+def _distinct(embed):
+    """Wrap an embed function so each distinct text is embedded once (ledgers repeat phrases)."""
+    def run(texts: list[str]):
+        uniq = list(dict.fromkeys(texts))
+        if not uniq:
+            return np.zeros((0, 1), dtype=np.float32)
+        pos = {t: i for i, t in enumerate(uniq)}
+        vecs = embed(uniq)
+        return vecs[[pos[t] for t in texts]]
+
+    return run
+
+
+def _save_npy(path: Path, array) -> None:
+    """np.save via a temporary file and rename (readers never see half a file)."""
+    tmp = path.with_name(path.name + ".tmp.npy")
+    np.save(tmp, np.asarray(array, dtype=np.float32))
+    os.replace(tmp, path)
 
 
 def _days(iso: str) -> int:

@@ -6,7 +6,7 @@ import re
 import sys
 from typing import Any
 
-from .textutil import fold
+from .textutil import fold, title_case_name
 
 FIGURE_RE = re.compile(
     r"(?<![\w/])(?:€\s?)?\d+(?:[.,]\d+)*(?:\s?(?:%|procent|miljoen|miljard)(?:\s?euro)?|\s?euro|\s?op\s(?:de\s)?\d+)?(?![\w/])"
@@ -63,12 +63,13 @@ def answer(ans, *, show_figures: bool = True) -> None:
                         subtitle=f"{where} · score {p.score:.2f}", title_align="left", subtitle_align="right"))
     if show_figures and ans.figures:
         table = Table(title="Cijfers", title_justify="left", show_lines=False)
-        for col in ("waarde", "eenheid", "wat", "peildatum", "bron"):
-            table.add_column(col)
+        for col in ("peildatum", "waarde", "wat", "bron", ""):
+            table.add_column(col, overflow="fold")
         for f in ans.figures:
             src = f"nr. {f.number} p. {f.page}" if f.number else f"{f.doc} p. {f.page}"
-            date = f.date + (" (datum antwoord)" if f.date_source == "answer-date" else "")
-            table.add_row(f.value, f.unit, f.quantity + (f" ({f.scope})" if f.scope else ""), date or "?", src)
+            date = (f.date or "?") + ("¹" if f.date_source == "answer-date" else "")
+            table.add_row(date, f"{f.value} {f.unit}", f.quantity + (f" ({f.scope})" if f.scope else ""), src,
+                          _STATUS.get(ans.status.get(id(f), ""), ""))
         con.print(table)
 
 
@@ -134,3 +135,53 @@ def ingest_report(report) -> None:
     _console(stderr=True).print(table)
     for path, reason in report.failed:
         err(f"  failed: {path}: {reason}")
+
+
+_STATUS = {"latest": "[bold green]nieuwste[/]", "superseded": "[dim]vervangen[/]", "conflict": "[bold red]conflict[/]"}
+
+
+def figure_sentence(f, query: str = ""):
+    """The sentence with the figure itself in bold."""
+    from rich.text import Text
+
+    t = Text(f.sentence)
+    if 0 <= f.start < f.end <= len(f.sentence):
+        t.stylize("bold magenta reverse", f.start, f.end)
+    return t
+
+
+def figure_table(entries, query: str = "") -> None:
+    """One table per timeline, oldest reference date first: date, value, what + the sentence
+    (figure highlighted), source, status (nieuwste / vervangen / conflict)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    con = _console()
+    if not entries:
+        con.print("[dim]Geen cijfers gevonden.[/dim]")
+        return
+    groups: dict[int, list] = {}
+    for e in entries:
+        groups.setdefault(e.group, []).append(e)
+    for members in groups.values():
+        head = members[-1].figure
+        table = Table(title=f"[bold]{head.quantity or head.unit}[/bold]", title_justify="left", show_lines=True,
+                      expand=True)
+        table.add_column("peildatum", no_wrap=True)
+        table.add_column("waarde", justify="right", no_wrap=True)
+        table.add_column("wat · zin", ratio=1, overflow="fold")
+        table.add_column("bron", overflow="fold", max_width=24)
+        table.add_column("", no_wrap=True)
+        for e in members:
+            f = e.figure
+            date = (f.date or "?") + ("¹" if f.date_source == "answer-date" else "")
+            what = Text(f.quantity + (f" ({f.scope})" if f.scope else ""), style="bold")
+            what.append("\n")
+            what.append_text(figure_sentence(f, query))
+            src = "\n".join(x for x in (f"nr. {f.number}" if f.number else f.doc, f.doc_date,
+                                        title_case_name(f.minister), f"p. {f.page}") if x)
+            table.add_row(date, f"{f.value} {f.unit}" if f.unit == "%" else f.value, what, src,
+                          _STATUS.get(e.status, e.status))
+        con.print(table)
+    if any(e.figure.date_source == "answer-date" for e in entries):
+        con.print("[dim]¹ geen peildatum in de tekst: datum van het antwoord[/dim]")

@@ -1,0 +1,67 @@
+"""For every quantity of figures.jsonl that occurs more than once: does `pq figures <quantity>`
+list all its values (value, reference date) and in date order?
+
+    python benchmarks/figures_timelines.py [--index DIR] [--set tests/data/dev-eval]
+
+Builds the index from <set>/../../corpus (the repo's corpus/) when DIR is empty. Prints one line
+per quantity and a summary line.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pq_assistant import Assistant  # noqa: E402
+from pq_assistant.ledger import sort_key  # noqa: E402
+
+
+def norm_value(v: str) -> str:
+    return re.sub(r"[.\s]", "", v)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--index")
+    ap.add_argument("--set", default=str(ROOT / "tests/data/dev-eval"))
+    ap.add_argument("--corpus", default=str(ROOT / "corpus"))
+    ap.add_argument("-v", action="store_true")
+    args = ap.parse_args()
+    index = Path(args.index or tempfile.mkdtemp(prefix="pq-figtl-"))
+    a = Assistant(index)
+    if not a.store.exists():
+        a.ingest([args.corpus])
+    gold = [json.loads(x) for x in Path(args.set, "figures.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    by_q: dict[str, list[dict]] = defaultdict(list)
+    for g in gold:
+        by_q[g["quantity"]].append(g)
+    full = ordered = 0
+    found_total = want_total = 0
+    names = sorted(q for q, rows in by_q.items() if len(rows) > 1)
+    for q in names:
+        entries = a.figures(q)
+        got = {(e.figure.doc, norm_value(e.figure.value), e.figure.date) for e in entries}
+        want = {(g["doc"], norm_value(g["value"]), g["date"]) for g in by_q[q]}
+        hit = want & got
+        in_order = [sort_key(e) for e in entries] == sorted(sort_key(e) for e in entries)
+        full += hit == want
+        ordered += in_order
+        found_total += len(hit)
+        want_total += len(want)
+        print(f"{len(hit):3d}/{len(want):<3d} {'ordered' if in_order else 'UNORDERED'} {len(entries):4d} listed  {q}")
+        if args.v:
+            for miss in sorted(want - got):
+                print("      missing", miss)
+    print(f"SUMMARY quantities={len(names)} complete={full} ordered={ordered} "
+          f"value_recall={found_total / max(1, want_total):.3f} ({found_total}/{want_total})")
+
+
+if __name__ == "__main__":
+    main()
