@@ -207,6 +207,32 @@ def stats(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOp
 
 @app.command()
 @handled
+def figures(
+    query: Optional[str] = typer.Argument(None, help="What is counted, e.g. 'aantal erkende Huizen van het Kind'."),
+    all_: bool = typer.Option(False, "--all", help="The whole ledger (no query)."),
+    since: str = typer.Option("", "--since", help="Reference date on or after (YYYY[-MM[-DD]])."),
+    until: str = typer.Option("", "--until", help="Reference date on or before (YYYY[-MM[-DD]])."),
+    minister: str = MinisterOpt,
+    index: Optional[Path] = IndexOpt, model: Optional[str] = ModelOpt, chroma_url: Optional[str] = ChromaOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """The figures the ministers gave, per quantity, by reference date: latest, superseded, conflicts."""
+    from . import render
+
+    if not query and not all_:
+        raise UsageError("give what to look for, or --all for the whole ledger")
+    _filters(since=since, until=until)  # validates the dates
+    a = _assistant(index, model, chroma_url)
+    _ensure_index(a, quiet=as_json, explicit=index is not None)
+    entries = a.figures(None if all_ else query, since=since, until=until, minister=minister)
+    if as_json:
+        render.print_json({"query": None if all_ else query, "figures": [e.to_dict() for e in entries]})
+    else:
+        render.figure_table(entries, query or "")
+
+
+@app.command()
+@handled
 def reindex(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt) -> None:
     """Rebuild the local BM25 index from the chunks in Chroma (e.g. from a shared server)."""
     from . import render
