@@ -309,6 +309,46 @@ def doctor(
         raise typer.Exit(1)
 
 
+@app.command()
+@handled
+def draft(
+    question: str = typer.Argument(..., help="The new question: a .txt, .pdf or .docx file, or '-' for stdin."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the briefing to this file."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f",
+                                      help="markdown (default), docx (needs --out) or json; else from --out's suffix."),
+    top_k: int = typer.Option(3, "--top-k", "-k", min=1, help="Earlier answers (documents) quoted per sub-question."),
+    index: Optional[Path] = IndexOpt, model: Optional[str] = ModelOpt, chroma_url: Optional[str] = ChromaOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """A cited briefing for a new question: similar earlier questions, and per sub-question the
+    earlier answers, the latest figures and an empty draft answer. Extractive: nothing generated."""
+    from . import render
+    from .draft import draft as make_briefing, load_question, to_docx, to_markdown
+
+    if fmt is None:
+        suffix = out.suffix.lower() if out else ""
+        fmt = "json" if as_json else {".docx": "docx", ".json": "json"}.get(suffix, "markdown")
+    fmt = {"md": "markdown"}.get(fmt.lower(), fmt.lower())
+    if fmt not in ("markdown", "docx", "json"):
+        raise UsageError(f"unknown --format {fmt!r} (markdown, docx or json)")
+    if fmt == "docx" and not out:
+        raise UsageError("--format docx needs --out FILE.docx")
+    q = load_question(question, sys.stdin.read() if question == "-" else None)
+    a = _assistant(index, model, chroma_url)
+    _ensure_index(a, quiet=as_json or fmt == "json", explicit=index is not None)
+    b = make_briefing(a, q, per_part=top_k)
+    if fmt == "docx":
+        to_docx(b, out)
+    else:
+        text = to_markdown(b) if fmt == "markdown" else json.dumps(b.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        if out:
+            out.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    if out:
+        render.err(f"pq: briefing written to {out}")
+
+
 def main() -> None:
     """Console entry point: errors become one line on stderr and an exit code."""
     try:
