@@ -52,14 +52,20 @@ def _chroma_settings():
     return Settings(anonymized_telemetry=False, allow_reset=False)
 
 
-def forget_chroma_client(path: Path) -> None:
-    """Drop chromadb's cached client of a folder that was deleted (best effort: private API)."""
+def forget_chroma_client(path: Path, stop: bool = True) -> None:
+    """Drop chromadb's cached client of a folder (best effort: private API).
+
+    chromadb keeps one client per folder for the whole process, and that client does not see
+    what another process wrote since it was opened (reads of vectors then fail with "Error
+    finding id"); nor can it write to the folder once it was deleted and made anew. `stop`
+    closes the dropped client (only when nothing else uses it: after the folder was deleted).
+    """
     try:
         from chromadb.api.shared_system_client import SharedSystemClient
 
         system = SharedSystemClient._identifier_to_system.pop(str(path), None)
         SharedSystemClient._identifier_to_refcount.pop(str(path), None)
-        if system is not None:
+        if system is not None and stop:
             system.stop()
     except Exception:  # noqa: BLE001 - another chromadb version: nothing cached to drop
         pass
@@ -153,6 +159,9 @@ class IndexStore:
                 self._client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000,
                                                    ssl=u.scheme == "https", settings=_chroma_settings())
             else:
+                # A client of its own, opened now: the current state on disk, whatever another
+                # pq process (an ingest) wrote since this process first opened the index.
+                forget_chroma_client(self.root / "chroma", stop=False)
                 self._client = chromadb.PersistentClient(path=str(self.root / "chroma"), settings=_chroma_settings())
             name = COLLECTION + ("_" + self.root.resolve().name if self.chroma_url else "")
             self._collection = self._client.get_or_create_collection(name=name, metadata={"hnsw:space": "cosine"})

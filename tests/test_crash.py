@@ -1,0 +1,264 @@
+"""Crash safety: a `pq ingest` killed with SIGKILL at any moment leaves an index that the next
+ingest completes into exactly what a clean run gives (same documents, same chunk ids and texts in
+Chroma and in the vector index, lexical ids == Chroma ids, nothing pending), and nothing that
+was ingested before is lost.
+
+Real processes, real Chroma (PersistentClient in tmp_path), the fake "hash:256" embedder."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, ROOT, SMALL
+
+from pq_assistant import Assistant
+from pq_assistant.doctor import check_index
+
+MODEL = "hash:256"
+DOCS = sorted(f for f in CORPUS.iterdir() if f.suffix in (".txt", ".pdf"))[:10]  # 10 documents, a PDF among them
+N = len(DOCS)
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PQ_INDEX": "", "PQ_MODEL": ""}
+
+# Runs `pq ingest ...` and SIGKILLs itself at a chosen step: the N-th time that step is reached.
+KILLER = r"""
+import os, signal, sys
+from pq_assistant import assistant, store
+
+hook, n, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+seen = [0]
+
+def hit():
+    seen[0] += 1
+    return seen[0] == n
+
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+def after(cls, name, when=lambda self: True):
+    orig = getattr(cls, name)
+    def wrapper(self, *a, **k):
+        out = orig(self, *a, **k)
+        if when(self) and hit():
+            die()
+        return out
+    setattr(cls, name, wrapper)
+
+if hook == "pending-saved":  # the manifest says "pending", no chunk written yet
+    after(store.IndexStore, "save_manifest", when=lambda self: bool(self.manifest().get("pending")))
+elif hook == "chunks-added":  # chunks in Chroma, no record, not marked done
+    after(store.IndexStore, "add_chunks")
+elif hook == "record-saved":  # chunks and record written, not marked done
+    after(store.IndexStore, "save_doc_record")
+elif hook == "before-lexical":  # every document done, the BM25 index not rebuilt yet
+    orig = assistant.Assistant.rebuild_lexical
+    def rebuild(self):
+        if hit():
+            die()
+        return orig(self)
+    assistant.Assistant.rebuild_lexical = rebuild
+elif hook == "lexical-swap":  # the old BM25 folder moved away, the new one not in place yet
+    real = os.replace
+    def replace(src, dst, *a, **k):
+        real(src, dst, *a, **k)
+        if str(dst).endswith("lexical.old") and hit():
+            die()
+    os.replace = replace
+else:
+    raise SystemExit(f"unknown hook {hook}")
+
+sys.argv = ["pq", *args]
+from pq_assistant.cli import main
+main()
+"""
+
+
+def ingest_argv(folder: Path, index: Path) -> list[str]:
+    return ["ingest", str(folder), "--index", str(index), "--model", MODEL]
+
+
+def kill_at_step(hook: str, n: int, folder: Path, index: Path) -> None:
+    res = subprocess.run([sys.executable, "-c", KILLER, hook, str(n), *ingest_argv(folder, index)],
+                         cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=180)
+    assert res.returncode == -signal.SIGKILL, f"not killed at {hook} #{n}: rc {res.returncode}\n{res.stderr[-2000:]}"
+
+
+def state(index: Path) -> dict:
+    """Everything that must equal a clean run; also checks the parts agree with each other."""
+    a = Assistant(index, model=MODEL)
+    m = a.store.manifest(reload=True)
+    assert m["pending"] is None
+    assert not m.get("lexical_stale")
+    col = a.store.collection()
+    got = col.get(include=["documents", "metadatas", "embeddings"])
+    chunks = {cid: (text, meta["doc_id"]) for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])}
+    assert a.store.count() == len(chunks) == sum(d["chunks"] for d in m["docs"].values())
+    lexical = list(a.lexical.ids)
+    assert len(lexical) == len(set(lexical)) and set(lexical) == set(chunks)
+    records = {p.stem: json.loads(p.read_text())["chunk_ids"] for p in (index / "docs").glob("*.json")}
+    assert set(records) == set(m["docs"])
+    assert {cid for ids in records.values() for cid in ids} == set(chunks)
+    # The vector index (not only Chroma's tables) holds every chunk: a query restricted to one
+    # document and asking for all its chunks gets them all.
+    by_doc: dict[str, list[tuple[str, list[float]]]] = {}
+    for cid, meta, vec in zip(got["ids"], got["metadatas"], got["embeddings"]):
+        by_doc.setdefault(meta["doc_id"], []).append((cid, vec))
+    for did, items in by_doc.items():
+        res = col.query(query_embeddings=[list(map(float, items[0][1]))], n_results=len(items),
+                        where={"doc_id": did}, include=[])
+        assert set(res["ids"][0]) == {cid for cid, _ in items}, did
+    assert check_index(a) == []
+    docs = {did: (d["path"], d["sha256"], d["chunks"]) for did, d in m["docs"].items()}
+    return {"docs": docs, "chunks": chunks, "records": records, "model": (m["model"], m["dim"])}
+
+
+@pytest.fixture(scope="module")
+def corpus10(tmp_path_factory) -> tuple[Path, dict]:
+    """Ten corpus documents in a folder, and the state of a clean, uninterrupted ingest."""
+    base = tmp_path_factory.mktemp("crash")
+    folder = base / "corpus"
+    folder.mkdir()
+    for f in DOCS:
+        shutil.copy(f, folder / f.name)
+    report = Assistant(base / "clean", model=MODEL).ingest([folder])
+    assert len(report.ingested) == N and not report.failed
+    return folder, state(base / "clean")
+
+
+def complete(folder: Path, index: Path) -> None:
+    report = Assistant(index, model=MODEL).ingest([folder])
+    assert not report.failed
+    assert len(report.ingested) + len(report.unchanged) == N
+
+
+@pytest.mark.parametrize("when", ["first-pending", "5-docs"])
+def test_sigkill_part_way_then_ingest_again_equals_a_clean_run(corpus10, tmp_path: Path, when: str) -> None:
+    """SIGKILL a real `python -m pq_assistant ingest` at a moment read off its manifest: while
+    the first document is pending, after 5 documents. (The steps after the last document are
+    killed exactly by the next test.)"""
+    folder, clean = corpus10
+    index = tmp_path / "index"
+    proc = subprocess.Popen([sys.executable, "-m", "pq_assistant", *ingest_argv(folder, index)], cwd=ROOT, env=ENV,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen = None
+    deadline = time.time() + 120
+    try:
+        while proc.poll() is None and time.time() < deadline:
+            try:
+                m = json.loads((index / "manifest.json").read_text())
+            except (OSError, ValueError):
+                m = None
+            if m is not None:
+                n = len(m["docs"])
+                if (when == "first-pending" and m["pending"]) or (when == "5-docs" and n >= 5):
+                    proc.send_signal(signal.SIGKILL)
+                    seen = (n, m["pending"])
+                    break
+            time.sleep(0.002)
+    finally:
+        if proc.poll() is None and seen is None:
+            proc.kill()
+        proc.wait(30)
+    assert seen is not None and proc.returncode == -signal.SIGKILL, (when, seen, proc.returncode)
+    complete(folder, index)
+    assert state(index) == clean
+    # A third run changes nothing.
+    report = Assistant(index, model=MODEL).ingest([folder])
+    assert (len(report.unchanged), report.ingested) == (N, [])
+
+
+def test_sigkilled_at_each_write_step_one_run_after_another(corpus10, tmp_path: Path) -> None:
+    """Four runs, each SIGKILLed at another step of writing a document (or after the last one);
+    each finds what the one before left, doctor names it; a fifth run equals a clean run."""
+    folder, clean = corpus10
+    index = tmp_path / "index"
+    done = 0
+    for hook, n in [("pending-saved", 3), ("chunks-added", 2), ("record-saved", 3), ("before-lexical", 1)]:
+        kill_at_step(hook, n, folder, index)
+        a = Assistant(index, model=MODEL)
+        m = a.store.manifest(reload=True)
+        done = N if hook == "before-lexical" else done + n - 1
+        assert len(m["docs"]) == done, hook
+        assert bool(m["pending"]) == (hook != "before-lexical"), hook
+        assert check_index(a), f"doctor found nothing wrong after a kill at {hook}"
+    complete(folder, index)
+    assert state(index) == clean
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> tuple[Path, Path]:
+    """Six documents, ingested; then one of them edited (same number of words, a new word)."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    for name in SMALL:
+        shutil.copy(CORPUS / name, folder / name)
+    index = tmp_path / "index"
+    Assistant(index, model=MODEL).ingest([folder])
+    doc = folder / "2018-503-regionale-spreiding.txt"
+    text = doc.read_text(encoding="utf-8")
+    assert "consultatiebureau aangesloten" in text
+    doc.write_text(text.replace("consultatiebureau aangesloten", "zorgburgbureau aangesloten"), encoding="utf-8")
+    return folder, index
+
+
+def clean_state(folder: Path, tmp_path: Path) -> dict:
+    Assistant(tmp_path / "clean", model=MODEL).ingest([folder])
+    return state(tmp_path / "clean")
+
+
+def test_killed_while_updating_a_document_loses_nothing(small, tmp_path: Path) -> None:
+    """Killed half-way through replacing a changed document's chunks: the next ingest brings the
+    document back (new version) even when it names no files at all."""
+    folder, index = small
+    kill_at_step("chunks-added", 1, folder, index)
+    m = json.loads((index / "manifest.json").read_text())
+    assert m["pending"] == "2018-503-regionale-spreiding"
+    report = Assistant(index, model=MODEL).ingest([])  # nothing named
+    assert report.ingested == [str(folder / "2018-503-regionale-spreiding.txt")]
+    assert state(index) == clean_state(folder, tmp_path)
+    hits = Assistant(index, model=MODEL).lexical.search("zorgburgbureau", 3)
+    assert hits and hits[0][0].startswith("2018-503-regionale-spreiding:")
+
+
+def test_killed_before_the_lexical_rebuild_leaves_no_stale_lexical_index(small, tmp_path: Path) -> None:
+    """The changed document keeps its chunk ids and count; the BM25 index must still be rebuilt
+    by the next run, or the new word would never be found by keyword."""
+    folder, index = small
+    kill_at_step("before-lexical", 1, folder, index)
+    report = Assistant(index, model=MODEL).ingest([folder])
+    assert report.ingested == [] and len(report.unchanged) == 6
+    hits = Assistant(index, model=MODEL).lexical.search("zorgburgbureau", 3)
+    assert hits and hits[0][0].startswith("2018-503-regionale-spreiding:")
+    assert state(index) == clean_state(folder, tmp_path)
+
+
+def test_killed_while_swapping_the_lexical_index(small, tmp_path: Path) -> None:
+    """Killed between moving the old BM25 folder away and moving the new one in: questions are
+    still answered, doctor names the leftovers, the next ingest puts everything right."""
+    folder, index = small
+    kill_at_step("lexical-swap", 1, folder, index)
+    assert not (index / "lexical").exists() and (index / "lexical.old").exists()
+    a = Assistant(index, model=MODEL)
+    assert a.search("Huizen van het Kind met een zorgburgbureau", top_k=3)  # dense only, but an answer
+    codes = {p.code for p in check_index(a)}
+    assert {"lexical", "temp-file"} <= codes, codes
+    Assistant(index, model=MODEL).ingest([folder])
+    assert not (index / "lexical.old").exists() and not (index / "lexical.tmp").exists()
+    assert state(index) == clean_state(folder, tmp_path)
+
+
+def test_interrupted_rebuild_starts_from_nothing(small, tmp_path: Path) -> None:
+    """`--rebuild` removes the manifest first: if it is cut off after that, the next ingest does
+    not trust the leftover chunks and records (which no manifest vouches for)."""
+    folder, index = small
+    (index / "manifest.json").unlink()  # where a cut-off --rebuild stops first
+    a = Assistant(index, model=MODEL)
+    report = a.ingest([folder])
+    assert len(report.ingested) == 6
+    assert state(index) == clean_state(folder, tmp_path)
