@@ -199,7 +199,7 @@ class Assistant:
         # The lexical index is stale from here until it is rebuilt (a crash in between must not
         # leave it stale for good: a changed document can keep its chunk ids and count).
         manifest["pending"] = doc_id
-        manifest["lexical_stale"] = True
+        manifest["lexical_stale"] = manifest["ledger_stale"] = True
         self.store.save_manifest()
         self.store.delete_doc(doc_id)
         self.store.add_chunks(
@@ -240,13 +240,13 @@ class Assistant:
         self.store.remove_doc_record(did)
         entry = manifest["docs"].pop(did, None)
         manifest["pending"] = None
-        manifest["lexical_stale"] = True
+        manifest["lexical_stale"] = manifest["ledger_stale"] = True
         self.store.save_manifest()
         path = entry.get("path") if entry else None
         return path if path and Path(path).is_file() else None
 
     def _remove_doc(self, doc_id: str, manifest: dict) -> None:
-        manifest["lexical_stale"] = True
+        manifest["lexical_stale"] = manifest["ledger_stale"] = True
         self.store.delete_doc(doc_id)
         self.store.remove_doc_record(doc_id)
         manifest["docs"].pop(doc_id, None)
@@ -301,6 +301,8 @@ class Assistant:
         return self.index / "figures.json"
 
     def _ledger_in_sync(self, manifest: dict) -> bool:
+        if manifest.get("ledger_stale"):  # a run cut off between a document and the ledger rebuild
+            return False
         want = sum(d.get("figures", 0) for d in manifest["docs"].values())
         return self.ledger_path.exists() and len(self.ledger()) == want
 
@@ -317,6 +319,9 @@ class Assistant:
         ledger.save(entries, self.ledger_path)
         _save_npy(self.index / "figures.npy", vectors)
         self._ledger, self._ledger_vectors = entries, vectors
+        if self.store.exists() and self.store.manifest().get("ledger_stale"):  # both files written
+            self.store.manifest()["ledger_stale"] = False
+            self.store.save_manifest()
         return len(entries)
 
     def ledger_vectors(self):

@@ -10,11 +10,13 @@ An index is consistent when
 - Chroma holds no chunks of documents the manifest does not know (orphans), and `docs/` no
   records of such documents;
 - the lexical (BM25) index holds exactly the chunk ids that Chroma holds;
+- the figures ledger (figures.json, figures.npy) holds as many figures as the documents;
 - no temporary files of an interrupted write are left.
 
-`check_index` only reads. `fix_index` (under the index's write lock) rebuilds the lexical index,
-drops orphan chunks/records and leftover temporary files, and ingests again a document whose
-chunks or record are damaged when its file is still there; everything else is reported.
+`check_index` only reads. `fix_index` (under the index's write lock) rebuilds the lexical index
+and the figures ledger, drops orphan chunks/records and leftover temporary files, and ingests
+again a document whose chunks or record are damaged when its file is still there; everything
+else is reported.
 """
 from __future__ import annotations
 
@@ -68,8 +70,45 @@ def _temp_leftovers(root: Path) -> list[Path]:
     found = [p for p in (root.glob(".*.tmp")) if p.is_file()]
     if (root / "docs").is_dir():
         found += [p for p in (root / "docs").glob(".*.tmp") if p.is_file()]
-    found += [p for p in (root / "lexical.tmp", root / "lexical.old") if p.exists()]
+    found += [p for p in (root / "lexical.tmp", root / "lexical.old", root / "figures.npy.tmp.npy") if p.exists()]
     return sorted(found)
+
+
+def _check_ledger(a: Assistant, manifest: dict, fix_cmd: str) -> list[Problem]:
+    """The figures ledger (figures.json, and figures.npy aligned with it) against the manifest."""
+    if not hasattr(a, "rebuild_ledger"):
+        return []
+    from . import ledger
+
+    want = sum(d.get("figures", 0) for d in manifest["docs"].values())
+    fix = fix_cmd + " (rebuilds the figures ledger)"
+    path = a.ledger_path
+    if not path.exists():
+        return [Problem(ERROR, f"figures ledger {path.name} is missing ({want} figures in the documents)", fix,
+                        "ledger", fixable=True)] if want else []
+    try:
+        entries = ledger.load(path)
+    except Exception as exc:  # noqa: BLE001 - unreadable means rebuild
+        return [Problem(ERROR, f"figures ledger {path.name} cannot be read ({type(exc).__name__})", fix,
+                        "ledger", fixable=True)]
+    if len(entries) != want:
+        return [Problem(ERROR, f"figures ledger out of sync: {len(entries)} figures, the documents have {want}",
+                        fix, "ledger", fixable=True)]
+    if manifest.get("ledger_stale"):
+        return [Problem(ERROR, "figures ledger is stale (an ingest was cut off before rebuilding it)", fix,
+                        "ledger", fixable=True)]
+    npy = a.index / "figures.npy"
+    if entries and npy.exists():
+        try:
+            import numpy as np
+
+            rows = len(np.load(npy))
+        except Exception:  # noqa: BLE001
+            rows = -1
+        if rows != len(entries):
+            return [Problem(ERROR, f"figures.npy has {rows if rows >= 0 else 'unreadable'} rows for "
+                                   f"{len(entries)} ledger figures", fix, "ledger", fixable=True)]
+    return []
 
 
 def check_index(a: Assistant) -> list[Problem]:
@@ -188,6 +227,8 @@ def check_index(a: Assistant) -> list[Problem]:
             problems.append(Problem(ERROR, "lexical index is stale (an ingest was cut off before rebuilding it)",
                                     lexical_fix, "lexical", fixable=True))
 
+    problems += _check_ledger(a, manifest, fix_cmd)
+
     # Vectors of the recorded dimension.
     dim = manifest.get("dim")
     if dim and chroma:
@@ -270,7 +311,11 @@ def fix_index(a: Assistant, *, wait: bool = True, on_wait=None) -> list[str]:
         done += [f"ingested {p} again" for p in report.ingested]
         done += [f"could not ingest {p}: {r}" for p, r in report.failed]
     with a.store.write_lock(wait=wait, on_wait=on_wait):
-        if any(p.code == "lexical" for p in check_index(a)):
+        left = {p.code for p in check_index(a)}
+        if "lexical" in left:
             n = a.rebuild_lexical()
             done.append(f"rebuilt the lexical index ({n} chunks)")
+        if "ledger" in left:
+            n = a.rebuild_ledger()
+            done.append(f"rebuilt the figures ledger ({n} figures)")
     return done

@@ -63,6 +63,13 @@ elif hook == "before-lexical":  # every document done, the BM25 index not rebuil
             die()
         return orig(self)
     assistant.Assistant.rebuild_lexical = rebuild
+elif hook == "before-ledger":  # documents and BM25 index done, the figures ledger not rebuilt yet
+    orig_ledger = assistant.Assistant.rebuild_ledger
+    def rebuild_ledger(self):
+        if hit():
+            die()
+        return orig_ledger(self)
+    assistant.Assistant.rebuild_ledger = rebuild_ledger
 elif hook == "lexical-swap":  # the old BM25 folder moved away, the new one not in place yet
     real = os.replace
     def replace(src, dst, *a, **k):
@@ -236,6 +243,23 @@ def test_killed_before_the_lexical_rebuild_leaves_no_stale_lexical_index(small, 
     hits = Assistant(index, model=MODEL).lexical.search("zorgburgbureau", 3)
     assert hits and hits[0][0].startswith("2018-503-regionale-spreiding:")
     assert state(index) == clean_state(folder, tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(Assistant, "rebuild_ledger"), reason="no figures ledger")
+def test_killed_before_the_ledger_rebuild_leaves_no_stale_ledger(small, tmp_path: Path) -> None:
+    """A changed figure (same number of figures): the next run must rebuild the ledger."""
+    folder, index = small
+    doc = folder / "2018-503-regionale-spreiding.txt"
+    text = doc.read_text(encoding="utf-8")
+    assert "zijn er 153 erkende Huizen" in text and "157" not in text
+    doc.write_text(text.replace("153", "157"), encoding="utf-8")
+    kill_at_step("before-ledger", 1, folder, index)
+    assert {p.code for p in check_index(Assistant(index, model=MODEL))} == {"ledger"}
+    Assistant(index, model=MODEL).ingest([folder])
+    values = {e.figure.value for e in Assistant(index, model=MODEL).ledger() if e.figure.doc_id.startswith("2018-503")}
+    assert "157" in values and "153" not in values, values
+    assert state(index) == clean_state(folder, tmp_path)
+    assert (index / "figures.json").read_text() == (tmp_path / "clean" / "figures.json").read_text()
 
 
 def test_killed_while_swapping_the_lexical_index(small, tmp_path: Path) -> None:

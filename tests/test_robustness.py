@@ -469,3 +469,25 @@ def test_doctor_on_a_missing_index(tmp_path: Path) -> None:
     assert res.stdout == (f"error: index {tmp_path / 'nothing'} does not exist\n"
                           f"    fix: pq ingest <files> --index {tmp_path / 'nothing'}\n")
     assert not (tmp_path / "nothing").exists()
+
+
+@pytest.mark.skipif(not hasattr(Assistant, "rebuild_ledger"), reason="no figures ledger")
+def test_doctor_fixes_a_missing_or_misaligned_figures_ledger(small_index: Path) -> None:
+    want = sum(d["figures"] for d in Assistant(small_index).documents())
+    assert want > 0
+    ledger = (small_index / "figures.json").read_text()
+    (small_index / "figures.json").unlink()
+    problems = check_index(Assistant(small_index))
+    assert [(p.code, p.message) for p in problems] == [
+        ("ledger", f"figures ledger figures.json is missing ({want} figures in the documents)")]
+    res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
+    assert res.exit_code == 0, res.output
+    assert f"pq doctor: fixed: rebuilt the figures ledger ({want} figures)\n" in res.stderr
+    assert (small_index / "figures.json").read_text() == ledger
+    # figures.npy no longer aligned with figures.json (a write cut off between the two)
+    import numpy as np
+
+    np.save(small_index / "figures.npy", np.zeros((2, 256), dtype=np.float32))
+    assert [p.code for p in check_index(Assistant(small_index))] == ["ledger"]
+    assert CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)]).exit_code == 0
+    assert check_index(Assistant(small_index)) == []
