@@ -157,36 +157,39 @@ def check_index(a: Assistant) -> list[Problem]:
     for did, entry in sorted(docs.items()):
         if did in unfinished:
             continue
-        reingest = f"{fix_cmd} (ingests {entry.get('path')} again)"
+        have_file = Path(entry.get("path") or "").is_file()
+        reingest = (f"{fix_cmd} (ingests {entry.get('path')} again)" if have_file else
+                    f"restore {entry.get('path')} and run {fix_cmd}, or drop the document: "
+                    f"pq ingest --prune <files> --index {root}")
         have = by_doc.get(did, set())
         try:
             rec = a.store.load_doc_record(did)
         except (OSError, ValueError):
             rec = None
             problems.append(Problem(ERROR, f"record docs/{did}.json of document {did} is unreadable",
-                                    reingest, "bad-record", did, fixable=True))
+                                    reingest, "bad-record", did, fixable=have_file))
         else:
             if rec is None:
                 problems.append(Problem(ERROR, f"record docs/{did}.json of document {did} is missing",
-                                        reingest, "missing-record", did, fixable=True))
+                                        reingest, "missing-record", did, fixable=have_file))
         want = set(rec.get("chunk_ids") or []) if rec else None
         if want is not None:
             missing, extra = want - have, have - want
             if missing:
                 problems.append(Problem(
                     ERROR, f"document {did}: {len(missing)} of its {len(want)} chunks are missing from Chroma "
-                           f"(e.g. {min(missing)})", reingest, "missing-chunks", did, fixable=True))
+                           f"(e.g. {min(missing)})", reingest, "missing-chunks", did, fixable=have_file))
             if extra:
                 problems.append(Problem(
                     ERROR, f"document {did}: {len(extra)} chunks in Chroma that its record does not list "
                            f"(e.g. {min(extra)})", fix_cmd + " (drops them)", "extra-chunks", did, fixable=True))
         elif not have:
             problems.append(Problem(ERROR, f"document {did} has no chunks in Chroma", reingest,
-                                    "missing-chunks", did, fixable=True))
+                                    "missing-chunks", did, fixable=have_file))
         if rec is not None and entry.get("chunks") != len(want or ()):
             problems.append(Problem(
                 ERROR, f"document {did}: the manifest counts {entry.get('chunks')} chunks, its record lists {len(want or ())}",
-                reingest, "chunk-count", did, fixable=True))
+                reingest, "chunk-count", did, fixable=have_file))
 
     # Chunks and records of documents the manifest does not know.
     for did, ids in sorted(by_doc.items(), key=lambda kv: str(kv[0])):
@@ -251,8 +254,9 @@ def fix_index(a: Assistant, *, wait: bool = True, on_wait=None) -> list[str]:
     """Repair what `check_index` found and can be repaired safely; returns what was done.
 
     Takes the index's write lock. Documents whose chunks or record are damaged are dropped and
-    ingested again from their files (when the files are still there); orphan chunks, orphan
-    records and temporary leftovers are deleted; the lexical index is rebuilt from Chroma.
+    ingested again from their files (only when the files are still there: otherwise they stay as
+    they are, and reported); orphan chunks, orphan records and temporary leftovers are deleted;
+    the lexical index and the figures ledger are rebuilt.
     """
     done: list[str] = []
     with a.store.write_lock(wait=wait, on_wait=on_wait):
@@ -271,15 +275,12 @@ def fix_index(a: Assistant, *, wait: bool = True, on_wait=None) -> list[str]:
         for did in sorted({p.doc_id for p in fixable
                            if p.code in ("missing-record", "bad-record", "missing-chunks", "chunk-count")}):
             entry = manifest["docs"].get(did)
-            if entry is None:
-                continue
+            if entry is None or not Path(entry["path"]).is_file():
+                continue  # without its file it cannot be rebuilt: keep what there is, and report it
             a._remove_doc(did, manifest)
             a.store.save_manifest()
             done.append(f"dropped damaged document {did}")
-            if Path(entry["path"]).is_file():
-                redo.append(entry["path"])
-            else:
-                done.append(f"cannot ingest {did} again: {entry['path']} is gone")
+            redo.append(entry["path"])
         for p in fixable:
             if p.code == "extra-chunks" and p.doc_id in manifest["docs"]:
                 rec = a.store.load_doc_record(p.doc_id) or {}

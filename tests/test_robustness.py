@@ -508,3 +508,22 @@ def test_doctor_fixes_a_missing_or_misaligned_figures_ledger(small_index: Path) 
     assert [p.code for p in check_index(Assistant(small_index))] == ["ledger"]
     assert CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)]).exit_code == 0
     assert check_index(Assistant(small_index)) == []
+
+
+def test_doctor_does_not_drop_a_damaged_document_whose_file_is_gone(small_index: Path) -> None:
+    folder = small_index.parent / "small"
+    did = "2014-86-stand-van-zaken-erkenningen"
+    (small_index / "docs" / f"{did}.json").unlink()
+    (folder / f"{did}.txt").unlink()
+    [p] = check_index(Assistant(small_index))
+    assert (p.code, p.fixable) == ("missing-record", False)
+    assert p.fix == (f"restore {folder / (did + '.txt')} and run pq doctor --fix --index {small_index}, "
+                     f"or drop the document: pq ingest --prune <files> --index {small_index}")
+    res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
+    assert res.exit_code == 1 and "is missing" in res.stdout
+    a = Assistant(small_index)
+    assert did in {d["doc_id"] for d in a.documents()} and any(c.startswith(did) for c in a.lexical.ids)
+    # the fix it names works
+    res = CliRunner().invoke(app, ["ingest", "--prune", str(folder), "--index", str(small_index)])
+    assert res.exit_code == 0, res.output
+    assert check_index(Assistant(small_index)) == []
