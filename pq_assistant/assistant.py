@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -204,7 +205,13 @@ class Assistant:
         self.store.delete_doc(doc_id)
         self.store.add_chunks(
             [c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
-            [{**c.metadata, "path": key, "ctx": c.embed_text[: len(c.embed_text) - len(c.text)]} for c in chunks],
+            [{**c.metadata, "path": key, "ctx": c.embed_text[: len(c.embed_text) - len(c.text)],
+              # what a client of a shared Chroma server needs to rebuild its manifest and
+              # ledger from the chunks alone (pq reindex)
+              "sha256": loaded.sha256, "kind": loaded.kind, "pages": doc.pages, "is_pq": doc.is_pq,
+              "model": self.embedder.name, "figures": json.dumps([f.to_dict() for f in figures if f.chunk_id == c.chunk_id],
+                                                                ensure_ascii=False)}
+             for c in chunks],
         )
         record = doc.to_dict()
         record["chunk_ids"] = [c.chunk_id for c in chunks]
@@ -312,8 +319,13 @@ class Assistant:
 
         figs: list[Figure] = []
         for did in sorted(self.store.manifest()["docs"]):
-            rec = self.store.load_doc_record(did) or {}
-            figs.extend(Figure(**f) for f in rec.get("figures", []))
+            rec = self.store.load_doc_record(did)
+            if rec is not None:
+                figs.extend(Figure(**f) for f in rec.get("figures", []))
+            else:  # a document ingested by another client of a shared server: its chunks carry them
+                got = self.store.collection().get(where={"doc_id": did}, include=["metadatas"])
+                for meta in sorted(got["metadatas"], key=lambda m: (m.get("section", ""), m.get("page", 0))):
+                    figs.extend(Figure(**f) for f in json.loads(meta.get("figures") or "[]"))
         entries = ledger.build(figs, embed=_distinct(self.embedder.embed_queries))
         vectors = _distinct(self.embedder.embed_passages)([ledger.description(e) for e in entries])
         ledger.save(entries, self.ledger_path)
@@ -358,6 +370,40 @@ class Assistant:
         else:
             entries = sorted(entries, key=lambda e: (e.group, ledger.sort_key(e)))
         return ledger.filter_entries(entries, since=since, until=until, minister=minister)
+
+    def reindex(self) -> dict:
+        """Rebuild what lives beside the client from the chunks in Chroma: the manifest entries of
+        documents that another client put on a shared server, the BM25 index and the ledger."""
+        with self.store.write_lock():
+            manifest = self.store.manifest(reload=True)
+            found: dict[str, dict] = {}
+            for cid, _text, meta in self.store.all_chunks():
+                did = meta.get("doc_id") or cid.split(":", 1)[0]
+                d = found.setdefault(did, {"meta": meta, "chunks": 0, "figures": 0})
+                d["chunks"] += 1
+                d["figures"] += len(json.loads(meta.get("figures") or "[]"))
+            added = []
+            for did, d in found.items():
+                if did in manifest["docs"]:
+                    continue
+                m = d["meta"]
+                manifest["docs"][did] = {
+                    "doc_id": did, "file": m.get("doc", did), "path": m.get("path", ""), "sha256": m.get("sha256", ""),
+                    "kind": m.get("kind", ""), "title": m.get("title", ""), "number": m.get("number", ""),
+                    "date": m.get("date", ""), "asker": m.get("asker", ""), "minister": m.get("minister", ""),
+                    "pages": m.get("pages", 0), "chunks": d["chunks"], "figures": d["figures"],
+                    "is_pq": m.get("is_pq", True), "ingested": "", "remote": True}
+                added.append(did)
+                manifest["model"] = manifest.get("model") or m.get("model")
+            removed = [did for did in manifest["docs"] if did not in found]
+            for did in removed:
+                manifest["docs"].pop(did)
+                self.store.remove_doc_record(did)
+            self.store.save_manifest()
+            n = self.rebuild_lexical()
+            if found:
+                self.rebuild_ledger()
+        return {"documents": len(manifest["docs"]), "added": added, "removed": removed, "lexical_chunks": n}
 
     def rebuild_lexical(self) -> int:
         """Rebuild the BM25 index from the chunks in Chroma (also after `pq reindex`)."""

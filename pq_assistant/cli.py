@@ -234,13 +234,16 @@ def figures(
 @app.command()
 @handled
 def reindex(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt) -> None:
-    """Rebuild the local BM25 index from the chunks in Chroma (e.g. from a shared server)."""
+    """Rebuild the local manifest, BM25 index and figures ledger from the chunks in Chroma
+    (a team member's first step against a shared `chroma run` server)."""
     from . import render
 
-    a = _assistant(index, chroma_url=chroma_url)
-    with a.store.write_lock():
-        n = a.rebuild_lexical()
-    render.print_json({"lexical_chunks": n}) if as_json else render.err(f"pq: lexical index rebuilt: {n} chunks")
+    out = _assistant(index, chroma_url=chroma_url).reindex()
+    if as_json:
+        render.print_json(out)
+    else:
+        render.err(f"pq: reindexed {out['documents']} documents ({len(out['added'])} new from the server, "
+                   f"{len(out['removed'])} gone), lexical index: {out['lexical_chunks']} chunks")
 
 
 @app.command(name="eval")

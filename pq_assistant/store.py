@@ -163,7 +163,9 @@ class IndexStore:
                 # pq process (an ingest) wrote since this process first opened the index.
                 forget_chroma_client(self.root / "chroma", stop=False)
                 self._client = chromadb.PersistentClient(path=str(self.root / "chroma"), settings=_chroma_settings())
-            name = COLLECTION + ("_" + self.root.resolve().name if self.chroma_url else "")
+            # On a shared server every client of the team uses the same collection (PQ_COLLECTION
+            # to keep several corpora apart); locally the folder already keeps indexes apart.
+            name = os.environ.get("PQ_COLLECTION", COLLECTION) if self.chroma_url else COLLECTION
             self._collection = self._client.get_or_create_collection(name=name, metadata={"hnsw:space": "cosine"})
         return self._collection
 
