@@ -418,21 +418,22 @@ class Assistant:
         return len(ids)
 
     # -- reading ------------------------------------------------------------------------------
-    def _require_index(self) -> dict:
+    def require_index(self) -> dict:
+        """The manifest of a non-empty index (else an IndexError_ that says how to fill it)."""
         if not self.store.exists() or not self.store.manifest().get("docs"):
             raise IndexError_(f"index {self.index} is empty: run  pq ingest corpus/ --index {self.index}")
         return self.store.manifest()
 
     def documents(self, filters: Filters | None = None) -> list[dict]:
         """Manifest entries of the ingested documents (newest first), filtered."""
-        docs = list(self._require_index()["docs"].values())
+        docs = list(self.require_index()["docs"].values())
         if filters and filters.active():
             docs = [d for d in docs if doc_passes(d, filters)]
         return sorted(docs, key=lambda d: (d.get("date") or "", d["file"]), reverse=True)
 
     def resolve_doc(self, ref: str) -> str:
         """A doc id from an id, a file name, a path or a question number ('503', '503/2018')."""
-        docs = self._require_index()["docs"]
+        docs = self.require_index()["docs"]
         if ref in docs:
             return ref
         name = Path(ref).name
@@ -478,7 +479,7 @@ class Assistant:
     def search_many(self, queries: list[str], *, top_k: int = 5,
                     filters: list[Filters] | None = None) -> list[list[Passage]]:
         """Like `search` for many queries at once (the model embeds them in one batch)."""
-        manifest = self._require_index()
+        manifest = self.require_index()
         filters = filters or [Filters() for _ in queries]
         # Names given as filters are enforced by the filter; left in the query text they would
         # only pull in every chunk that prints that name (answer headers).
@@ -535,7 +536,7 @@ class Assistant:
             c = chunks[cid]
             meta = c["metadata"]
             score = fused.get(cid, 0.0) / top_score if cid not in pinned else 1.0
-            passages.append(self._passage(cid, c["text"], meta, score, docs))
+            passages.append(self.passage(cid, c["text"], meta, score, docs))
         return passages
 
     def _recency(self, docs: dict) -> dict[str, float]:
@@ -547,7 +548,8 @@ class Assistant:
         span = (_days(hi) - _days(lo)) or 1
         return {did: (_days(v) - _days(lo)) / span for did, v in dates.items()}
 
-    def _passage(self, cid: str, text: str, meta: dict, score: float, docs: dict) -> Passage:
+    def passage(self, cid: str, text: str, meta: dict, score: float, docs: dict) -> Passage:
+        """A Passage for a stored chunk, with its citation and its figures."""
         from .models import PQDocument as _D
 
         d = docs.get(meta.get("doc_id"), {})

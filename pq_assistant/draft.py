@@ -174,7 +174,7 @@ class _Sources:
 def draft(a: Assistant, question: PQDocument, *, per_part: int = PER_PART, similar: int = SIMILAR,
           today: str | None = None) -> Briefing:
     """The briefing for `question` (a parsed new question) over the index of `a`."""
-    manifest = a._require_index()
+    manifest = a.require_index()
     docs = manifest["docs"]
     own = {did for did, d in docs.items() if d.get("sha256") == question.sha256}  # the question itself, if indexed
     sources = _Sources(docs)
@@ -238,7 +238,7 @@ def similar_questions(a: Assistant, question: PQDocument, *, top: int = SIMILAR,
     both sides are alike. Deterministic; it embeds only the new question's few chunks."""
     from .chunking import chunk_document
 
-    docs = a._require_index()["docs"]
+    docs = a.require_index()["docs"]
     res = a.store.collection().get(where={"section": "question"}, include=["embeddings", "metadatas"])
     vecs: dict[str, list] = {}
     pages: dict[str, int] = {}
@@ -299,7 +299,7 @@ def _answer_for(a: Assistant, p: Passage, cache: dict) -> Passage | None:
     for cid, c in cache[p.doc_id]:
         if set(_labels((c["metadata"] or {}).get("part", ""))) & set(nums):
             docs = a.store.manifest()["docs"]
-            return a._passage(cid, c["text"], c["metadata"], p.score, docs)
+            return a.passage(cid, c["text"], c["metadata"], p.score, docs)
     return None
 
 
