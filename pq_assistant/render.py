@@ -59,8 +59,10 @@ def answer(ans, *, show_figures: bool = True) -> None:
         return
     for i, p in enumerate(ans.passages, 1):
         where = f"{p.section}" + (f" {p.part}" if p.part else "")
-        con.print(Panel(highlight(p.text, ans.query), title=f"[bold]{i}.[/bold] {p.citation}",
-                        subtitle=f"{where} · score {p.score:.2f}", title_align="left", subtitle_align="right"))
+        # The citation goes above the panel, whole: a panel title would cut it at the terminal width.
+        con.print(f"[bold]{i}. {p.citation}[/bold]", soft_wrap=True)
+        con.print(Panel(highlight(p.text, ans.query), subtitle=f"{where} · score {p.score:.2f}",
+                        subtitle_align="right"))
     if show_figures and ans.figures:
         table = Table(title="Cijfers", title_justify="left", show_lines=False)
         for col in ("peildatum", "waarde", "wat", "bron", ""):
