@@ -15,7 +15,7 @@ the ingest (2 cores).
 The index grows through the sizes (in chunks); after each size a fresh process opens it and runs
 the synthetic queries (half with minister/asker/date filters; one warm-up pass, then 3 passes):
 p50/p95 without and with filters, the first search of the process, its peak RSS
-(resource.getrusage). A size whose estimated build time would pass --budget-min is not run.
+(VmHWM). A size whose estimated build time would pass --budget-min is not run.
 --product-docs N also times the product path (`Assistant.ingest`, one document at a time) on N
 documents, to show its per-document cost as the index grows.
 """
@@ -44,6 +44,15 @@ CHUNKS_PER_DOC = 9.47  # measured on the generator's first 1000 documents; refin
 
 
 def rss_mb() -> float:
+    """Peak RSS of this process in MB: VmHWM of /proc/self/status (the high-water mark of this
+    address space). getrusage's ru_maxrss is the fallback: on Linux a child process inherits its
+    parent's maximum across fork/exec, so it overstates a query process started by a big build."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
@@ -77,19 +86,24 @@ def measure(index: Path, reps: int = 3, profile: bool = True) -> dict:
            "first_search_s": first, "open_and_first_s": open_and_first, "n": len(plain) + len(filtered),
            "mean_results": sum(hits) / len(hits), "rss_mb": rss_mb()}
     if profile:
-        prof = cProfile.Profile()
-        prof.enable()
-        for q, f in qs:
-            a.search(q, top_k=5, filters=f)
-        prof.disable()
-        st = pstats.Stats(prof, stream=io.StringIO()).sort_stats("tottime")
-        rows = []
-        for func in st.fcn_list[:12]:  # type: ignore[attr-defined]
-            cc, nc, tt, ct, _ = st.stats[func]  # type: ignore[attr-defined]
-            file, line, name = func
-            where = f"{Path(file).name}:{line}({name})" if file != "~" else name
-            rows.append(f"{tt / len(qs) * 1000:8.2f} ms self {ct / len(qs) * 1000:8.2f} ms cum  {where}")
-        out["profile"] = rows
+        for key, group in (("profile_plain", [x for x in qs if not x[1].active()]),
+                           ("profile_filtered", [x for x in qs if x[1].active()])):
+            prof = cProfile.Profile()
+            prof.enable()
+            for q, f in group:
+                a.search(q, top_k=5, filters=f)
+            prof.disable()
+            st = pstats.Stats(prof, stream=io.StringIO()).sort_stats("tottime")
+            rows = []
+            for func in st.fcn_list[:10]:  # type: ignore[attr-defined]
+                cc, nc, tt, ct, _ = st.stats[func]  # type: ignore[attr-defined]
+                file, line, name = func
+                where = f"{Path(file).name}:{line}({name})" if file != "~" else name
+                rows.append(f"{tt / len(group) * 1000:8.2f} ms self {ct / len(group) * 1000:8.2f} ms cum  {where}")
+            out[key] = rows
+    t = time.perf_counter()
+    a.store.save_manifest()
+    out["manifest_write_s"] = time.perf_counter() - t
     out["rss_mb"] = rss_mb()
     return out
 
@@ -139,6 +153,20 @@ def product_path(base: Path, n_docs: int) -> list[str]:
     return lines
 
 
+def _timed(obj, attr: str, timers: dict, key: str) -> None:
+    """Add the time spent in obj.attr(...) to timers[key] (benchmark instrumentation only)."""
+    fn = getattr(obj, attr)
+
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            timers[key] += time.perf_counter() - t
+
+    setattr(obj, attr, wrapper)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000,50000,250000", help="index sizes in chunks, ascending")
@@ -146,6 +174,8 @@ def main() -> int:
     ap.add_argument("--dir", type=Path, default=Path("/tmp/pq-bench-scale"))
     ap.add_argument("--product-docs", type=int, default=600, help="0: skip the Assistant.ingest comparison")
     ap.add_argument("--keep", action="store_true", help="keep the index and corpus afterwards")
+    ap.add_argument("--resume", action="store_true",
+                    help="grow the index a --keep run left in --dir instead of starting afresh")
     ap.add_argument("--no-append", action="store_true")
     ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal: the query side
     args = ap.parse_args()
@@ -159,27 +189,33 @@ def main() -> int:
 
     sizes = [int(s) for s in args.sizes.split(",")]
     base = args.dir
-    shutil.rmtree(base, ignore_errors=True)
-    (base / "corpus").mkdir(parents=True)
     index = base / "index"
+    if not (args.resume and (index / "manifest.json").exists()):
+        shutil.rmtree(base, ignore_errors=True)
+    (base / "corpus").mkdir(parents=True, exist_ok=True)
     print(f"embeddings: {MODEL} (cheap hashed bag of words, 384-d): the store, BM25 and search code are "
           f"measured, not the model", flush=True)
     a = Assistant(index, model=MODEL)
-    n_docs = n_chunks = 0
-    build_s = 0.0
-    per_doc = CHUNKS_PER_DOC
+    timers = {"upsert": 0.0, "bm25": 0.0}
+    _timed(a.store, "add_chunks", timers, "upsert")
+    _timed(a, "rebuild_lexical", timers, "bm25")
+    n_docs, n_chunks = a.stats()["documents"], a.stats()["chunks"]  # > 0 with --resume
+    if n_docs:
+        print(f"resuming: {n_chunks} chunks / {n_docs} docs already in {index}", flush=True)
+    build_s, built = 0.0, 0  # this run's build time and chunks
+    per_doc = n_chunks / n_docs if n_docs else CHUNKS_PER_DOC
     rows, notes, details = [], [], []
     t_all = time.perf_counter()
     for size in sizes:
         need = size - n_chunks
         if need <= 0:
             continue
-        if build_s and n_chunks:
-            est = need / (n_chunks / build_s) * 1.15  # HNSW inserts get a little slower as it grows
+        if build_s:
+            est = need / (built / build_s) * 1.15  # HNSW inserts get a little slower as it grows
             spent = time.perf_counter() - t_all
             if spent + est > args.budget_min * 60:
                 notes.append(f"size {size}: not run; the build would take ~{est / 60:.0f} more minutes at "
-                             f"{n_chunks / build_s:.0f} chunks/s (spent {spent / 60:.1f} of the "
+                             f"{built / build_s:.0f} chunks/s (spent {spent / 60:.1f} of the "
                              f"{args.budget_min:.0f}-minute budget)")
                 print(notes[-1], flush=True)
                 break
@@ -187,12 +223,14 @@ def main() -> int:
         t = time.perf_counter()
         paths = write_docs(base / "corpus", docs, start=n_docs)
         t_write = time.perf_counter() - t
+        timers.update(upsert=0.0, bm25=0.0)
         t = time.perf_counter()
         rep = bulk_ingest(a, (load(p) for p in paths))
         dt = time.perf_counter() - t
         if rep.failed:
             sys.exit(f"bulk ingest failed for {len(rep.failed)} documents: {rep.failed[:3]}")
         build_s += dt
+        built += rep.chunks
         n_docs += len(rep.ingested)
         n_chunks += rep.chunks
         per_doc = n_chunks / n_docs
@@ -207,11 +245,18 @@ def main() -> int:
         print(f"  query p50/p95: plain {m['plain_p50']:.1f}/{m['plain_p95']:.1f} ms, filtered "
               f"{m['filtered_p50']:.1f}/{m['filtered_p95']:.1f} ms; first search {m['first_search_s']:.2f} s; "
               f"query process peak RSS {m['rss_mb']:.0f} MB", flush=True)
-        for line in m.get("profile", []):
-            print("   ", line)
+        for key in ("profile_plain", "profile_filtered"):
+            print(f"  {key.split('_')[1]} searches, self time per search:")
+            for line in m.get(key, []):
+                print("   ", line)
         rows.append((n_chunks, n_docs, len(rep.ingested) / dt, rep.chunks / dt, total_disk, sizes_on_disk, m, rss_mb()))
-        details.append(f"profile at {n_chunks} chunks (self time per search, top functions):")
-        details += ["  " + line for line in m.get("profile", [])[:8]]
+        details.append(f"at {n_chunks} chunks / {n_docs} docs: bulk step {dt:.0f} s = Chroma upsert "
+                       f"{timers['upsert']:.0f} s + BM25 rebuild (whole index) {timers['bm25']:.0f} s + load, parse, "
+                       f"chunk, figures, embed (hash), records {dt - timers['upsert'] - timers['bm25']:.0f} s; "
+                       f"one manifest write {m['manifest_write_s'] * 1000:.0f} ms (Assistant.ingest writes it twice a document)")
+        for key in ("profile_plain", "profile_filtered"):
+            details.append(f"  {key.split('_')[1]} searches, self time per search (top functions):")
+            details += ["  " + line for line in m.get(key, [])[:6]]
 
     lines = [f"embeddings {MODEL} (cheap, 384-d): store + BM25 + search code measured, not the model",
              f"{'chunks':>8s} {'docs':>6s} {'docs/s':>7s} {'chunks/s':>8s} {'disk':>9s} {'chroma':>9s} {'bm25':>9s} "
