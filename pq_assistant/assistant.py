@@ -326,8 +326,11 @@ class Assistant:
                 got = self.store.collection().get(where={"doc_id": did}, include=["metadatas"])
                 for meta in sorted(got["metadatas"], key=lambda m: (m.get("section", ""), m.get("page", 0))):
                     figs.extend(Figure(**f) for f in json.loads(meta.get("figures") or "[]"))
-        entries = ledger.build(figs, embed=_distinct(self.embedder.embed_queries))
-        vectors = _distinct(self.embedder.embed_passages)([ledger.description(e) for e in entries])
+        # One memo for both uses: the grouping and the look-up embed the same phrases ("query: "
+        # on both sides, as e5 wants for symmetric similarity).
+        embed = _memo(self.embedder.embed_queries)
+        entries = ledger.build(figs, embed=embed)
+        vectors = embed([ledger.description(e) for e in entries])
         ledger.save(entries, self.ledger_path)
         _save_npy(self.index / "figures.npy", vectors)
         self._ledger, self._ledger_vectors = entries, vectors
@@ -589,15 +592,17 @@ class Assistant:
         return [e.figure for e in self.ledger()]
 
 
-def _distinct(embed):
-    """Wrap an embed function so each distinct text is embedded once (ledgers repeat phrases)."""
+def _memo(embed):
+    """Wrap an embed function so each distinct text is embedded once, across calls."""
+    seen: dict[str, np.ndarray] = {}
+
     def run(texts: list[str]):
-        uniq = list(dict.fromkeys(texts))
-        if not uniq:
+        new = [t for t in dict.fromkeys(texts) if t not in seen]
+        if new:
+            seen.update(zip(new, embed(new)))
+        if not texts:
             return np.zeros((0, 1), dtype=np.float32)
-        pos = {t: i for i, t in enumerate(uniq)}
-        vecs = embed(uniq)
-        return vecs[[pos[t] for t in texts]]
+        return np.stack([seen[t] for t in texts])
 
     return run
 

@@ -60,8 +60,9 @@ def load(path: Path) -> list[LedgerEntry]:
 
 
 def description(e: LedgerEntry) -> str:
-    """What a figure counts, as embedded for semantic look-up ("erkende Huizen van het Kind Huizen van het Kind")."""
-    return f"{e.figure.quantity} {e.figure.unit}".strip()
+    """What a figure counts, as embedded for semantic look-up: the phrase the grouping embeds too
+    (`figures.group_quantities`), so each distinct phrase is embedded once per ledger build."""
+    return e.figure.quantity or e.figure.unit
 
 
 def semantic_groups(qvec, vectors, entries: Sequence[LedgerEntry], query: str, margin: float = 0.01) -> list[int]:
