@@ -1,7 +1,7 @@
 """Scale: query latency, memory, disk and ingest rate on a large synthetic index.
 
     python benchmarks/bench_scale.py [--sizes 10000,50000,250000] [--budget-min 15] [--dir /tmp/pq-bench-scale]
-                                     [--product-docs 600] [--no-append]
+                                     [--product-docs 600] [--ledger-docs 300,900,1800] [--no-append]
 
 Documents come from benchmarks/synthetic.py (seeded, the corpus' text shape, ~9.5 chunks a document).
 They are written as .txt files, then loaded, parsed, chunked, figure-extracted and stored by the
@@ -16,6 +16,8 @@ The index grows through the sizes (in chunks); after each size a fresh process o
 the synthetic queries (half with minister/asker/date filters; one warm-up pass, then 3 passes):
 p50/p95 without and with filters, the first search of the process, its peak RSS
 (VmHWM). A size whose estimated build time would pass --budget-min is not run.
+--ledger-docs times the figures-ledger rebuild (which every changing ingest runs over the whole
+index) on smaller indexes: it grows much faster than linearly, so the big index is built without it.
 --product-docs N also times the product path (`Assistant.ingest`, one document at a time) on N
 documents, to show its per-document cost as the index grows.
 """
@@ -153,6 +155,34 @@ def product_path(base: Path, n_docs: int) -> list[str]:
     return lines
 
 
+def ledger_curve(base: Path, sizes: list[int]) -> list[str]:
+    """Time the figures-ledger rebuild on indexes of `sizes` documents (built without it)."""
+    from pq_assistant import Assistant
+    from pq_assistant.bulk import bulk_ingest
+    from pq_assistant.loaders import load
+
+    folder, corpus = base / "ledger-index", base / "ledger-corpus"
+    lines = []
+    done = 0
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(corpus, ignore_errors=True)
+    corpus.mkdir(parents=True)
+    a = Assistant(folder, model=MODEL)
+    a.rebuild_ledger = lambda: 0
+    for n in sorted(sizes):
+        paths = write_docs(corpus, n - done, start=20_000_000 + done)
+        bulk_ingest(a, (load(p) for p in paths))
+        done = n
+        t = time.perf_counter()
+        entries = type(a).rebuild_ledger(a)
+        dt = time.perf_counter() - t
+        lines.append(f"  {n:6d} docs {a.stats()['figures']:7d} figures: {dt:7.1f} s  ({entries} ledger entries)")
+        print(lines[-1], flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(corpus, ignore_errors=True)
+    return lines
+
+
 def _timed(obj, attr: str, timers: dict, key: str) -> None:
     """Add the time spent in obj.attr(...) to timers[key] (benchmark instrumentation only)."""
     fn = getattr(obj, attr)
@@ -173,6 +203,8 @@ def main() -> int:
     ap.add_argument("--budget-min", type=float, default=15.0, help="build-time budget in minutes")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/pq-bench-scale"))
     ap.add_argument("--product-docs", type=int, default=600, help="0: skip the Assistant.ingest comparison")
+    ap.add_argument("--ledger-docs", default="300,900,1800",
+                    help="sizes (documents) at which the figures-ledger rebuild is timed; '' to skip")
     ap.add_argument("--keep", action="store_true", help="keep the index and corpus afterwards")
     ap.add_argument("--resume", action="store_true",
                     help="grow the index a --keep run left in --dir instead of starting afresh")
@@ -196,6 +228,9 @@ def main() -> int:
     print(f"embeddings: {MODEL} (cheap hashed bag of words, 384-d): the store, BM25 and search code are "
           f"measured, not the model", flush=True)
     a = Assistant(index, model=MODEL)
+    a.rebuild_ledger = lambda: 0  # grows much faster than linearly: timed apart (--ledger-docs)
+    print("the figures ledger (figures.json) is not rebuilt for this index: its rebuild is timed apart on "
+          "smaller indexes (--ledger-docs)", flush=True)
     timers = {"upsert": 0.0, "bm25": 0.0}
     _timed(a.store, "add_chunks", timers, "upsert")
     _timed(a, "rebuild_lexical", timers, "bm25")
@@ -258,7 +293,8 @@ def main() -> int:
             details.append(f"  {key.split('_')[1]} searches, self time per search (top functions):")
             details += ["  " + line for line in m.get(key, [])[:6]]
 
-    lines = [f"embeddings {MODEL} (cheap, 384-d): store + BM25 + search code measured, not the model",
+    lines = [f"embeddings {MODEL} (cheap, 384-d): store + BM25 + search code measured, not the model; "
+             "no figures ledger in the big index (its rebuild is timed apart below)",
              f"{'chunks':>8s} {'docs':>6s} {'docs/s':>7s} {'chunks/s':>8s} {'disk':>9s} {'chroma':>9s} {'bm25':>9s} "
              f"{'p50':>6s} {'p95':>6s} {'f.p50':>6s} {'f.p95':>6s} {'1st q':>6s} {'q.RSS':>7s} {'b.RSS':>7s}"]
     for n_c, n_d, dps, cps, disk, parts, m, brss in rows:
@@ -276,6 +312,11 @@ def main() -> int:
                      f"{verdict(p95, GOAL_P95_MS)}), query RSS {m['rss_mb'] / 1024:.2f} GB (goal <= {GOAL_RSS_GB}: "
                      f"{verdict(m['rss_mb'] / 1024, GOAL_RSS_GB)})")
     lines += notes
+    if args.ledger_docs:
+        print("\nfigures ledger rebuild (Assistant.rebuild_ledger, whole index) by index size:", flush=True)
+        lines.append("figures ledger rebuild (Assistant.rebuild_ledger over the whole index; every ingest that "
+                     "changes something runs it):")
+        lines += ledger_curve(base, [int(n) for n in args.ledger_docs.split(",") if n.strip()])
     if args.product_docs:
         print(f"\nproduct path: Assistant.ingest of {args.product_docs} documents, one at a time ({MODEL}):", flush=True)
         lines.append(f"product path, Assistant.ingest of {args.product_docs} new documents in 4 calls ({MODEL}):")
