@@ -67,7 +67,6 @@ def iso_to_dutch(iso: str) -> str:
     return f"{int(m.group(3))} {_MONTH_NAMES[int(m.group(2))]} {m.group(1)}"
 
 
-_NAME_PARTICLES = {"van", "de", "der", "den", "het", "ter", "ten", "vanden", "vander"}
 
 
 def title_case_name(name: str) -> str:
