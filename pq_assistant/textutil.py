@@ -67,8 +67,6 @@ def iso_to_dutch(iso: str) -> str:
     return f"{int(m.group(3))} {_MONTH_NAMES[int(m.group(2))]} {m.group(1)}"
 
 
-
-
 def title_case_name(name: str) -> str:
     """'BART VAN MALDEREN' -> 'Bart Van Malderen' (names in headers are in capitals)."""
     if not name or not name.isupper():
