@@ -532,7 +532,7 @@ class Assistant:
         chunks = self.store.get_chunks(ranked)
         # Only chunks of documents the manifest lists: not those of one an ingest is writing now.
         ranked = [cid for cid in ranked if cid in chunks and (chunks[cid]["metadata"] or {}).get("doc_id") in docs]
-        kept = collapse_near_duplicates([(cid, chunks[cid]["text"]) for cid in ranked])[:top_k]
+        kept = collapse_near_duplicates([(cid, chunks[cid]["text"]) for cid in ranked], limit=top_k)
         top_score = max(fused.values(), default=1.0) or 1.0
         passages = []
         for cid in kept:

@@ -128,17 +128,21 @@ def strip_filter_terms(query: str, f: Filters) -> str:
 
 
 def _shingles(text: str) -> set[str]:
-    words = re.findall(r"\w+", fold(text))
+    # lower() is enough here: two copies of one passage carry the same accents
+    words = re.findall(r"\w+", text.lower())
     return {" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
 
 
-def collapse_near_duplicates(items: list[tuple[str, str]], threshold: float = 0.9) -> list[str]:
+def collapse_near_duplicates(items: list[tuple[str, str]], threshold: float = 0.9,
+                             limit: int | None = None) -> list[str]:
     """Keep the first of passages whose word-trigram Jaccard similarity is >= threshold.
 
-    `items` are (id, text) in rank order; returns the ids kept, in order.
+    `items` are (id, text) in rank order; returns the ids kept, in order (at most `limit`).
     """
     kept: list[tuple[str, set[str]]] = []
     for cid, text in items:
+        if limit is not None and len(kept) >= limit:
+            break
         sh = _shingles(text)
         if any(len(sh & s) / max(1, len(sh | s)) >= threshold for _, s in kept):
             continue
