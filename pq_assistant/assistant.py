@@ -495,18 +495,22 @@ class Assistant:
 
     def _search_one(self, query: str, qvec, top_k: int, f: Filters, manifest: dict) -> list[Passage]:
         docs = manifest["docs"]
-        recency = self._recency(docs)
+        recency = self._recency(manifest)
         allowed_docs: list[str] | None = None
         if f.active():
             allowed_docs = [did for did, d in docs.items() if doc_passes(d, f)]
             if not allowed_docs:
                 return []
-        allowed_chunks = None
-        if allowed_docs is not None:
-            allowed_set = set(allowed_docs)
-            allowed_chunks = {cid for cid in self.lexical.ids if cid.split(":", 1)[0] in allowed_set}
+        allowed_chunks = self.lexical.doc_mask(allowed_docs) if allowed_docs is not None else None
         n_cand = max(CANDIDATES, top_k * 4)
-        dense = self.store.query(qvec, n_cand, allowed_docs)
+        if allowed_docs is not None and len(allowed_docs) > 0.3 * len(docs):
+            # A filter that keeps much of the index: Chroma's `$in` over thousands of ids costs far
+            # more (measured at 250k chunks) than asking for more neighbours and dropping the rest.
+            keep = set(allowed_docs)
+            wide = min(self.store.count(), int(n_cand * len(docs) / len(allowed_docs) * 2))
+            dense = [h for h in self.store.query(qvec, wide) if h[0].split(":", 1)[0] in keep][:n_cand]
+        else:
+            dense = self.store.query(qvec, n_cand, allowed_docs)
         # The thesaurus adds the official terms to the BM25 query only: measured on the dev set,
         # expanding the dense query as well pulled e5 away from the question's own wording.
         lexical = self.lexical.search(expand(query) if USE_THESAURUS else query, n_cand, allowed_chunks)
@@ -542,14 +546,19 @@ class Assistant:
             passages.append(self.passage(cid, c["text"], meta, score, docs))
         return passages
 
-    def _recency(self, docs: dict) -> dict[str, float]:
-        """0 for the oldest dated document, 1 for the newest (undated: 0)."""
-        dates = {did: d["date"] for did, d in docs.items() if d.get("date")}
-        if not dates:
-            return {}
-        lo, hi = min(dates.values()), max(dates.values())
-        span = (_days(hi) - _days(lo)) or 1
-        return {did: (_days(v) - _days(lo)) / span for did, v in dates.items()}
+    def _recency(self, manifest: dict) -> dict[str, float]:
+        """0 for the oldest dated document, 1 for the newest (undated: 0); computed once per
+        manifest (profiled: 140 ms a search at 26k documents when done each time)."""
+        if getattr(self, "_recency_src", None) is manifest:
+            return self._recency_map
+        days = {did: _days(d["date"]) for did, d in manifest["docs"].items() if d.get("date")}
+        out: dict[str, float] = {}
+        if days:
+            lo, hi = min(days.values()), max(days.values())
+            span = (hi - lo) or 1
+            out = {did: (v - lo) / span for did, v in days.items()}
+        self._recency_src, self._recency_map = manifest, out
+        return out
 
     def passage(self, cid: str, text: str, meta: dict, score: float, docs: dict) -> Passage:
         """A Passage for a stored chunk, with its citation and its figures."""

@@ -105,8 +105,24 @@ class LexicalIndex:
             self._bm25 = _SavedBM25.load(self.folder)
         return self._bm25
 
-    def search(self, query: str, k: int = 50, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """Top `k` (chunk id, score) for `query`, only among `allowed` chunk ids when given."""
+    def doc_mask(self, doc_ids) -> np.ndarray:
+        """A boolean mask over the indexed chunks: True for the chunks of `doc_ids`."""
+        if getattr(self, "_doc_pos_src", None) is not self.ids:
+            self._doc_pos_src = self.ids
+            pos: dict[str, list[int]] = {}
+            for i, cid in enumerate(self.ids):
+                pos.setdefault(cid.split(":", 1)[0], []).append(i)
+            self._doc_pos = {d: np.asarray(v, dtype=np.int64) for d, v in pos.items()}
+        mask = np.zeros(len(self.ids), dtype=bool)
+        for d in doc_ids:
+            p = self._doc_pos.get(d)
+            if p is not None:
+                mask[p] = True
+        return mask
+
+    def search(self, query: str, k: int = 50, allowed: set[str] | np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Top `k` (chunk id, score) for `query`, only among `allowed` chunks when given (a set of
+        chunk ids, or a boolean mask over the indexed chunks as `doc_mask` makes)."""
         bm25 = self._load()
         q = tokenize(query)
         if bm25 is None or not q:
@@ -116,7 +132,9 @@ class LexicalIndex:
         if not q:
             return []
         scores = bm25.get_scores(q)
-        if allowed is not None:
+        if isinstance(allowed, np.ndarray):
+            scores = np.where(allowed, scores, 0.0)
+        elif allowed is not None:
             mask = np.zeros(len(self.ids), dtype=bool)
             assert self._pos is not None
             for cid in allowed:

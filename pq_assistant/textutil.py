@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # A hyphen at a line end between a letter and a lower-case letter is a word split by the
 # line wrap ("ge-\nmeentelijk"); a hyphen followed by a space ("intra- of inter...") is kept.
@@ -38,8 +39,14 @@ def name_matches(wanted: str, actual: str | None) -> bool:
     """
     if not actual or not wanted.strip():
         return False
-    have = set(re.findall(r"\w+", fold(actual)))
-    return all(w in have for w in re.findall(r"\w+", fold(wanted)))
+    have = _name_words(actual)
+    return all(w in have for w in _name_words(wanted))
+
+
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> frozenset[str]:
+    # cached: a filter compares the same few names against every document of the index
+    return frozenset(re.findall(r"\w+", fold(name)))
 
 
 DUTCH_MONTHS = {
