@@ -10,7 +10,8 @@ import typer
 
 from .errors import PQError, UsageError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+# rich_markup_mode=None: Typer's rich help formatting costs more start-up time than it is worth here.
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Knowledge assistant for written parliamentary questions: cited passages and figures.")
 
 IndexOpt = typer.Option(None, "--index", envvar="PQ_INDEX", help="Index folder (default: ./index).")

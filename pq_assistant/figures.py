@@ -1464,9 +1464,13 @@ def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None 
             ordered = sorted(members, key=lambda i: (not figures[i].date, _sort_date(figures[i]), figures[i].doc_date))
             dated = [i for i in ordered if figures[i].date]
             newest = _sort_date(figures[dated[-1]]) if dated else ""
+            by_date: dict[str, list[int]] = {}
+            for j in members:  # bucketed: comparing every pair of a big timeline grew quadratically
+                if figures[j].date:
+                    by_date.setdefault(figures[j].date, []).append(j)
             for i in ordered:
                 f = figures[i]
-                same = [j for j in members if j != i and figures[j].date and figures[j].date == f.date]
+                same = [j for j in by_date.get(f.date, []) if j != i] if f.date else []
                 conflict = any(not _agree(f, figures[j]) and (figures[j].doc != f.doc or not f.doc) for j in same)
                 if conflict:
                     status = "conflict"
