@@ -23,6 +23,46 @@ SMALL = [
 ]
 
 
+def copy_docs(names, folder: Path) -> Path:
+    """Copy corpus documents into `folder` (made if needed); returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(CORPUS / name, folder / name)
+    return folder
+
+
+def pdf_bytes(pages: list[str] | None = None, blank_pages: int = 0, **encrypt: str) -> bytes:
+    """A small PDF made with pypdf: text pages (Helvetica) or blank pages, optionally encrypted."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    for text in pages or []:
+        page = writer.add_blank_page(595, 842)
+        font = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+        )
+        content = DecodedStreamObject()
+        content.set_data(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1"))
+        page[NameObject("/Contents")] = writer._add_object(content)
+    for _ in range(blank_pages):
+        writer.add_blank_page(595, 842)
+    if encrypt:
+        writer.encrypt(algorithm="RC4-128", **encrypt)  # RC4: no `cryptography` needed
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
 @pytest.fixture
 def index_dir(tmp_path: Path) -> Path:
     return tmp_path / "index"
@@ -31,11 +71,7 @@ def index_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def small_corpus(tmp_path: Path) -> Path:
     """A copy of six corpus documents (two seeds, a PDF, an annex, two with question nr. 214)."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name in SMALL:
-        shutil.copy(CORPUS / name, folder / name)
-    return folder
+    return copy_docs(SMALL, tmp_path / "corpus")
 
 
 @pytest.fixture(scope="session")
@@ -44,10 +80,7 @@ def default_model_index(tmp_path_factory) -> Path:
     from pq_assistant import Assistant
 
     base = tmp_path_factory.mktemp("e2e")
-    folder = base / "corpus"
-    folder.mkdir()
-    for name in SMALL:
-        shutil.copy(CORPUS / name, folder / name)
+    folder = copy_docs(SMALL, base / "corpus")
     a = Assistant(base / "index")
     report = a.ingest([folder])
     assert not report.failed

@@ -7,11 +7,10 @@ many recognised Huizen van het Kind, the municipalities they cover, the budget a
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, DATA
+from conftest import DATA, copy_docs
 from typer.testing import CliRunner
 
 from pq_assistant import Assistant
@@ -39,10 +38,7 @@ P112 = "2024-112-impact-gemeentefusies"
 @pytest.fixture(scope="module")
 def index(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("draft")
-    folder = base / "corpus"
-    folder.mkdir()
-    for name in DOCS:
-        shutil.copy(CORPUS / name, folder / name)
+    folder = copy_docs(DOCS, base / "corpus")
     report = Assistant(base / "index").ingest([folder])
     assert not report.failed
     return base / "index"

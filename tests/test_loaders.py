@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import pdf_bytes
+
 from pq_assistant.errors import LoadError, UnsupportedFileType
 from pq_assistant.loaders import SUPPORTED, iter_files, load, split_pages
 from pq_assistant.models import LoadedDocument
@@ -31,38 +33,6 @@ def load_error(path: Path) -> LoadError:
     assert str(err) == f"{path}: {err.reason}"
     assert "\n" not in str(err)
     return err
-
-
-def pdf_bytes(pages: list[str] | None = None, blank_pages: int = 0, **encrypt: str) -> bytes:
-    """A small PDF made with pypdf: text pages (Helvetica) or blank pages, optionally encrypted."""
-    import io
-
-    from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-    writer = PdfWriter()
-    for text in pages or []:
-        page = writer.add_blank_page(595, 842)
-        font = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-            }
-        )
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
-        )
-        content = DecodedStreamObject()
-        content.set_data(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1"))
-        page[NameObject("/Contents")] = writer._add_object(content)
-    for _ in range(blank_pages):
-        writer.add_blank_page(595, 842)
-    if encrypt:
-        writer.encrypt(algorithm="RC4-128", **encrypt)  # RC4: no `cryptography` needed
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------- .txt

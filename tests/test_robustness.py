@@ -4,7 +4,6 @@ mix-ups, and `pq doctor` finding (and fixing) an index whose parts disagree.
 Real Chroma in tmp_path; the fake "hash:256" embedder keeps it fast (plumbing, not quality)."""
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -16,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, copy_docs, pdf_bytes
 from typer.testing import CliRunner
 
 from pq_assistant import Assistant
@@ -35,30 +34,6 @@ def pq(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PQ_INDEX": "", "PQ_MODEL": ""}
     return subprocess.run([sys.executable, "-m", "pq_assistant", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=timeout)
-
-
-def pdf_bytes(pages: list[str] | None = None, blank_pages: int = 0, **encrypt: str) -> bytes:
-    """A small PDF made with pypdf: text pages (Helvetica) or blank pages, optionally encrypted."""
-    from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-    writer = PdfWriter()
-    for text in pages or []:
-        page = writer.add_blank_page(595, 842)
-        font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                                 NameObject("/BaseFont"): NameObject("/Helvetica")})
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
-        content = DecodedStreamObject()
-        content.set_data(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1"))
-        page[NameObject("/Contents")] = writer._add_object(content)
-    for _ in range(blank_pages):
-        writer.add_blank_page(595, 842)
-    if encrypt:
-        writer.encrypt(algorithm="RC4-128", **encrypt)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
 
 
 def docx_file(path: Path, paragraphs: list[str]) -> None:
@@ -90,10 +65,7 @@ GOOD_EXTRA = ["cp1252.txt", "utf16.txt", "crlf.txt", "wachtlijst.docx"]
 @pytest.fixture
 def messy(tmp_path: Path) -> Path:
     """Good documents (corpus .txt/.pdf, cp1252, UTF-16, CRLF, .docx) next to every kind of bad file."""
-    d = tmp_path / "inbox"
-    d.mkdir()
-    for name in GOOD_CORPUS:
-        shutil.copy(CORPUS / name, d / name)
+    d = copy_docs(GOOD_CORPUS, tmp_path / "inbox")
     pdf = (CORPUS / "2015-312-spreiding-over-de-provincies.pdf").read_bytes()
     (d / "empty.txt").write_bytes(b"")
     (d / "blank.txt").write_bytes(b"  \n\t\n \r\n")
@@ -184,10 +156,7 @@ def test_bad_file_named_explicitly_and_missing_path(tmp_path: Path) -> None:
 
 @pytest.fixture
 def small_index(tmp_path: Path) -> Path:
-    folder = tmp_path / "small"
-    folder.mkdir()
-    for name in GOOD_CORPUS:
-        shutil.copy(CORPUS / name, folder / name)
+    folder = copy_docs(GOOD_CORPUS, tmp_path / "small")
     index = tmp_path / "index"
     report = Assistant(index, model=MODEL).ingest([folder])
     assert len(report.ingested) == 3 and not report.failed
