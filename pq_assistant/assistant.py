@@ -585,10 +585,16 @@ class Assistant:
 
     def ask(self, query: str, *, top_k: int = 5, filters: Filters | None = None) -> Answer:
         """Passages plus the figures found in them (newest reference date first)."""
-        f = filters or Filters()
-        passages = self.search(query, top_k=top_k, filters=f)
-        figs = figures_of(passages)
-        return Answer(query=query, passages=passages, figures=figs, filters=f, status=self.figure_status(figs))
+        return self.ask_many([query], top_k=top_k, filters=[filters or Filters()])[0]
+
+    def ask_many(self, queries: list[str], *, top_k: int = 5, filters: list[Filters] | None = None) -> list[Answer]:
+        """`ask` for many queries; the model embeds them in one batch (`pq ask --batch`)."""
+        filters = filters or [Filters() for _ in queries]
+        out = []
+        for query, f, passages in zip(queries, filters, self.search_many(queries, top_k=top_k, filters=filters)):
+            figs = figures_of(passages)
+            out.append(Answer(query=query, passages=passages, figures=figs, filters=f, status=self.figure_status(figs)))
+        return out
 
     def figure_status(self, figures: list[Figure]) -> dict[int, str]:
         """Each figure's place in its timeline (latest / superseded / conflict), by id(figure)."""

@@ -145,14 +145,10 @@ def ask(
             rows = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
         except (OSError, json.JSONDecodeError) as exc:
             raise UsageError(f"{batch}: not a JSONL file ({exc})") from exc
-        results = a.search_many([r["query"] for r in rows], top_k=top_k,
-                                filters=[Filters.from_dict(r.get("filters")) for r in rows])
-        from .assistant import figure_dict, figures_of
-
-        for row, passages in zip(rows, results):
-            render.print_json({"id": row.get("id"), "query": row["query"],
-                               "results": [p.to_dict() for p in passages],
-                               "figures": [figure_dict(f) for f in figures_of(passages)]}, line=True)
+        answers = a.ask_many([r["query"] for r in rows], top_k=top_k,
+                             filters=[Filters.from_dict(r.get("filters")) for r in rows])
+        for row, ans in zip(rows, answers):
+            render.print_json({"id": row.get("id"), **ans.to_dict()}, line=True)
         return
     ans = a.ask(query, top_k=top_k, filters=_filters(minister, asker, since, until))
     if as_json:

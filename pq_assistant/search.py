@@ -4,7 +4,7 @@ passages collapsed."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .errors import UsageError
 from .textutil import fold, name_matches
@@ -149,11 +149,3 @@ def collapse_near_duplicates(items: list[tuple[str, str]], threshold: float = 0.
         kept.append((cid, sh))
     return [cid for cid, _ in kept]
 
-
-@dataclass
-class Hit:
-    chunk_id: str
-    score: float
-    dense_rank: int | None = None
-    lexical_rank: int | None = None
-    sources: list[str] = field(default_factory=list)
