@@ -424,7 +424,7 @@ class Assistant:
     def require_index(self) -> dict:
         """The manifest of a non-empty index (else an IndexError_ that says how to fill it)."""
         if not self.store.exists() or not self.store.manifest().get("docs"):
-            raise IndexError_(f"index {self.index} is empty: run  pq ingest corpus/ --index {self.index}")
+            raise IndexError_(f"geen index in {self.index} (of hij is leeg): maak hem met  pq ingest corpus/ --index {self.index}")
         return self.store.manifest()
 
     def documents(self, filters: Filters | None = None) -> list[dict]:
