@@ -145,7 +145,7 @@ class Assistant:
                 key = str(path.resolve())
                 doc_id = by_path.get(key) or self._new_doc_id(path, key, manifest)
                 entry = manifest["docs"].get(doc_id)
-                if entry and entry.get("sha256") == loaded.sha256:
+                if entry and entry.get("sha256") == loaded.sha256 and not _parser_outdated(entry):
                     report.unchanged.append(str(path))
                     continue
                 try:
@@ -222,6 +222,7 @@ class Assistant:
             "title": doc.title, "number": doc.number, "date": doc.date, "asker": doc.asker,
             "minister": doc.minister, "pages": doc.pages, "chunks": len(chunks), "figures": len(figures),
             "is_pq": doc.is_pq, "ingested": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            **_shape_fields(doc),
         }
         manifest["pending"] = None
         self.store.save_manifest()
@@ -460,9 +461,10 @@ class Assistant:
         if rec is None:
             raise IndexError_(f"index {self.index}: record of {did} is missing; run pq doctor")
         fields = {k: v for k, v in rec.items() if k in PQDocument.__dataclass_fields__}
-        for sec in ("question", "answer", "annex"):
+        for sec in ("question", "answer", "annex", "replies"):  # "replies": absent in records before the shapes
             fields[sec] = [Part(section=p["section"], label=p["label"], numbers=p["numbers"],
-                                paragraphs=[Paragraph(**q) for q in p["paragraphs"]]) for p in rec[sec]]
+                                paragraphs=[Paragraph(**q) for q in p["paragraphs"]],
+                                speaker=p.get("speaker", ""), asker=p.get("asker", "")) for p in rec.get(sec, [])]
         return PQDocument(**fields)
 
     def stats(self) -> dict:
@@ -562,13 +564,10 @@ class Assistant:
 
     def passage(self, cid: str, text: str, meta: dict, score: float, docs: dict) -> Passage:
         """A Passage for a stored chunk, with its citation and its figures."""
-        from .models import PQDocument as _D
+        from .citations import citation_from_meta
 
         d = docs.get(meta.get("doc_id"), {})
-        cite = _D(doc_id=meta.get("doc_id", ""), file=meta.get("doc", ""), path=meta.get("path", ""), sha256="",
-                  pages=d.get("pages", 0), title=meta.get("title", ""), number=meta.get("number", ""),
-                  date=meta.get("date", ""), asker=meta.get("asker", ""), minister=meta.get("minister", "")
-                  ).citation(meta.get("page"))
+        cite = citation_from_meta(meta, meta.get("page"), d.get("pages", 0))
         p = Passage(chunk_id=cid, doc_id=meta.get("doc_id", ""), doc=meta.get("doc", ""), text=text, score=score,
                     page=int(meta.get("page") or 1), section=meta.get("section", ""), part=meta.get("part", ""),
                     metadata=meta, citation=cite)
@@ -605,6 +604,23 @@ class Assistant:
     def all_figures(self) -> list[Figure]:
         """Every figure of the index."""
         return [e.figure for e in self.ledger()]
+
+
+def _shape_fields(doc: PQDocument) -> dict:
+    """What the manifest keeps of a document's shape (filters, `pq docs`, number lookups)."""
+    from .parsing import PARSER_VERSION
+
+    return {"type": doc.type, "parliament": doc.parliament, "session": doc.session, "answer_date": doc.answer_date,
+            "askers": list(doc.askers), "numbers": list(doc.numbers), "meeting": doc.meeting,
+            "parser": PARSER_VERSION}
+
+
+def _parser_outdated(entry: dict) -> bool:
+    """A document parsed by an older parser (an index built before the document types): the
+    next ingest parses it again from its file (unchanged files included); nothing else changes."""
+    from .parsing import PARSER_VERSION
+
+    return int(entry.get("parser") or 1) < PARSER_VERSION
 
 
 def _memo(embed):
