@@ -55,10 +55,12 @@ class Answer:
     figures: list[Figure]
     filters: Filters
     status: dict[int, str] = field(default_factory=dict)  # id(figure) -> latest | superseded | conflict
+    notes: list[str] = field(default_factory=list)  # why a filter or number lookup found less (Dutch)
 
     def to_dict(self) -> dict:
         return {"query": self.query, "results": [p.to_dict() for p in self.passages],
-                "figures": [{**figure_dict(f), "status": self.status.get(id(f), "")} for f in self.figures]}
+                "figures": [{**figure_dict(f), "status": self.status.get(id(f), "")} for f in self.figures],
+                "notes": self.notes}
 
 
 def figure_dict(f: Figure) -> dict:
@@ -591,9 +593,54 @@ class Assistant:
         filters = filters or [Filters() for _ in queries]
         out = []
         for query, f, passages in zip(queries, filters, self.search_many(queries, top_k=top_k, filters=filters)):
+            passages, notes = self.checked(query, f, passages, top_k)
             figs = figures_of(passages)
-            out.append(Answer(query=query, passages=passages, figures=figs, filters=f, status=self.figure_status(figs)))
+            out.append(Answer(query=query, passages=passages, figures=figs, filters=f, status=self.figure_status(figs),
+                              notes=notes))
         return out
+
+    # -- what a filter or a number lookup found (never silent) -----------------------------------
+    def filter_notes(self, f: Filters | None) -> list[str]:
+        """Notes on the filters over this index: documents lacking the field, unknown names with
+        the closest names of the index (see search.filter_notes)."""
+        from .search import filter_notes
+
+        if not f or not f.active():
+            return []
+        return filter_notes(list(self.require_index()["docs"].values()), f)
+
+    def number_result(self, query: str, f: Filters | None = None):
+        """The documents a number in `query` names (None when it names no number), with notes."""
+        from .search import lookup_number, parse_number_query
+
+        nq = parse_number_query(query)
+        if nq is None:
+            return None
+        docs = [d for d in self.require_index()["docs"].values()
+                if not f or not f.active() or doc_passes(d, f)]
+        return lookup_number(docs, nq)
+
+    def checked(self, query: str, f: Filters, passages: list[Passage], top_k: int) -> tuple[list[Passage], list[str]]:
+        """The passages of a search with the notes that say what the filters and a number lookup
+        found. A query that is only a number ('vraag nr. 999') gets no unrelated passages: the
+        number's documents, those of another year (with a note), or none (with a note)."""
+        from .search import is_pure_number_query
+
+        notes = self.filter_notes(f)
+        nr = self.number_result(query, f)
+        if nr is None:
+            return passages, notes
+        notes += nr.notes
+        if not is_pure_number_query(query, nr.query):
+            return passages, notes
+        targets = nr.found or nr.other
+        if not targets:
+            return [], notes
+        ids = {d["doc_id"] for d in targets}
+        if not passages or passages[0].doc_id not in ids:
+            again = self.search(f"vraag {targets[0].get('number')}", top_k=top_k, filters=f)
+            passages = [p for p in again if p.doc_id in ids] or passages
+        return passages, notes
 
     def figure_status(self, figures: list[Figure]) -> dict[int, str]:
         """Each figure's place in its timeline (latest / superseded / conflict), by id(figure)."""
