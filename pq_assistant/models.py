@@ -11,7 +11,7 @@ class LoadedDocument:
     path: str
     pages: list[str]
     sha256: str
-    kind: str  # "txt" | "pdf" | "docx"
+    kind: str  # "txt" | "pdf" | "docx" | "html"
     warnings: list[str] = field(default_factory=list)
 
     @property

@@ -51,6 +51,7 @@ def _header_block(lines: list[_Line], doc: PQDocument) -> set[int]:
             doc.asker = squash_ws(m.group("name"))
         elif m := BLOCK_TO.match(text):
             doc.minister = squash_ws(m.group("name"))
+            used.add(i)
             # the function may follow on the next line(s) in capitals
             while i + 1 < len(lines) and FUNCTION_LINE.match(lines[i + 1].text):
                 i += 1
