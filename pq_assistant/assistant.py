@@ -398,7 +398,7 @@ class Assistant:
                     "kind": m.get("kind", ""), "title": m.get("title", ""), "number": m.get("number", ""),
                     "date": m.get("date", ""), "asker": m.get("asker", ""), "minister": m.get("minister", ""),
                     "pages": m.get("pages", 0), "chunks": d["chunks"], "figures": d["figures"],
-                    "is_pq": m.get("is_pq", True), "ingested": "", "remote": True}
+                    "is_pq": m.get("is_pq", True), "ingested": "", "remote": True, **_shape_from_meta(m)}
                 added.append(did)
                 manifest["model"] = manifest.get("model") or m.get("model")
             removed = [did for did in manifest["docs"] if did not in found]
@@ -660,6 +660,16 @@ def _shape_fields(doc: PQDocument) -> dict:
     return {"type": doc.type, "parliament": doc.parliament, "session": doc.session, "answer_date": doc.answer_date,
             "askers": list(doc.askers), "numbers": list(doc.numbers), "meeting": doc.meeting,
             "parser": PARSER_VERSION}
+
+
+def _shape_from_meta(m: dict) -> dict:
+    """The shape fields of a manifest entry rebuilt from chunk metadata (pq reindex)."""
+    from .parsing import PARSER_VERSION
+
+    split = lambda v: [x for x in str(v or "").split("; ") if x]  # noqa: E731
+    return {"type": m.get("type", ""), "parliament": m.get("parliament", ""), "session": m.get("session", ""),
+            "answer_date": m.get("answer_date", ""), "askers": split(m.get("askers")), "numbers": split(m.get("numbers")),
+            "meeting": m.get("meeting", ""), "parser": PARSER_VERSION if m.get("type") else 1}
 
 
 def _parser_outdated(entry: dict) -> bool:

@@ -52,10 +52,10 @@ def parse_kamervraag(lines: list[_Line], doc: PQDocument, pages: list[str]) -> N
     flat = squash_ws(raw_head)
     if m := KV_NUMBER.search(flat):
         doc.number = m.group("nr")
-    if m := re.search(r"Aanhangsel\s+van\s+de\s+Handelingen", flat):
-        _aanhangsel_header(doc, raw_head)
-    else:
+    if re.search(r"^\s*Kamervraag\s+(?:19|20)\d{2}Z\d{5}", raw_head, re.M | re.I):
         _openkamer_header(doc, lines)
+    else:  # the official text: Aanhangsel, or the answer letter "Vragen van het lid ... (ingezonden ...)"
+        _aanhangsel_header(doc, raw_head)
     _parts(lines, doc)
 
 
