@@ -218,6 +218,17 @@ def filter_notes(docs: list[dict], f: Filters) -> list[str]:
 
 
 SHAPE_FIELDS = ("type", "number", "session", "date", "answer_date", "askers", "minister", "title")
+# The fields a type prints (a Flemish written question prints no answer date, a press item no number):
+# `pq docs` names those of them that a document lacks.
+EXPECTED_FIELDS = {
+    "schriftelijke-vraag": ("number", "date", "askers", "minister", "title"),
+    "vraag-om-uitleg": ("number", "session", "date", "askers", "minister", "title"),
+    "actuele-vraag": ("date", "askers", "minister", "title"),
+    "persbericht": ("date", "askers", "minister", "title"),
+    "kamervraag": ("number", "date", "answer_date", "askers", "minister", "title"),
+    "federale-vraag": ("number", "date", "answer_date", "askers", "title"),
+    "overig": ("date", "title"),
+}
 
 
 def document_row(d: dict) -> dict:
@@ -228,7 +239,7 @@ def document_row(d: dict) -> dict:
            "answer_date": d.get("answer_date") or "", "askers": doc_askers(d), "asker": d.get("asker") or "",
            "minister": d.get("minister") or "", "pages": d.get("pages"), "chunks": d.get("chunks"),
            "figures": d.get("figures")}
-    row["missing"] = [k for k in SHAPE_FIELDS if not row[k]]
+    row["missing"] = [k for k in EXPECTED_FIELDS.get(row["type"], SHAPE_FIELDS) if not row[k]]
     return row
 
 

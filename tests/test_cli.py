@@ -43,7 +43,7 @@ def test_ingest_docs_show_stats(runner, small_corpus, index_dir):
                    "title": "Huizen van het Kind - Regionale spreiding", "number": "503", "numbers": ["503"],
                    "session": "", "date": "2018-05-23", "answer_date": "", "askers": ["Bart Van Malderen"],
                    "asker": "Bart Van Malderen", "minister": "Jo Vandeurzen", "pages": 2, "chunks": d["chunks"],
-                   "figures": d["figures"], "missing": ["session", "answer_date"]}
+                   "figures": d["figures"], "missing": []}
     stats = json.loads(runner.invoke(app, ["stats", "--json", "--index", str(index_dir)]).stdout)
     assert stats["documents"] == 6 and stats["chunks"] == a.store.count() and stats["model"] == MODEL
     shown = json.loads(runner.invoke(app, ["show", "503/2018", "--json", "--index", str(index_dir)]).stdout)
