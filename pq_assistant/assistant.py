@@ -23,7 +23,7 @@ import numpy as np
 from .errors import IndexError_, LoadError, UsageError
 from .models import Figure, Passage, PQDocument
 from .thesaurus import expand
-from .search import CANDIDATES, QUESTION_PRIOR, RECENCY_PRIOR, Filters, collapse_near_duplicates, doc_passes, fuse, number_lookup, strip_filter_terms
+from .search import Filters, doc_passes, strip_filter_terms
 
 DEFAULT_INDEX = "index"
 USE_THESAURUS = os.environ.get("PQ_THESAURUS", "1") != "0"  # PQ_THESAURUS=0 to measure without it
@@ -427,7 +427,7 @@ class Assistant:
     def require_index(self) -> dict:
         """The manifest of a non-empty index (else an IndexError_ that says how to fill it)."""
         if not self.store.exists() or not self.store.manifest().get("docs"):
-            raise IndexError_(f"index {self.index} is empty: run  pq ingest corpus/ --index {self.index}")
+            raise IndexError_(f"geen index in {self.index} (of hij is leeg): maak hem met  pq ingest corpus/ --index {self.index}")
         return self.store.manifest()
 
     def documents(self, filters: Filters | None = None) -> list[dict]:
@@ -498,71 +498,34 @@ class Assistant:
         return out
 
     def _search_one(self, query: str, qvec, top_k: int, f: Filters, manifest: dict) -> list[Passage]:
-        docs = manifest["docs"]
-        recency = self._recency(manifest)
-        allowed_docs: list[str] | None = None
-        if f.active():
-            allowed_docs = [did for did, d in docs.items() if doc_passes(d, f)]
-            if not allowed_docs:
-                return []
-        allowed_chunks = self.lexical.doc_mask(allowed_docs) if allowed_docs is not None else None
-        n_cand = max(CANDIDATES, top_k * 4)
-        if allowed_docs is not None and len(allowed_docs) > 0.3 * len(docs):
-            # A filter that keeps much of the index: Chroma's `$in` over thousands of ids costs far
-            # more (measured at 250k chunks) than asking for more neighbours and dropping the rest.
-            keep = set(allowed_docs)
-            wide = min(self.store.count(), int(n_cand * len(docs) / len(allowed_docs) * 2))
-            dense = [h for h in self.store.query(qvec, wide) if h[0].split(":", 1)[0] in keep][:n_cand]
-        else:
-            dense = self.store.query(qvec, n_cand, allowed_docs)
+        from .ranking import rank
+
+        view = _StoreView(self, manifest)
         # The thesaurus adds the official terms to the BM25 query only: measured on the dev set,
         # expanding the dense query as well pulled e5 away from the question's own wording.
-        lexical = self.lexical.search(expand(query) if USE_THESAURUS else query, n_cand, allowed_chunks)
-        fused = fuse(dense, lexical)
-        for cid in fused:
-            if ":question:" in cid:
-                fused[cid] *= QUESTION_PRIOR
-            fused[cid] *= 1.0 + RECENCY_PRIOR * recency.get(cid.split(":", 1)[0], 0.0)
-        # A question-number lookup ("vraag 503 van 2018") puts that document's chunks first.
-        pinned: list[str] = []
-        if (nl := number_lookup(query)) is not None:
-            nr, year = nl
-            targets = [did for did, d in docs.items() if d.get("number") == nr
-                       and (not year or (d.get("date") or "").startswith(year))
-                       and (allowed_docs is None or did in allowed_docs)]
-            for did in sorted(targets, key=lambda x: docs[x].get("date") or "", reverse=True):
-                rec = self.store.load_doc_record(did) or {}
-                ids = rec.get("chunk_ids", [])
-                answer_first = [c for c in ids if ":answer:" in c] + [c for c in ids if ":answer:" not in c]
-                pinned += sorted(answer_first, key=lambda c: (-fused.get(c, 0.0)) if c != answer_first[0] else -1e9)
-        ranked = pinned + [cid for cid, _ in sorted(fused.items(), key=lambda kv: -kv[1]) if cid not in set(pinned)]
-        ranked = ranked[: max(top_k * 3, 30)]
-        chunks = self.store.get_chunks(ranked)
-        # Only chunks of documents the manifest lists: not those of one an ingest is writing now.
-        ranked = [cid for cid in ranked if cid in chunks and (chunks[cid]["metadata"] or {}).get("doc_id") in docs]
-        kept = collapse_near_duplicates([(cid, chunks[cid]["text"]) for cid in ranked], limit=top_k)
-        top_score = max(fused.values(), default=1.0) or 1.0
-        passages = []
-        for cid in kept:
-            c = chunks[cid]
-            meta = c["metadata"]
-            score = fused.get(cid, 0.0) / top_score if cid not in pinned else 1.0
-            passages.append(self.passage(cid, c["text"], meta, score, docs))
-        return passages
+        hits = rank(view, query, qvec, top_k, f, lexical_query=expand(query) if USE_THESAURUS else query,
+                    recency=self._recency(manifest), figure_dates=self._figure_dates)
+        docs = manifest["docs"]
+        out = []
+        for h in hits:
+            p = self.passage(h.chunk_id, h.text, h.metadata, h.score, docs)
+            p.dense, p.lexical, p.pinned = h.dense, h.lexical, h.pinned
+            out.append(p)
+        return out
+
+    def _figure_dates(self, cid: str) -> list[str]:
+        """Reference dates of the figures of a chunk (for a question that names a time)."""
+        return [f.date for f in self._figures_by_chunk().get(cid, []) if f.date]
 
     def _recency(self, manifest: dict) -> dict[str, float]:
         """0 for the oldest dated document, 1 for the newest (undated: 0); computed once per
         manifest (profiled: 140 ms a search at 26k documents when done each time)."""
+        from .ranking import recency_map
+
         if getattr(self, "_recency_src", None) is manifest:
             return self._recency_map
-        days = {did: _days(d["date"]) for did, d in manifest["docs"].items() if d.get("date")}
-        out: dict[str, float] = {}
-        if days:
-            lo, hi = min(days.values()), max(days.values())
-            span = (hi - lo) or 1
-            out = {did: (v - lo) / span for did, v in days.items()}
-        self._recency_src, self._recency_map = manifest, out
-        return out
+        self._recency_src, self._recency_map = manifest, recency_map(manifest["docs"])
+        return self._recency_map
 
     def passage(self, cid: str, text: str, meta: dict, score: float, docs: dict) -> Passage:
         """A Passage for a stored chunk, with its citation and its figures."""
@@ -680,6 +643,36 @@ def _parser_outdated(entry: dict) -> bool:
     return int(entry.get("parser") or 1) < PARSER_VERSION
 
 
+class _StoreView:
+    """The ranker's read view of this index (ranking.IndexView)."""
+
+    def __init__(self, a: "Assistant", manifest: dict) -> None:
+        self.a, self.docs = a, manifest["docs"]
+
+    def dense(self, qvec, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
+        store = self.a.store
+        if doc_ids is not None and len(doc_ids) > 0.3 * len(self.docs):
+            # A filter that keeps much of the index: Chroma's `$in` over thousands of ids costs far
+            # more (measured at 250k chunks) than asking for more neighbours and dropping the rest.
+            keep = set(doc_ids)
+            wide = min(store.count(), int(k * len(self.docs) / len(doc_ids) * 2))
+            return [h for h in store.query(qvec, wide) if h[0].split(":", 1)[0] in keep][:k]
+        return store.query(qvec, k, doc_ids)
+
+    def lexical(self, text: str, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
+        mask = self.a.lexical.doc_mask(doc_ids) if doc_ids is not None else None
+        return self.a.lexical.search(text, k, mask)
+
+    def chunk_count(self) -> int:
+        return self.a.store.count()
+
+    def chunks(self, ids: list[str]) -> dict[str, dict]:
+        return self.a.store.get_chunks(ids)
+
+    def doc_chunk_ids(self, doc_id: str) -> list[str]:
+        return (self.a.store.load_doc_record(doc_id) or {}).get("chunk_ids", [])
+
+
 def _memo(embed):
     """Wrap an embed function so each distinct text is embedded once, across calls."""
     seen: dict[str, np.ndarray] = {}
@@ -700,12 +693,6 @@ def _save_npy(path: Path, array) -> None:
     tmp = path.with_name(path.name + ".tmp.npy")
     np.save(tmp, np.asarray(array, dtype=np.float32))
     os.replace(tmp, path)
-
-
-def _days(iso: str) -> int:
-    from datetime import date
-
-    return date.fromisoformat(iso).toordinal()
 
 
 def figures_of(passages: list[Passage]) -> list[Figure]:

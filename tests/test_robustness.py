@@ -169,7 +169,7 @@ def test_no_wait_fails_clearly_while_another_writer_holds_the_lock(small_index: 
     with holder.store.write_lock():
         res = CliRunner().invoke(app, ["ingest", str(extra), "--index", str(small_index), "--no-wait"])
     assert res.exit_code == 1
-    assert res.stderr == (f"pq: error: index {small_index} is locked by another pq process writing it "
+    assert res.stderr == (f"pq: fout: index {small_index} is locked by another pq process writing it "
                           f"(lock file {small_index / '.lock'}); try again when it is done, "
                           f"or leave out --no-wait to wait for it\n")
     assert len(Assistant(small_index).documents()) == 3
@@ -295,7 +295,7 @@ def test_manifest_records_schema_model_and_dimension(small_index: Path) -> None:
 
 
 def test_another_model_is_refused_with_the_fix(small_index: Path, tmp_path: Path) -> None:
-    msg = (f"pq: error: index {small_index} was built with model 'hash:256', not 'hash:128'; query without --model, "
+    msg = (f"pq: fout: index {small_index} was built with model 'hash:256', not 'hash:128'; query without --model, "
            f"or rebuild: pq ingest --rebuild <files> --index {small_index} --model hash:128\n")
     res = CliRunner().invoke(app, ["ask", "kraamzorg", "--index", str(small_index), "--model", "hash:128"])
     assert (res.exit_code, res.stderr) == (1, msg)
@@ -336,7 +336,7 @@ def test_unknown_or_broken_manifest_is_a_clear_error(small_index: Path, manifest
     (small_index / "manifest.json").write_text(manifest)
     msg = f"{small_index / 'manifest.json'}: {what}; rebuild with: pq ingest --rebuild <files> --index {small_index}"
     res = CliRunner().invoke(app, ["docs", "--index", str(small_index)])
-    assert (res.exit_code, res.stderr) == (1, f"pq: error: {msg}\n")
+    assert (res.exit_code, res.stderr) == (1, f"pq: fout: {msg}\n")
     with pytest.raises(IndexError_):
         Assistant(small_index).search("kraamzorg")
     res = CliRunner().invoke(app, ["doctor", "--index", str(small_index), "--json"])
