@@ -57,6 +57,8 @@ class Answer:
     filters: Filters
     status: dict[int, str] = field(default_factory=dict)  # id(figure) -> latest | superseded | conflict
     answer: object | None = None  # answerline.AnswerLine: the figure that answers, cited
+    time: object | None = None  # querytime.QueryTime: the moment the question asks about
+    notes: list[str] = field(default_factory=list)  # why a filter or number lookup found less (Dutch)
     replaced_by: dict[int, str] = field(default_factory=dict)  # id(figure) -> "109 op 2025-01-01 (nr. 287)"
     weak_below: float = 0.0  # passages scoring below this are shown as weak (ranking.NO_ANSWER_BELOW)
 
@@ -73,14 +75,14 @@ class Answer:
             return (f"geen passage lijkt deze vraag te beantwoorden (beste score "
                     f"{max(p.score for p in self.passages):.2f})".replace(".", ","))
         return ""
-    time: object | None = None  # querytime.QueryTime: the moment the question asks about
 
     def to_dict(self) -> dict:
         return {"query": self.query, "answered": self.answered, "note": self.note or None,
                 "answer": self.answer.to_dict() if self.answer is not None else None,
                 "results": [p.to_dict() for p in self.passages],
                 "figures": [{**figure_dict(f), "status": self.status.get(id(f), ""),
-                             "replaced_by": self.replaced_by.get(id(f)) or None} for f in self.figures]}
+                             "replaced_by": self.replaced_by.get(id(f)) or None} for f in self.figures],
+                "notes": self.notes}
 
 
 def figure_dict(f: Figure) -> dict:
@@ -167,7 +169,7 @@ class Assistant:
                 key = str(path.resolve())
                 doc_id = by_path.get(key) or self._new_doc_id(path, key, manifest)
                 entry = manifest["docs"].get(doc_id)
-                if entry and entry.get("sha256") == loaded.sha256:
+                if entry and entry.get("sha256") == loaded.sha256 and not _parser_outdated(entry):
                     report.unchanged.append(str(path))
                     continue
                 try:
@@ -244,6 +246,7 @@ class Assistant:
             "title": doc.title, "number": doc.number, "date": doc.date, "asker": doc.asker,
             "minister": doc.minister, "pages": doc.pages, "chunks": len(chunks), "figures": len(figures),
             "is_pq": doc.is_pq, "ingested": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            **_shape_fields(doc),
         }
         manifest["pending"] = None
         self.store.save_manifest()
@@ -417,7 +420,7 @@ class Assistant:
                     "kind": m.get("kind", ""), "title": m.get("title", ""), "number": m.get("number", ""),
                     "date": m.get("date", ""), "asker": m.get("asker", ""), "minister": m.get("minister", ""),
                     "pages": m.get("pages", 0), "chunks": d["chunks"], "figures": d["figures"],
-                    "is_pq": m.get("is_pq", True), "ingested": "", "remote": True}
+                    "is_pq": m.get("is_pq", True), "ingested": "", "remote": True, **_shape_from_meta(m)}
                 added.append(did)
                 manifest["model"] = manifest.get("model") or m.get("model")
             removed = [did for did in manifest["docs"] if did not in found]
@@ -482,9 +485,10 @@ class Assistant:
         if rec is None:
             raise IndexError_(f"index {self.index}: record of {did} is missing; run pq doctor")
         fields = {k: v for k, v in rec.items() if k in PQDocument.__dataclass_fields__}
-        for sec in ("question", "answer", "annex"):
+        for sec in ("question", "answer", "annex", "replies"):  # "replies": absent in records before the shapes
             fields[sec] = [Part(section=p["section"], label=p["label"], numbers=p["numbers"],
-                                paragraphs=[Paragraph(**q) for q in p["paragraphs"]]) for p in rec[sec]]
+                                paragraphs=[Paragraph(**q) for q in p["paragraphs"]],
+                                speaker=p.get("speaker", ""), asker=p.get("asker", "")) for p in rec.get(sec, [])]
         return PQDocument(**fields)
 
     def stats(self) -> dict:
@@ -553,13 +557,10 @@ class Assistant:
 
     def passage(self, cid: str, text: str, meta: dict, score: float, docs: dict) -> Passage:
         """A Passage for a stored chunk, with its citation and its figures."""
-        from .models import PQDocument as _D
+        from .citations import citation_from_meta
 
         d = docs.get(meta.get("doc_id"), {})
-        cite = _D(doc_id=meta.get("doc_id", ""), file=meta.get("doc", ""), path=meta.get("path", ""), sha256="",
-                  pages=d.get("pages", 0), title=meta.get("title", ""), number=meta.get("number", ""),
-                  date=meta.get("date", ""), asker=meta.get("asker", ""), minister=meta.get("minister", "")
-                  ).citation(meta.get("page"))
+        cite = citation_from_meta(meta, meta.get("page"), d.get("pages", 0))
         p = Passage(chunk_id=cid, doc_id=meta.get("doc_id", ""), doc=meta.get("doc", ""), text=text, score=score,
                     page=int(meta.get("page") or 1), section=meta.get("section", ""), part=meta.get("part", ""),
                     metadata=meta, citation=cite)
@@ -590,6 +591,7 @@ class Assistant:
         by_figure = {id(e.figure): e for e in entries}
         out = []
         for query, f, passages, qv in zip(queries, filters, found, qvecs):
+            passages, notes = self.checked(query, f, passages, top_k)
             nl = number_lookup(query)
             qt = query_time(query, {nl[1]} if nl and nl[1] else None)
             groups: list[int] = []
@@ -602,17 +604,61 @@ class Assistant:
             figs = relevant_figures(query, passages, groups, by_figure, line, entries)
             out.append(Answer(query=query, passages=passages, figures=figs, filters=f,
                               status=self.figure_status(figs), answer=line, time=qt,
-                              replaced_by=replaced_by(figs, by_figure, entries), weak_below=NO_ANSWER_BELOW))
+                              replaced_by=replaced_by(figs, by_figure, entries), weak_below=NO_ANSWER_BELOW,
+                              notes=notes))
         return out
 
     def cite(self, doc_id: str, page: int | None = None) -> str:
         """The citation of a document (at a page), as the passages carry it."""
-        from .models import PQDocument as _D
+        from .citations import citation_from_meta
 
         d = self.require_index()["docs"].get(doc_id, {})
-        return _D(doc_id=doc_id, file=d.get("file", doc_id), path=d.get("path", ""), sha256="",
-                  pages=d.get("pages", 0), title=d.get("title", ""), number=d.get("number", ""),
-                  date=d.get("date", ""), asker=d.get("asker", ""), minister=d.get("minister", "")).citation(page)
+        meta = {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in d.items()}
+        meta.update(doc=d.get("file", doc_id), doc_id=doc_id)
+        return citation_from_meta(meta, page, d.get("pages", 0))
+
+    # -- what a filter or a number lookup found (never silent) -----------------------------------
+    def filter_notes(self, f: Filters | None) -> list[str]:
+        """Notes on the filters over this index: documents lacking the field, unknown names with
+        the closest names of the index (see search.filter_notes)."""
+        from .search import filter_notes
+
+        if not f or not f.active():
+            return []
+        return filter_notes(list(self.require_index()["docs"].values()), f)
+
+    def number_result(self, query: str, f: Filters | None = None):
+        """The documents a number in `query` names (None when it names no number), with notes."""
+        from .search import lookup_number, parse_number_query
+
+        nq = parse_number_query(query)
+        if nq is None:
+            return None
+        docs = [d for d in self.require_index()["docs"].values()
+                if not f or not f.active() or doc_passes(d, f)]
+        return lookup_number(docs, nq)
+
+    def checked(self, query: str, f: Filters, passages: list[Passage], top_k: int) -> tuple[list[Passage], list[str]]:
+        """The passages of a search with the notes that say what the filters and a number lookup
+        found. A query that is only a number ('vraag nr. 999') gets no unrelated passages: the
+        number's documents, those of another year (with a note), or none (with a note)."""
+        from .search import is_pure_number_query
+
+        notes = self.filter_notes(f)
+        nr = self.number_result(query, f)
+        if nr is None:
+            return passages, notes
+        notes += nr.notes
+        if not is_pure_number_query(query, nr.query):
+            return passages, notes
+        targets = nr.found or nr.other
+        if not targets:
+            return [], notes
+        ids = {d["doc_id"] for d in targets}
+        if not passages or passages[0].doc_id not in ids:
+            again = self.search(f"vraag {targets[0].get('number')}", top_k=top_k, filters=f)
+            passages = [p for p in again if p.doc_id in ids] or passages
+        return passages, notes
 
     def figure_status(self, figures: list[Figure]) -> dict[int, str]:
         """Each figure's place in its timeline (latest / superseded / conflict), by id(figure)."""
@@ -623,6 +669,33 @@ class Assistant:
     def all_figures(self) -> list[Figure]:
         """Every figure of the index."""
         return [e.figure for e in self.ledger()]
+
+
+def _shape_fields(doc: PQDocument) -> dict:
+    """What the manifest keeps of a document's shape (filters, `pq docs`, number lookups)."""
+    from .parsing import PARSER_VERSION
+
+    return {"type": doc.type, "parliament": doc.parliament, "session": doc.session, "answer_date": doc.answer_date,
+            "askers": list(doc.askers), "numbers": list(doc.numbers), "meeting": doc.meeting,
+            "parser": PARSER_VERSION}
+
+
+def _shape_from_meta(m: dict) -> dict:
+    """The shape fields of a manifest entry rebuilt from chunk metadata (pq reindex)."""
+    from .parsing import PARSER_VERSION
+
+    split = lambda v: [x for x in str(v or "").split("; ") if x]  # noqa: E731
+    return {"type": m.get("type", ""), "parliament": m.get("parliament", ""), "session": m.get("session", ""),
+            "answer_date": m.get("answer_date", ""), "askers": split(m.get("askers")), "numbers": split(m.get("numbers")),
+            "meeting": m.get("meeting", ""), "parser": PARSER_VERSION if m.get("type") else 1}
+
+
+def _parser_outdated(entry: dict) -> bool:
+    """A document parsed by an older parser (an index built before the document types): the
+    next ingest parses it again from its file (unchanged files included); nothing else changes."""
+    from .parsing import PARSER_VERSION
+
+    return int(entry.get("parser") or 1) < PARSER_VERSION
 
 
 class _StoreView:

@@ -10,8 +10,8 @@ from datetime import date
 from typing import Callable, Protocol
 
 from .querytime import QueryTime, query_time
-from .search import (CANDIDATES, QUESTION_PRIOR, RECENCY_PRIOR, Filters, collapse_near_duplicates, doc_passes,
-                     fuse, number_lookup)
+from .search import (CANDIDATES, QUESTION_PRIOR, RECENCY_PRIOR, Filters, collapse_near_duplicates, doc_numbers,
+                     doc_passes, fuse, number_lookup)
 
 # Priors for the time a question asks about (benchmarks/now_eval.py measures them; see RESULTS.md).
 # Multiplicative on the fused score, so an old passage that alone answers still shows.
@@ -166,7 +166,8 @@ def rank(view: IndexView, query: str, qvec, top_k: int, f: Filters, *, lexical_q
     pinned: list[str] = []
     if nl is not None:
         nr, year = nl
-        targets = [did for did, d in docs.items() if str(d.get("number") or "") == nr
+        # every number of a joined question counts ("vragen om uitleg 412 en 437")
+        targets = [did for did, d in docs.items() if nr in doc_numbers(d)
                    and (not year or (d.get("date") or "").startswith(year))
                    and (allowed_docs is None or did in allowed_docs)]
         for did in sorted(targets, key=lambda x: docs[x].get("date") or "", reverse=True):

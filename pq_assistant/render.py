@@ -139,12 +139,16 @@ def answer_markdown(ans) -> str:
 def documents(docs: list[dict]) -> None:
     from rich.table import Table
 
+    from .search import document_row
+
     table = Table(show_lines=False)
-    for col in ("doc", "nr.", "datum", "vraagsteller", "minister", "titel", "p.", "chunks"):
+    for col in ("doc", "type", "nr.", "datum", "vraagsteller", "minister", "titel", "ontbreekt"):
         table.add_column(col, overflow="fold")
     for d in docs:
-        table.add_row(d["file"], d.get("number") or "", d.get("date") or "", d.get("asker") or "",
-                      d.get("minister") or "", d.get("title") or "", str(d.get("pages", "")), str(d.get("chunks", "")))
+        r = document_row(d)
+        nr = ", ".join(r["numbers"]) + (f" ({r['session']})" if r["session"] else "")
+        table.add_row(r["doc"], r["type"] or "?", nr, r["date"], ", ".join(r["askers"]), r["minister"], r["title"],
+                      ", ".join(r["missing"]))
     _console().print(table)
 
 
@@ -152,15 +156,19 @@ def document(doc) -> None:
     con = _console()
     con.print(f"[bold]{doc.title or doc.file}[/bold]")
     con.print(doc.citation())
-    for label, value in (("bestand", doc.file), ("nummer", doc.number), ("datum", doc.date), ("vraagsteller", doc.asker),
+    for label, value in (("bestand", doc.file), ("type", doc.type), ("parlement", doc.parliament),
+                         ("nummer", ", ".join(doc.numbers) or doc.number), ("zitting", doc.session), ("datum", doc.date),
+                         ("antwoorddatum", doc.answer_date), ("vraagsteller", ", ".join(doc.askers) or doc.asker),
                          ("minister", doc.minister), ("functie", doc.minister_function), ("pagina's", str(doc.pages))):
         con.print(f"  {label:13s} {value or '—'}")
-    for name, parts in (("VRAAG", doc.question), ("ANTWOORD", doc.answer), ("BIJLAGE", doc.annex)):
+    for name, parts in (("VRAAG", doc.question), ("ANTWOORD", doc.answer), ("REPLIEK", doc.replies), ("BIJLAGE", doc.annex)):
         if not parts:
             continue
         con.print(f"\n[bold cyan]{name}[/bold cyan]")
         for part in parts:
             head = f"[bold]{part.label}.[/bold] " if part.label else ""
+            if part.speaker and part.section != "answer":
+                head += f"[italic]{part.section} — {part.speaker}[/italic] "
             con.print(f"{head}[dim](p. {part.page})[/dim]")
             for para in part.paragraphs:
                 con.print("   " + para.text.replace("\n", "\n   "))
