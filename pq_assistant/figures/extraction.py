@@ -166,7 +166,7 @@ def extract_figures(text: str, *, section: str = "answer", fallback_date: str = 
     `section="annex"` reads a BIJLAGE table (one row a line). `context` is the text right
     before `text` (previous sentence, heading, annex caption): its dates are used for reference
     dates. `fallback_date` is the answer's date (ISO); figures without a date of their own get
-    its year with date_source "answer-date". `words=True` also reads numbers written in words
+    its year with date_source "document-date". `words=True` also reads numbers written in words
     ("drie inloopteams", "twee derde"); off by default because answers use words mostly for
     small non-figures ("de eerste twee antennes", "drie prioriteiten").
 
@@ -185,12 +185,19 @@ def extract_figures(text: str, *, section: str = "answer", fallback_date: str = 
     return _prose_figures(text, state, fallback_date, words)
 
 
+def document_date(doc: PQDocument) -> str:
+    """The date relative dates are read against: the answer's date when the record has one
+    (`answer_date`: a Kamervraag's "Beantwoord", a Senate page's "Antwoord ontvangen op"), else
+    the document's date (question, meeting or release)."""
+    return getattr(doc, "answer_date", "") or doc.date or ""
+
+
 def _estimate_year(doc: PQDocument) -> str:
-    """A document without an answer date: the latest year among its explicitly dated figures that
-    are not forecasts (the minister writes after the last date he reports on)."""
+    """A document without a date: the latest year among its explicitly dated figures that are not
+    forecasts (the minister writes after the last date he reports on)."""
     state = _State()
     years: list[str] = []
-    for part in doc.answer:
+    for part in [*doc.answer, *(p for p in doc.question if not p.numbers)]:
         state.last, state.first, state.lead = {}, {}, None
         for para in part.paragraphs:
             for f in _prose_figures(para.text, state, "", False):
@@ -205,30 +212,33 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
 
     The question's context paragraphs often state a figure with its date ("Door de fusies van
     1 januari 2019 telt Vlaanderen nog 300 gemeenten"; "meldde de minister dat er op 1 november
-    2014 64 Huizen van het Kind erkend waren"); the dev set lists them, so they are kept when
-    they carry a date of their own (sub-questions are not read). A repeat of an earlier answer
-    has the same value and date, so `annotate_timeline` lists it under "repeats", never as a
-    conflict. The reference date carries over sentences and answer parts (a part that says "Op
-    dezelfde datum" or "Daarvan ..." refers back); a question's dates never carry into the
-    answer. Without an answer date (no header), the year is estimated as the latest year of the
-    answer's explicitly dated, non-forecast figures (date_source "inferred").
+    2014 64 Huizen van het Kind erkend waren"); they are kept when they carry a date of their own
+    (sub-questions are not read). A document without answer parts (a transcript, a press
+    release, a plain text) is read whole, every figure kept. A repeat of an earlier answer has
+    the same value and date, so the timeline marks it "confirmed", never a conflict. The
+    reference date carries over sentences and answer parts (a part that says "Op dezelfde datum"
+    or "Daarvan ..." refers back); a question's dates never carry into the answer. Relative
+    dates are read against `document_date(doc)`. Without any date, the year is estimated as the
+    latest year of the document's explicitly dated, non-forecast figures (date_source "inferred").
     """
-    fallback = doc.date
+    ref = document_date(doc)
+    fallback = ref
     inferred = False
     if not fallback:
         fallback = _estimate_year(doc)
         inferred = bool(fallback)
     figures: list[tuple[Figure, int]] = []
-    if include_question:
-        qstate = _State()  # a question may announce a date after the answer (a merger on 1 January)
+    whole = not doc.answer and not doc.annex  # no answer found: the text is read as a whole
+    if include_question or whole:
+        qstate = _State(answer_date=ref)
         for part in doc.question:
-            if part.numbers:  # the sub-questions ask, they do not state figures
+            if part.numbers and not whole:  # the sub-questions ask, they do not state figures
                 continue
             for para in part.paragraphs:
-                for f in _prose_figures(para.text, qstate, "", words):
-                    if f.date_source != "none":
+                for f in _prose_figures(para.text, qstate, fallback if whole else "", words):
+                    if whole or f.date_source not in ("undated", "document-date"):
                         figures.append((f, para.page))
-    state = _State(answer_date=doc.date)
+    state = _State(answer_date=ref)
     for part in doc.answer:
         state.last, state.first, state.lead = {}, {}, None
         for para in part.paragraphs:
@@ -237,12 +247,11 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
     for part in doc.annex:
         context = ""
         for para in part.paragraphs:
-            for f in _annex_figures(para.text, _State(answer_date=doc.date), fallback, context):
+            for f in _annex_figures(para.text, _State(answer_date=ref), fallback, context):
                 figures.append((f, para.page))
     out: list[Figure] = []
     for f, page in figures:
-        src = "inferred" if inferred and f.date_source == "answer-date" else f.date_source
+        src = "inferred" if inferred and f.date_source == "document-date" else f.date_source
         out.append(replace(f, date_source=src, doc=doc.file, doc_id=doc.doc_id, number=doc.number, page=page,
                            minister=doc.minister, doc_date=doc.date))
     return out
-

@@ -138,8 +138,21 @@ _DATE_PATTERNS: list[tuple[str, Any]] = [
                          rf"({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?!\d)", re.I)),
     ("range", _lazy(rf"(?<![\d.,])({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?![\d.,]\d|\d)")),
     ("thisyearend", _lazy(r"\b(?:het\s+)?(?:einde?|eind)\s+van\s+(?:het|dit)\s+jaar\b|\beind\s+dit\s+jaar\b", re.I)),
-    ("thisyear", _lazy(r"\bdit\s+jaar\b", re.I)),
-    ("lastyear", _lazy(r"\bvorig\s+jaar\b", re.I)),
+    # periods of a year: "het eerste semester van dit jaar", "het tweede kwartaal van 2023"
+    ("semester", _lazy(rf"\b(eerste|tweede)\s+(?:semester|jaarhelft)(?:\s+van)?(?:\s+(?:(dit|vorig|volgend)\s+jaar|({_YEAR})))?"
+                       r"(?![\w-])", re.I)),
+    ("quarter", _lazy(rf"\b(eerste|tweede|derde|vierde)\s+kwartaal(?:\s+van)?(?:\s+(?:(dit|vorig|volgend)\s+jaar|({_YEAR})))?"
+                      r"(?![\w-])", re.I)),
+    ("thisyear", _lazy(r"\b(?:dit|het\s+lopende|dit\s+lopende)\s+jaar\b", re.I)),
+    ("lastyear", _lazy(r"\b(?:vorig|verleden)\s+jaar\b", re.I)),
+    ("nextyear", _lazy(r"\bvolgend\s+jaar\b", re.I)),
+    # "een jaar eerder": one year before the date it is compared with (resolved in `dates`)
+    ("yearbefore", _lazy(r"\b(?:een|één|het)\s+jaar\s+(?:eerder|voordien|daarvoor|ervoor|voorheen|vroeger)\b", re.I)),
+    # the document's own moment: "nu", "vandaag", "momenteel", "op dit ogenblik"
+    ("now", _lazy(r"\b(?:op\s+dit\s+(?:ogenblik|moment)|momenteel|thans|op\s+heden|vandaag(?:\s+de\s+dag)?|"
+                  r"tot\s+nu\s+toe|nu)\b", re.I)),
+    # a month without a year: "eind september", "begin maart" (the document's year)
+    ("monthnoyear", _lazy(rf"\b(begin|eind|einde|midden)\s+(?:van\s+)?({MONTH_RE})\b(?!\s+\d)", re.I)),
     ("year", _lazy(rf"(?<![\w.,/-])({_YEAR})(?![\w/]|[.,]\d|\s*%)")),
 ]
 _MONTH_DAYS = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
@@ -196,7 +209,33 @@ class _Date:
     start: int
     end: int
     iso: str  # "" for a date-like span that is not a usable date (a range, "18 maart" without year)
-    role: str  # "ref" | "compare" | "cite" | "target" | "same-period" | "mask"
+    role: str  # "ref" | "survey" | "compare" | "cite" | "target" | "same-period" | "mask" | "none"
+    relative: bool = False  # resolved against the document's date ("vorig jaar", "nu", "op 1 januari")
+    kind: str = ""  # the pattern that found it ("day", "year", "now", ...)
+
+
+YEAR_BEFORE = "<year-before>"  # "een jaar eerder": resolved against the date it is compared with
+
+# A date after these words dates the whole survey or report: "uit de bevraging van 2022 blijkt".
+_SURVEY_BEFORE_RE = _lazy(
+    r"\b(?:bevraging|enqu[eê]te|peiling|survey|onderzoek|meting|monitor|telling|rapport|jaarverslag|jaarrapport|"
+    r"studie|analyse|registratie|cijfers|gegevens|data)\w*\s+(?:van|uit|in|over|voor)\s+(?:(?:de|het)\s+)?(?:maand\s+)?$",
+    re.I)
+
+
+def _shift_year(year: str, by: int) -> str:
+    return str(int(year) + by) if year else ""
+
+
+def _in_doc_year(iso: str, doc_date: str) -> str:
+    """A day or month without a year, in the document's year; the year before when that would
+    lie after the document's date ("Op 1 oktober ..." in a text of 19 oktober 2022 -> 2022-10-01;
+    "op 1 december" in a text of March -> last year)."""
+    if not iso or not doc_date:
+        return ""
+    if len(doc_date) == 10 and iso > doc_date:
+        return _shift_year(iso[:4], -1) + iso[4:]
+    return iso
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers
@@ -272,7 +311,7 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
         for m in pat.finditer(sentence):
             if _overlaps(m.start(), m.end(), taken):
                 continue
-            iso = ""
+            iso, rel = "", False
             if kind == "dmy":
                 d, mo, y = int(m.group(1)), int(m.group(2)), m.group(3)
                 iso = f"{y}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else ""
@@ -287,16 +326,38 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
             elif kind == "schoolyear":
                 y2 = m.group(2)
                 iso = y2 if len(y2) == 4 else m.group(1)[:2] + y2
+            elif kind == "daynoyear":
+                iso = _in_doc_year(dutch_date_to_iso(m.group(1), m.group(2), year or "2000") or "", answer_date)
+                rel = True
+            elif kind == "monthnoyear":
+                mo = DUTCH_MONTHS[m.group(2).lower()]
+                last = m.group(1).lower().startswith("eind")
+                iso = _in_doc_year(f"{year or '2000'}-{mo:02d}-{_MONTH_DAYS[mo] if last else 1:02d}", answer_date)
+                rel = True
+            elif kind in ("semester", "quarter"):
+                y = m.group(3) or _shift_year(year, {"dit": 0, "vorig": -1, "volgend": 1}.get((m.group(2) or "dit").lower(), 0))
+                n = ["eerste", "tweede", "derde", "vierde"].index(m.group(1).lower()) + 1
+                month = n * 6 if kind == "semester" else n * 3
+                iso = f"{y}-{month:02d}-{_MONTH_DAYS[month]:02d}" if y else ""
+                rel = not m.group(3)
             elif kind == "thisyearend":
-                iso = f"{year}-12-31" if year else ""
+                iso, rel = (f"{year}-12-31" if year else ""), True
             elif kind == "thisyear":
-                iso = year
+                iso, rel = year, True
             elif kind == "lastyear":
-                iso = str(int(year) - 1) if year else ""
+                iso, rel = _shift_year(year, -1), True
+            elif kind == "nextyear":
+                iso, rel = _shift_year(year, 1), True
+            elif kind == "yearbefore":
+                iso, rel = YEAR_BEFORE, True
+            elif kind == "now":
+                iso, rel = answer_date, True
             elif kind == "year":
                 iso = m.group(1)
             role = "ref" if iso else "mask"
-            if iso:
+            if kind in ("now", "yearbefore", "daynoyear", "monthnoyear") and not iso:
+                role = "none"  # relative, but no document date to resolve it: not a date, not a mask
+            if iso and iso != YEAR_BEFORE:
                 before = sentence[max(0, m.start() - 120):m.start()]
                 if _CITE_RE.search(before):
                     role = "cite"
@@ -306,7 +367,9 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
                     role = "target"
                 elif kind == "year" and _SAME_PERIOD_RE.search(before):
                     role = "same-period"
-            found.append(_Date(m.start(), m.end(), iso, role))
+            if role == "ref" and _SURVEY_BEFORE_RE.search(sentence[max(0, m.start() - 60):m.start()]):
+                role = "survey"  # "uit de bevraging van 2022 blijkt": the date of all its figures
+            found.append(_Date(m.start(), m.end(), iso, role, rel, kind))
             taken.append((m.start(), m.end()))
     found.sort(key=lambda d: d.start)
     return found

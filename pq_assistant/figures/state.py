@@ -19,7 +19,7 @@ class _Fig:
     quantity: str = ""
     scope: str = ""
     date: str = ""
-    date_source: str = "none"
+    date_source: str = "undated"
     own_noun: bool = False
     subset: bool = False  # "38 van de 124 ...": 38 is a part
     denominator: bool = False  # "38 van de 124 ...": 124 is the whole
@@ -37,4 +37,5 @@ class _State:
     lead: _Fig | None = None  # the figure of a sentence that ends in ":" (heads a list)
     last_sentence_share: bool = False  # the previous sentence with figures ended on a percentage
     max_date: str = ""  # latest reference date so far (not after the answer date)
+    prev_date: tuple[str, str] | None = None  # (iso, pattern kind) of the last date of the sentence before
 

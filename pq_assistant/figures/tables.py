@@ -141,9 +141,9 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
             elif state.para_date or state.date:
                 date, src = state.para_date or state.date, "explicit"
             elif fallback:
-                date, src = fallback[:4], "answer-date"
+                date, src = fallback[:4], "document-date"
             else:
-                date, src = "", "none"
+                date, src = "", "undated"
             if kind == "money" and date:
                 date = date[:4]
             vstart = s + cell.find(raw[:1]) if raw else s
