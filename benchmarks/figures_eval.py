@@ -85,6 +85,8 @@ def fill_dates(docs: dict[str, PQDocument], gold_docs: list[dict]) -> int:
             n += 1
         if g.get("answer_date") and not getattr(d, "answer_date", ""):
             d.answer_date = g["answer_date"]  # type: ignore[attr-defined]
+        if g.get("type") and not getattr(d, "type", ""):
+            d.type = g["type"]  # type: ignore[attr-defined]
     return n
 
 
@@ -128,8 +130,8 @@ def main() -> int:
     ap.add_argument("--no-question", action="store_true", help="leave the question's figures out")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss and every unmatched figure")
     args = ap.parse_args()
-    base = Path(args.set) if args.set else None
-    corpus = Path(args.corpus) if args.corpus else (base / "corpus" if base else ROOT / "corpus")
+    base = Path(args.set) if args.set else ROOT / "tests/data/dev-eval"
+    corpus = Path(args.corpus) if args.corpus else (base / "corpus" if (base / "corpus").is_dir() else ROOT / "corpus")
     gold_path = Path(args.gold) if args.gold else (base or ROOT / "tests/data/dev-eval") / "figures.jsonl"
     queries_path = Path(args.queries) if args.queries else (base or ROOT / "tests/data/dev-eval") / "queries.jsonl"
     non_path = (base or ROOT / "tests/data/dev-eval") / "non_figures.jsonl"
@@ -138,6 +140,9 @@ def main() -> int:
     gold = read_jsonl(gold_path)
     t0 = time.perf_counter()
     docs = load_docs(corpus)
+    if not (base / "corpus").is_dir():  # the repo's corpus holds more sets: keep this set's documents
+        named = {g["doc"] for g in gold} | ({d["doc"] for d in read_jsonl(docs_path)} if docs_path.exists() else set())
+        docs = {k: v for k, v in docs.items() if k in named}
     if args.gold_dates and docs_path.exists():
         filled = fill_dates(docs, read_jsonl(docs_path))
         print(f"--gold-dates: {filled} documents got their date from {docs_path.name}")

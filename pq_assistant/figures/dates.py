@@ -99,7 +99,8 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
     elif carried:
         fig.date, fig.date_source = carried, "context"
     elif fallback:
-        fig.date, fig.date_source = fallback[:4], "document-date"
+        # a meeting or a press release speaks on its day; a written answer's date is unknown
+        fig.date, fig.date_source = (fallback if state.moment else fallback[:4]), "document-date"
     else:
         fig.date, fig.date_source = "", UNDATED
     if money and fig.date:

@@ -185,6 +185,11 @@ def extract_figures(text: str, *, section: str = "answer", fallback_date: str = 
     return _prose_figures(text, state, fallback_date, words)
 
 
+# Document types that speak on their date (a meeting, a release): a present-tense figure without a
+# date of its own is as of that day. A written answer's own date is unknown (only the question's).
+SPOKEN_TYPES = ("vraag-om-uitleg", "actuele-vraag", "persbericht")
+
+
 def document_date(doc: PQDocument) -> str:
     """The date relative dates are read against: the answer's date when the record has one
     (`answer_date`: a Kamervraag's "Beantwoord", a Senate page's "Antwoord ontvangen op"), else
@@ -229,8 +234,9 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
         inferred = bool(fallback)
     figures: list[tuple[Figure, int]] = []
     whole = not doc.answer and not doc.annex  # no answer found: the text is read as a whole
+    moment = whole or getattr(doc, "type", "") in SPOKEN_TYPES
     if include_question or whole:
-        qstate = _State(answer_date=ref)
+        qstate = _State(answer_date=ref, moment=moment)
         for part in doc.question:
             if part.numbers and not whole:  # the sub-questions ask, they do not state figures
                 continue
@@ -238,7 +244,7 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
                 for f in _prose_figures(para.text, qstate, fallback if whole else "", words):
                     if whole or f.date_source not in ("undated", "document-date"):
                         figures.append((f, para.page))
-    state = _State(answer_date=ref)
+    state = _State(answer_date=ref, moment=moment)
     for part in doc.answer:
         state.last, state.first, state.lead = {}, {}, None
         for para in part.paragraphs:

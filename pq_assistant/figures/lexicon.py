@@ -130,6 +130,9 @@ _YEAR = r"(?:19[5-9]\d|20\d\d)"
 _DATE_PATTERNS: list[tuple[str, Any]] = [
     ("dmy", _lazy(rf"(?<![\d/])(\d{{1,2}})/(\d{{1,2}})/({_YEAR})(?!\d)")),
     ("day", _lazy(rf"(?<!\d)(\d{{1,2}})\s+({MONTH_RE})\s+({_YEAR})(?!\d)", re.I)),
+    # "op 1 januari van dit jaar", "vanaf 1 januari volgend jaar", "30 november van vorig jaar"
+    ("dayrelyear", _lazy(rf"(?<![\d,.])(\d{{1,2}})\s+({MONTH_RE})\s+(?:van\s+)?(?:het\s+)?(dit|vorig|vorige|volgend|volgende|"
+                         r"verleden)\s+jaar\b", re.I)),
     ("daynoyear", _lazy(rf"(?<![\d,.])(\d{{1,2}})\s+({MONTH_RE})\b(?!\s+\d)", re.I)),
     ("month", _lazy(rf"\b(?:(begin|eind|einde|eind van|einde van|midden)\s+)?({MONTH_RE})\s+({_YEAR})(?!\d)", re.I)),
     ("yearend", _lazy(rf"\b(?:eind|einde|eind van|einde van|het einde van|het eind van)\s+(?:het\s+jaar\s+)?"
@@ -326,6 +329,10 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
             elif kind == "schoolyear":
                 y2 = m.group(2)
                 iso = y2 if len(y2) == 4 else m.group(1)[:2] + y2
+            elif kind == "dayrelyear":
+                by = {"dit": 0, "vorig": -1, "vorige": -1, "verleden": -1, "volgend": 1, "volgende": 1}[m.group(3).lower()]
+                iso = dutch_date_to_iso(m.group(1), m.group(2), _shift_year(year, by)) or "" if year else ""
+                rel = True
             elif kind == "daynoyear":
                 iso = _in_doc_year(dutch_date_to_iso(m.group(1), m.group(2), year or "2000") or "", answer_date)
                 rel = True
@@ -355,7 +362,7 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
             elif kind == "year":
                 iso = m.group(1)
             role = "ref" if iso else "mask"
-            if kind in ("now", "yearbefore", "daynoyear", "monthnoyear") and not iso:
+            if kind in ("now", "yearbefore", "daynoyear", "monthnoyear", "dayrelyear") and not iso:
                 role = "none"  # relative, but no document date to resolve it: not a date, not a mask
             if iso and iso != YEAR_BEFORE:
                 before = sentence[max(0, m.start() - 120):m.start()]
@@ -372,6 +379,10 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
             found.append(_Date(m.start(), m.end(), iso, role, rel, kind))
             taken.append((m.start(), m.end()))
     found.sort(key=lambda d: d.start)
+    for a, b in zip(found, found[1:]):
+        # "tussen 1 januari en 30 november": a count over a period is as of its end
+        if re.search(r"\btussen\s+$", sentence[:a.start], re.I) and re.fullmatch(r"\s+en\s+", sentence[a.end:b.start]):
+            a.role = "none"
     return found
 
 def _clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:

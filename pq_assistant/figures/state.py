@@ -37,5 +37,6 @@ class _State:
     lead: _Fig | None = None  # the figure of a sentence that ends in ":" (heads a list)
     last_sentence_share: bool = False  # the previous sentence with figures ended on a percentage
     max_date: str = ""  # latest reference date so far (not after the answer date)
+    moment: bool = False  # the document speaks on its date (a meeting, a release): undated present = that day
     prev_date: tuple[str, str] | None = None  # (iso, pattern kind) of the last date of the sentence before
 
