@@ -109,6 +109,7 @@ def _word_numbers(sentence: str, taken: list[tuple[int, int]]) -> list[_Fig]:
 def _prose_figures(text: str, state: _State, fallback: str, words: bool) -> list[Figure]:
     """Figures of prose text (paragraphs separated by blank lines), updating the carry state."""
     out: list[Figure] = []
+    text = _FOOTNOTE_RULE.split(text, maxsplit=1)[0]  # footnotes below a rule cite, they do not state figures
     for para in re.split(r"\n\s*\n", text):
         para = para.strip()
         if not para:
@@ -126,8 +127,17 @@ def _prose_figures(text: str, state: _State, fallback: str, words: bool) -> list
     return out
 
 
+_FOOTNOTE_RULE = _lazy(r"_{5,}")
+# a question asks, it states no figures: "Hoeveel daarvan tellen minder dan 10.000 inwoners?"
+_QUESTION_RE = _lazy(r"^\W*(?:hoeveel|wat|welke?|hoe|wanneer|waarom|waar|wie|kan|kunt|kunnen|is|zijn|zal|zullen|"
+                     r"plant|vindt|deelt|klopt|heeft|hebben|wordt|worden|bent|overweegt|erkent)\b[^?]*\?\s*$", re.I)
+
+
 def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> list[Figure]:
     dates = _find_dates(sent, state.answer_date)
+    if _QUESTION_RE.match(sent):
+        _update_carry(dates, state, sent)
+        return []
     masked = _mask_spans(sent, dates)
     figs = _find_numbers(sent, masked, words)
     done: list[_Fig] = []

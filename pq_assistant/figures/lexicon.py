@@ -128,7 +128,8 @@ _RATIO_RE = _lazy(r"\s+op\s+(?:de\s+)?(\d{1,4})(?![\w.,]\d|\w)")
 
 _YEAR = r"(?:19[5-9]\d|20\d\d)"
 _DATE_PATTERNS: list[tuple[str, Any]] = [
-    ("dmy", _lazy(rf"(?<![\d/])(\d{{1,2}})/(\d{{1,2}})/({_YEAR})(?!\d)")),
+    ("dmy", _lazy(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2({_YEAR})(?!\d)")),
+    ("iso", _lazy(rf"(?<![\d/.-])({_YEAR})-(\d{{2}})(?:-(\d{{2}}))?(?![\d-])")),
     ("day", _lazy(rf"(?<!\d)(\d{{1,2}})\s+({MONTH_RE})\s+({_YEAR})(?!\d)", re.I)),
     # "op 1 januari van dit jaar", "vanaf 1 januari volgend jaar", "30 november van vorig jaar"
     ("dayrelyear", _lazy(rf"(?<![\d,.])(\d{{1,2}})\s+({MONTH_RE})\s+(?:van\s+)?(?:het\s+)?(dit|vorig|vorige|volgend|volgende|"
@@ -187,8 +188,26 @@ _MASK_PATTERNS = [
     _lazy(r"\b(?:art(?:ikel|ikels)?|artt?)\.?\s*\d+(?:\s*[,§]\s*§?\s*\d+)*(?:\s*(?:en|tot|-)\s*\d+)*", re.I),
     _lazy(r"§\s*\d+"),
     _lazy(r"\b(?:nr|nrs|nummer|nummers|no)\.?\s*\d+(?:\s*(?:en|,|-|tot)\s*\d+)*", re.I),
-    _lazy(r"\b(?:vraag|vragen|stuk|punt|hoofdstuk|bijlage|pagina|blz|p|titel|afdeling|boek|lid|deel|fase|versie|"
-          r"niveau|module|zone)\.?\s+\d+(?:[.,]\d+)*(?![\d,.]*\s*%)", re.I),
+    # numbering, levels and references: "Vraag 3 en 4", "Antwoord 1", "trap 2", "Aanhangsel 2", "fase 3"
+    _lazy(r"\b(?:vraag|vragen|antwoord|antwoorden|stuk|punt|hoofdstuk|bijlage|pagina|blz|p|titel|afdeling|boek|lid|"
+          r"deel|fase|versie|niveau|module|zone|trap|stap|categorie|type|klasse|prioriteit|aanhangsel|bladzijde|"
+          r"tabel|figuur|grafiek|kolom|rij|agendapunt|amendement|voetnoot|noot)\.?\s+\d+(?:[.,]\d+)*"
+          r"(?:\s*(?:en|,|-|–|&|tot)\s*\d+)*(?![\d,.]*\s*%)", re.I),
+    # a question number with its session "1234 (2023-2024)", a Senate number "7-1417", an ISSN
+    _lazy(r"\b\d+\s*\(\s*(?:19|20)\d\d\s*[-–/]\s*(?:19|20)?\d\d\s*\)"),
+    _lazy(r"(?<![\w.,])\d{1,2}-\d{3,5}(?![\w,.]\d)"),
+    _lazy(r"\bISSN\s*[\dXx -]+", re.I),
+    _lazy(r"\(\s*na\s+\d+\s+dagen\s*\)", re.I),  # "Beantwoord ... (na 27 dagen)"
+    # footnote marks glued to a word or a mark ("zones1.", "jeugdartsen’?1") and footnote lines
+    # "1 Volkskrant, 3 maart 2025", "2 Zie ook ...", "1 Besluit van de Vlaamse Regering van ..."
+    _lazy(r"(?<=[?!’'\")\]])\d{1,2}(?![\d.,]\d)"),
+    _lazy(r"(?<![\w.,])\d{1,2}(?=\s+(?:Zie|Besluit|Decreet|Bron|Wet|Artikel|Omzendbrief|Ministerieel|Koninklijk|"
+          r"Verordening|Richtlijn|Ibid|Idem|Cf)\b)"),
+    _lazy(rf"(?<![\w.,])\d{{1,2}}(?=\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){{0,2}},\s+\d{{1,2}}\s+(?:{MONTH_RE})\s+\d{{4}})",
+          re.I),
+    # a threshold, not a count: "gemeenten met minder dan 10.000 inwoners"
+    _lazy(r"\b(?:minder|meer)\s+dan\s+\d[\d.]*\s+inwoners\b", re.I),
+    _lazy(rf"\btussen\s+\d+\s+en\s+\d+\s*{_TIME_UNITS}\b", re.I),  # ages "kinderen tussen 0 en 3 jaar"
     _lazy(r"(?<![\w.,])0\d{1,3}(?:[ ./-]?\d{2,3}){2,4}(?![\w,])"),  # phone numbers "078 150 100"
     _lazy(r"\b\d{1,2}[.:u]\d{2}\s*(?:uur|u)\b", re.I),  # clock times
     _lazy(r"\bper\s+\d+(?:[.,]\d+)*"),  # "per 100 kinderen": a denominator
@@ -316,8 +335,11 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
                 continue
             iso, rel = "", False
             if kind == "dmy":
-                d, mo, y = int(m.group(1)), int(m.group(2)), m.group(3)
+                d, mo, y = int(m.group(1)), int(m.group(3)), m.group(4)
                 iso = f"{y}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else ""
+            elif kind == "iso":
+                mo = int(m.group(2))
+                iso = m.group() if 1 <= mo <= 12 else ""
             elif kind == "day":
                 iso = dutch_date_to_iso(m.group(1), m.group(2), m.group(3)) or ""
             elif kind == "month":
