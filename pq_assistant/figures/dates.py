@@ -23,7 +23,11 @@ from .lexicon import (YEAR_BEFORE, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _Date, _F
 from .state import _Fig, _State
 
 _ATTACHED_GAP = _lazy(r"\s*(?:(?!(?:en|of|maar|terwijl|tegenover|dan|die|dat|waar)\b)[\w'’%-]+\s+){0,5}?"
-                      r"(?:in|op|per|sinds|tot|eind|einde|begin)\s+(?:(?:het|de)\s+)?(?:\w*jaar\s+)?", re.I)
+                      r"(?:in|op|per|sinds|tot|eind|einde|begin)\s+(?:(?:het|de)\s+)?(?:heel\s+|geheel\s+|hele\s+)?"
+                      r"(?:\w*jaar\s+)?", re.I)
+# "tegenover 7,4 miljoen euro vorig jaar", "161 een jaar eerder": the date of a comparison
+_COMPARED_RE = _lazy(r"\b(?:tegenover|ten\s+opzichte\s+van|t\.o\.v\.?|vergeleken\s+met|in\s+vergelijking\s+met)\s+"
+                     r"[^,;:.]{0,50}$", re.I)
 # "17.850 een jaar eerder", "14 procent nu", "4,3 miljoen euro vorig jaar": an adverb of time
 # right after the figure (at most two words between, none a number) is its date
 _ADVERB_GAP = _lazy(r"\s*(?:(?!(?:en|of|maar|terwijl|tegenover|dan|die|dat|waar)\b)[A-Za-zÀ-ÿ'’%-]+\s+){0,2}?", re.I)
@@ -89,6 +93,8 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
             iso = chosen.iso + carried[4:]
         if iso == YEAR_BEFORE:
             iso = _year_before(chosen, dates, state)
+        if chosen.kind == "now" and not state.moment:
+            iso = iso[:4]  # "op dit ogenblik" in a written answer: its year (the day it was written is unknown)
         if iso:
             fig.date = iso
             fig.date_source = "context" if chosen.role == "survey" else ("relative" if chosen.relative else "explicit")
@@ -143,15 +149,18 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "") -> None
     if sentence and _HISTORICAL_RE.search(sentence):
         state.prev_date = None
         return
-    refs = [d for d in dates if d.role in ("ref", "survey") and d.iso]
-    resolved = []
-    for d in refs:
-        iso = _year_before(d, dates, state) if d.iso == YEAR_BEFORE else d.iso
-        if iso:
-            resolved.append((iso, d.kind))
-    state.prev_date = resolved[-1] if resolved else None
-    # "nu", "vandaag" date their own sentence only: the text's reference date stays what it was
-    resolved = [(iso, k) for iso, k in resolved if k != "now"]
+    pairs = []
+    for d in dates:
+        if d.role in ("ref", "survey") and d.iso:
+            iso = _year_before(d, dates, state) if d.iso == YEAR_BEFORE else d.iso
+            if iso:
+                pairs.append((d, iso))
+    state.prev_date = (pairs[-1][1], pairs[-1][0].kind) if pairs else None
+    # Dates that do not carry to the next sentences: "nu"/"vandaag" (their own sentence only),
+    # the date of a comparison ("tegenover 161 een jaar eerder") and the start of a state
+    # ("sinds 1 januari 2025 beschikken alle gemeenten ..."): the text's reference date stays.
+    resolved = [(iso, d.kind) for d, iso in pairs if d.kind not in ("now", "yearbefore")
+                and not _COMPARED_RE.search(sentence[:d.start]) and not _SINCE_RE.search(sentence[:d.start])]
     if resolved:
         state.para_date = resolved[-1][0]
     past = [(iso, k) for iso, k in resolved if not _is_future(iso, state.answer_date)]

@@ -134,7 +134,7 @@ _DATE_PATTERNS: list[tuple[str, Any]] = [
     # "op 1 januari van dit jaar", "vanaf 1 januari volgend jaar", "30 november van vorig jaar"
     ("dayrelyear", _lazy(rf"(?<![\d,.])(\d{{1,2}})\s+({MONTH_RE})\s+(?:van\s+)?(?:het\s+)?(dit|vorig|vorige|volgend|volgende|"
                          r"verleden)\s+jaar\b", re.I)),
-    ("daynoyear", _lazy(rf"(?<![\d,.])(\d{{1,2}})\s+({MONTH_RE})\b(?!\s+\d)", re.I)),
+    ("daynoyear", _lazy(rf"(?<![\d,.])(\d{{1,2}})\s+({MONTH_RE})\b(?!\s+{_YEAR}\b)", re.I)),
     ("month", _lazy(rf"\b(?:(begin|eind|einde|eind van|einde van|midden)\s+)?({MONTH_RE})\s+({_YEAR})(?!\d)", re.I)),
     ("yearend", _lazy(rf"\b(?:eind|einde|eind van|einde van|het einde van|het eind van)\s+(?:het\s+jaar\s+)?"
                       rf"({_YEAR})(?!\d)", re.I)),
@@ -156,7 +156,9 @@ _DATE_PATTERNS: list[tuple[str, Any]] = [
     ("now", _lazy(r"\b(?:op\s+dit\s+(?:ogenblik|moment)|momenteel|thans|op\s+heden|vandaag(?:\s+de\s+dag)?|"
                   r"tot\s+nu\s+toe|nu)\b", re.I)),
     # a month without a year: "eind september", "begin maart" (the document's year)
-    ("monthnoyear", _lazy(rf"\b(begin|eind|einde|midden)\s+(?:van\s+)?({MONTH_RE})\b(?!\s+\d)", re.I)),
+    ("monthnoyear", _lazy(rf"\b(begin|eind|einde|midden)\s+(?:van\s+)?({MONTH_RE})\b(?!\s+{_YEAR}\b)", re.I)),
+    # "de eerste negen maanden van dit jaar / van 2024": as of the end of the last month
+    ("firstmonths", _lazy(rf"\beerste\s+(\w+)\s+maanden\s+van\s+(?:(dit|vorig)\s+jaar|({_YEAR}))\b", re.I)),
     ("year", _lazy(rf"(?<![\w.,/-])({_YEAR})(?![\w/]|[.,]\d|\s*%)")),
 ]
 _MONTH_DAYS = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
@@ -363,6 +365,11 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
                 last = m.group(1).lower().startswith("eind")
                 iso = _in_doc_year(f"{year or '2000'}-{mo:02d}-{_MONTH_DAYS[mo] if last else 1:02d}", answer_date)
                 rel = True
+            elif kind == "firstmonths":
+                n = _WORD_NUMBERS.get(m.group(1).lower()) or (int(m.group(1)) if m.group(1).isdigit() else 0)
+                y = m.group(3) or _shift_year(year, -1 if (m.group(2) or "").lower() == "vorig" else 0)
+                iso = f"{y}-{n:02d}-{_MONTH_DAYS[n]:02d}" if y and 1 <= n <= 12 else ""
+                rel = not m.group(3)
             elif kind in ("semester", "quarter"):
                 y = m.group(3) or _shift_year(year, {"dit": 0, "vorig": -1, "volgend": 1}.get((m.group(2) or "dit").lower(), 0))
                 n = ["eerste", "tweede", "derde", "vierde"].index(m.group(1).lower()) + 1
