@@ -9,7 +9,7 @@ from ..models import Figure
 from ..textutil import normalize
 from .dates import _choose_date, _update_carry
 from .lexicon import _BULLET_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number
-from .naming import _describe, _family_of
+from .naming import _describe, _family_of, note_per_unit
 from .state import _Fig, _State
 from .tables import _annex_figures
 from .timelines import quantity_key
@@ -138,6 +138,7 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
     if _QUESTION_RE.match(sent):
         _update_carry(dates, state, sent)
         return []
+    note_per_unit(sent, state)
     masked = _mask_spans(sent, dates)
     figs = _find_numbers(sent, masked, words)
     done: list[_Fig] = []

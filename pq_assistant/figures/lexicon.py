@@ -106,12 +106,12 @@ _TIME_UNITS = r"(?:maanden|maand|jaar|jaren|weken|week|dagen|dag|uur|uren)"
 # Markers that keep quantities apart in `group_quantities` (kept in `quantity_key`).
 _MARKERS = {
     "verwacht": "verwacht", "verwachte": "verwacht", "gepland": "verwacht", "geplande": "verwacht",
-    "geraamd": "verwacht", "raming": "verwacht", "prognose": "verwacht", "streefcijfer": "verwacht",
+    "geraamd": "verwacht", "raming": "verwacht", "prognose": "verwacht", "streefcijfer": "doel",
     "bevraagd": "bevraagd", "bevraagde": "bevraagd", "bevraging": "bevraagd", "enquete": "bevraagd",
     "extra": "extra", "bijkomend": "extra", "bijkomende": "extra", "aanvullend": "extra",
     "noodfonds": "extra", "gemiddeld": "gemiddeld", "gemiddelde": "gemiddeld", "per": "per",
     "stijging": "verandering", "daling": "verandering", "toename": "verandering", "afname": "verandering",
-    "deel": "deel", "totaal": "totaal", "verandering": "verandering",
+    "deel": "deel", "totaal": "totaal", "verandering": "verandering", "doel": "doel",
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -226,6 +226,37 @@ def _describe(fig: _Fig, sentence: str, state: _State, figs: list[_Fig]) -> None
         _describe_money(fig, around, state, figs)
     else:
         _describe_count(fig, around, state, figs)
+    if not fig.scope and (adj := _PLACE_ADJ_RE.match(rest)):  # "285 Vlaamse gemeenten", "19 Brusselse gemeenten"
+        fig.scope = _PLACE_ADJECTIVES[adj.group(1).lower()]
+    if (_TARGET_WORDS_RE.search(sentence[clause[0]:clause[1]]) or _TARGET_WORDS_RE.search(sentence[:fig.start])) \
+            and not re.search(r"\b(?:bereikt|gehaald|behaald)\b", sentence[fig.end:clause[1]], re.I):
+        # "de doelstelling van Barcelona, die een deelname van 33 % vooropstelt": a target, not a measurement
+        if not fig.quantity.startswith("doel "):
+            fig.quantity = "doel " + fig.quantity
+
+
+# Adjectives of place that make a scope: "285 Vlaamse gemeenten" (Flanders, not Brussels).
+_PLACE_ADJECTIVES = {
+    "vlaamse": "Vlaams Gewest", "brusselse": "Brussels Hoofdstedelijk Gewest", "waalse": "Waals Gewest",
+    "antwerpse": "Antwerpen", "limburgse": "Limburg", "oost-vlaamse": "Oost-Vlaanderen",
+    "west-vlaamse": "West-Vlaanderen", "vlaams-brabantse": "Vlaams-Brabant", "nederlandse": "Nederland",
+    "belgische": "België", "gentse": "Gent",
+}
+_PLACE_ADJ_RE = _lazy(r"\s*(" + "|".join(re.escape(a) for a in _PLACE_ADJECTIVES) + r")\s+[a-zà-ÿ]", re.I)
+# A target, norm or threshold is a figure of its own kind, never the latest measurement.
+_TARGET_WORDS_RE = _lazy(
+    r"\b(?:doelstelling\w*|streefcijfer\w*|streefdoel\w*|streefwaarde\w*|norm|normen|minimumnorm\w*|"
+    r"vooropgesteld\w*|vooropstel\w*|vooropgezet\w*|beoogd\w*|beoogt|ambitie\w*|ambieer\w*|drempel\w*|"
+    r"mikt|mikken|streven\s+naar|streeft\s+naar)\b", re.I)
+_PER_MENTION_RE = _lazy(r"\b(?:bedrag|basisbedrag|forfait|toelage|subsidie)\s+(?:per|voor\s+elk(?:e)?)\s+", re.I)
+
+
+def note_per_unit(sentence: str, state: _State) -> None:
+    """Remember 'een vast bedrag per Huis van het Kind' for a later 'Het vaste bedrag bedraagt ...'."""
+    for m in _PER_MENTION_RE.finditer(sentence):
+        phrase, _ = _noun_phrase(sentence[m.end():])
+        if phrase:
+            state.per_unit = _head(phrase)
 
 
 def _is_change(sentence: str, fig: _Fig) -> bool:
@@ -345,7 +376,8 @@ def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         base = "bedrag per " + per_after.group(1)
     elif _PER_UNIT_RE.search(s):
         fixed = re.search(r"\b(?:basisbedrag|vaste?\s+bedrag)\b", s, re.I)
-        base = "bedrag per " + _head(target) if target else ("vast bedrag" if fixed else "bedrag per eenheid")
+        unit = _head(target) if target else state.per_unit
+        base = "bedrag per " + unit if unit else ("vast bedrag" if fixed else "bedrag per eenheid")
     elif target:
         base = "budget " + _head(target)
     elif a.prev is not None and not markers:  # "Voor 2015 is 3,1 miljoen euro voorzien."

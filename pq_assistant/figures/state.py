@@ -37,6 +37,7 @@ class _State:
     lead: _Fig | None = None  # the figure of a sentence that ends in ":" (heads a list)
     last_sentence_share: bool = False  # the previous sentence with figures ended on a percentage
     max_date: str = ""  # latest reference date so far (not after the answer date)
+    per_unit: str = ""  # the unit of a fixed amount named earlier ("een vast bedrag per Huis van het Kind")
     moment: bool = False  # the document speaks on its date (a meeting, a release): undated present = that day
     prev_date: tuple[str, str] | None = None  # (iso, pattern kind) of the last date of the sentence before
 
