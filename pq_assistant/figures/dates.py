@@ -102,7 +102,8 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
             fig.date, fig.date_source = "", UNDATED
     elif change and state.max_date:
         fig.date, fig.date_source = state.max_date, "context"
-    elif carried:
+    elif carried and not any(d.kind == "now" and d.end <= fig.start for d in dates):
+        # ("Op dit moment ..." in a text without a date is the document's moment, not an earlier date)
         fig.date, fig.date_source = carried, "context"
     elif fallback:
         # a meeting or a press release speaks on its day; a written answer's date is unknown

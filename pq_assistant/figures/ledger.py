@@ -7,31 +7,55 @@ Grouping uses `figures.group_quantities` with the index's embedder on the quanti
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 from ..models import Figure, Passage
-from ..textutil import fold
 
 
 @dataclass
 class LedgerEntry:
-    """A figure in the ledger: its timeline (group), and its status in that timeline."""
+    """A figure in the ledger: its timeline (group), and its status in that timeline.
+
+    `replaced_by` names the figure that replaced a superseded one and where (value, unit, date,
+    doc, number, doc_date, page); `confirms` the first statement a confirmed one repeats."""
 
     figure: Figure
     group: int
-    status: str  # "latest" | "superseded" | "conflict"
+    status: str  # "latest" | "confirmed" | "superseded" | "conflict" | "undated" (timelines.STATUS_NL)
+    replaced_by: dict | None = None
+    confirms: dict | None = None
+
+    @property
+    def kind(self) -> str:
+        from .timelines import figure_kind
+
+        return figure_kind(self.figure)
 
     def to_dict(self) -> dict:
-        return {**figure_dict(self.figure), "group": self.group, "status": self.status}
+        from .timelines import STATUS_NL
+
+        return {**figure_dict(self.figure), "group": self.group, "status": self.status,
+                "status_nl": STATUS_NL.get(self.status, self.status), "replaced_by": self.replaced_by,
+                "confirms": self.confirms}
 
 
 def figure_dict(f: Figure) -> dict:
-    """The JSON form of a figure (the contract of `pq figures --json`)."""
-    return {k: getattr(f, k) for k in ("value", "number_value", "unit", "quantity", "date", "date_source",
-                                       "doc", "number", "page", "sentence", "scope", "minister", "doc_date")}
+    """The JSON form of a figure (the contract of `pq figures --json`): what `Figure` holds plus
+    its `kind` (measurement / target / forecast)."""
+    from .timelines import figure_kind
+
+    d = {k: getattr(f, k) for k in ("value", "number_value", "unit", "quantity", "date", "date_source",
+                                    "doc", "number", "page", "sentence", "scope", "minister", "doc_date")}
+    d["kind"] = figure_kind(f)
+    return d
+
+
+def pointer(f: Figure) -> dict:
+    """Where a figure stands, for `replaced_by` / `confirms`: the value and its source."""
+    return {"value": f.value, "unit": f.unit, "date": f.date, "scope": f.scope, "doc": f.doc,
+            "number": f.number, "doc_date": f.doc_date, "page": f.page}
 
 
 def build(figures: list[Figure], embed: Callable[[list[str]], object] | None) -> list[LedgerEntry]:
@@ -42,13 +66,17 @@ def build(figures: list[Figure], embed: Callable[[list[str]], object] | None) ->
         return []
     groups = group_quantities(figures, embed=embed)
     notes = annotate_timeline(figures, groups)
-    return [LedgerEntry(figure=n["figure"], group=n["group"], status=n["status"]) for n in notes]
+    return [LedgerEntry(figure=n["figure"], group=n["group"], status=n["status"],
+                        replaced_by=pointer(figures[n["replaced_by"]]) if n["replaced_by"] is not None else None,
+                        confirms=pointer(figures[n["confirms"]]) if n["confirms"] is not None else None)
+            for n in notes]
 
 
 def save(entries: Sequence[LedgerEntry], path: Path) -> None:
     from ..store import atomic_write
 
-    atomic_write(path, json.dumps([{**e.figure.to_dict(), "_group": e.group, "_status": e.status} for e in entries],
+    atomic_write(path, json.dumps([{**e.figure.to_dict(), "_group": e.group, "_status": e.status,
+                                    "_replaced_by": e.replaced_by, "_confirms": e.confirms} for e in entries],
                                   ensure_ascii=False))
 
 
@@ -59,7 +87,8 @@ def load(path: Path) -> list[LedgerEntry]:
     out = []
     for r in rows:
         group, status = r.pop("_group"), r.pop("_status")
-        out.append(LedgerEntry(figure=Figure(**r), group=group, status=status))
+        replaced_by, confirms = r.pop("_replaced_by", None), r.pop("_confirms", None)
+        out.append(LedgerEntry(figure=Figure(**r), group=group, status=status, replaced_by=replaced_by, confirms=confirms))
     return out
 
 
@@ -134,11 +163,7 @@ def filter_entries(entries: Sequence[LedgerEntry], *, since: str = "", until: st
 
 
 def sort_key(e: LedgerEntry) -> tuple:
-    """Reference date order (year-only dates at the end of their year), then source date."""
-    f = e.figure
-    if re.fullmatch(r"\d{4}", f.date or ""):
-        # a year stated or implied by the answer sorts at the answer's date, else at the year's end
-        full = f.doc_date if f.doc_date.startswith(f.date) else f.date + "-12-31"
-    else:
-        full = f.date or ""
-    return (full, f.doc_date, fold(f.doc))
+    """Timeline order of ledger entries: `timelines.sort_key` of their figure (the one ordering)."""
+    from .timelines import sort_key as figure_order
+
+    return figure_order(e.figure)

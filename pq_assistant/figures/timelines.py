@@ -83,20 +83,40 @@ def _markers(key: str) -> frozenset[str]:
     return frozenset(w for w in key.split() if w in set(_MARKERS.values()))
 
 
+def figure_kind(f: Figure) -> str:
+    """'target' (a target, norm or threshold), 'forecast' (expected, planned) or 'measurement'."""
+    m = _markers(quantity_key(f.quantity or ""))
+    if "doel" in m:
+        return "target"
+    if "verwacht" in m:
+        return "forecast"
+    return "measurement"
+
+
+def _block(f: Figure, key: str) -> tuple:
+    """The block a quantity key is compared in: the same family, the same marker words and (for
+    counts) the same counted noun. Keys of different blocks are never compared, so grouping
+    costs the sum of the squared block sizes, not the square of all keys."""
+    fam = _family(f)
+    return (fam, _markers(key), quantity_key(f.unit) if fam == "count" else "")
+
+
 def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any] | None = None,
                      threshold: float = 0.97) -> list[list[int]]:
     """Indices of `figures` grouped by what they count (one group = one timeline).
 
-    Figures are first grouped by (family, `quantity_key`): share/money/count never mix. With
-    `embed` (texts -> L2-normalised vectors, e.g. `E5().query`), two key groups of the same family,
-    the same marker words (verwacht/bevraagd/extra/per/deel/...) and the same unit merge when the
-    cosine of their quantity phrases is at least `threshold`. Groups are ordered by their first
-    figure; indices inside a group are ascending.
+    Figures are first grouped by (family, `quantity_key`): share/money/count never mix. Key
+    groups are then compared only inside their block (`_block`: family, marker words such as
+    verwacht/doel/bevraagd/extra/per/deel, and for counts the counted noun):
+    - a key whose words are all in exactly one other key of its block joins it ("vast bedrag"
+      -> "bedrag per Huis van het Kind" when that is the only fixed amount named in the block);
+    - with `embed` (texts -> L2-normalised vectors, e.g. `E5().query`), two keys of a block merge
+      when the cosine of their quantity phrases is at least `threshold`.
+    Groups are ordered by their first figure; indices inside a group are ascending.
 
     The threshold is high on purpose: e5 vectors of short Dutch phrases from one domain all lie
-    close together (on the dev set the most similar *different* quantities, "intergemeentelijke"
-    vs "gemeentelijke samenwerkingsverbanden", score 0.98, above most pairs of equal ones), so a
-    lower threshold merges timelines that must stay apart. See benchmarks/figures_eval.py --embed.
+    close together (the most similar *different* quantities, "intergemeentelijke" vs "gemeentelijke
+    samenwerkingsverbanden", score 0.98), so a lower threshold merges timelines that must stay apart.
     """
     keys: dict[tuple[str, str], list[int]] = {}
     for i, f in enumerate(figures):
@@ -111,22 +131,33 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
             a = parent[a]
         return a
 
-    if embed is not None and len(items) > 1:
+    blocks: dict[tuple, list[int]] = {}
+    for n, ((_fam, key), idx) in enumerate(items):
+        blocks.setdefault(_block(figures[idx[0]], key), []).append(n)
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        words = {n: set(items[n][0][1].split()) - set(_MARKERS.values()) for n in members}
+        for n in members:
+            if not words[n]:
+                continue
+            supersets = [m for m in members if m != n and words[n] < words[m]]
+            roots = {find(m) for m in supersets}
+            if len(roots) == 1:  # one more specific quantity contains it: the same timeline
+                parent[find(n)] = roots.pop()
+        if embed is None:
+            continue
         import numpy as np
 
-        phrases = [figures[idx[0]].quantity or figures[idx[0]].unit or k[1] for k, idx in items]
+        phrases = [figures[items[n][1][0]].quantity or figures[items[n][1][0]].unit or items[n][0][1] for n in members]
         vecs = np.asarray(embed(phrases), dtype=float)
         vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
-        sims = vecs @ vecs.T
-        for a in range(len(items)):
-            for b in range(a + 1, len(items)):
-                (fa, ka), (fb, kb) = items[a][0], items[b][0]
-                if fa != fb or _markers(ka) != _markers(kb) or sims[a, b] < threshold:
-                    continue
-                ua, ub = figures[items[a][1][0]].unit, figures[items[b][1][0]].unit
-                if fa == "count" and quantity_key(ua) != quantity_key(ub):
-                    continue
-                parent[find(b)] = find(a)
+        for start in range(0, len(members), 512):  # row chunks: memory stays bounded in a big block
+            sims = vecs[start:start + 512] @ vecs.T
+            for r, c in zip(*np.where(sims >= threshold)):
+                a_, b_ = members[start + int(r)], members[int(c)]
+                if a_ < b_:
+                    parent[find(b_)] = find(a_)
     merged: dict[int, list[int]] = {}
     for n, (_, idx) in enumerate(items):
         merged.setdefault(find(n), []).extend(idx)
@@ -142,11 +173,8 @@ def _sort_date(f: Figure) -> str:
 
 
 def timeline(figures: Iterable[Figure]) -> list[Figure]:
-    """Figures oldest reference date first (undated last; a year-only date stands at its answer
-    date when the answer is from that year, else at the year's end); ties by document date,
-    document and position."""
-    figs = list(figures)
-    return sorted(figs, key=lambda f: (f.date == "", _sort_date(f), f.doc_date, f.doc, f.start))
+    """Figures in `sort_key` order: oldest reference date first, undated last."""
+    return sorted(figures, key=sort_key)
 
 
 def _agree(a: Figure, b: Figure) -> bool:
@@ -169,44 +197,92 @@ def _agree(a: Figure, b: Figure) -> bool:
     return abs(a.number_value - b.number_value) <= coarse / 2 + 1e-9
 
 
-def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None = None) -> list[dict]:
-    """One dict per figure, in timeline order per group: {"index": position in `figures`,
-    "figure", "group": index in `groups`, "status", "repeats": [indices], "same_date": [indices]}.
+# Status codes of a figure in its timeline (Dutch words in the user interface: STATUS_NL).
+LATEST, CONFIRMED, SUPERSEDED, CONFLICT, UNDATED = "latest", "confirmed", "superseded", "conflict", "undated"
+STATUS_NL = {LATEST: "nieuwste", CONFIRMED: "bevestigd", SUPERSEDED: "vervangen", CONFLICT: "conflict",
+             UNDATED: "zonder peildatum"}
 
-    A timeline is a quantity group (`groups`, default `group_quantities(figures)`) split by scope.
-    status: "conflict" when a figure of another document in the same timeline has the same
-    reference date and a different value; otherwise "latest" for the newest reference date,
-    "superseded" for older ones. Two values for one date within one document are parts or
-    variants the phrase did not tell apart (first dose/full series, lowest/highest amount), not a
-    contradiction, so they are listed under "same_date" but do not conflict. "repeats" lists the
-    indices that state the same value for the same date (a question quoting an earlier answer,
-    two answers giving the same budget)."""
+
+def sort_key(f: Figure) -> tuple:
+    """The one ordering of figures: reference date (a year-only date at the answer date when the
+    answer is from that year, else at the year's end), undated last; then the source's date (at
+    equal reference date the newer source comes last: it wins; a source without a date after the
+    dated ones), document and position."""
+    return (_sort_date(f) if f.date else UNDATED_SORT, not f.doc_date, f.doc_date or "", fold(f.doc or ""), f.start)
+
+
+UNDATED_SORT = "9999-99-99"  # after every date: element 0 of `sort_key` stays a comparable date
+
+
+def series_key(f: Figure) -> tuple[str, str]:
+    """Within one quantity, a series is one scope and one kind: 285 Flemish municipalities and
+    304 municipalities covered (Brussels included) are two series, not a conflict; a target is
+    never on the line of the measurements."""
+    return (fold(f.scope or "").strip(), figure_kind(f))
+
+
+def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None = None) -> list[dict]:
+    """One dict per figure, in timeline order per group and series: {"index": position in
+    `figures`, "figure", "group": index in `groups`, "series": (scope, kind), "status",
+    "replaced_by": index of the figure that replaced it (None), "confirms": index of the first
+    statement it repeats (None), "conflicts_with": [indices], "repeats": [indices],
+    "same_date": [indices]}.
+
+    Per series, by reference date:
+    - "conflict": another source gives a different value for the same reference date (two values
+      for one date in one document are parts or variants the phrase did not tell apart — first
+      dose / full series — not a contradiction: they go to "same_date");
+    - otherwise, at the newest reference date: the first source that states a value is
+      "latest" (nieuwste); the same value again in a newer source is "confirmed" (bevestigd);
+    - an older reference date is "superseded" (vervangen), with "replaced_by" the current figure:
+      the newest reference date's figure from the newest source (at equal reference date the
+      newer source wins);
+    - a figure without a reference date is "undated": kept, never placed.
+    """
     if groups is None:
         groups = group_quantities(figures)
     out: list[dict] = []
     for gid, idx in enumerate(groups):
-        by_scope: dict[str, list[int]] = {}
+        by_series: dict[tuple[str, str], list[int]] = {}
         for i in idx:
-            by_scope.setdefault(figures[i].scope.lower(), []).append(i)
-        for _scope, members in by_scope.items():
-            ordered = sorted(members, key=lambda i: (not figures[i].date, _sort_date(figures[i]), figures[i].doc_date))
-            dated = [i for i in ordered if figures[i].date]
-            newest = _sort_date(figures[dated[-1]]) if dated else ""
-            by_date: dict[str, list[int]] = {}
-            for j in members:  # bucketed: comparing every pair of a big timeline grew quadratically
-                if figures[j].date:
-                    by_date.setdefault(figures[j].date, []).append(j)
-            for i in ordered:
-                f = figures[i]
-                same = [j for j in by_date.get(f.date, []) if j != i] if f.date else []
-                conflict = any(not _agree(f, figures[j]) and (figures[j].doc != f.doc or not f.doc) for j in same)
-                if conflict:
-                    status = "conflict"
-                elif f.date and _sort_date(f) == newest:
-                    status = "latest"
-                else:
-                    status = "superseded"
-                out.append({"index": i, "figure": f, "group": gid, "status": status,
-                            "repeats": [j for j in same if _agree(f, figures[j])],
-                            "same_date": [j for j in same if not _agree(f, figures[j])]})
+            by_series.setdefault(series_key(figures[i]), []).append(i)
+        for series, members in by_series.items():
+            out.extend(_annotate_series(figures, members, gid, series))
     return out
+
+
+def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, series: tuple[str, str]) -> list[dict]:
+    ordered = sorted(members, key=lambda i: sort_key(figures[i]))
+    by_date: dict[str, list[int]] = {}
+    for i in ordered:  # bucketed by reference date: comparing every pair of a big timeline grew quadratically
+        if figures[i].date:
+            by_date.setdefault(figures[i].date, []).append(i)
+    for bucket in by_date.values():  # within one reference date: by the source's date, the newest last
+        bucket.sort(key=lambda i: sort_key(figures[i])[1:])
+    notes: dict[int, dict] = {}
+    for i in ordered:
+        notes[i] = {"index": i, "figure": figures[i], "group": gid, "series": series, "status": UNDATED,
+                    "replaced_by": None, "confirms": None, "conflicts_with": [], "repeats": [], "same_date": []}
+    if not by_date:
+        return [notes[i] for i in ordered]
+    newest_date = max(by_date, key=lambda d: sort_key(figures[by_date[d][0]])[0])
+    winner = by_date[newest_date][-1]  # the newest source at the newest reference date
+    for date, bucket in by_date.items():
+        for i in bucket:
+            f, n = figures[i], notes[i]
+            others = [j for j in bucket if j != i]
+            n["repeats"] = [j for j in others if _agree(f, figures[j])]
+            n["same_date"] = [j for j in others if not _agree(f, figures[j])]
+            n["conflicts_with"] = [j for j in n["same_date"] if figures[j].doc != f.doc or not f.doc]
+            first = next((j for j in bucket if _agree(f, figures[j])), i)  # the first source of this value
+            if n["conflicts_with"]:
+                n["status"] = CONFLICT
+            elif date != newest_date:
+                n["status"] = SUPERSEDED
+            elif first != i and figures[first].doc != f.doc:
+                n["status"], n["confirms"] = CONFIRMED, first
+            else:
+                n["status"] = LATEST
+            if date != newest_date:
+                n["replaced_by"] = winner
+    return [notes[i] for i in ordered]
