@@ -152,6 +152,8 @@ _DATE_PATTERNS: list[tuple[str, Any]] = [
     ("nextyear", _lazy(r"\bvolgend\s+jaar\b", re.I)),
     # "een jaar eerder": one year before the date it is compared with (resolved in `dates`)
     ("yearbefore", _lazy(r"\b(?:een|één|het)\s+jaar\s+(?:eerder|voordien|daarvoor|ervoor|voorheen|vroeger)\b", re.I)),
+    # a period up to the document's moment: "de voorbije drie jaar", "het afgelopen jaar"
+    ("pastyears", _lazy(r"\b(?:de|het|deze)\s+(?:voorbije|afgelopen|laatste|jongste)\s+(?:\w+\s+)?(?:jaar|jaren)\b", re.I)),
     # the document's own moment: "nu", "vandaag", "momenteel", "op dit ogenblik"
     ("now", _lazy(r"\b(?:op\s+dit\s+(?:ogenblik|moment)|momenteel|thans|op\s+heden|vandaag(?:\s+de\s+dag)?|"
                   r"tot\s+nu\s+toe|nu)\b", re.I)),
@@ -386,11 +388,13 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
                 iso, rel = _shift_year(year, 1), True
             elif kind == "yearbefore":
                 iso, rel = YEAR_BEFORE, True
-            elif kind == "now":
+            elif kind in ("now", "pastyears"):
                 iso, rel = answer_date, True
             elif kind == "year":
                 iso = m.group(1)
             role = "ref" if iso else "mask"
+            if kind == "pastyears":
+                kind = "now"  # counted up to the document's moment: dated like "nu"
             if kind in ("now", "yearbefore", "daynoyear", "monthnoyear", "dayrelyear") and not iso:
                 role = "none"  # relative, but no document date to resolve it: not a date, not a mask
             if iso and iso != YEAR_BEFORE:

@@ -191,7 +191,8 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
                 quantity = col_words if col_words.lower().startswith("aandeel") else ("aandeel " + col_words).strip()
             elif money:
                 unit, kind = ((scale.group(1).lower() + " euro") if scale else "euro"), "money"
-                quantity = "budget " + (_head(entity.group()) if entity else re.sub(r"^(?:budget|subsidie)\s+(?:voor\s+)?(?:de\s+|het\s+)?", "", col_words, flags=re.I))
+                quantity = "budget " + (_head(entity.group()) if entity else re.sub(r"^(?:budget|subsidie)\b\s*(?:voor\s+)?(?:de\s+|het\s+)?", "", col_words, flags=re.I))
+                quantity = quantity.strip()
             else:
                 kind = "count"
                 phrase = col_words or (entity.group() if entity else "")
