@@ -142,6 +142,8 @@ _DATE_PATTERNS: list[tuple[str, Any]] = [
                          rf"({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?!\d)", re.I)),
     ("range", _lazy(rf"(?<![\d.,])({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?![\d.,]\d|\d)")),
     ("thisyearend", _lazy(r"\b(?:het\s+)?(?:einde?|eind)\s+van\s+(?:het|dit)\s+jaar\b|\beind\s+dit\s+jaar\b", re.I)),
+    # "de eerste negen maanden van dit jaar / van 2024": as of the end of the last month
+    ("firstmonths", _lazy(rf"\beerste\s+(\w+)\s+maanden\s+van\s+(?:(dit|vorig)\s+jaar|({_YEAR}))\b", re.I)),
     # periods of a year: "het eerste semester van dit jaar", "het tweede kwartaal van 2023"
     ("semester", _lazy(rf"\b(eerste|tweede)\s+(?:semester|jaarhelft)(?:\s+van)?(?:\s+(?:(dit|vorig|volgend)\s+jaar|({_YEAR})))?"
                        r"(?![\w-])", re.I)),
@@ -159,8 +161,6 @@ _DATE_PATTERNS: list[tuple[str, Any]] = [
                   r"tot\s+nu\s+toe|nu)\b", re.I)),
     # a month without a year: "eind september", "begin maart" (the document's year)
     ("monthnoyear", _lazy(rf"\b(begin|eind|einde|midden)\s+(?:van\s+)?({MONTH_RE})\b(?!\s+{_YEAR}\b)", re.I)),
-    # "de eerste negen maanden van dit jaar / van 2024": as of the end of the last month
-    ("firstmonths", _lazy(rf"\beerste\s+(\w+)\s+maanden\s+van\s+(?:(dit|vorig)\s+jaar|({_YEAR}))\b", re.I)),
     ("year", _lazy(rf"(?<![\w.,/-])({_YEAR})(?![\w/]|[.,]\d|\s*%)")),
 ]
 _MONTH_DAYS = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
@@ -197,6 +197,7 @@ _MASK_PATTERNS = [
           r"deel|fase|versie|niveau|module|zone|trap|stap|categorie|type|klasse|prioriteit|aanhangsel|bladzijde|"
           r"tabel|figuur|grafiek|kolom|rij|agendapunt|amendement|voetnoot|noot)\.?\s+\d+(?:[.,]\d+)*"
           r"(?:\s*(?:en|,|-|–|&|tot)\s*\d+)*(?![\d,.]*\s*%)", re.I),
+    _lazy(r"\b(?:pagina|blz|p)\.?\s*\d+\s*(?:van|/)\s*\d+", re.I),  # "pagina 2 van 3"
     # a question number with its session "1234 (2023-2024)", a Senate number "7-1417", an ISSN
     _lazy(r"\b\d+\s*\(\s*(?:19|20)\d\d\s*[-–/]\s*(?:19|20)?\d\d\s*\)"),
     _lazy(r"(?<![\w.,])\d{1,2}-\d{3,5}(?![\w,.]\d)"),

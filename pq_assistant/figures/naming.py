@@ -228,7 +228,7 @@ def _describe(fig: _Fig, sentence: str, state: _State, figs: list[_Fig]) -> None
         _describe_count(fig, around, state, figs)
     if not fig.scope and (adj := _PLACE_ADJ_RE.match(rest)):  # "285 Vlaamse gemeenten", "19 Brusselse gemeenten"
         fig.scope = _PLACE_ADJECTIVES[adj.group(1).lower()]
-    if (_TARGET_WORDS_RE.search(sentence[clause[0]:clause[1]]) or _TARGET_WORDS_RE.search(sentence[:fig.start])) \
+    if _TARGET_WORDS_RE.search(sentence[clause[0]:clause[1]]) \
             and not re.search(r"\b(?:bereikt|gehaald|behaald)\b", sentence[fig.end:clause[1]], re.I):
         # "de doelstelling van Barcelona, die een deelname van 33 % vooropstelt": a target, not a measurement
         if not fig.quantity.startswith("doel "):

@@ -196,7 +196,7 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
             else:
                 kind = "count"
                 phrase = col_words or (entity.group() if entity else "")
-                unit, quantity = (_head(phrase) if phrase else ""), phrase
+                unit, quantity = _counted_noun(phrase), phrase
             if label_year:
                 date, src = _year_date(label_year.group(2) and _school_end(label_year) or label_year.group(1), cap_text), "table"
             elif col_year and (money or not cap_date or re.fullmatch(_YEAR, col.strip())):
@@ -215,6 +215,16 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
             out.append(Figure(value=raw, number_value=number, unit=unit, quantity=quantity.strip(), date=date,
                               date_source=src, sentence=line, scope=scope, start=vstart, end=vstart + len(raw)))
     return out
+
+
+def _counted_noun(phrase: str) -> str:
+    """The unit of a count column: its head noun, without what qualifies it ('Plaatsen met
+    inkomenstarief' -> 'Plaatsen'; 'Erkende HvhK' -> 'Huizen van het Kind')."""
+    if not phrase:
+        return ""
+    if _ENTITY_RE.search(_expand_abbreviations(phrase)):
+        return _head(phrase)
+    return _head(re.split(r"\s+(?:met|van|voor|per|in|zonder|op|uit|die|dat|waar)\s+", phrase, maxsplit=1)[0])
 
 
 def _school_end(m: re.Match) -> str:
