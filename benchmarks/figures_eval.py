@@ -129,6 +129,7 @@ def main() -> int:
     ap.add_argument("--words", action="store_true", help="also read numbers written in words")
     ap.add_argument("--no-question", action="store_true", help="leave the question's figures out")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss and every unmatched figure")
+    ap.add_argument("--append", action="store_true", help="append the summary to benchmarks/RESULTS.md")
     args = ap.parse_args()
     base = Path(args.set) if args.set else ROOT / "tests/data/dev-eval"
     corpus = Path(args.corpus) if args.corpus else (base / "corpus" if (base / "corpus").is_dir() else ROOT / "corpus")
@@ -184,8 +185,14 @@ def main() -> int:
     print(f"value-only recall (date ignored):   {len(gold_values & value_only) / len(gold_values):.3f}")
     src = Counter(f.date_source for f in figs)
     print("date sources:", dict(src))
-    if non_path.exists():
-        score_non_figures(read_jsonl(non_path), figs, verbose=args.verbose)
+    non_share = score_non_figures(read_jsonl(non_path), figs, verbose=args.verbose) if non_path.exists() else None
+    summary = [f"set {base}{' --gold-dates' if args.gold_dates else ''}: {len(docs)} documents, {len(figs)} figures",
+               f"(value, date) recall     {recall:.3f} ({len(found)}/{len(gold_pairs)})",
+               f"(value, date) precision  {precision:.3f} ({len(correct)}/{len(got_pairs)})",
+               f"matched-value precision  {len(matched & gold_pairs) / max(1, len(matched)):.3f} "
+               f"({len(matched & gold_pairs)}/{len(matched)})"]
+    if non_share is not None:
+        summary.append(f"non-figures in ledger    {non_share:.3f}")
 
     missed = sorted(gold_pairs - got_pairs)
     date_miss = [(d, v, dt) for d, v, dt in missed if (d, v) in value_only]
@@ -266,6 +273,14 @@ def main() -> int:
     purity = sum(Counter(v).most_common(1)[0][1] for v in by_group.values()) / len(labelled)
     completeness = sum(Counter(v).most_common(1)[0][1] for v in by_quantity.values()) / len(labelled)
     print(f"grouping purity {purity:.3f}, completeness {completeness:.3f} ({len(labelled)} gold-known figures)")
+    if total_stmts:
+        summary.append(f"timeline recall          {total_found / total_stmts:.3f} ({total_found}/{total_stmts})")
+    summary.append(f"grouping purity {purity:.3f}, completeness {completeness:.3f}")
+    if args.append:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from common import append_results
+
+        append_results("figures_eval", "python benchmarks/figures_eval.py " + " ".join(sys.argv[1:]), summary)
     return 0
 
 

@@ -327,7 +327,7 @@ def test_annex_one_figure_per_cell_with_row_scope_and_caption_date():
     figs = extract_figures(ANNEX, section="annex", fallback_date="2015-03-04")
     assert [(f.value, f.unit, f.date, f.scope) for f in figs[:4]] == [
         ("21", "Huizen van het Kind", "2015-02-01", "Antwerpen"),
-        ("38", "Huizen van het Kind", "2015-02-01", "Antwerpen"),
+        ("38", "Gemeenten", "2015-02-01", "Antwerpen"),  # "Gemeenten HvhK": it counts municipalities
         ("70", "Gemeenten", "2015-02-01", "Antwerpen"),
         ("54", "%", "2015-02-01", "Antwerpen"),
     ]

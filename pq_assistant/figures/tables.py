@@ -6,7 +6,7 @@ import re
 from ..models import Figure
 from ..textutil import DUTCH_MONTHS, MONTH_RE
 from .lexicon import _ABBREVIATIONS, _ENTITY_RE, _NUM, _PLACES, _SCALES, _YEAR, _expand_abbreviations, _find_dates, _lazy, _overlaps, _to_number
-from .naming import _head
+from .naming import _head, _is_adjective
 from .state import _State
 
 
@@ -222,8 +222,12 @@ def _counted_noun(phrase: str) -> str:
     inkomenstarief' -> 'Plaatsen'; 'Erkende HvhK' -> 'Huizen van het Kind')."""
     if not phrase:
         return ""
-    if _ENTITY_RE.search(_expand_abbreviations(phrase)):
+    words = phrase.split()
+    ent = _ENTITY_RE.search(_expand_abbreviations(phrase))
+    if ent and (ent.start() == 0 or _is_adjective(words[0])):  # "Erkende HvhK": the name is the noun
         return _head(phrase)
+    if ent:  # "Gemeenten HvhK": municipalities (with a Huis van het Kind)
+        return words[0]
     return _head(re.split(r"\s+(?:met|van|voor|per|in|zonder|op|uit|die|dat|waar)\s+", phrase, maxsplit=1)[0])
 
 
