@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from .errors import IndexError_, LoadError, UsageError
+from .figures.ledger import figure_dict  # the JSON form of a figure; importable from here as before
 from .models import Figure, Passage, PQDocument
 from .thesaurus import expand
 from .ranking import NO_ANSWER_BELOW
@@ -85,11 +86,6 @@ class Answer:
                 "notes": self.notes}
 
 
-def figure_dict(f: Figure) -> dict:
-    """The JSON form of a figure (the contract of `pq figures --json`)."""
-    d = {k: getattr(f, k) for k in ("value", "number_value", "unit", "quantity", "date", "date_source",
-                                    "doc", "number", "page", "sentence", "scope", "minister", "doc_date")}
-    return d
 
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)

@@ -197,8 +197,25 @@ def ingest_report(report) -> None:
         err(f"  failed: {path}: {reason}")
 
 
-_STATUS = {"latest": "[bold green]nieuwste[/]", "superseded": "[dim]vervangen[/]", "conflict": "[bold red]conflict[/]"}
-_STATUS_WORD = {"latest": "nieuwste", "superseded": "vervangen", "conflict": "conflict", "confirmed": "bevestigd"}
+_STATUS = {"latest": "[bold green]nieuwste[/]", "confirmed": "[green]bevestigd[/]", "superseded": "[dim]vervangen[/]",
+           "conflict": "[bold red]conflict[/]", "undated": "[yellow]zonder peildatum[/]"}
+_KIND_NL = {"target": "doel", "forecast": "raming"}
+_DATE_MARK = {"document-date": "¹", "inferred": "¹", "relative": "²", "table": "", "context": "", "explicit": ""}
+
+
+def _status_cell(e) -> str:
+    """Status, what replaced a superseded figure and where, and the kind when it is not a measurement."""
+    s = _STATUS.get(e.status, e.status)
+    r = getattr(e, "replaced_by", None)
+    if r:
+        src = f"nr. {r['number']}" if r.get("number") else r.get("doc", "")
+        s += f"\n[dim]door {r['value']} {r['unit']} ({r['date']}, {src})[/]"
+    kind = _KIND_NL.get(getattr(e, "kind", "measurement"))
+    if kind:
+        s += f"\n[italic]{kind}[/]"
+    return s
+_STATUS_WORD = {"latest": "nieuwste", "superseded": "vervangen", "conflict": "conflict", "confirmed": "bevestigd",
+                "undated": "zonder peildatum"}
 
 
 def figure_sentence(f, query: str = ""):
@@ -235,14 +252,15 @@ def figure_table(entries, query: str = "") -> None:
         table.add_column("", no_wrap=True)
         for e in members:
             f = e.figure
-            date = (f.date or "?") + ("¹" if f.date_source == "answer-date" else "")
+            date = (f.date or "?") + _DATE_MARK.get(f.date_source, "")
             what = Text(f.quantity + (f" ({f.scope})" if f.scope else ""), style="bold")
             what.append("\n")
             what.append_text(figure_sentence(f, query))
             src = "\n".join(x for x in (f"nr. {f.number}" if f.number else f.doc, f.doc_date,
                                         title_case_name(f.minister), f"p. {f.page}") if x)
-            table.add_row(date, f"{f.value} {f.unit}" if f.unit == "%" else f.value, what, src,
-                          _STATUS.get(e.status, e.status))
+            table.add_row(date, f"{f.value} {f.unit}" if f.unit == "%" else f.value, what, src, _status_cell(e))
         con.print(table)
-    if any(e.figure.date_source == "answer-date" for e in entries):
-        con.print("[dim]¹ geen peildatum in de tekst: datum van het antwoord[/dim]")
+    if any(e.figure.date_source in ("document-date", "inferred") for e in entries):
+        con.print("[dim]¹ geen peildatum in de tekst: het jaar (of de dag) van het document[/dim]")
+    if any(e.figure.date_source == "relative" for e in entries):
+        con.print("[dim]² relatieve datum ('vorig jaar', 'nu', ...) gelezen tegen de datum van het document[/dim]")
