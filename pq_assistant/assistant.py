@@ -591,18 +591,41 @@ class Assistant:
             nl = number_lookup(query)
             qt = query_time(query, {nl[1]} if nl and nl[1] else None)
             groups: list[int] = []
+            semantic: list[int] = []
             if entries and passages:
-                groups = ledger.choose_groups(query, passages, entries)
+                groups = ledger.choose_groups(query, passages, entries, max_groups=6)
                 if answerline.is_figure_question(query):
-                    groups += [g for g in ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
-                               if g not in groups]
-            line = answerline.choose(query, qt, passages, entries, groups, ledger.sort_key, self.cite)
+                    semantic = ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
+                    groups += [g for g in semantic if g not in groups]
+            line = answerline.choose(query, qt, passages, entries, groups, ledger.sort_key, self.cite, semantic)
+            if line is not None:
+                passages = self._lead_with(line.chunk_id, query, passages, top_k)
             figs = relevant_figures(query, passages, groups, by_figure, line, entries)
             out.append(Answer(query=query, passages=passages, figures=figs, filters=f,
                               status=self.figure_status(figs), answer=line, time=qt,
                               replaced_by=replaced_by(figs, by_figure, entries), weak_below=NO_ANSWER_BELOW,
                               notes=notes))
         return out
+
+    def _lead_with(self, chunk_id: str, query: str, passages: list[Passage], top_k: int) -> list[Passage]:
+        """The passage that holds the answer line's figure goes first: the line cites it, and the
+        reader should see its words before any other (benchmarks/now_eval.py measures this)."""
+        from .ranking import confidence, coverage
+
+        if passages and passages[0].chunk_id == chunk_id:
+            return passages
+        hit = next((p for p in passages if p.chunk_id == chunk_id), None)
+        if hit is None:
+            manifest = self.require_index()
+            got = _StoreView(self, manifest).chunks([chunk_id]).get(chunk_id)
+            if got is None:
+                return passages
+            meta = got["metadata"] or {}
+            floor = min((p.dense for p in passages if p.dense is not None), default=0.8)
+            cov = coverage(query, (meta.get("ctx") or "") + " " + got["text"])
+            hit = self.passage(chunk_id, got["text"], meta, confidence(floor, cov), manifest["docs"])
+            hit.coverage = cov
+        return [hit] + [p for p in passages if p.chunk_id != chunk_id][: max(0, top_k - 1)]
 
     def cite(self, doc_id: str, page: int | None = None) -> str:
         """The citation of a document (at a page), as the passages carry it."""
