@@ -598,6 +598,8 @@ class Assistant:
                     semantic = ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
                     groups += [g for g in semantic if g not in groups]
             line = answerline.choose(query, qt, passages, entries, groups, ledger.sort_key, self.cite, semantic)
+            if line is not None and not any(p.score >= NO_ANSWER_BELOW for p in passages):
+                line = None  # nothing answers the question: no figure is offered as its answer
             if line is not None:
                 passages = self._lead_with(line.chunk_id, query, passages, top_k)
             figs = relevant_figures(query, passages, groups, by_figure, line, entries)
