@@ -245,7 +245,11 @@ def figure_table(entries, query: str = "") -> None:
 
     con = _console()
     if not entries:
-        con.print("[dim]Geen cijfers gevonden.[/dim]")
+        if query:
+            con.print(f"[yellow]Geen cijfers over '{query}' in de index:[/yellow] geen tijdreeks waarvan de "
+                      "omschrijving een woord van de vraag bevat (probeer pq ask, of pq figures --all).")
+        else:
+            con.print("[dim]Geen cijfers gevonden.[/dim]")
         return
     groups: dict[int, list] = {}
     for e in entries:
@@ -256,9 +260,9 @@ def figure_table(entries, query: str = "") -> None:
                       expand=True)
         table.add_column("peildatum", no_wrap=True)
         table.add_column("waarde", justify="right", no_wrap=True)
-        table.add_column("wat · zin", ratio=1, overflow="fold")
-        table.add_column("bron", overflow="fold", max_width=24)
-        table.add_column("", no_wrap=True)
+        table.add_column("wat · zin", ratio=1)
+        table.add_column("bron", max_width=16)
+        table.add_column("status", max_width=18)
         for e in members:
             f = e.figure
             date = (f.date or "?") + _DATE_MARK.get(f.date_source, "")
