@@ -146,19 +146,38 @@ def answer_markdown(ans) -> str:
 
 
 def documents(docs: list[dict]) -> None:
+    """The documents with their metadata: a table on a wide terminal, a block a document on a
+    narrow one (eight columns cannot be read at 80 characters). Cells wrap on word boundaries."""
     from rich.table import Table
 
     from .search import document_row
 
-    table = Table(show_lines=False)
-    for col in ("doc", "type", "nr.", "datum", "vraagsteller", "minister", "titel", "ontbreekt"):
-        table.add_column(col, overflow="fold")
+    con = _console()
+    rows = []
     for d in docs:
         r = document_row(d)
         nr = ", ".join(r["numbers"]) + (f" ({r['session']})" if r["session"] else "")
-        table.add_row(r["doc"], r["type"] or "?", nr, r["date"], ", ".join(r["askers"]), r["minister"], r["title"],
-                      ", ".join(r["missing"]))
-    _console().print(table)
+        rows.append((r["doc"], r["type"] or "?", nr, r["date"], ", ".join(r["askers"]), r["minister"], r["title"],
+                     ", ".join(r["missing"])))
+    if con.width >= 140:
+        table = Table(show_lines=False)
+        for col in ("doc", "type", "nr.", "datum", "vraagsteller", "minister", "titel", "ontbreekt"):
+            # file names and dates are single words: let them fold; names and titles wrap on words
+            table.add_column(col, overflow="fold" if col in ("doc", "datum") else "ellipsis")
+        for row in rows:
+            table.add_row(*row)
+        con.print(table)
+        return
+    from rich.markup import escape
+    from rich.padding import Padding
+
+    for doc, typ, nr, date, askers, minister, title, missing in rows:
+        head = " · ".join(x for x in (typ, f"nr. {nr}" if nr else "", date) if x)
+        con.print(f"[bold]{escape(doc)}[/bold]  {escape(head)}")
+        who = askers + (f" → {minister}" if minister else "")
+        for line in (title, who, f"ontbreekt: {missing}" if missing else ""):
+            if line:  # indented, also where it wraps
+                con.print(Padding(escape(line), (0, 0, 0, 2)), style="dim" if line.startswith("ontbreekt") else None)
 
 
 def document(doc) -> None:
