@@ -405,3 +405,46 @@ def test_old_index_is_upgraded_at_the_next_ingest(tmp_path):
     again = Assistant(index)
     assert [d["file"] for d in again.documents(Filters(type="vraag-om-uitleg"))] == ["vou-2024-1234-bereik-kwetsbare-gezinnen.txt"]
     assert again.filter_notes(Filters(type="vraag-om-uitleg")) == []
+
+
+# -- variants the dev files do not show (invented texts in the genre's formulae) ------------------
+
+def _text_doc(name: str, text: str):
+    from pq_assistant.models import LoadedDocument
+
+    return parse(LoadedDocument(name, [text], "x", "txt"))
+
+
+def test_committee_report_without_speaker_lines():
+    d = _text_doc("v.txt", "Commissievergadering\n\ndonderdag 5 mei 2022, 10.00u\n\n"
+                  "Vraag om uitleg van mevrouw Els Peeters aan minister Jan Van der Kerken over de wachttijden\n\n"
+                  "2345 (2021-2022)\n\nMevrouw Peeters heeft het woord.\n\n"
+                  "Minister, hoeveel jongeren wachten vandaag op hulp?\n\nMinister Van der Kerken heeft het woord.\n\n"
+                  "Collega, op 1 april wachtten 3.200 jongeren.\n\nMevrouw Peeters heeft het woord.\n\n"
+                  "Dank u, minister.\n\nDe vraag om uitleg is afgehandeld.")
+    assert (d.type, d.number, d.session, d.date, d.askers, d.minister) == (
+        "vraag-om-uitleg", "2345", "2021-2022", "2022-05-05", ["Els Peeters"], "Jan Van der Kerken")
+    assert [(p.label, p.text) for p in d.question] == [("1", "Minister, hoeveel jongeren wachten vandaag op hulp?")]
+    assert [(p.label, p.text) for p in d.answer] == [("1", "Collega, op 1 april wachtten 3.200 jongeren.")]
+    assert [(p.section, p.speaker, p.text) for p in d.replies] == [("repliek", "Els Peeters", "Dank u, minister.")]
+
+
+def test_tweede_kamer_answer_letter_without_aanhangsel_header():
+    d = _text_doc("tk.txt", "Vragen van de leden Jansen (VVD) en De Boer (GL) aan de Staatssecretaris van Volksgezondheid, "
+                  "Welzijn en Sport over wachtlijsten (ingezonden 3 februari 2021).\n\nAntwoord van Staatssecretaris "
+                  "Blokhuis (Volksgezondheid, Welzijn en Sport) (ontvangen 1 maart 2021).\n\nVraag 1\nKent u het bericht?\n\n"
+                  "Antwoord 1\nJa.\n\nVraag 2\nHoeveel kinderen wachten er?\n\nAntwoord 2\nCirca 4.000 kinderen.")
+    assert (d.type, d.date, d.answer_date, d.askers, d.minister) == (
+        "kamervraag", "2021-02-03", "2021-03-01", ["Jansen", "De Boer"], "Blokhuis")
+    assert [(p.label, p.text) for p in d.answer] == [("1", "Ja."), ("2", "Circa 4.000 kinderen.")]
+
+
+def test_plenary_question_of_one_asker():
+    d = _text_doc("av.txt", "Plenaire vergadering\n\nwoensdag 10 maart 2021, 14.00u\n\n"
+                  "Actuele vraag van de heer Tom De Smet aan minister Jan Van der Kerken, over de vaccinatie\n\n"
+                  "De voorzitter\n\nDe heer De Smet heeft het woord.\n\nTom De Smet (Open Vld)\n\n"
+                  "Minister, hoeveel bewoners zijn gevaccineerd?\n\nDe voorzitter\n\nMinister Van der Kerken heeft het woord.\n\n"
+                  "Minister Jan Van der Kerken\n\nCollega, 95 procent.\n\nDe voorzitter\n\nDe actuele vraag is afgehandeld.")
+    assert (d.type, d.date, d.askers, d.minister) == ("actuele-vraag", "2021-03-10", ["Tom De Smet"], "Jan Van der Kerken")
+    assert [p.label for p in d.question] == ["1"] and [p.text for p in d.answer] == ["Collega, 95 procent."]
+    assert d.citation() == ("Actuele vraag van Tom De Smet aan minister Jan Van der Kerken — plenaire 10 maart 2021 — av.txt")
