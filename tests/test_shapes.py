@@ -399,9 +399,12 @@ def test_old_index_is_upgraded_at_the_next_ingest(tmp_path):
     a.store.save_manifest()
     old = Assistant(index)
     assert "2 van 2 documenten hebben geen documenttype" in old.filter_notes(Filters(type="vraag-om-uitleg"))[0]
-    report = Assistant(index).ingest([folder])
-    assert sorted(Path(p).name for p in report.ingested) == ["2018-503-regionale-spreiding.txt",
-                                                             "vou-2024-1234-bereik-kwetsbare-gezinnen.txt"]
+    r = _pq("ingest", str(folder), "--json", index=index)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert sorted(Path(p).name for p in report["upgraded"]) == ["2018-503-regionale-spreiding.txt",
+                                                                "vou-2024-1234-bereik-kwetsbare-gezinnen.txt"]
+    assert "pq: 2 documenten uit een index van vóór de documenttypes opnieuw gelezen" in r.stderr
     again = Assistant(index)
     assert [d["file"] for d in again.documents(Filters(type="vraag-om-uitleg"))] == ["vou-2024-1234-bereik-kwetsbare-gezinnen.txt"]
     assert again.filter_notes(Filters(type="vraag-om-uitleg")) == []
