@@ -451,3 +451,11 @@ def test_plenary_question_of_one_asker():
     assert (d.type, d.date, d.askers, d.minister) == ("actuele-vraag", "2021-03-10", ["Tom De Smet"], "Jan Van der Kerken")
     assert [p.label for p in d.question] == ["1"] and [p.text for p in d.answer] == ["Collega, 95 procent."]
     assert d.citation() == ("Actuele vraag van Tom De Smet aan minister Jan Van der Kerken — plenaire 10 maart 2021 — av.txt")
+
+
+def test_press_item_with_city_date_line_and_surname_only_minister():
+    d = _text_doc("p.txt", "Vanaf 1 januari 2027 meer plaatsen in de kinderopvang\n\nBrussel, 12 mei 2021\n\n"
+                  "Er komen 2.000 plaatsen bij. Dat antwoordde minister Crevits op een schriftelijke vraag van "
+                  "N-VA-parlementslid Sven Lauwaert. Minister Crevits wil nog verder gaan.")
+    assert (d.type, d.date, d.askers, d.minister) == ("persbericht", "2021-05-12", ["Sven Lauwaert"], "Crevits")
+    assert d.title == "Vanaf 1 januari 2027 meer plaatsen in de kinderopvang"
