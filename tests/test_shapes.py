@@ -459,3 +459,27 @@ def test_press_item_with_city_date_line_and_surname_only_minister():
                   "N-VA-parlementslid Sven Lauwaert. Minister Crevits wil nog verder gaan.")
     assert (d.type, d.date, d.askers, d.minister) == ("persbericht", "2021-05-12", ["Sven Lauwaert"], "Crevits")
     assert d.title == "Vanaf 1 januari 2027 meer plaatsen in de kinderopvang"
+
+
+@pytest.mark.parametrize("query, doc, note", [
+    ("vraag om uitleg 1234", "vou-2024-1234-bereik-kwetsbare-gezinnen.txt", None),
+    ("1234 (2023-2024)", "vou-2024-1234-bereik-kwetsbare-gezinnen.txt", None),
+    ("2025Z01234", "tk-2025Z01234-tekort-jeugdartsen-consultatiebureau.txt", None),
+    ("schriftelijke vraag 7-1417", "fv-7-1417-verblijfsduur-na-bevalling.txt", None),
+    ("503/2018", "2018-503-regionale-spreiding.txt", None),
+    ("vraag 503 van 2019", "2018-503-regionale-spreiding.txt", "nr. 503 bestaat wel, van 2018"),
+    ("vraag 214", "2021-214-prenatale-ondersteuning.txt", "nr. 214: 2 documenten"),
+])
+def test_cli_script_number_lookup_forms(corpus_index, query, doc, note):
+    r = _pq("ask", query, "--json", "--top-k", "2", index=corpus_index)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["results"][0]["doc"] == doc
+    assert (note is None and out["notes"] == []) or (note is not None and note in out["notes"][0])
+
+
+def test_cli_script_missing_field_note_on_stderr_and_in_json(corpus_index):
+    r = _pq("docs", "--minister", "casteleyn", index=corpus_index)
+    assert r.returncode == 0 and "documenten hebben geen minister en vallen buiten deze filter" in r.stderr
+    r = _pq("docs", "--minister", "casteleyn", "--json", index=corpus_index)
+    assert "documenten hebben geen minister en vallen buiten deze filter" in json.loads(r.stdout)["notes"][0]
