@@ -21,8 +21,10 @@ from typing import Callable, Iterable
 import numpy as np
 
 from .errors import IndexError_, LoadError, UsageError
+from .figures.ledger import figure_dict  # the JSON form of a figure; importable from here as before
 from .models import Figure, Passage, PQDocument
 from .thesaurus import expand
+from .ranking import NO_ANSWER_BELOW
 from .search import Filters, doc_passes, strip_filter_terms
 
 DEFAULT_INDEX = "index"
@@ -57,19 +59,35 @@ class Answer:
     figures: list[Figure]
     filters: Filters
     status: dict[int, str] = field(default_factory=dict)  # id(figure) -> latest | superseded | conflict
+    answer: object | None = None  # answerline.AnswerLine: the figure that answers, cited
+    time: object | None = None  # querytime.QueryTime: the moment the question asks about
     notes: list[str] = field(default_factory=list)  # why a filter or number lookup found less (Dutch)
+    replaced_by: dict[int, dict] = field(default_factory=dict)  # id(figure) -> the ledger's replaced_by
+    weak_below: float = 0.0  # passages scoring below this are shown as weak (ranking.NO_ANSWER_BELOW)
+
+    @property
+    def answered(self) -> bool:
+        """Does any passage seem to answer the question (calibrated score at or above the threshold)?"""
+        return any(p.score >= self.weak_below for p in self.passages)
+
+    @property
+    def note(self) -> str:
+        if not self.passages:
+            return ""
+        if not self.answered:
+            return (f"geen passage lijkt deze vraag te beantwoorden (beste score "
+                    f"{max(p.score for p in self.passages):.2f})".replace(".", ","))
+        return ""
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "results": [p.to_dict() for p in self.passages],
-                "figures": [{**figure_dict(f), "status": self.status.get(id(f), "")} for f in self.figures],
+        return {"query": self.query, "answered": self.answered, "note": self.note or None,
+                "answer": self.answer.to_dict() if self.answer is not None else None,
+                "results": [p.to_dict() for p in self.passages],
+                "figures": [{**figure_dict(f), "status": self.status.get(id(f), ""),
+                             "replaced_by": self.replaced_by.get(id(f)) or None} for f in self.figures],
                 "notes": self.notes}
 
 
-def figure_dict(f: Figure) -> dict:
-    """The JSON form of a figure (the contract of `pq figures --json`)."""
-    d = {k: getattr(f, k) for k in ("value", "number_value", "unit", "quantity", "date", "date_source",
-                                    "doc", "number", "page", "sentence", "scope", "minister", "doc_date")}
-    return d
 
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -490,6 +508,10 @@ class Assistant:
     def search_many(self, queries: list[str], *, top_k: int = 5,
                     filters: list[Filters] | None = None) -> list[list[Passage]]:
         """Like `search` for many queries at once (the model embeds them in one batch)."""
+        return self._search_many(queries, top_k=top_k, filters=filters)[0]
+
+    def _search_many(self, queries: list[str], *, top_k: int = 5,
+                     filters: list[Filters] | None = None) -> tuple[list[list[Passage]], object]:
         manifest = self.require_index()
         filters = filters or [Filters() for _ in queries]
         # Names given as filters are enforced by the filter; left in the query text they would
@@ -499,7 +521,7 @@ class Assistant:
         out = []
         for query, f, qv in zip(queries, filters, qvecs):
             out.append(self._search_one(query, qv, top_k, f, manifest))
-        return out
+        return out, qvecs
 
     def _search_one(self, query: str, qvec, top_k: int, f: Filters, manifest: dict) -> list[Passage]:
         from .ranking import rank
@@ -512,8 +534,10 @@ class Assistant:
         docs = manifest["docs"]
         out = []
         for h in hits:
-            p = self.passage(h.chunk_id, h.text, h.metadata, h.score, docs)
-            p.dense, p.lexical, p.pinned = h.dense, h.lexical, h.pinned
+            # The score shown is the calibrated confidence (comparable across questions); the
+            # order is the ranker's.
+            p = self.passage(h.chunk_id, h.text, h.metadata, h.confidence, docs)
+            p.dense, p.lexical, p.pinned, p.coverage, p.rank_score = h.dense, h.lexical, h.pinned, h.coverage, h.score
             out.append(p)
         return out
 
@@ -557,14 +581,41 @@ class Assistant:
 
     def ask_many(self, queries: list[str], *, top_k: int = 5, filters: list[Filters] | None = None) -> list[Answer]:
         """`ask` for many queries; the model embeds them in one batch (`pq ask --batch`)."""
+        from . import answerline, ledger
+        from .querytime import query_time
+        from .search import number_lookup
+
         filters = filters or [Filters() for _ in queries]
+        found, qvecs = self._search_many(queries, top_k=top_k, filters=filters)
+        entries = self.ledger()
+        by_figure = {id(e.figure): e for e in entries}
         out = []
-        for query, f, passages in zip(queries, filters, self.search_many(queries, top_k=top_k, filters=filters)):
+        for query, f, passages, qv in zip(queries, filters, found, qvecs):
             passages, notes = self.checked(query, f, passages, top_k)
-            figs = figures_of(passages)
-            out.append(Answer(query=query, passages=passages, figures=figs, filters=f, status=self.figure_status(figs),
+            nl = number_lookup(query)
+            qt = query_time(query, {nl[1]} if nl and nl[1] else None)
+            groups: list[int] = []
+            if entries and passages:
+                groups = ledger.choose_groups(query, passages, entries)
+                if answerline.is_figure_question(query):
+                    groups += [g for g in ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
+                               if g not in groups]
+            line = answerline.choose(query, qt, passages, entries, groups, ledger.sort_key, self.cite)
+            figs = relevant_figures(query, passages, groups, by_figure, line, entries)
+            out.append(Answer(query=query, passages=passages, figures=figs, filters=f,
+                              status=self.figure_status(figs), answer=line, time=qt,
+                              replaced_by=replaced_by(figs, by_figure, entries), weak_below=NO_ANSWER_BELOW,
                               notes=notes))
         return out
+
+    def cite(self, doc_id: str, page: int | None = None) -> str:
+        """The citation of a document (at a page), as the passages carry it."""
+        from .citations import citation_from_meta
+
+        d = self.require_index()["docs"].get(doc_id, {})
+        meta = {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in d.items()}
+        meta.update(doc=d.get("file", doc_id), doc_id=doc_id)
+        return citation_from_meta(meta, page, d.get("pages", 0))
 
     # -- what a filter or a number lookup found (never silent) -----------------------------------
     def filter_notes(self, f: Filters | None) -> list[str]:
@@ -697,6 +748,56 @@ def _save_npy(path: Path, array) -> None:
     tmp = path.with_name(path.name + ".tmp.npy")
     np.save(tmp, np.asarray(array, dtype=np.float32))
     os.replace(tmp, path)
+
+
+def relevant_figures(query: str, passages: list[Passage], groups: list[int], by_figure: dict, line, entries) -> list[Figure]:
+    """The Cijfers of an answer: the figures of the question's quantity (its timelines, best
+    first) that the shown passages hold, plus the answer line's figure; without a matching
+    timeline, the passages' figures whose quantity shares a word with the question. Sorted by
+    relevance (timeline rank, then passage rank), then newest reference date first."""
+    from . import ledger
+
+    figs = figures_of(passages)
+    if line is not None:
+        extra = next((e.figure for e in entries if e.figure.chunk_id == line.chunk_id and e.figure.value == line.value
+                      and e.figure.date == line.date), None)
+        if extra is not None and all(f is not extra for f in figs):
+            figs.append(extra)
+    rank_of_chunk = {p.chunk_id: i for i, p in enumerate(passages)}
+    group_rank = {g: i for i, g in enumerate(groups)}
+    if groups and any(by_figure.get(id(f)) and by_figure[id(f)].group in group_rank for f in figs):
+        keep = [f for f in figs if by_figure.get(id(f)) and by_figure[id(f)].group in group_rank]
+        rel = lambda f: group_rank[by_figure[id(f)].group]  # noqa: E731
+    else:
+        from .answerline import _words
+
+        qwords = _words(query)
+        keep = [f for f in figs if qwords & _words(f"{f.quantity} {f.unit}")]
+        rel = lambda f: rank_of_chunk.get(f.chunk_id, len(passages))  # noqa: E731
+    # newest first within equal relevance: sort by date descending, then stably by relevance
+    keep.sort(key=lambda f: _date_key(f), reverse=True)
+    keep.sort(key=rel)
+    return keep
+
+
+def replaced_by(figs: list[Figure], by_figure: dict, entries) -> dict[int, dict]:
+    """For each superseded figure: what replaced it and where (the ledger's `replaced_by`)."""
+    out: dict[int, dict] = {}
+    for f in figs:
+        e = by_figure.get(id(f))
+        if e is not None and e.status == "superseded" and getattr(e, "replaced_by", None):
+            out[id(f)] = e.replaced_by
+    return out
+
+
+def _date_key(f: Figure) -> tuple:
+    """A year-only date sorts with its year (at its end), not before every dated day of it."""
+    d = f.date or ""
+    if len(d) == 4:
+        d += "-12-31"
+    elif len(d) == 7:
+        d += "-31"
+    return (d, f.doc_date or "")
 
 
 def figures_of(passages: list[Passage]) -> list[Figure]:

@@ -299,6 +299,7 @@ def figures(
     since: str = typer.Option("", "--since", help="Reference date on or after (YYYY[-MM[-DD]])."),
     until: str = typer.Option("", "--until", help="Reference date on or before (YYYY[-MM[-DD]])."),
     minister: str = MinisterOpt,
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw the timeline to this .png or .svg file."),
     index: Optional[Path] = IndexOpt, model: Optional[str] = ModelOpt, chroma_url: Optional[str] = ChromaOpt,
     as_json: bool = JsonOpt,
 ) -> None:
@@ -314,6 +315,11 @@ def figures(
     _ensure_index(a, quiet=as_json, explicit=index is not None)
     a.require_index()
     entries = a.figures(None if all_ else query, since=since, until=until, minister=minister)
+    if plot is not None:
+        from .chart import plot_entries
+
+        plot_entries(entries, plot, title=query or "alle cijfers")
+        sys.stderr.write(f"pq: grafiek geschreven naar {plot}\n")
     if as_json:
         render.print_json({"query": None if all_ else query, "figures": [e.to_dict() for e in entries]})
     else:
@@ -479,7 +485,10 @@ def usage_message(exc: Exception, args: list[str] | None = None) -> str:
     hint = f" (zie '{where} --help')"
     if name == "NoSuchOption":
         opt = getattr(exc, "option_name", "") or msg.rsplit(" ", 1)[-1]
-        close = sorted(getattr(exc, "possibilities", None) or [])
+        import difflib
+
+        # Typer offers every option that looks a little alike; name the one or two that are close
+        close = difflib.get_close_matches(opt, list(getattr(exc, "possibilities", None) or []), n=2, cutoff=0.75)
         maybe = f"; bedoelt u {' of '.join(close)}?" if close else ""
         return f"onbekende optie {opt}{maybe}{hint}"
     if name == "MissingParameter":

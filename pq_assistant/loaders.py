@@ -19,7 +19,7 @@ from .models import LoadedDocument
 
 __all__ = ["SUPPORTED", "iter_files", "load", "split_pages"]
 
-SUPPORTED = (".txt", ".pdf", ".docx", ".html", ".htm")
+SUPPORTED = (".txt", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".xlsm")
 
 _MAX_REASON = 100  # characters of a library's error message we keep in a reason
 _MAX_PDF_LOG_WARNINGS = 5  # pypdf can log the same repair hundreds of times
@@ -100,6 +100,8 @@ def load(path: str | Path) -> LoadedDocument:
             return _load_pdf(p, str(path))
         if suffix in (".html", ".htm"):
             return _load_html(p, str(path))
+        if suffix in (".xlsx", ".xlsm"):
+            return _load_xlsx(p, str(path))
         return _load_docx(p, str(path))
     except LoadError:
         raise
@@ -440,3 +442,75 @@ def _load_html(p: Path, name: str) -> LoadedDocument:
     if not _has_text(text):
         raise LoadError(name, "no text in the HTML page")
     return LoadedDocument(path=name, pages=[text], sha256=hashlib.sha256(data).hexdigest(), kind="html")
+
+
+def _load_xlsx(p: Path, name: str) -> LoadedDocument:
+    """An Excel annex (answers often come with an .xlsx BIJLAGE): each sheet a page, one table
+    row a line with its cells separated by spaces, as pypdf gives a table. "BIJLAGE" and the
+    sheet's name head its page (the name often says what the table counts). Numbers are written the Dutch way
+    (decimal comma; a percentage-formatted cell as '12,5 %'), dates as ISO dates; empty rows
+    and columns are left out. Formulas give their cached value (the value Excel last showed)."""
+    import zipfile
+
+    with p.open("rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise LoadError(name, "empty file")
+    if head.startswith(_OLE2):
+        raise LoadError(name, "corrupt XLSX (an OLE2 file: password-protected, or an .xls renamed)")
+    if not zipfile.is_zipfile(p):
+        raise LoadError(name, "corrupt XLSX (not a zip archive)")
+    sha = _sha256_file(p)
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(str(p), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken package
+        raise LoadError(name, f"corrupt XLSX ({_short(exc)})") from None
+    pages: list[str] = []
+    try:
+        for sheet in book.worksheets:
+            # "BIJLAGE" heads each sheet: an Excel file in this genre is an answer's annex, and the
+            # parser keeps an annex's lines (table rows) as they are
+            lines = ["BIJLAGE"] + ([sheet.title.strip()] if sheet.title.strip() else [])
+            for row in sheet.iter_rows():
+                cells = [_xlsx_cell(c) for c in row]
+                line = " ".join(c for c in cells if c)
+                if line:
+                    lines.append(line)
+            if len(lines) > 2:
+                pages.append("\n".join(lines))
+    finally:
+        book.close()
+    if not pages:
+        raise LoadError(name, "no text (every sheet is empty)")
+    return LoadedDocument(path=name, pages=pages, sha256=sha, kind="xlsx")
+
+
+def _xlsx_cell(cell) -> str:  # noqa: ANN001 - openpyxl cell, imported lazily
+    """A cell as a table reader expects it: '108.940' stays a count, 6.1 -> '6,1', 0.125 with a
+    % format -> '12,5 %', a date -> '2024-01-01'."""
+    import datetime as dt
+
+    v = cell.value
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "ja" if v else "nee"
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, (int, float)):
+        fmt = getattr(cell, "number_format", "") or ""
+        if "%" in fmt:
+            return _dutch_number(v * 100) + " %"
+        return _dutch_number(v)
+    return " ".join(str(v).split())
+
+
+def _dutch_number(v: float) -> str:
+    """12 -> '12', 108940 -> '108940', 6.1 -> '6,1', 12.499999 -> '12,5' (Excel float noise rounded)."""
+    if float(v).is_integer():
+        return str(int(v))
+    text = f"{v:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")

@@ -183,6 +183,8 @@ class Passage:
     dense: float | None = None  # cosine similarity with the query (None: not a dense candidate)
     lexical: float = 0.0  # BM25 score relative to the question's best BM25 score
     pinned: bool = False  # put first by a question-number lookup
+    coverage: float = 0.0  # share of the question's words the passage holds
+    rank_score: float = 0.0  # the ranker's fused score, relative to the question's best
 
     def to_dict(self) -> dict:
         return {

@@ -109,7 +109,7 @@ def test_latest_figures(briefing):
     assert budget["doc"] == P112 + ".txt"
     for part in briefing.parts:
         for f in part.figures:
-            assert f["status"] in ("latest", "superseded", "conflict")
+            assert f["status"] in ("latest", "confirmed", "superseded", "conflict")
             if f["status"] == "superseded":
                 assert f["superseded_by"] and all(n["date"] >= f["date"] for n in f["superseded_by"])
             else:
