@@ -226,6 +226,7 @@ def ask(
                 render.print_json({"id": row.get("id", f"regel{line_no}"), **ans.to_dict()}, line=True)
             else:
                 sys.stdout.write(f"\n## {row.get('id', f'regel {line_no}')}: {row['query']}\n")
+                _notes(ans.notes)
                 render.answer(ans)
         if bad:
             raise typer.Exit(1)

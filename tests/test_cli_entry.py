@@ -50,7 +50,7 @@ def tiny_index(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["ask", "Huizen", "--topk", "3"], "pq: fout: onbekende optie --topk; bedoelt u --top-k of --type? (zie 'pq ask --help')"),
+    (["ask", "Huizen", "--topk", "3"], "pq: fout: onbekende optie --topk; bedoelt u --top-k? (zie 'pq ask --help')"),
     (["ask", "Huizen", "--top-k", "0"], "pq: fout: ongeldige waarde voor --top-k: moet minstens 1 zijn (zie 'pq ask --help')"),
     (["ask", "Huizen", "--top-k", "-1"], "pq: fout: ongeldige waarde voor --top-k: moet minstens 1 zijn (zie 'pq ask --help')"),
     (["ask", "Huizen", "--top-k", "abc"],
