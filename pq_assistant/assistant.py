@@ -41,11 +41,13 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     removed: list[str] = field(default_factory=list)
+    upgraded: list[str] = field(default_factory=list)  # unchanged files read again by a newer parser
     chunks: int = 0
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
         return {"ingested": self.ingested, "unchanged": self.unchanged, "removed": self.removed,
+                "upgraded": self.upgraded,
                 "failed": [{"path": p, "reason": r} for p, r in self.failed], "chunks": self.chunks,
                 "seconds": round(self.seconds, 3)}
 
@@ -165,9 +167,11 @@ class Assistant:
                 key = str(path.resolve())
                 doc_id = by_path.get(key) or self._new_doc_id(path, key, manifest)
                 entry = manifest["docs"].get(doc_id)
-                if entry and entry.get("sha256") == loaded.sha256 and not _parser_outdated(entry):
-                    report.unchanged.append(str(path))
-                    continue
+                if entry and entry.get("sha256") == loaded.sha256:
+                    if not _parser_outdated(entry):
+                        report.unchanged.append(str(path))
+                        continue
+                    report.upgraded.append(str(path))
                 try:
                     n = self._ingest_one(loaded, doc_id, key, manifest)
                 except LoadError as exc:

@@ -48,7 +48,7 @@ def highlight(text: str, query: str):
     return t
 
 
-_SECTION = {"question": "vraag", "answer": "antwoord", "annex": "bijlage"}
+_SECTION = {"question": "vraag", "answer": "antwoord", "annex": "bijlage", "text": "tekst"}
 
 
 def where_label(p) -> str:
