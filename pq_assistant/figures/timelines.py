@@ -107,11 +107,10 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
 
     Figures are first grouped by (family, `quantity_key`): share/money/count never mix. Key
     groups are then compared only inside their block (`_block`: family, marker words such as
-    verwacht/doel/bevraagd/extra/per/deel, and for counts the counted noun):
-    - a key whose words are all in exactly one other key of its block joins it ("vast bedrag"
-      -> "bedrag per Huis van het Kind" when that is the only fixed amount named in the block);
-    - with `embed` (texts -> L2-normalised vectors, e.g. `E5().query`), two keys of a block merge
-      when the cosine of their quantity phrases is at least `threshold`.
+    verwacht/doel/bevraagd/extra/per/deel, and for counts the counted noun): with `embed` (texts
+    -> L2-normalised vectors, e.g. `E5().query`), two keys of a block merge when the cosine of
+    their quantity phrases is at least `threshold`. (A key is not merged into a more specific
+    one: "erkende Huizen van het Kind" must not join "… intergemeentelijk georganiseerd".)
     Groups are ordered by their first figure; indices inside a group are ascending.
 
     The threshold is high on purpose: e5 vectors of short Dutch phrases from one domain all lie
@@ -137,14 +136,6 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
     for members in blocks.values():
         if len(members) < 2:
             continue
-        words = {n: set(items[n][0][1].split()) - set(_MARKERS.values()) for n in members}
-        for n in members:
-            if not words[n]:
-                continue
-            supersets = [m for m in members if m != n and words[n] < words[m]]
-            roots = {find(m) for m in supersets}
-            if len(roots) == 1:  # one more specific quantity contains it: the same timeline
-                parent[find(n)] = roots.pop()
         if embed is None:
             continue
         import numpy as np
