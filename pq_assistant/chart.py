@@ -84,6 +84,7 @@ def render_timeline(points: list[ChartPoint], *, title: str, unit: str, fmt: str
         scopes: dict[str, list[tuple[_date, ChartPoint]]] = {}
         for d, p in sorted(dated, key=lambda dp: (dp[0], dp[1].label)):
             scopes.setdefault(p.scope or "", []).append((d, p))
+        biggest = max(scopes, key=lambda sc: (len(scopes[sc]), sc == ""))
         for scope, pts in scopes.items():
             # the line joins the measurements; a target or forecast is a point of its own
             line = [(d, p) for d, p in pts if p.status not in ("doel",)]
@@ -91,14 +92,19 @@ def render_timeline(points: list[ChartPoint], *, title: str, unit: str, fmt: str
             (drawn,) = ax.plot([d for d, _ in line], [p.value for _, p in line], "-", linewidth=1.6,
                                alpha=0.8, label=name, zorder=1)
             colour = drawn.get_color()
-            for d, p in pts:
+            main = scope == biggest
+            for k, (d, p) in enumerate(pts):
                 marker, face, edge, _ = _STATUS_STYLE.get(p.status, _DEFAULT_STYLE)
                 # the fill says the status where it must stand out; otherwise the series' colour
                 fill = face if p.status in ("vervangen", "conflict") else colour
                 ax.scatter([d], [p.value], marker=marker, s=70, facecolor=fill, edgecolor=edge if
                            p.status == "conflict" else colour, linewidth=1.6, zorder=3)
-                ax.annotate(f"{_fmt_value(p.value)}\n{p.label}", (d, p.value), textcoords="offset points",
-                            xytext=(0, 9), ha="center", va="bottom", fontsize=7, color="#24292f")
+                # every point of the main series is labelled with its source; of the other
+                # series only the last one (the chart stays readable with many provinces)
+                if main or k == len(pts) - 1:
+                    ax.annotate(f"{_fmt_value(p.value)}\n{p.label}", (d, p.value), textcoords="offset points",
+                                xytext=(0, 9 if k % 2 == 0 else -22), ha="center", va="bottom",
+                                fontsize=7 if main else 6, color="#24292f")
         ax.set_title(title, fontsize=12)
         ax.set_ylabel(unit or "waarde")
         ax.set_xlabel("peildatum")
@@ -177,6 +183,11 @@ def plot_entries(entries, path, *, title: str) -> None:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UsageError(f"{path}: grafiek moet op .png of .svg eindigen")
+    # one chart is one quantity: the timeline (group) with the most dated figures
+    sizes = Counter(e.group for e in entries if e.figure.date and e.figure.number_value is not None)
+    if sizes:
+        main = sizes.most_common(1)[0][0]
+        entries = [e for e in entries if e.group == main]
     units = Counter(e.figure.unit for e in entries if e.figure.number_value is not None and e.figure.unit)
     unit = units.most_common(1)[0][0] if units else ""
     data = render_timeline(points_from_entries(entries), title=title, unit=unit, fmt=fmt)

@@ -101,6 +101,13 @@ def _block(f: Figure, key: str) -> tuple:
     return (fam, _markers(key), quantity_key(f.unit) if fam == "count" else "")
 
 
+def _nested(key_a: str, key_b: str) -> bool:
+    """One key's words all in the other's: a specialisation ("huis kind" and "huis kind
+    intergemeentelijk georganiseerd"), a part of the whole, never the same quantity reworded."""
+    a, b = set(key_a.split()), set(key_b.split())
+    return a != b and (a <= b or b <= a)
+
+
 def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any] | None = None,
                      threshold: float = 0.97) -> list[list[int]]:
     """Indices of `figures` grouped by what they count (one group = one timeline).
@@ -147,7 +154,7 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
             sims = vecs[start:start + 512] @ vecs.T
             for r, c in zip(*np.where(sims >= threshold)):
                 a_, b_ = members[start + int(r)], members[int(c)]
-                if a_ < b_:
+                if a_ < b_ and not _nested(items[a_][0][1], items[b_][0][1]):
                     parent[find(b_)] = find(a_)
     merged: dict[int, list[int]] = {}
     for n, (_, idx) in enumerate(items):
