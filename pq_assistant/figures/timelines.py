@@ -17,7 +17,8 @@ _KEY_STOP = set("""
 de het een der den van voor in op aan met en of die dat wie te bij naar uit over tot door onder
 aantal erkend erkende erkenning er zijn is was waren werd werden wordt worden heeft hebben
 alle elk elke ieder iedere hun zijn haar samen minstens ongeveer circa nog ook al
-""".split())
+aandeel percentage procent
+""".split())  # "aandeel": every share is one (the family keeps shares apart from counts)
 _IRREGULAR = {"huizen": "huis", "kinderen": "kind", "steden": "stad", "uren": "uur", "dagen": "dag",
               "jaren": "jaar", "schepen": "schip", "lokale": "lokaal", "loketten": "loket", "centra": "centrum",
               "gezinnen": "gezin", "zwangeren": "zwanger", "vrouwen": "vrouw", "besturen": "bestuur"}
@@ -26,6 +27,8 @@ _IRREGULAR = {"huizen": "huis", "kinderen": "kind", "steden": "stad", "uren": "u
 def _stem(word: str) -> str:
     """A crude Dutch stem that maps singular and plural to one form ('Huizen'/'Huis' -> 'huis')."""
     w = word.lower()
+    if len(w) > 8 and w.endswith("graad"):  # "dekkingsgraad" is the share of "dekking"
+        w = w[:-5].rstrip("s") if w[:-5].endswith("gs") else w[:-5]
     for plural, singular in _IRREGULAR.items():
         if w.endswith(plural):
             return w[: -len(plural)] + singular
