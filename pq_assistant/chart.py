@@ -67,7 +67,7 @@ def render_timeline(points: list[ChartPoint], *, title: str, unit: str, fmt: str
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UsageError(f"onbekend grafiekformaat '{fmt}' (kies svg of png)")
-    dated = [(point_date(p.date), p) for p in points]
+    dated = [(point_date(p.date), p) for p in _merge_repeats(points)]
     dated = [(d, p) for d, p in dated if d is not None]
     if not dated:
         raise UsageError("geen cijfers met een peildatum om te tekenen")
@@ -79,7 +79,7 @@ def render_timeline(points: list[ChartPoint], *, title: str, unit: str, fmt: str
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    fig, ax = plt.subplots(figsize=(9, 5), dpi=110)
+    fig, ax = plt.subplots(figsize=(11, 5.5), dpi=110)
     try:
         scopes: dict[str, list[tuple[_date, ChartPoint]]] = {}
         for d, p in sorted(dated, key=lambda dp: (dp[0], dp[1].label)):
@@ -99,9 +99,9 @@ def render_timeline(points: list[ChartPoint], *, title: str, unit: str, fmt: str
                 fill = face if p.status in ("vervangen", "conflict") else colour
                 ax.scatter([d], [p.value], marker=marker, s=70, facecolor=fill, edgecolor=edge if
                            p.status == "conflict" else colour, linewidth=1.6, zorder=3)
-                # every point of the main series is labelled with its source; of the other
-                # series only the last one (the chart stays readable with many provinces)
-                if main or k == len(pts) - 1:
+                # the points of the main series are labelled with their source; the other series
+                # (provinces, target groups) are named by the legend, their sources are in the table
+                if main or len(scopes) <= 3:
                     ax.annotate(f"{_fmt_value(p.value)}\n{p.label}", (d, p.value), textcoords="offset points",
                                 xytext=(0, 9 if k % 2 == 0 else -22), ha="center", va="bottom",
                                 fontsize=7 if main else 6, color="#24292f")
@@ -114,7 +114,8 @@ def render_timeline(points: list[ChartPoint], *, title: str, unit: str, fmt: str
         ax.grid(True, alpha=0.3)
         ax.margins(x=0.08, y=0.2)
         lo, hi = ax.get_ylim()
-        if lo > 0 and lo < 0.5 * hi:
+        low = min(p.value for _, p in dated)
+        if low >= 0 and (lo < 0 or low < 0.5 * hi):  # counts and amounts start at zero
             ax.set_ylim(bottom=0)
         seen = sorted({p.status for _, p in dated}, key=lambda s: list(_STATUS_STYLE).index(s)
                       if s in _STATUS_STYLE else 99)
@@ -125,15 +126,36 @@ def render_timeline(points: list[ChartPoint], *, title: str, unit: str, fmt: str
                                  if s == "conflict" else "#424a53", markersize=8,
                                  label=_STATUS_STYLE.get(s, _DEFAULT_STYLE)[3] if s in _STATUS_STYLE else s)
                           for s in seen]
-        first = ax.legend(loc="upper left", fontsize=8, title="deelgebied", title_fontsize=8)
+        # the legends beside the plot: inside they would hide the points
+        first = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="deelgebied",
+                          title_fontsize=8, frameon=False)
         ax.add_artist(first)
-        ax.legend(handles=status_handles, loc="lower right", fontsize=8, title="status", title_fontsize=8)
+        second = ax.legend(handles=status_handles, loc="lower left", bbox_to_anchor=(1.01, 0.0), fontsize=8,
+                           title="status", title_fontsize=8, frameon=False)
         fig.tight_layout()
         buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+        fig.savefig(buf, format=fmt, bbox_inches="tight", bbox_extra_artists=[first, second],
+                    metadata={"Date": None} if fmt == "svg" else None)
         return buf.getvalue()
     finally:
         plt.close(fig)
+
+
+_RANK = {"nieuwste": 0, "conflict": 1, "bevestigd": 2, "vervangen": 3}
+
+
+def _merge_repeats(points: list[ChartPoint]) -> list[ChartPoint]:
+    """One point per scope, date and value: the same figure stated by several sources is drawn
+    once, labelled with its first source and how many more ('vr. 287 (2025) +2')."""
+    merged: dict[tuple, list[ChartPoint]] = {}
+    for p in points:
+        merged.setdefault((p.scope, p.date, round(p.value, 6)), []).append(p)
+    out = []
+    for same in merged.values():
+        best = min(same, key=lambda p: _RANK.get(p.status, 9))
+        label = same[0].label + (f" +{len(same) - 1}" if len(same) > 1 else "")
+        out.append(ChartPoint(date=best.date, value=best.value, scope=best.scope, status=best.status, label=label))
+    return out
 
 
 def _fmt_value(v: float) -> str:
@@ -152,7 +174,9 @@ def source_label(f) -> str:
     year = (getattr(f, "doc_date", "") or "")[:4]
     if getattr(f, "number", ""):
         return f"vr. {f.number}" + (f" ({year})" if year else "")
-    return (getattr(f, "doc", "") or "?")[:28]
+    stem = (getattr(f, "doc", "") or "?").rsplit(".", 1)[0]
+    short = "-".join(stem.split("-")[:2]) if "-" in stem else stem[:16]
+    return short + (f" ({year})" if year and year not in short else "")
 
 
 def points_from_entries(entries) -> list[ChartPoint]:
