@@ -8,6 +8,7 @@ from .figures.ledger import (  # noqa: F401
     figure_dict,
     filter_entries,
     load,
+    named_groups,
     save,
     semantic_groups,
     sort_key,

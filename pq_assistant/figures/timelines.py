@@ -104,11 +104,20 @@ def _block(f: Figure, key: str) -> tuple:
     return (fam, _markers(key), quantity_key(f.unit) if fam == "count" else "")
 
 
-def _nested(key_a: str, key_b: str) -> bool:
-    """One key's words all in the other's: a specialisation ("huis kind" and "huis kind
-    intergemeentelijk georganiseerd"), a part of the whole, never the same quantity reworded."""
+def _specialises(fa: Figure, fb: Figure, key_a: str, key_b: str) -> bool:
+    """One key's words all in the other's, and the extra words qualify what is counted (an
+    adjective or participle: "erkende Huizen van het Kind" vs "… intergemeentelijk
+    georganiseerd", "locaties" vs "nieuwe locaties"): a part of the whole, not the same quantity
+    reworded. Extra words that only say what the counted things do ("locaties" vs "locaties
+    consultaties aanbieden") do not make a part."""
+    from .naming import _is_adjective, _is_predicate_word
+
     a, b = set(key_a.split()), set(key_b.split())
-    return a != b and (a <= b or b <= a)
+    if a == b or not (a <= b or b <= a):
+        return False
+    small, big = (fa, fb) if a <= b else (fb, fa)
+    extra = set(fold(big.quantity).split()) - set(fold(small.quantity).split())
+    return any(_is_predicate_word(w) or _is_adjective(w) or (w.startswith("ge") and len(w) > 5) for w in extra)
 
 
 def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any] | None = None,
@@ -157,7 +166,8 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
             sims = vecs[start:start + 512] @ vecs.T
             for r, c in zip(*np.where(sims >= threshold)):
                 a_, b_ = members[start + int(r)], members[int(c)]
-                if a_ < b_ and not _nested(items[a_][0][1], items[b_][0][1]):
+                if a_ < b_ and not _specialises(figures[items[a_][1][0]], figures[items[b_][1][0]],
+                                                items[a_][0][1], items[b_][0][1]):
                     parent[find(b_)] = find(a_)
     merged: dict[int, list[int]] = {}
     for n, (_, idx) in enumerate(items):
