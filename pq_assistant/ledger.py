@@ -2,6 +2,7 @@
 path (`from . import ledger`) working for its callers."""
 from .figures.ledger import (  # noqa: F401
     LedgerEntry,
+    _words,
     build,
     choose_groups,
     description,
