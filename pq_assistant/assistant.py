@@ -393,6 +393,7 @@ class Assistant:
             groups = ledger.choose_groups(query, passages, entries)
             qvec = self.embedder.embed_queries([query])[0]
             groups += [g for g in ledger.semantic_groups(qvec, self.ledger_vectors(), entries, query) if g not in groups]
+            groups += [g for g in ledger.named_groups(query, entries) if g not in groups]
             keep = known_quantities(query, groups, entries, passages)
             entries = sorted((e for e in entries if e.group in keep), key=ledger.sort_key)
         else:
