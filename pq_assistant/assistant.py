@@ -606,6 +606,28 @@ class Assistant:
         """Every figure of the index."""
         return [e.figure for e in self.ledger()]
 
+    # -- long-running readers -----------------------------------------------------------------
+    def refresh(self) -> bool:
+        """Pick up what another process (an ingest) wrote since this Assistant read the index.
+
+        A long-running reader (`pq serve`) calls it before each request; `pq ask` gets the same
+        by starting fresh. Costs one stat of the manifest when nothing changed. The manifest is
+        saved last by an ingest, so a changed manifest means the lexical index and the ledger
+        beside it are the ones of that state. Returns whether anything was reloaded."""
+        from .lexical import LexicalIndex
+
+        try:
+            stamp = self.store.manifest_path.stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        if stamp == getattr(self, "_refresh_stamp", None):
+            return False
+        self._refresh_stamp = stamp
+        self.store.manifest(reload=True)
+        self.lexical = LexicalIndex(self.index / "lexical")
+        self._ledger = self._ledger_vectors = None
+        return True
+
 
 def _memo(embed):
     """Wrap an embed function so each distinct text is embedded once, across calls."""
