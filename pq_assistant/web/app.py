@@ -243,7 +243,10 @@ def create_app(assistant: Assistant, *, allowed_hosts: list[str] | None = None,
     @app.get("/doc/{ref}/bestand")
     def original_file(ref: str):
         with site.assistant() as a:
-            did = a.resolve_doc(ref)
+            try:
+                did = a.resolve_doc(ref)
+            except UsageError as exc:
+                raise WebError(str(exc), 404) from None
             entry = next((d for d in a.documents() if d["doc_id"] == did), {})
         path = _original(entry)
         if path is None:
@@ -432,8 +435,6 @@ def _ask(site: Site, q: str, k: int, values: dict) -> tuple[dict, str]:
                 why = f"geen enkel document in de index voldoet aan de filters ({shown})"
             else:
                 why = "geen passage gevonden voor deze vraag"
-    for r in data["results"]:
-        r["anchor"] = views.part_anchor(r.get("section", ""), r.get("part", ""))
     return data, why
 
 

@@ -136,9 +136,14 @@ def annex_table(text: str) -> dict:
             rows.append({"label": m.group("label"), "cells": merged})
         else:
             rows.append({"label": ln, "cells": []})
+    # The first line is the caption when it is not a row like the others: no numbers, or another
+    # number of cells than most rows ("... per provincie, op 1 februari 2015").
+    widths = Counter(len(r["cells"]) for r in rows[1:] if r["cells"])
+    usual = widths.most_common(1)[0][0] if widths else 0
     caption = ""
-    if rows and not rows[0]["cells"] and len(rows) > 1:
-        caption = rows.pop(0)["label"]
+    if len(rows) > 1 and (not rows[0]["cells"] or (usual and len(rows[0]["cells"]) != usual)):
+        first = rows.pop(0)
+        caption = " ".join([first["label"], *first["cells"]])
     width = max((len(r["cells"]) for r in rows), default=0)
     return {"caption": caption, "rows": rows, "width": width}
 
@@ -229,8 +234,12 @@ def chart_svg(entries: list, *, title: str, unit: str) -> tuple[Markup | None, s
     from ..chart import points_from_entries, render_timeline
     from ..errors import PQError
 
+    import matplotlib
+
     try:
-        svg = render_timeline(points_from_entries(entries), title=title, unit=unit, fmt="svg").decode("utf-8")
+        # Text as <text> (escaped by matplotlib), not glyph paths: a tenth of the size, and selectable.
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            svg = render_timeline(points_from_entries(entries), title=title, unit=unit, fmt="svg").decode("utf-8")
     except PQError as exc:
         return None, str(exc)
     # Inline: drop the XML declaration and DOCTYPE; matplotlib escapes the text it writes.
