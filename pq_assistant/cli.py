@@ -366,8 +366,8 @@ def serve(
     """A local web page: search, documents, figure timelines, briefings, and a JSON API under /api/."""
     try:
         from .web.server import serve as run_server
-    except ImportError as exc:  # fastapi/uvicorn are the `web` extra
-        raise UsageError(f"pq serve needs the web extra: pip install 'pq-assistant[web]' ({exc})") from None
+    except ImportError as exc:  # an install without the web dependencies
+        raise UsageError(f"pq serve heeft fastapi, uvicorn en python-multipart nodig: pip install -e . ({exc})") from None
     a = _assistant(index, model, chroma_url)
     _ensure_index(a, quiet=False, explicit=index is not None)
     run_server(a, host=host, port=port, open_browser=open_browser)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("fastapi", reason="pq serve needs the web extra: pip install -e '.[web]'")
+pytest.importorskip("fastapi", reason="pq serve needs fastapi (a dependency): pip install -e '.[test]'")
 
 from fastapi.testclient import TestClient  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
