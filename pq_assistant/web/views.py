@@ -7,7 +7,8 @@ Everything that becomes HTML here is escaped first (markupsafe); the templates e
 from __future__ import annotations
 
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from typing import Any, Iterable
 
 from markupsafe import Markup, escape
@@ -229,24 +230,43 @@ def timelines(entries: Iterable) -> list[dict]:
     return out
 
 
+_CHART_LOCK = threading.Lock()  # pyplot keeps global state: one chart at a time
+_CHARTS: OrderedDict[tuple, tuple[str | None, str]] = OrderedDict()  # rendered charts, newest last
+KEPT_CHARTS = 128
+
+
 def chart_svg(entries: list, *, title: str, unit: str) -> tuple[Markup | None, str]:
-    """The `pq figures --plot` chart of one timeline as inline SVG, or (None, why not)."""
+    """The `pq figures --plot` chart of one timeline as inline SVG, or (None, why not).
+
+    Rendering takes matplotlib 0.2-1 s; a chart is kept (by its points) for the next view."""
     from ..chart import points_from_entries, render_timeline
     from ..errors import PQError
 
-    import matplotlib
+    points = points_from_entries(entries)
+    key = (title, unit, tuple((p.date, p.value, p.scope, p.status, p.label) for p in points))
+    with _CHART_LOCK:
+        if key in _CHARTS:
+            _CHARTS.move_to_end(key)
+            svg, why = _CHARTS[key]
+            return (Markup(svg) if svg else None), why
+        import matplotlib
 
-    try:
-        # Text as <text> (escaped by matplotlib), not glyph paths: a tenth of the size, and selectable.
-        with matplotlib.rc_context({"svg.fonttype": "none"}):
-            svg = render_timeline(points_from_entries(entries), title=title, unit=unit, fmt="svg").decode("utf-8")
-    except PQError as exc:
-        return None, str(exc)
-    # Inline: drop the XML declaration and DOCTYPE; matplotlib escapes the text it writes.
-    start = svg.find("<svg")
-    svg = svg[start:] if start >= 0 else svg
-    svg = svg.replace("<svg ", '<svg role="img" aria-label="{}" '.format(escape(f"Tijdlijn: {title}")), 1)
-    return Markup(svg), ""
+        try:
+            # Text as <text> (escaped by matplotlib), not glyph paths: half the size, and selectable.
+            with matplotlib.rc_context({"svg.fonttype": "none"}):
+                raw = render_timeline(points, title=title, unit=unit, fmt="svg").decode("utf-8")
+        except PQError as exc:
+            out: tuple[str | None, str] = (None, str(exc))
+        else:
+            # Inline: drop the XML declaration and DOCTYPE.
+            start = raw.find("<svg")
+            raw = raw[start:] if start >= 0 else raw
+            raw = raw.replace("<svg ", '<svg role="img" aria-label="{}" '.format(escape(f"Tijdlijn: {title}")), 1)
+            out = (raw, "")
+        _CHARTS[key] = out
+        while len(_CHARTS) > KEPT_CHARTS:
+            _CHARTS.popitem(last=False)
+    return (Markup(out[0]) if out[0] else None), out[1]
 
 
 def as_list(value: Any) -> list:
