@@ -166,6 +166,13 @@ def test_unknown_document_and_unknown_page_are_404(client):
     assert "geen-document" in client.get("/api/show/geen-document").json()["error"]
 
 
+def test_an_empty_index_says_how_to_fill_it(tmp_path):
+    c = TestClient(create_app(Assistant(tmp_path / "leeg")))
+    for url in ("/", "/api/ask?q=Huizen", "/api/docs"):
+        r = c.get(url)
+        assert r.status_code == 503 and "pq ingest" in r.text and "Traceback" not in r.text, url
+
+
 def test_figures_api_without_a_query_is_a_400(client):
     r = client.get("/api/figures")
     assert r.status_code == 400 and "all=true" in r.json()["error"]
@@ -565,7 +572,9 @@ def _walk_through(driver, url: str, shots: Path, tag: str) -> None:
     assert "/doc/" in driver.current_url and "#" in href
     assert driver.find_elements(By.CSS_SELECTOR, ".qa-row")
     assert "Minister" in driver.find_element(By.CSS_SELECTOR, "dl.fields").text
-    driver.save_screenshot(str(shots / f"{tag}-document.png"))
+    driver.save_screenshot(str(shots / f"{tag}-document.png"))  # at the passage (highlighted: :target)
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.save_screenshot(str(shots / f"{tag}-document-top.png"))
 
     # a figure chart
     driver.find_element(By.LINK_TEXT, "Cijfers").click()
