@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -333,6 +334,16 @@ def test_upload_larger_than_the_limit_is_413(web_index):
     assert r.status_code == 413 and "te groot" in r.json()["error"]
 
 
+def test_upload_without_content_length_is_refused(client):
+    body = b"--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nvraag\r\n--b--\r\n"
+
+    def chunks():
+        yield body
+
+    r = client.post("/api/draft", content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert r.status_code == 411 and "Content-Length" in r.json()["error"]
+
+
 def test_empty_briefing_request_is_a_400(client):
     r = client.post("/briefing", data={"text": "  "})
     assert r.status_code == 400 and "kies een bestand of plak de tekst" in r.text
@@ -549,6 +560,11 @@ def _walk_through(driver, url: str, shots: Path, tag: str) -> None:
     assert any("Schriftelijke vraag nr." in c for c in cites)
     assert driver.find_elements(By.CSS_SELECTOR, "li.passage mark.q")
     assert "q=Hoeveel" in driver.current_url
+    # the answer line, whenever `pq ask` gives one for this question
+    with urllib.request.urlopen(url + "/api/ask?" + urllib.parse.urlencode({"q": "Hoeveel Huizen van het Kind zijn er erkend?"})) as r:
+        api = json.loads(r.read())
+    lines = driver.find_elements(By.CSS_SELECTOR, "p.answer-line")
+    assert bool(lines) == bool(api.get("answer")), (api.get("answer"), [e.text for e in lines])
     driver.save_screenshot(str(shots / f"{tag}-search-1280.png"))
 
     # the minister filter (the page searches again when a filter changes)
@@ -649,3 +665,29 @@ def test_chart_text_from_documents_is_escaped():
     assert svg is not None and not why
     assert "<script>" not in svg and "<b>" not in svg
     assert "&lt;script&gt;" in svg
+
+
+def test_the_answer_line_is_shown_when_the_facade_gives_one(web_index):
+    from pq_assistant.web.views import answer_line
+
+    answer = {"value": "109", "unit": "Huizen van het Kind", "quantity": "erkende Huizen van het Kind",
+              "date": "2025-01-01", "source": {"citation": "Schriftelijke vraag nr. 287 van 10 februari 2025, p. 2"},
+              "replaces": {"value": "96", "unit": "", "date": "2015-02-01"}}
+    assert answer_line(answer) == ("Laatste cijfer: 109 erkende Huizen van het Kind op 1 januari 2025 — "
+                                   "Schriftelijke vraag nr. 287 van 10 februari 2025, p. 2 (vervangt 96 op 1 februari 2015)")
+    assert answer_line(None) == "" and answer_line("Laatste cijfer: 5") == "Laatste cijfer: 5"
+
+    a = Assistant(web_index)
+    plain = a.ask
+
+    class WithLine:
+        def __init__(self, ans):
+            self.ans = ans
+
+        def to_dict(self):
+            return {**self.ans.to_dict(), "answer": {**answer, "source": {"citation": "<b>nr. 287</b>"}}}
+
+    a.ask = lambda *args, **kw: WithLine(plain(*args, **kw))
+    r = TestClient(create_app(a)).get("/", params={"q": "Hoeveel Huizen van het Kind zijn er erkend?"})
+    assert '<p class="answer-line" id="antwoord">Laatste cijfer: 109 erkende Huizen van het Kind' in r.text
+    assert "&lt;b&gt;nr. 287&lt;/b&gt;" in r.text

@@ -64,7 +64,7 @@ def _status_of(exc: Exception) -> int:
     return 500
 
 
-_LEAD = {400: "Ongeldige invoer", 403: "Geweigerd", 404: "Niet gevonden", 413: "Te groot",
+_LEAD = {400: "Ongeldige invoer", 403: "Geweigerd", 404: "Niet gevonden", 411: "Lengte ontbreekt", 413: "Te groot",
          415: "Bestandstype niet ondersteund", 503: "De index is niet bruikbaar", 500: "Interne fout"}
 
 
@@ -170,6 +170,9 @@ def create_app(assistant: Assistant, *, allowed_hosts: list[str] | None = None,
                 return _error(request, site, WebError("verzoek van een andere website geweigerd "
                                                       "(een formulier moet van deze pagina komen)", 403))
             length = request.headers.get("content-length")
+            if not (length and length.isdigit()) and request.headers.get("content-type", "").startswith("multipart/"):
+                # without a length the body could only be bounded after it had been spooled to disk
+                return _error(request, site, WebError("een upload zonder Content-Length wordt niet aanvaard", 411))
             if length and length.isdigit() and int(length) > site.max_upload + 1024 * 1024:
                 return _error(request, site, WebError(
                     f"het bestand is te groot ({int(length) / 1e6:.1f} MB; hoogstens {site.max_upload // 2**20} MB)", 413))

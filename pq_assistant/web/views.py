@@ -320,11 +320,14 @@ def answer_line(ans: Any) -> str:
         return str(ans)
     if ans.get("line") or ans.get("text"):
         return str(ans.get("line") or ans.get("text"))
-    value = f"{ans.get('value', '')} {ans.get('unit', '')}".strip()
-    qty = ans.get("quantity") or ""
-    if qty and qty.lower() not in value.lower():
-        value += f" {qty}" if not ans.get("unit") or qty.lower().find(str(ans.get("unit")).lower()) < 0 else f" ({qty})"
-    line = f"Laatste cijfer: {value}"
+    unit, qty = str(ans.get("unit") or ""), str(ans.get("quantity") or "")
+    if qty and unit and unit.lower() in qty.lower():
+        what = qty  # "109 erkende Huizen van het Kind"
+    elif qty and unit:
+        what = f"{unit} ({qty})"  # "6,8 % (vaccinatiegraad)"
+    else:
+        what = unit or qty
+    line = f"Laatste cijfer: {ans.get('value', '')} {what}".rstrip()
     if ans.get("date"):
         line += f" op {dutch_date(str(ans['date']))}"
     if ans.get("source"):
