@@ -221,7 +221,10 @@ def create_app(assistant: Assistant, *, allowed_hosts: list[str] | None = None,
                                "options": site.options(), "answer": None, "error": ""}
         if not q.strip() and not any(values.values()):
             return site.render(request, "search.html", **ctx)
-        data, why = _ask(site, q, k, values)
+        try:
+            data, why = _ask(site, q, k, values)
+        except (UsageError, WebError) as exc:  # the form stays, with the message under it
+            return _form_error(request, site, "search.html", ctx, exc)
         ctx.update(answer=data, why=why)
         return site.render(request, "search.html", **ctx)
 
@@ -267,9 +270,12 @@ def create_app(assistant: Assistant, *, allowed_hosts: list[str] | None = None,
                                "options": site.options(), "timelines": None}
         if not q.strip():
             return site.render(request, "figures.html", **ctx)
-        site.filters({"since": since, "until": until})  # validates the dates (CLI message)
-        with site.assistant() as a:
-            entries = a.figures(q.strip(), since=since.strip(), until=until.strip(), minister=minister.strip())
+        try:
+            site.filters({"since": since, "until": until})  # validates the dates (CLI message)
+            with site.assistant() as a:
+                entries = a.figures(q.strip(), since=since.strip(), until=until.strip(), minister=minister.strip())
+        except (UsageError, WebError) as exc:
+            return _form_error(request, site, "figures.html", ctx, exc)
         tls = views.timelines(entries)
         for t in tls:
             t["svg"], t["no_chart"] = views.chart_svg(t["entries"], title=t["title"], unit=t["unit"])
@@ -405,6 +411,12 @@ def _error(request: Request, site: Site, exc: Exception) -> Response:
                            stats="")
     except Exception:  # a broken template must not hide the message
         return PlainTextResponse(f"{_LEAD.get(status, 'Fout')}: {msg}", status_code=status)
+
+
+def _form_error(request: Request, site: Site, template: str, ctx: dict, exc: Exception) -> HTMLResponse:
+    status = _status_of(exc)
+    ctx["error"] = f"{_LEAD.get(status, 'Fout')}: {_message(exc)}"
+    return site.render(request, template, status=status, **ctx)
 
 
 def _int(value: Any, default: int, what: str) -> int:
