@@ -613,8 +613,12 @@ class Assistant:
         A long-running reader (`pq serve`) calls it before each request; `pq ask` gets the same
         by starting fresh. Costs one stat of the manifest when nothing changed. The manifest is
         saved last by an ingest, so a changed manifest means the lexical index and the ledger
-        beside it are the ones of that state. Returns whether anything was reloaded."""
+        beside it are the ones of that state. A local Chroma client does not see vectors that
+        another process added after it was opened: it is closed and opened again (~0.3 s, only
+        after a change). The embedder stays loaded. Not thread-safe: the caller holds its lock.
+        Returns whether anything was reloaded."""
         from .lexical import LexicalIndex
+        from .store import IndexStore, forget_chroma_client
 
         try:
             stamp = self.store.manifest_path.stat().st_mtime_ns
@@ -622,7 +626,12 @@ class Assistant:
             stamp = None
         if stamp == getattr(self, "_refresh_stamp", None):
             return False
+        first = not hasattr(self, "_refresh_stamp")
         self._refresh_stamp = stamp
+        if not first or self.store._collection is not None:
+            if not self.store.chroma_url:
+                forget_chroma_client(self.index / "chroma", stop=True)
+            self.store = IndexStore(self.index, chroma_url=self.store.chroma_url)
         self.store.manifest(reload=True)
         self.lexical = LexicalIndex(self.index / "lexical")
         self._ledger = self._ledger_vectors = None

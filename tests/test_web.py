@@ -401,6 +401,22 @@ def test_server_picks_up_an_ingest_by_another_process(tmp_path):
     assert Path(SMALL[2]).stem in {x["doc_id"] for x in r["results"]}
 
 
+def test_refresh_sees_vectors_another_process_added(tmp_path):
+    folder = copy_docs(SMALL[:2], tmp_path / "c")
+    ingest = [*_pq(), "ingest", str(folder), "--index", str(tmp_path / "ix"), "--model", MODEL, "--json"]
+    subprocess.run(ingest, env=_env(), capture_output=True, check=True, timeout=300)
+    a = Assistant(tmp_path / "ix")
+    a.refresh()
+    a.ask("Huizen van het Kind")  # Chroma, BM25 and the model are open now
+    copy_docs(SMALL[2:3], folder)
+    subprocess.run(ingest, env=_env(), capture_output=True, check=True, timeout=300)  # another process
+    assert a.refresh() and not a.refresh()
+    qv = a.embedder.embed_queries(["gebiedsdekking"])[0]
+    dense = a.store.query(qv, 500)
+    assert len(dense) == a.store.count() == sum(d["chunks"] for d in a.require_index()["docs"].values())
+    assert any(cid.startswith(Path(SMALL[2]).stem) for cid, _ in dense)
+
+
 # -- the command --------------------------------------------------------------------------------
 
 
@@ -477,6 +493,27 @@ def test_serve_binds_loopback_and_warns_on_another_host(web_index):
     s = Server(web_index, host="0.0.0.0")
     err = s.stop()
     assert "er is geen login" in err
+
+
+def test_serve_answers_during_an_ingest_and_sees_its_documents_after(tmp_path):
+    folder = copy_docs(SMALL[:2], tmp_path / "c")
+    ingest = [*_pq(), "ingest", str(folder), "--index", str(tmp_path / "ix"), "--model", MODEL, "--json"]
+    subprocess.run(ingest, env=_env(), capture_output=True, check=True, timeout=300)
+    s = Server(tmp_path / "ix")
+    try:
+        copy_docs(SMALL[2:], folder)
+        job = subprocess.Popen(ingest, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        statuses = []
+        while job.poll() is None:
+            statuses.append(_get(s.url + "/api/ask?q=Huizen+van+het+Kind", timeout=60)[0])
+        assert job.returncode == 0
+        assert statuses and set(statuses) == {200}  # every answer during the ingest
+        status, body = _get(s.url + "/api/docs")
+        assert len(json.loads(body)["documents"]) == len(SMALL)
+        status, body = _get(s.url + "/api/ask?" + urllib.parse.urlencode({"q": "vraag 214 van 2021"}))
+        assert json.loads(body)["results"][0]["metadata"]["number"] == "214"
+    finally:
+        s.stop()
 
 
 def test_serve_on_a_busy_port_is_a_clear_error(web_index):

@@ -29,6 +29,7 @@ def warm(a: Assistant) -> float:
     """Load the model, Chroma, the BM25 index, the ledger and the chart library once, so that the
     first search is as fast as the next. Returns the seconds it took."""
     t0 = time.perf_counter()
+    a.refresh()  # the state on disk now; later calls see what changes after this
     a.require_index()
     a.ask("warm", top_k=1)
     a.ledger()
