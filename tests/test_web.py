@@ -640,6 +640,16 @@ def _walk_through(driver, url: str, shots: Path, tag: str) -> None:
     assert svg.size["width"] > 200 and svg.size["height"] > 100
     assert driver.find_elements(By.CSS_SELECTOR, "table.figs tbody tr")
     driver.save_screenshot(str(shots / f"{tag}-figures.png"))
+    driver.set_window_size(800, 900)
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= 800  # the chart shrinks
+    driver.back()  # the document view at 800 px too
+    driver.back()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "article.document h1")))
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= 800
+    driver.set_window_size(1280, 900)
+    driver.forward()
+    driver.forward()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "figure.chart svg")))
 
     # the briefing of an uploaded question, and its .docx
     driver.find_element(By.LINK_TEXT, "Briefing").click()
