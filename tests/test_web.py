@@ -100,7 +100,8 @@ def test_search_page_shows_cited_passages_highlighted_with_links_to_the_document
     assert "Schriftelijke vraag nr." in r.text
     assert '<mark class="q">' in r.text and '<mark class="fig">' in r.text
     assert 'href="/doc/' in r.text and "#antwoord" in r.text
-    assert "<h2>Cijfers</h2>" in r.text  # the figures of the passages
+    assert "<h2>Cijfers</h2>" in r.text  # the figures of the passages, each linked to its timeline
+    assert '<a href="/figures?q=' in r.text
 
 
 def test_search_filters_are_applied_and_kept_in_the_url(client, web_index):
@@ -252,7 +253,8 @@ def test_figures_page_draws_the_timeline_as_inline_svg_with_a_status_table(clien
     assert "<svg " in r.text and "<?xml" not in r.text
     assert "nieuwste" in r.text and "vervangen" in r.text
     assert "peildatum" in r.text and 'href="/doc/' in r.text
-    assert client.get("/figures").status_code == 200  # the form alone
+    form = client.get("/figures")  # the form, with the longest timelines as suggestions
+    assert form.status_code == 200 and 'class="known"' in form.text and '<a href="/figures?q=' in form.text
 
 
 def test_figures_page_for_nothing_says_so(client):

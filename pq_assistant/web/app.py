@@ -128,6 +128,24 @@ class Site:
         self._options = (id(manifest), out)
         return out
 
+    def quantities(self, top: int = 24) -> list[tuple[str, int]]:
+        """The quantities with the longest timelines in the ledger (suggestions on the figures page)."""
+        from collections import Counter
+
+        with self.assistant() as a:
+            manifest = a.require_index()
+            if getattr(self, "_quantities", None) and self._quantities[0] == id(manifest):
+                return self._quantities[1]
+            entries = a.figures()
+        sizes = Counter(e.group for e in entries)
+        names: dict[int, Counter] = {}
+        for e in entries:
+            if e.figure.quantity or e.figure.unit:
+                names.setdefault(e.group, Counter())[e.figure.quantity or e.figure.unit] += 1
+        out = [(names[g].most_common(1)[0][0], n) for g, n in sizes.most_common() if n > 1 and g in names][:top]
+        self._quantities = (id(manifest), out)
+        return out
+
     def filters(self, values: dict):
         """A Filters of the request's values; bad dates are a UsageError (the CLI's message)."""
         from ..search import Filters, widen_date
@@ -269,6 +287,7 @@ def create_app(assistant: Assistant, *, allowed_hosts: list[str] | None = None,
         ctx: dict[str, Any] = {"q": q, "since": since, "until": until, "minister": minister,
                                "options": site.options(), "timelines": None}
         if not q.strip():
+            ctx["known"] = site.quantities()
             return site.render(request, "figures.html", **ctx)
         try:
             site.filters({"since": since, "until": until})  # validates the dates (CLI message)
