@@ -21,9 +21,11 @@ from typing import Callable, Iterable
 import numpy as np
 
 from .errors import IndexError_, LoadError, UsageError
+from .figures.ledger import figure_dict  # the JSON form of a figure; importable from here as before
 from .models import Figure, Passage, PQDocument
 from .thesaurus import expand
-from .search import CANDIDATES, QUESTION_PRIOR, RECENCY_PRIOR, Filters, collapse_near_duplicates, doc_passes, fuse, number_lookup, strip_filter_terms
+from .ranking import NO_ANSWER_BELOW
+from .search import Filters, doc_passes, strip_filter_terms
 
 DEFAULT_INDEX = "index"
 USE_THESAURUS = os.environ.get("PQ_THESAURUS", "1") != "0"  # PQ_THESAURUS=0 to measure without it
@@ -55,17 +57,35 @@ class Answer:
     figures: list[Figure]
     filters: Filters
     status: dict[int, str] = field(default_factory=dict)  # id(figure) -> latest | superseded | conflict
+    answer: object | None = None  # answerline.AnswerLine: the figure that answers, cited
+    time: object | None = None  # querytime.QueryTime: the moment the question asks about
+    notes: list[str] = field(default_factory=list)  # why a filter or number lookup found less (Dutch)
+    replaced_by: dict[int, str] = field(default_factory=dict)  # id(figure) -> "109 op 2025-01-01 (nr. 287)"
+    weak_below: float = 0.0  # passages scoring below this are shown as weak (ranking.NO_ANSWER_BELOW)
+
+    @property
+    def answered(self) -> bool:
+        """Does any passage seem to answer the question (calibrated score at or above the threshold)?"""
+        return any(p.score >= self.weak_below for p in self.passages)
+
+    @property
+    def note(self) -> str:
+        if not self.passages:
+            return ""
+        if not self.answered:
+            return (f"geen passage lijkt deze vraag te beantwoorden (beste score "
+                    f"{max(p.score for p in self.passages):.2f})".replace(".", ","))
+        return ""
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "results": [p.to_dict() for p in self.passages],
-                "figures": [{**figure_dict(f), "status": self.status.get(id(f), "")} for f in self.figures]}
+        return {"query": self.query, "answered": self.answered, "note": self.note or None,
+                "answer": self.answer.to_dict() if self.answer is not None else None,
+                "results": [p.to_dict() for p in self.passages],
+                "figures": [{**figure_dict(f), "status": self.status.get(id(f), ""),
+                             "replaced_by": self.replaced_by.get(id(f)) or None} for f in self.figures],
+                "notes": self.notes}
 
 
-def figure_dict(f: Figure) -> dict:
-    """The JSON form of a figure (the contract of `pq figures --json`)."""
-    d = {k: getattr(f, k) for k in ("value", "number_value", "unit", "quantity", "date", "date_source",
-                                    "doc", "number", "page", "sentence", "scope", "minister", "doc_date")}
-    return d
 
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -145,7 +165,7 @@ class Assistant:
                 key = str(path.resolve())
                 doc_id = by_path.get(key) or self._new_doc_id(path, key, manifest)
                 entry = manifest["docs"].get(doc_id)
-                if entry and entry.get("sha256") == loaded.sha256:
+                if entry and entry.get("sha256") == loaded.sha256 and not _parser_outdated(entry):
                     report.unchanged.append(str(path))
                     continue
                 try:
@@ -222,6 +242,7 @@ class Assistant:
             "title": doc.title, "number": doc.number, "date": doc.date, "asker": doc.asker,
             "minister": doc.minister, "pages": doc.pages, "chunks": len(chunks), "figures": len(figures),
             "is_pq": doc.is_pq, "ingested": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            **_shape_fields(doc),
         }
         manifest["pending"] = None
         self.store.save_manifest()
@@ -395,7 +416,7 @@ class Assistant:
                     "kind": m.get("kind", ""), "title": m.get("title", ""), "number": m.get("number", ""),
                     "date": m.get("date", ""), "asker": m.get("asker", ""), "minister": m.get("minister", ""),
                     "pages": m.get("pages", 0), "chunks": d["chunks"], "figures": d["figures"],
-                    "is_pq": m.get("is_pq", True), "ingested": "", "remote": True}
+                    "is_pq": m.get("is_pq", True), "ingested": "", "remote": True, **_shape_from_meta(m)}
                 added.append(did)
                 manifest["model"] = manifest.get("model") or m.get("model")
             removed = [did for did in manifest["docs"] if did not in found]
@@ -424,7 +445,7 @@ class Assistant:
     def require_index(self) -> dict:
         """The manifest of a non-empty index (else an IndexError_ that says how to fill it)."""
         if not self.store.exists() or not self.store.manifest().get("docs"):
-            raise IndexError_(f"index {self.index} is empty: run  pq ingest corpus/ --index {self.index}")
+            raise IndexError_(f"geen index in {self.index} (of hij is leeg): maak hem met  pq ingest corpus/ --index {self.index}")
         return self.store.manifest()
 
     def documents(self, filters: Filters | None = None) -> list[dict]:
@@ -460,9 +481,10 @@ class Assistant:
         if rec is None:
             raise IndexError_(f"index {self.index}: record of {did} is missing; run pq doctor")
         fields = {k: v for k, v in rec.items() if k in PQDocument.__dataclass_fields__}
-        for sec in ("question", "answer", "annex"):
+        for sec in ("question", "answer", "annex", "replies"):  # "replies": absent in records before the shapes
             fields[sec] = [Part(section=p["section"], label=p["label"], numbers=p["numbers"],
-                                paragraphs=[Paragraph(**q) for q in p["paragraphs"]]) for p in rec[sec]]
+                                paragraphs=[Paragraph(**q) for q in p["paragraphs"]],
+                                speaker=p.get("speaker", ""), asker=p.get("asker", "")) for p in rec.get(sec, [])]
         return PQDocument(**fields)
 
     def stats(self) -> dict:
@@ -482,6 +504,10 @@ class Assistant:
     def search_many(self, queries: list[str], *, top_k: int = 5,
                     filters: list[Filters] | None = None) -> list[list[Passage]]:
         """Like `search` for many queries at once (the model embeds them in one batch)."""
+        return self._search_many(queries, top_k=top_k, filters=filters)[0]
+
+    def _search_many(self, queries: list[str], *, top_k: int = 5,
+                     filters: list[Filters] | None = None) -> tuple[list[list[Passage]], object]:
         manifest = self.require_index()
         filters = filters or [Filters() for _ in queries]
         # Names given as filters are enforced by the filter; left in the query text they would
@@ -491,84 +517,46 @@ class Assistant:
         out = []
         for query, f, qv in zip(queries, filters, qvecs):
             out.append(self._search_one(query, qv, top_k, f, manifest))
-        return out
+        return out, qvecs
 
     def _search_one(self, query: str, qvec, top_k: int, f: Filters, manifest: dict) -> list[Passage]:
-        docs = manifest["docs"]
-        recency = self._recency(manifest)
-        allowed_docs: list[str] | None = None
-        if f.active():
-            allowed_docs = [did for did, d in docs.items() if doc_passes(d, f)]
-            if not allowed_docs:
-                return []
-        allowed_chunks = self.lexical.doc_mask(allowed_docs) if allowed_docs is not None else None
-        n_cand = max(CANDIDATES, top_k * 4)
-        if allowed_docs is not None and len(allowed_docs) > 0.3 * len(docs):
-            # A filter that keeps much of the index: Chroma's `$in` over thousands of ids costs far
-            # more (measured at 250k chunks) than asking for more neighbours and dropping the rest.
-            keep = set(allowed_docs)
-            wide = min(self.store.count(), int(n_cand * len(docs) / len(allowed_docs) * 2))
-            dense = [h for h in self.store.query(qvec, wide) if h[0].split(":", 1)[0] in keep][:n_cand]
-        else:
-            dense = self.store.query(qvec, n_cand, allowed_docs)
+        from .ranking import rank
+
+        view = _StoreView(self, manifest)
         # The thesaurus adds the official terms to the BM25 query only: measured on the dev set,
         # expanding the dense query as well pulled e5 away from the question's own wording.
-        lexical = self.lexical.search(expand(query) if USE_THESAURUS else query, n_cand, allowed_chunks)
-        fused = fuse(dense, lexical)
-        for cid in fused:
-            if ":question:" in cid:
-                fused[cid] *= QUESTION_PRIOR
-            fused[cid] *= 1.0 + RECENCY_PRIOR * recency.get(cid.split(":", 1)[0], 0.0)
-        # A question-number lookup ("vraag 503 van 2018") puts that document's chunks first.
-        pinned: list[str] = []
-        if (nl := number_lookup(query)) is not None:
-            nr, year = nl
-            targets = [did for did, d in docs.items() if d.get("number") == nr
-                       and (not year or (d.get("date") or "").startswith(year))
-                       and (allowed_docs is None or did in allowed_docs)]
-            for did in sorted(targets, key=lambda x: docs[x].get("date") or "", reverse=True):
-                rec = self.store.load_doc_record(did) or {}
-                ids = rec.get("chunk_ids", [])
-                answer_first = [c for c in ids if ":answer:" in c] + [c for c in ids if ":answer:" not in c]
-                pinned += sorted(answer_first, key=lambda c: (-fused.get(c, 0.0)) if c != answer_first[0] else -1e9)
-        ranked = pinned + [cid for cid, _ in sorted(fused.items(), key=lambda kv: -kv[1]) if cid not in set(pinned)]
-        ranked = ranked[: max(top_k * 3, 30)]
-        chunks = self.store.get_chunks(ranked)
-        # Only chunks of documents the manifest lists: not those of one an ingest is writing now.
-        ranked = [cid for cid in ranked if cid in chunks and (chunks[cid]["metadata"] or {}).get("doc_id") in docs]
-        kept = collapse_near_duplicates([(cid, chunks[cid]["text"]) for cid in ranked], limit=top_k)
-        top_score = max(fused.values(), default=1.0) or 1.0
-        passages = []
-        for cid in kept:
-            c = chunks[cid]
-            meta = c["metadata"]
-            score = fused.get(cid, 0.0) / top_score if cid not in pinned else 1.0
-            passages.append(self.passage(cid, c["text"], meta, score, docs))
-        return passages
+        hits = rank(view, query, qvec, top_k, f, lexical_query=expand(query) if USE_THESAURUS else query,
+                    recency=self._recency(manifest), figure_dates=self._figure_dates)
+        docs = manifest["docs"]
+        out = []
+        for h in hits:
+            # The score shown is the calibrated confidence (comparable across questions); the
+            # order is the ranker's.
+            p = self.passage(h.chunk_id, h.text, h.metadata, h.confidence, docs)
+            p.dense, p.lexical, p.pinned, p.coverage, p.rank_score = h.dense, h.lexical, h.pinned, h.coverage, h.score
+            out.append(p)
+        return out
+
+    def _figure_dates(self, cid: str) -> list[str]:
+        """Reference dates of the figures of a chunk (for a question that names a time)."""
+        return [f.date for f in self._figures_by_chunk().get(cid, []) if f.date]
 
     def _recency(self, manifest: dict) -> dict[str, float]:
         """0 for the oldest dated document, 1 for the newest (undated: 0); computed once per
         manifest (profiled: 140 ms a search at 26k documents when done each time)."""
+        from .ranking import recency_map
+
         if getattr(self, "_recency_src", None) is manifest:
             return self._recency_map
-        days = {did: _days(d["date"]) for did, d in manifest["docs"].items() if d.get("date")}
-        out: dict[str, float] = {}
-        if days:
-            lo, hi = min(days.values()), max(days.values())
-            span = (hi - lo) or 1
-            out = {did: (v - lo) / span for did, v in days.items()}
-        self._recency_src, self._recency_map = manifest, out
-        return out
+        self._recency_src, self._recency_map = manifest, recency_map(manifest["docs"])
+        return self._recency_map
 
     def passage(self, cid: str, text: str, meta: dict, score: float, docs: dict) -> Passage:
         """A Passage for a stored chunk, with its citation and its figures."""
-        from .models import PQDocument as _D
+        from .citations import citation_from_meta
 
         d = docs.get(meta.get("doc_id"), {})
-        cite = _D(doc_id=meta.get("doc_id", ""), file=meta.get("doc", ""), path=meta.get("path", ""), sha256="",
-                  pages=d.get("pages", 0), title=meta.get("title", ""), number=meta.get("number", ""),
-                  date=meta.get("date", ""), asker=meta.get("asker", ""), minister=meta.get("minister", "")
-                  ).citation(meta.get("page"))
+        cite = citation_from_meta(meta, meta.get("page"), d.get("pages", 0))
         p = Passage(chunk_id=cid, doc_id=meta.get("doc_id", ""), doc=meta.get("doc", ""), text=text, score=score,
                     page=int(meta.get("page") or 1), section=meta.get("section", ""), part=meta.get("part", ""),
                     metadata=meta, citation=cite)
@@ -589,12 +577,84 @@ class Assistant:
 
     def ask_many(self, queries: list[str], *, top_k: int = 5, filters: list[Filters] | None = None) -> list[Answer]:
         """`ask` for many queries; the model embeds them in one batch (`pq ask --batch`)."""
+        from . import answerline, ledger
+        from .querytime import query_time
+        from .search import number_lookup
+
         filters = filters or [Filters() for _ in queries]
+        found, qvecs = self._search_many(queries, top_k=top_k, filters=filters)
+        entries = self.ledger()
+        by_figure = {id(e.figure): e for e in entries}
         out = []
-        for query, f, passages in zip(queries, filters, self.search_many(queries, top_k=top_k, filters=filters)):
-            figs = figures_of(passages)
-            out.append(Answer(query=query, passages=passages, figures=figs, filters=f, status=self.figure_status(figs)))
+        for query, f, passages, qv in zip(queries, filters, found, qvecs):
+            passages, notes = self.checked(query, f, passages, top_k)
+            nl = number_lookup(query)
+            qt = query_time(query, {nl[1]} if nl and nl[1] else None)
+            groups: list[int] = []
+            if entries and passages:
+                groups = ledger.choose_groups(query, passages, entries)
+                if answerline.is_figure_question(query):
+                    groups += [g for g in ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
+                               if g not in groups]
+            line = answerline.choose(query, qt, passages, entries, groups, ledger.sort_key, self.cite)
+            figs = relevant_figures(query, passages, groups, by_figure, line, entries)
+            out.append(Answer(query=query, passages=passages, figures=figs, filters=f,
+                              status=self.figure_status(figs), answer=line, time=qt,
+                              replaced_by=replaced_by(figs, by_figure, entries), weak_below=NO_ANSWER_BELOW,
+                              notes=notes))
         return out
+
+    def cite(self, doc_id: str, page: int | None = None) -> str:
+        """The citation of a document (at a page), as the passages carry it."""
+        from .citations import citation_from_meta
+
+        d = self.require_index()["docs"].get(doc_id, {})
+        meta = {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in d.items()}
+        meta.update(doc=d.get("file", doc_id), doc_id=doc_id)
+        return citation_from_meta(meta, page, d.get("pages", 0))
+
+    # -- what a filter or a number lookup found (never silent) -----------------------------------
+    def filter_notes(self, f: Filters | None) -> list[str]:
+        """Notes on the filters over this index: documents lacking the field, unknown names with
+        the closest names of the index (see search.filter_notes)."""
+        from .search import filter_notes
+
+        if not f or not f.active():
+            return []
+        return filter_notes(list(self.require_index()["docs"].values()), f)
+
+    def number_result(self, query: str, f: Filters | None = None):
+        """The documents a number in `query` names (None when it names no number), with notes."""
+        from .search import lookup_number, parse_number_query
+
+        nq = parse_number_query(query)
+        if nq is None:
+            return None
+        docs = [d for d in self.require_index()["docs"].values()
+                if not f or not f.active() or doc_passes(d, f)]
+        return lookup_number(docs, nq)
+
+    def checked(self, query: str, f: Filters, passages: list[Passage], top_k: int) -> tuple[list[Passage], list[str]]:
+        """The passages of a search with the notes that say what the filters and a number lookup
+        found. A query that is only a number ('vraag nr. 999') gets no unrelated passages: the
+        number's documents, those of another year (with a note), or none (with a note)."""
+        from .search import is_pure_number_query
+
+        notes = self.filter_notes(f)
+        nr = self.number_result(query, f)
+        if nr is None:
+            return passages, notes
+        notes += nr.notes
+        if not is_pure_number_query(query, nr.query):
+            return passages, notes
+        targets = nr.found or nr.other
+        if not targets:
+            return [], notes
+        ids = {d["doc_id"] for d in targets}
+        if not passages or passages[0].doc_id not in ids:
+            again = self.search(f"vraag {targets[0].get('number')}", top_k=top_k, filters=f)
+            passages = [p for p in again if p.doc_id in ids] or passages
+        return passages, notes
 
     def figure_status(self, figures: list[Figure]) -> dict[int, str]:
         """Each figure's place in its timeline (latest / superseded / conflict), by id(figure)."""
@@ -638,6 +698,63 @@ class Assistant:
         return True
 
 
+def _shape_fields(doc: PQDocument) -> dict:
+    """What the manifest keeps of a document's shape (filters, `pq docs`, number lookups)."""
+    from .parsing import PARSER_VERSION
+
+    return {"type": doc.type, "parliament": doc.parliament, "session": doc.session, "answer_date": doc.answer_date,
+            "askers": list(doc.askers), "numbers": list(doc.numbers), "meeting": doc.meeting,
+            "parser": PARSER_VERSION}
+
+
+def _shape_from_meta(m: dict) -> dict:
+    """The shape fields of a manifest entry rebuilt from chunk metadata (pq reindex)."""
+    from .parsing import PARSER_VERSION
+
+    split = lambda v: [x for x in str(v or "").split("; ") if x]  # noqa: E731
+    return {"type": m.get("type", ""), "parliament": m.get("parliament", ""), "session": m.get("session", ""),
+            "answer_date": m.get("answer_date", ""), "askers": split(m.get("askers")), "numbers": split(m.get("numbers")),
+            "meeting": m.get("meeting", ""), "parser": PARSER_VERSION if m.get("type") else 1}
+
+
+def _parser_outdated(entry: dict) -> bool:
+    """A document parsed by an older parser (an index built before the document types): the
+    next ingest parses it again from its file (unchanged files included); nothing else changes."""
+    from .parsing import PARSER_VERSION
+
+    return int(entry.get("parser") or 1) < PARSER_VERSION
+
+
+class _StoreView:
+    """The ranker's read view of this index (ranking.IndexView)."""
+
+    def __init__(self, a: "Assistant", manifest: dict) -> None:
+        self.a, self.docs = a, manifest["docs"]
+
+    def dense(self, qvec, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
+        store = self.a.store
+        if doc_ids is not None and len(doc_ids) > 0.3 * len(self.docs):
+            # A filter that keeps much of the index: Chroma's `$in` over thousands of ids costs far
+            # more (measured at 250k chunks) than asking for more neighbours and dropping the rest.
+            keep = set(doc_ids)
+            wide = min(store.count(), int(k * len(self.docs) / len(doc_ids) * 2))
+            return [h for h in store.query(qvec, wide) if h[0].split(":", 1)[0] in keep][:k]
+        return store.query(qvec, k, doc_ids)
+
+    def lexical(self, text: str, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
+        mask = self.a.lexical.doc_mask(doc_ids) if doc_ids is not None else None
+        return self.a.lexical.search(text, k, mask)
+
+    def chunk_count(self) -> int:
+        return self.a.store.count()
+
+    def chunks(self, ids: list[str]) -> dict[str, dict]:
+        return self.a.store.get_chunks(ids)
+
+    def doc_chunk_ids(self, doc_id: str) -> list[str]:
+        return (self.a.store.load_doc_record(doc_id) or {}).get("chunk_ids", [])
+
+
 def _memo(embed):
     """Wrap an embed function so each distinct text is embedded once, across calls."""
     seen: dict[str, np.ndarray] = {}
@@ -660,10 +777,63 @@ def _save_npy(path: Path, array) -> None:
     os.replace(tmp, path)
 
 
-def _days(iso: str) -> int:
-    from datetime import date
+def relevant_figures(query: str, passages: list[Passage], groups: list[int], by_figure: dict, line, entries) -> list[Figure]:
+    """The Cijfers of an answer: the figures of the question's quantity (its timelines, best
+    first) that the shown passages hold, plus the answer line's figure; without a matching
+    timeline, the passages' figures whose quantity shares a word with the question. Sorted by
+    relevance (timeline rank, then passage rank), then newest reference date first."""
+    from . import ledger
 
-    return date.fromisoformat(iso).toordinal()
+    figs = figures_of(passages)
+    if line is not None:
+        extra = next((e.figure for e in entries if e.figure.chunk_id == line.chunk_id and e.figure.value == line.value
+                      and e.figure.date == line.date), None)
+        if extra is not None and all(f is not extra for f in figs):
+            figs.append(extra)
+    rank_of_chunk = {p.chunk_id: i for i, p in enumerate(passages)}
+    group_rank = {g: i for i, g in enumerate(groups)}
+    if groups and any(by_figure.get(id(f)) and by_figure[id(f)].group in group_rank for f in figs):
+        keep = [f for f in figs if by_figure.get(id(f)) and by_figure[id(f)].group in group_rank]
+        rel = lambda f: group_rank[by_figure[id(f)].group]  # noqa: E731
+    else:
+        qwords = ledger._words(query)
+        keep = [f for f in figs if qwords & ledger._words(f"{f.quantity} {f.unit}")]
+        rel = lambda f: rank_of_chunk.get(f.chunk_id, len(passages))  # noqa: E731
+    # newest first within equal relevance: sort by date descending, then stably by relevance
+    keep.sort(key=lambda f: _date_key(f), reverse=True)
+    keep.sort(key=rel)
+    return keep
+
+
+def replaced_by(figs: list[Figure], by_figure: dict, entries) -> dict[int, str]:
+    """For each superseded figure: the newest figure of its timeline (same scope) and its source."""
+    from . import ledger
+
+    out: dict[int, str] = {}
+    for f in figs:
+        e = by_figure.get(id(f))
+        if e is None or e.status not in ("superseded", "vervangen"):
+            continue
+        if getattr(e, "replaced_by", None):
+            out[id(f)] = str(e.replaced_by)
+            continue
+        same = [x for x in entries if x.group == e.group and x.figure.scope == f.scope]
+        newest = max(same, key=ledger.sort_key, default=None)
+        if newest is not None and newest is not e:
+            n = newest.figure
+            src = f"nr. {n.number}" if n.number else n.doc
+            out[id(f)] = f"{n.value} {n.unit} op {n.date} ({src}, p. {n.page})"
+    return out
+
+
+def _date_key(f: Figure) -> tuple:
+    """A year-only date sorts with its year (at its end), not before every dated day of it."""
+    d = f.date or ""
+    if len(d) == 4:
+        d += "-12-31"
+    elif len(d) == 7:
+        d += "-31"
+    return (d, f.doc_date or "")
 
 
 def figures_of(passages: list[Passage]) -> list[Figure]:

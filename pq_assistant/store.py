@@ -220,7 +220,17 @@ class IndexStore:
 
     def load_doc_record(self, doc_id: str) -> dict | None:
         p = self.doc_path(doc_id)
-        return json.loads(p.read_text(encoding="utf-8")) if p.exists() else None
+        if not p.exists():
+            return None
+        try:
+            rec = json.loads(p.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError, OSError) as exc:
+            raise IndexError_(f"{p}: beschadigd documentrecord ({type(exc).__name__}); herstel met  "
+                              f"pq doctor --fix --index {self.root}") from None
+        if not isinstance(rec, dict):
+            raise IndexError_(f"{p}: beschadigd documentrecord (geen object); herstel met  "
+                              f"pq doctor --fix --index {self.root}")
+        return rec
 
     def remove_doc_record(self, doc_id: str) -> None:
         self.doc_path(doc_id).unlink(missing_ok=True)

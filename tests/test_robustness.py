@@ -26,7 +26,7 @@ from pq_assistant.errors import IndexError_, ModelMismatch
 MODEL = "hash:256"
 GOOD_CORPUS = ["2018-503-regionale-spreiding.txt", "2014-86-stand-van-zaken-erkenningen.txt",
                "2015-312-spreiding-over-de-provincies.pdf"]
-SUPPORTED = "(supported: .txt, .pdf, .docx)"
+SUPPORTED = "(supported: .txt, .pdf, .docx, .html, .htm)"
 
 
 def pq(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -57,9 +57,8 @@ BAD = {
     "secret.pdf": "encrypted PDF (password required)",
     "scan.pdf": "no text layer (scanned?)",
     "old.doc": f"unsupported file type '.doc' {SUPPORTED}",
-    "page.html": f"unsupported file type '.html' {SUPPORTED}",
 }
-GOOD_EXTRA = ["cp1252.txt", "utf16.txt", "crlf.txt", "wachtlijst.docx"]
+GOOD_EXTRA = ["cp1252.txt", "utf16.txt", "crlf.txt", "wachtlijst.docx", "page.html"]  # a saved web page is read
 
 
 @pytest.fixture
@@ -106,7 +105,7 @@ def test_bad_files_named_good_files_ingested_exit_1(messy: Path, tmp_path: Path)
     for line, name in zip(lines, sorted(BAD)):
         prefix = f"pq: {messy / name}: {BAD[name]}"
         assert line == prefix if not BAD[name].endswith("(") else (line.startswith(prefix) and line.endswith(")")), line
-    assert _summary(res.stderr) == {"ingested": 7, "unchanged": 0, "failed": 10, "chunks added": _summary(res.stderr)["chunks added"]}
+    assert _summary(res.stderr) == {"ingested": 8, "unchanged": 0, "failed": 9, "chunks added": _summary(res.stderr)["chunks added"]}
 
     a = Assistant(index, model=MODEL)
     docs = {d["file"]: d for d in a.documents()}
@@ -129,7 +128,7 @@ def test_bad_files_named_good_files_ingested_exit_1(messy: Path, tmp_path: Path)
     res2 = CliRunner().invoke(app, ["ingest", str(messy), "--index", str(index), "--model", MODEL])
     assert res2.exit_code == 1
     assert _pq_lines(res2.stderr) == lines
-    assert _summary(res2.stderr) == {"ingested": 0, "unchanged": 7, "failed": 10, "chunks added": 0}
+    assert _summary(res2.stderr) == {"ingested": 0, "unchanged": 8, "failed": 9, "chunks added": 0}
     a2 = Assistant(index, model=MODEL)
     assert (a2.store.collection().get()["ids"], json.loads((index / "manifest.json").read_text())["docs"]) == before
     assert check_index(a2) == []
@@ -170,7 +169,7 @@ def test_no_wait_fails_clearly_while_another_writer_holds_the_lock(small_index: 
     with holder.store.write_lock():
         res = CliRunner().invoke(app, ["ingest", str(extra), "--index", str(small_index), "--no-wait"])
     assert res.exit_code == 1
-    assert res.stderr == (f"pq: error: index {small_index} is locked by another pq process writing it "
+    assert res.stderr == (f"pq: fout: index {small_index} is locked by another pq process writing it "
                           f"(lock file {small_index / '.lock'}); try again when it is done, "
                           f"or leave out --no-wait to wait for it\n")
     assert len(Assistant(small_index).documents()) == 3
@@ -296,7 +295,7 @@ def test_manifest_records_schema_model_and_dimension(small_index: Path) -> None:
 
 
 def test_another_model_is_refused_with_the_fix(small_index: Path, tmp_path: Path) -> None:
-    msg = (f"pq: error: index {small_index} was built with model 'hash:256', not 'hash:128'; query without --model, "
+    msg = (f"pq: fout: index {small_index} was built with model 'hash:256', not 'hash:128'; query without --model, "
            f"or rebuild: pq ingest --rebuild <files> --index {small_index} --model hash:128\n")
     res = CliRunner().invoke(app, ["ask", "kraamzorg", "--index", str(small_index), "--model", "hash:128"])
     assert (res.exit_code, res.stderr) == (1, msg)
@@ -337,7 +336,7 @@ def test_unknown_or_broken_manifest_is_a_clear_error(small_index: Path, manifest
     (small_index / "manifest.json").write_text(manifest)
     msg = f"{small_index / 'manifest.json'}: {what}; rebuild with: pq ingest --rebuild <files> --index {small_index}"
     res = CliRunner().invoke(app, ["docs", "--index", str(small_index)])
-    assert (res.exit_code, res.stderr) == (1, f"pq: error: {msg}\n")
+    assert (res.exit_code, res.stderr) == (1, f"pq: fout: {msg}\n")
     with pytest.raises(IndexError_):
         Assistant(small_index).search("kraamzorg")
     res = CliRunner().invoke(app, ["doctor", "--index", str(small_index), "--json"])
