@@ -41,7 +41,6 @@ MAX_TEXT = 2 * 1024 * 1024  # characters of a pasted question
 MAX_TOP_K = 50
 KEPT_BRIEFINGS = 32  # briefings kept in memory for their download links (never on disk)
 FILTER_FIELDS = ("minister", "asker", "type", "since", "until", "number")
-DOCS_KEYS = ("file", "doc_id", "title", "number", "date", "asker", "minister", "pages", "chunks", "figures")
 
 log = logging.getLogger("pq.web")
 
@@ -147,16 +146,11 @@ class Site:
         return out
 
     def filters(self, values: dict):
-        """A Filters of the request's values; bad dates are a UsageError (the CLI's message)."""
-        from ..search import Filters, widen_date
+        """A Filters of the request's values; Filters checks itself (a bad date, a reversed range,
+        an unknown type: a UsageError with the CLI's message)."""
+        from ..search import Filters
 
-        clean = {k: (values.get(k) or "").strip() for k in self.filter_fields()}
-        for k, end in (("since", False), ("until", True)):
-            if clean.get(k):
-                widen_date(clean[k], end)
-        if clean.get("number") and not clean["number"].isdigit():
-            raise WebError(f"vraagnummer {clean['number']!r} is geen getal")
-        return Filters.from_dict(clean)
+        return Filters(**{k: (values.get(k) or "").strip() for k in self.filter_fields()})
 
     def keep_briefing(self, briefing) -> str:
         token = secrets.token_urlsafe(16)
@@ -290,6 +284,7 @@ def create_app(assistant: Assistant, *, allowed_hosts: list[str] | None = None,
             ctx["known"] = site.quantities()
             return site.render(request, "figures.html", **ctx)
         try:
+            check_question(q)
             site.filters({"since": since, "until": until})  # validates the dates (CLI message)
             with site.assistant() as a:
                 entries = a.figures(q.strip(), since=since.strip(), until=until.strip(), minister=minister.strip())
@@ -346,6 +341,8 @@ def create_app(assistant: Assistant, *, allowed_hosts: list[str] | None = None,
     def api_figures(q: str = "", all: bool = False, since: str = "", until: str = "", minister: str = ""):
         if not q.strip() and not all:
             raise WebError("geef op wat je zoekt (q=...), of all=true voor alle cijfers")
+        if not all:
+            check_question(q)
         site.filters({"since": since, "until": until})
         with site.assistant() as a:
             entries = a.figures(None if all else q.strip(), since=since.strip(), until=until.strip(),
@@ -355,10 +352,12 @@ def create_app(assistant: Assistant, *, allowed_hosts: list[str] | None = None,
     @app.get("/api/docs")
     def api_docs(minister: str = "", asker: str = "", type: str = "", since: str = "", until: str = ""):
         f = site.filters({"minister": minister, "asker": asker, "type": type, "since": since, "until": until})
+        from ..search import document_row
+
         with site.assistant() as a:
             rows = a.documents(f)
-        keys = DOCS_KEYS + (("type",) if any("type" in d for d in rows) else ())
-        return JSONResponse({"documents": [{("doc" if k == "file" else k): d.get(k) for k in keys} for d in rows]})
+            notes = a.filter_notes(f)
+        return JSONResponse({"documents": [document_row(d) for d in rows], "notes": notes})
 
     @app.get("/api/show/{ref}")
     def api_show(ref: str):
@@ -438,6 +437,15 @@ def _form_error(request: Request, site: Site, template: str, ctx: dict, exc: Exc
     return site.render(request, template, status=status, **ctx)
 
 
+def check_question(text: str) -> str:
+    """A question needs a letter or a digit: the rule and the message of `pq ask`."""
+    import re
+
+    if not re.search(r"\w", text or ""):
+        raise UsageError("de vraag is leeg (alleen spaties of leestekens): geef een vraag met woorden")
+    return text
+
+
 def _int(value: Any, default: int, what: str) -> int:
     if value in (None, ""):
         return default
@@ -456,10 +464,9 @@ def _ask(site: Site, q: str, k: int, values: dict) -> tuple[dict, str]:
         raise WebError(f"k moet tussen 1 en {MAX_TOP_K} liggen")
     f = site.filters(values)
     q = (q or "").strip()
-    if not q:
-        if not values.get("number"):
-            raise WebError("typ een vraag")
+    if not q and values.get("number"):
         q = f"vraag {values['number'].strip()}"
+    check_question(q)
     with site.assistant() as a:
         data = a.ask(q, top_k=k, filters=f).to_dict()
         why = ""

@@ -18,7 +18,7 @@ from ..textutil import iso_to_dutch, title_case_name
 SECTION_NL = {"question": "vraag", "answer": "antwoord", "annex": "bijlage", "text": "tekst"}
 # The ledger's status codes (and the figures helper's Dutch ones) in the words the page shows.
 STATUS_NL = {"latest": "nieuwste", "confirmed": "bevestigd", "superseded": "vervangen", "conflict": "conflict",
-             "nieuwste": "nieuwste", "bevestigd": "bevestigd", "vervangen": "vervangen"}
+             "undated": "zonder peildatum", "nieuwste": "nieuwste", "bevestigd": "bevestigd", "vervangen": "vervangen"}
 STATUS_CLASS = {"nieuwste": "st-latest", "bevestigd": "st-confirmed", "vervangen": "st-superseded",
                 "conflict": "st-conflict"}
 
@@ -167,7 +167,9 @@ def status_text(f: dict) -> str:
             for n in newer:
                 if isinstance(n, dict):
                     v = f"{n.get('value', '')} {n.get('unit', '')}".strip()
-                    bits.append(v + (f" op {n['date']}" if n.get("date") else ""))
+                    v += f" op {n['date']}" if n.get("date") else ""
+                    v += f" (nr. {n['number']})" if n.get("number") else (f" ({n['doc']})" if n.get("doc") else "")
+                    bits.append(v)
                 else:
                     bits.append(str(n))
             s += " door " + " / ".join(bits)
@@ -191,7 +193,7 @@ def fill_replaced_by(rows: list[dict]) -> list[dict]:
             elif (r.get("date") or "") == (have[0].get("date") or ""):
                 have.append(r)
     for r in rows:
-        if r.get("status") in ("superseded", "vervangen") and not r.get("replaced_by"):
+        if r.get("status") in ("superseded", "vervangen") and "replaced_by" not in r:  # a ledger of before replaced_by
             newer = current.get((r.get("group"), r.get("scope") or "")) or []
             if newer:
                 r["replaced_by"] = [{"value": n.get("value"), "unit": n.get("unit"), "date": n.get("date")}
@@ -318,6 +320,16 @@ def answer_line(ans: Any) -> str:
         return ans
     if not isinstance(ans, dict):
         return str(ans)
+    try:  # the CLI's own wording, when the dict is an answerline.AnswerLine
+        from dataclasses import fields
+
+        from ..answerline import AnswerLine, format_line
+
+        names = {f.name for f in fields(AnswerLine)}
+        if {"value", "unit", "quantity", "date", "source", "mode"} <= set(ans):
+            return format_line(AnswerLine(**{k: v for k, v in ans.items() if k in names}))
+    except (ImportError, TypeError, KeyError, ValueError):
+        pass
     if ans.get("line") or ans.get("text"):
         return str(ans.get("line") or ans.get("text"))
     unit, qty = str(ans.get("unit") or ""), str(ans.get("quantity") or "")
