@@ -61,7 +61,12 @@ def _day_range(d: str) -> tuple[str, str]:
 
 
 def _kind(f) -> str:
-    return getattr(f, "kind", "") or "measurement"
+    """measurement / target / forecast (targets and forecasts never answer "how many now")."""
+    try:
+        from .figures.timelines import figure_kind
+    except ImportError:
+        return getattr(f, "kind", "") or "measurement"
+    return figure_kind(f)
 
 
 def _words(text: str) -> set[str]:

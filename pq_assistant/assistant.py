@@ -60,7 +60,7 @@ class Answer:
     answer: object | None = None  # answerline.AnswerLine: the figure that answers, cited
     time: object | None = None  # querytime.QueryTime: the moment the question asks about
     notes: list[str] = field(default_factory=list)  # why a filter or number lookup found less (Dutch)
-    replaced_by: dict[int, str] = field(default_factory=dict)  # id(figure) -> "109 op 2025-01-01 (nr. 287)"
+    replaced_by: dict[int, dict] = field(default_factory=dict)  # id(figure) -> the ledger's replaced_by
     weak_below: float = 0.0  # passages scoring below this are shown as weak (ranking.NO_ANSWER_BELOW)
 
     @property
@@ -796,8 +796,10 @@ def relevant_figures(query: str, passages: list[Passage], groups: list[int], by_
         keep = [f for f in figs if by_figure.get(id(f)) and by_figure[id(f)].group in group_rank]
         rel = lambda f: group_rank[by_figure[id(f)].group]  # noqa: E731
     else:
-        qwords = ledger._words(query)
-        keep = [f for f in figs if qwords & ledger._words(f"{f.quantity} {f.unit}")]
+        from .answerline import _words
+
+        qwords = _words(query)
+        keep = [f for f in figs if qwords & _words(f"{f.quantity} {f.unit}")]
         rel = lambda f: rank_of_chunk.get(f.chunk_id, len(passages))  # noqa: E731
     # newest first within equal relevance: sort by date descending, then stably by relevance
     keep.sort(key=lambda f: _date_key(f), reverse=True)
@@ -805,24 +807,13 @@ def relevant_figures(query: str, passages: list[Passage], groups: list[int], by_
     return keep
 
 
-def replaced_by(figs: list[Figure], by_figure: dict, entries) -> dict[int, str]:
-    """For each superseded figure: the newest figure of its timeline (same scope) and its source."""
-    from . import ledger
-
-    out: dict[int, str] = {}
+def replaced_by(figs: list[Figure], by_figure: dict, entries) -> dict[int, dict]:
+    """For each superseded figure: what replaced it and where (the ledger's `replaced_by`)."""
+    out: dict[int, dict] = {}
     for f in figs:
         e = by_figure.get(id(f))
-        if e is None or e.status not in ("superseded", "vervangen"):
-            continue
-        if getattr(e, "replaced_by", None):
-            out[id(f)] = str(e.replaced_by)
-            continue
-        same = [x for x in entries if x.group == e.group and x.figure.scope == f.scope]
-        newest = max(same, key=ledger.sort_key, default=None)
-        if newest is not None and newest is not e:
-            n = newest.figure
-            src = f"nr. {n.number}" if n.number else n.doc
-            out[id(f)] = f"{n.value} {n.unit} op {n.date} ({src}, p. {n.page})"
+        if e is not None and e.status == "superseded" and getattr(e, "replaced_by", None):
+            out[id(f)] = e.replaced_by
     return out
 
 

@@ -65,8 +65,10 @@ def status_label(ans, f) -> str:
     """'nieuwste', 'vervangen door 109 … (nr. 287, p. 2)', 'bevestigd', 'conflict'."""
     st = ans.status.get(id(f), "")
     word = _STATUS_WORD.get(st, st)
-    if word == "vervangen" and ans.replaced_by.get(id(f)):
-        word += f" door {ans.replaced_by[id(f)]}"
+    r = ans.replaced_by.get(id(f))
+    if word == "vervangen" and r:
+        src = f"nr. {r['number']}" if r.get("number") else r.get("doc", "")
+        word += f" door {r['value']} {r['unit']} ({r['date']}, {src}, p. {r.get('page', '?')})"
     return word
 
 
