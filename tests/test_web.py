@@ -117,6 +117,8 @@ def test_a_filter_that_keeps_no_document_says_why(client):
     r = client.get("/", params={"q": "Huizen van het Kind", "since": "2099"})
     assert r.status_code == 200
     assert "geen enkel document in de index voldoet aan de filters (since=2099)" in r.text
+    for note in client.get("/api/ask", params={"q": "Huizen van het Kind", "since": "2099"}).json()["notes"]:
+        assert note in r.text  # and the library's notes (documents without a date, ...)
 
 
 def test_a_question_number_alone_looks_the_document_up(client):
