@@ -35,6 +35,7 @@ from conftest import DATA, SMALL, copy_docs, pdf_bytes  # noqa: E402
 
 MODEL = "hash:128"
 QUESTION_FILE = DATA / "new-questions" / "2026-erkenning-gebiedsdekking-budget.txt"
+TRANSCRIPT = "av-2020-schaalvergroting-huizen-van-het-kind.txt"  # an actuele vraag: speakers, repliek
 # A document whose text holds markup: it must show as text, never run.
 XSS_DOC = """Huizen van het Kind - <script>alert('xss')</script> en <b>vet</b>
 
@@ -59,7 +60,7 @@ van ANNA TESTERS
 
 @pytest.fixture(scope="module")
 def web_corpus(tmp_path_factory) -> Path:
-    folder = copy_docs(SMALL, tmp_path_factory.mktemp("web") / "corpus")
+    folder = copy_docs(SMALL + [TRANSCRIPT], tmp_path_factory.mktemp("web") / "corpus")
     (folder / "2020-901-xss.txt").write_text(XSS_DOC, encoding="utf-8")
     return folder
 
@@ -225,6 +226,14 @@ def test_document_view_pairs_questions_and_answers_and_shows_the_annex_table(cli
     assert "Cijfers in dit document" in t and "peildatum" in t
     assert 'id="p1"' in t and "p. 1" in t
     assert "/doc/2015-312-spreiding-over-de-provincies/bestand" in t
+
+
+def test_document_view_of_a_transcript_names_type_speakers_and_replies(client):
+    r = client.get("/doc/" + Path(TRANSCRIPT).stem)
+    assert r.status_code == 200
+    assert "<dt>Soort</dt><dd>Actuele vraag</dd>" in r.text
+    assert 'class="speaker"' in r.text and "Repliek en slotwoord" in r.text
+    assert '<option value="actuele-vraag">Actuele vraag</option>' in client.get("/").text  # the type filter
 
 
 def test_original_file_is_served_only_for_a_document_the_index_knows(client, web_corpus):
@@ -491,7 +500,7 @@ def test_serve_binds_loopback_and_warns_on_another_host(web_index):
     s = Server(web_index)
     try:
         status, body = _get(s.url + "/api/stats")
-        assert status == 200 and json.loads(body)["documents"] == len(SMALL) + 1
+        assert status == 200 and json.loads(body)["documents"] == len(SMALL) + 2
     finally:
         err = s.stop()
     assert "open http://127.0.0.1:" in err and "geen login" not in err

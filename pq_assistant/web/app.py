@@ -252,7 +252,8 @@ def create_app(assistant: Assistant, *, allowed_hosts: list[str] | None = None,
         rows = views.fill_replaced_by([e.to_dict() for e in figs])
         context = [p for p in doc.question if not p.numbers]
         pairs = views.pair_parts(doc.subquestions, doc.answer)
-        shown = context + [p for qs, ans in pairs for p in qs + ans] + list(doc.annex)  # in page order
+        shown = context + [p for qs, ans in pairs for p in qs + ans] + list(getattr(doc, "replies", [])) \
+            + list(doc.annex)  # in the order shown
         return site.render(request, "document.html", doc=doc, q=q, entry=entry, context=context, pairs=pairs,
                            figures=rows, anchors=views.page_anchors(shown),
                            has_file=_original(entry) is not None,

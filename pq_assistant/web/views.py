@@ -15,7 +15,8 @@ from markupsafe import Markup, escape
 
 from ..textutil import iso_to_dutch, title_case_name
 
-SECTION_NL = {"question": "vraag", "answer": "antwoord", "annex": "bijlage", "text": "tekst"}
+SECTION_NL = {"question": "vraag", "answer": "antwoord", "annex": "bijlage", "text": "tekst", "repliek": "repliek",
+              "slotwoord": "slotwoord"}
 # The ledger's status codes (and the figures helper's Dutch ones) in the words the page shows.
 STATUS_NL = {"latest": "nieuwste", "confirmed": "bevestigd", "superseded": "vervangen", "conflict": "conflict",
              "undated": "zonder peildatum", "nieuwste": "nieuwste", "bevestigd": "bevestigd", "vervangen": "vervangen"}
@@ -59,6 +60,15 @@ def dutch_date(iso: str) -> str:
 
 def name(value: str) -> str:
     return title_case_name(value or "")
+
+
+def type_label(doc_type: str) -> str:
+    """'schriftelijke-vraag' -> 'Schriftelijke vraag' (models.TYPE_LABELS; the code itself otherwise)."""
+    try:
+        from ..models import TYPE_LABELS
+    except ImportError:
+        return doc_type or ""
+    return TYPE_LABELS.get(doc_type or "", doc_type or "")
 
 
 def where(section: str, part: str = "") -> str:
