@@ -41,11 +41,13 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     removed: list[str] = field(default_factory=list)
+    upgraded: list[str] = field(default_factory=list)  # unchanged files read again by a newer parser
     chunks: int = 0
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
         return {"ingested": self.ingested, "unchanged": self.unchanged, "removed": self.removed,
+                "upgraded": self.upgraded,
                 "failed": [{"path": p, "reason": r} for p, r in self.failed], "chunks": self.chunks,
                 "seconds": round(self.seconds, 3)}
 
@@ -165,9 +167,11 @@ class Assistant:
                 key = str(path.resolve())
                 doc_id = by_path.get(key) or self._new_doc_id(path, key, manifest)
                 entry = manifest["docs"].get(doc_id)
-                if entry and entry.get("sha256") == loaded.sha256 and not _parser_outdated(entry):
-                    report.unchanged.append(str(path))
-                    continue
+                if entry and entry.get("sha256") == loaded.sha256:
+                    if not _parser_outdated(entry):
+                        report.unchanged.append(str(path))
+                        continue
+                    report.upgraded.append(str(path))
                 try:
                     n = self._ingest_one(loaded, doc_id, key, manifest)
                 except LoadError as exc:
@@ -389,7 +393,7 @@ class Assistant:
             groups = ledger.choose_groups(query, passages, entries)
             qvec = self.embedder.embed_queries([query])[0]
             groups += [g for g in ledger.semantic_groups(qvec, self.ledger_vectors(), entries, query) if g not in groups]
-            keep = set(groups)
+            keep = known_quantities(query, groups, entries, passages)
             entries = sorted((e for e in entries if e.group in keep), key=ledger.sort_key)
         else:
             entries = sorted(entries, key=lambda e: (e.group, ledger.sort_key(e)))
@@ -591,18 +595,43 @@ class Assistant:
             nl = number_lookup(query)
             qt = query_time(query, {nl[1]} if nl and nl[1] else None)
             groups: list[int] = []
+            semantic: list[int] = []
             if entries and passages:
-                groups = ledger.choose_groups(query, passages, entries)
+                groups = ledger.choose_groups(query, passages, entries, max_groups=6)
                 if answerline.is_figure_question(query):
-                    groups += [g for g in ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
-                               if g not in groups]
-            line = answerline.choose(query, qt, passages, entries, groups, ledger.sort_key, self.cite)
+                    semantic = ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
+                    groups += [g for g in semantic if g not in groups]
+            line = answerline.choose(query, qt, passages, entries, groups, ledger.sort_key, self.cite, semantic)
+            if line is not None and not any(p.score >= NO_ANSWER_BELOW for p in passages):
+                line = None  # nothing answers the question: no figure is offered as its answer
+            if line is not None:
+                passages = self._lead_with(line.chunk_id, query, passages, top_k)
             figs = relevant_figures(query, passages, groups, by_figure, line, entries)
             out.append(Answer(query=query, passages=passages, figures=figs, filters=f,
                               status=self.figure_status(figs), answer=line, time=qt,
                               replaced_by=replaced_by(figs, by_figure, entries), weak_below=NO_ANSWER_BELOW,
                               notes=notes))
         return out
+
+    def _lead_with(self, chunk_id: str, query: str, passages: list[Passage], top_k: int) -> list[Passage]:
+        """The passage that holds the answer line's figure goes first: the line cites it, and the
+        reader should see its words before any other (benchmarks/now_eval.py measures this)."""
+        from .ranking import confidence, coverage
+
+        if passages and passages[0].chunk_id == chunk_id:
+            return passages
+        hit = next((p for p in passages if p.chunk_id == chunk_id), None)
+        if hit is None:
+            manifest = self.require_index()
+            got = _StoreView(self, manifest).chunks([chunk_id]).get(chunk_id)
+            if got is None:
+                return passages
+            meta = got["metadata"] or {}
+            floor = min((p.dense for p in passages if p.dense is not None), default=0.8)
+            cov = coverage(query, (meta.get("ctx") or "") + " " + got["text"])
+            hit = self.passage(chunk_id, got["text"], meta, confidence(floor, cov), manifest["docs"])
+            hit.coverage = cov
+        return [hit] + [p for p in passages if p.chunk_id != chunk_id][: max(0, top_k - 1)]
 
     def cite(self, doc_id: str, page: int | None = None) -> str:
         """The citation of a document (at a page), as the passages carry it."""
@@ -775,6 +804,26 @@ def _save_npy(path: Path, array) -> None:
     tmp = path.with_name(path.name + ".tmp.npy")
     np.save(tmp, np.asarray(array, dtype=np.float32))
     os.replace(tmp, path)
+
+
+def known_quantities(query: str, groups: list[int], entries, passages: list[Passage]) -> set[int]:
+    """The timelines of `groups` that are about what `query` names: a content word of the
+    question in the timeline's wording, or, when the question shares no word with any (another
+    language), the nearest ones if a passage answers the question with confidence. An unknown
+    quantity gets none, and `pq figures` says so instead of listing unrelated figures."""
+    from .answerline import _words
+
+    qwords = _words(query)
+    phrases: dict[int, set[str]] = {}
+    for e in entries:
+        if e.group in groups:
+            phrases.setdefault(e.group, set()).update(_words(f"{e.figure.quantity} {e.figure.unit}"))
+    named = {g for g in groups if qwords & phrases.get(g, set())}
+    if named:
+        return named
+    if any(p.score >= NO_ANSWER_BELOW for p in passages) and not any(qwords & ph for ph in phrases.values()):
+        return set(groups[:3])
+    return set()
 
 
 def relevant_figures(query: str, passages: list[Passage], groups: list[int], by_figure: dict, line, entries) -> list[Figure]:

@@ -163,6 +163,9 @@ def ingest(
                           on_wait=lambda: render.err(f"pq: waiting for another ingest to finish on {a.index} ..."))
     finally:
         stop()
+    if report.upgraded:
+        render.err(f"pq: {len(report.upgraded)} documenten uit een index van vóór de documenttypes opnieuw gelezen "
+                   "(type, vraagstellers, zitting); niets anders veranderd")
     if as_json:
         render.print_json(report.to_dict())
     else:
@@ -223,6 +226,7 @@ def ask(
                 render.print_json({"id": row.get("id", f"regel{line_no}"), **ans.to_dict()}, line=True)
             else:
                 sys.stdout.write(f"\n## {row.get('id', f'regel {line_no}')}: {row['query']}\n")
+                _notes(ans.notes)
                 render.answer(ans)
         if bad:
             raise typer.Exit(1)

@@ -48,7 +48,7 @@ def highlight(text: str, query: str):
     return t
 
 
-_SECTION = {"question": "vraag", "answer": "antwoord", "annex": "bijlage"}
+_SECTION = {"question": "vraag", "answer": "antwoord", "annex": "bijlage", "text": "tekst"}
 
 
 def where_label(p) -> str:
@@ -68,8 +68,15 @@ def status_label(ans, f) -> str:
     r = ans.replaced_by.get(id(f))
     if word == "vervangen" and r:
         src = f"nr. {r['number']}" if r.get("number") else r.get("doc", "")
-        word += f" door {r['value']} {r['unit']} ({r['date']}, {src}, p. {r.get('page', '?')})"
+        word += f" door {_value(r['value'], r['unit'], f.quantity)} ({r['date']}, {src})"
     return word
+
+
+def _value(value: str, unit: str, quantity: str) -> str:
+    """'104' when the quantity already names the unit ('erkende Huizen van het Kind'), else '6,8 miljoen euro'."""
+    if unit and fold(unit) not in fold(quantity or ""):
+        return f"{value} {unit}"
+    return value
 
 
 def figure_rows(ans) -> list[tuple[str, str, str, str, str, str]]:
@@ -78,8 +85,8 @@ def figure_rows(ans) -> list[tuple[str, str, str, str, str, str]]:
     for f in ans.figures:
         src = (f"nr. {f.number}, p. {f.page}" if f.number else f"{f.doc}, p. {f.page}")
         date = (f.date or "zonder datum") + ("¹" if f.date_source in ("answer-date", "document-date") else "")
-        value = f"{f.value} {f.unit}".strip()
-        rows.append((date, value, f.quantity or f.unit, f.scope or "", status_label(ans, f), src))
+        rows.append((date, _value(f.value, f.unit, f.quantity), f.quantity or f.unit, f.scope or "",
+                     status_label(ans, f), src))
     return rows
 
 
@@ -139,19 +146,38 @@ def answer_markdown(ans) -> str:
 
 
 def documents(docs: list[dict]) -> None:
+    """The documents with their metadata: a table on a wide terminal, a block a document on a
+    narrow one (eight columns cannot be read at 80 characters). Cells wrap on word boundaries."""
     from rich.table import Table
 
     from .search import document_row
 
-    table = Table(show_lines=False)
-    for col in ("doc", "type", "nr.", "datum", "vraagsteller", "minister", "titel", "ontbreekt"):
-        table.add_column(col, overflow="fold")
+    con = _console()
+    rows = []
     for d in docs:
         r = document_row(d)
         nr = ", ".join(r["numbers"]) + (f" ({r['session']})" if r["session"] else "")
-        table.add_row(r["doc"], r["type"] or "?", nr, r["date"], ", ".join(r["askers"]), r["minister"], r["title"],
-                      ", ".join(r["missing"]))
-    _console().print(table)
+        rows.append((r["doc"], r["type"] or "?", nr, r["date"], ", ".join(r["askers"]), r["minister"], r["title"],
+                     ", ".join(r["missing"])))
+    if con.width >= 140:
+        table = Table(show_lines=False)
+        for col in ("doc", "type", "nr.", "datum", "vraagsteller", "minister", "titel", "ontbreekt"):
+            # file names and dates are single words: let them fold; names and titles wrap on words
+            table.add_column(col, overflow="fold" if col in ("doc", "datum") else "ellipsis")
+        for row in rows:
+            table.add_row(*row)
+        con.print(table)
+        return
+    from rich.markup import escape
+    from rich.padding import Padding
+
+    for doc, typ, nr, date, askers, minister, title, missing in rows:
+        head = " · ".join(x for x in (typ, f"nr. {nr}" if nr else "", date) if x)
+        con.print(f"[bold]{escape(doc)}[/bold]  {escape(head)}")
+        who = askers + (f" → {minister}" if minister else "")
+        for line in (title, who, f"ontbreekt: {missing}" if missing else ""):
+            if line:  # indented, also where it wraps
+                con.print(Padding(escape(line), (0, 0, 0, 2)), style="dim" if line.startswith("ontbreekt") else None)
 
 
 def document(doc) -> None:
@@ -238,7 +264,11 @@ def figure_table(entries, query: str = "") -> None:
 
     con = _console()
     if not entries:
-        con.print("[dim]Geen cijfers gevonden.[/dim]")
+        if query:
+            con.print(f"[yellow]Geen cijfers over '{query}' in de index:[/yellow] geen tijdreeks waarvan de "
+                      "omschrijving een woord van de vraag bevat (probeer pq ask, of pq figures --all).")
+        else:
+            con.print("[dim]Geen cijfers gevonden.[/dim]")
         return
     groups: dict[int, list] = {}
     for e in entries:
@@ -249,9 +279,9 @@ def figure_table(entries, query: str = "") -> None:
                       expand=True)
         table.add_column("peildatum", no_wrap=True)
         table.add_column("waarde", justify="right", no_wrap=True)
-        table.add_column("wat · zin", ratio=1, overflow="fold")
-        table.add_column("bron", overflow="fold", max_width=24)
-        table.add_column("", no_wrap=True)
+        table.add_column("wat · zin", ratio=1)
+        table.add_column("bron", max_width=16)
+        table.add_column("status", max_width=18)
         for e in members:
             f = e.figure
             date = (f.date or "?") + _DATE_MARK.get(f.date_source, "")
