@@ -754,3 +754,15 @@ def test_the_answer_line_is_shown_when_the_facade_gives_one(web_index):
     r = TestClient(create_app(a)).get("/", params={"q": "Hoeveel Huizen van het Kind zijn er erkend?"})
     assert '<p class="answer-line" id="antwoord">Laatste cijfer: 109 erkende Huizen van het Kind' in r.text
     assert "&lt;b&gt;nr. 287&lt;/b&gt;" in r.text
+
+
+@pytest.mark.slow
+def test_a_minister_filter_holds_for_the_answer_line_too(default_model_index):
+    """With the real model the answer line fires; its passage must obey the filter like the rest."""
+    c = TestClient(create_app(Assistant(default_model_index)))
+    d = c.get("/api/ask", params={"q": "Hoeveel Huizen van het Kind zijn er erkend?", "minister": "Jo Vandeurzen"}).json()
+    assert d["results"]
+    assert all("vandeurzen" in r["metadata"]["minister"].lower() for r in d["results"]), \
+        [r["citation"] for r in d["results"]]
+    if d.get("answer"):
+        assert "Vandeurzen" in d["answer"]["source"], d["answer"]["source"]
