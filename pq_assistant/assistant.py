@@ -601,7 +601,12 @@ class Assistant:
                 if answerline.is_figure_question(query):
                     semantic = ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
                     groups += [g for g in semantic if g not in groups]
-            line = answerline.choose(query, qt, passages, entries, groups, ledger.sort_key, self.cite, semantic)
+            # The answer line obeys the filters like the passages: only figures of documents that pass.
+            pool = entries
+            if f.active():
+                docs = self.require_index()["docs"]
+                pool = [e for e in entries if (d := docs.get(e.figure.doc_id)) is not None and doc_passes(d, f)]
+            line = answerline.choose(query, qt, passages, pool, groups, ledger.sort_key, self.cite, semantic)
             if line is not None and not any(p.score >= NO_ANSWER_BELOW for p in passages):
                 line = None  # nothing answers the question: no figure is offered as its answer
             if line is not None:
