@@ -393,6 +393,7 @@ class Assistant:
             groups = ledger.choose_groups(query, passages, entries)
             qvec = self.embedder.embed_queries([query])[0]
             groups += [g for g in ledger.semantic_groups(qvec, self.ledger_vectors(), entries, query) if g not in groups]
+            groups += [g for g in ledger.named_groups(query, entries) if g not in groups]
             keep = known_quantities(query, groups, entries, passages)
             entries = sorted((e for e in entries if e.group in keep), key=ledger.sort_key)
         else:
@@ -816,17 +817,17 @@ def known_quantities(query: str, groups: list[int], entries, passages: list[Pass
     question in the timeline's wording, or, when the question shares no word with any (another
     language), the nearest ones if a passage answers the question with confidence. An unknown
     quantity gets none, and `pq figures` says so instead of listing unrelated figures."""
-    from .answerline import _words
+    from .answerline import _words, shared
 
     qwords = _words(query)
     phrases: dict[int, set[str]] = {}
     for e in entries:
         if e.group in groups:
             phrases.setdefault(e.group, set()).update(_words(f"{e.figure.quantity} {e.figure.unit}"))
-    named = {g for g in groups if qwords & phrases.get(g, set())}
+    named = {g for g in groups if shared(qwords, phrases.get(g, set()))}
     if named:
         return named
-    if any(p.score >= NO_ANSWER_BELOW for p in passages) and not any(qwords & ph for ph in phrases.values()):
+    if any(p.score >= NO_ANSWER_BELOW for p in passages) and not any(shared(qwords, ph) for ph in phrases.values()):
         return set(groups[:3])
     return set()
 
