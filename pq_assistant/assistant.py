@@ -602,7 +602,12 @@ class Assistant:
                 if answerline.is_figure_question(query):
                     semantic = ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
                     groups += [g for g in semantic if g not in groups]
-            line = answerline.choose(query, qt, passages, entries, groups, ledger.sort_key, self.cite, semantic)
+            # The answer line obeys the filters like the passages: only figures of documents that pass.
+            pool = entries
+            if f.active():
+                docs = self.require_index()["docs"]
+                pool = [e for e in entries if (d := docs.get(e.figure.doc_id)) is not None and doc_passes(d, f)]
+            line = answerline.choose(query, qt, passages, pool, groups, ledger.sort_key, self.cite, semantic)
             if line is not None and not any(p.score >= NO_ANSWER_BELOW for p in passages):
                 line = None  # nothing answers the question: no figure is offered as its answer
             if line is not None:
@@ -695,6 +700,37 @@ class Assistant:
     def all_figures(self) -> list[Figure]:
         """Every figure of the index."""
         return [e.figure for e in self.ledger()]
+
+    # -- long-running readers -----------------------------------------------------------------
+    def refresh(self) -> bool:
+        """Pick up what another process (an ingest) wrote since this Assistant read the index.
+
+        A long-running reader (`pq serve`) calls it before each request; `pq ask` gets the same
+        by starting fresh. Costs one stat of the manifest when nothing changed. The manifest is
+        saved last by an ingest, so a changed manifest means the lexical index and the ledger
+        beside it are the ones of that state. A local Chroma client does not see vectors that
+        another process added after it was opened: it is closed and opened again (~0.3 s, only
+        after a change). The embedder stays loaded. Not thread-safe: the caller holds its lock.
+        Returns whether anything was reloaded."""
+        from .lexical import LexicalIndex
+        from .store import IndexStore, forget_chroma_client
+
+        try:
+            stamp = self.store.manifest_path.stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        if stamp == getattr(self, "_refresh_stamp", None):
+            return False
+        first = not hasattr(self, "_refresh_stamp")
+        self._refresh_stamp = stamp
+        if not first or self.store._collection is not None:
+            if not self.store.chroma_url:
+                forget_chroma_client(self.index / "chroma", stop=True)
+            self.store = IndexStore(self.index, chroma_url=self.store.chroma_url)
+        self.store.manifest(reload=True)
+        self.lexical = LexicalIndex(self.index / "lexical")
+        self._ledger = self._ledger_vectors = None
+        return True
 
 
 def _shape_fields(doc: PQDocument) -> dict:
