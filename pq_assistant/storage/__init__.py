@@ -1,0 +1,129 @@
+"""Everything on disk (and on a Chroma server): the only package that opens a file of an index
+or talks to Chroma. `Storage` is its front door.
+
+    layout    folder and file names, schema version, atomic writes, the writer's lock
+    catalog   SQLite: documents, their records, chunk ids, figures, index state
+    vectors   Chroma (the only `import chromadb`)
+    lexical   the BM25 index
+    ledgerfile the figures ledger's files
+    writer    the crash-safety protocol: put/remove documents, recover, batches, rebuilds, reindex
+    migrate   schema 1 (manifest.json + docs/) -> schema 2
+    check     `pq doctor`
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..errors import IndexError_, ModelMismatch
+from .catalog import Catalog, DocumentRow, DocumentWrite, IndexState
+from .layout import SCHEMA_VERSION, Layout
+from .lexical import LexicalIndex
+from .vectors import ChromaVectors
+
+__all__ = ["Catalog", "DocumentRow", "DocumentWrite", "IndexState", "Layout", "SCHEMA_VERSION", "Storage"]
+
+
+class Storage:
+    """One index: its folder, its catalog, its vectors (local Chroma or a server), its BM25 index and
+    its figures ledger. Reading never takes the lock; writing goes through `write()`."""
+
+    def __init__(self, root: str | Path, *, chroma_url: str | None = None, collection: str | None = None,
+                 on_notice: Callable[[str], None] | None = None) -> None:
+        self.layout = Layout(root)
+        self.root = self.layout.root
+        self.chroma_url = chroma_url or None
+        self.vectors = ChromaVectors(self.layout.chroma, url=self.chroma_url, collection=collection)
+        self.lexical = LexicalIndex(self.layout.lexical)
+        self.on_notice = on_notice
+        self._catalog: Catalog | None = None
+        self._ledger = None
+        self._ledger_vectors = None
+
+    # -- opening ----------------------------------------------------------------------------
+    def exists(self) -> bool:
+        """An index (of this schema, or one to migrate) is here."""
+        return self.layout.exists() or self.layout.is_legacy()
+
+    def _notice(self, msg: str) -> None:
+        if self.on_notice:
+            self.on_notice(msg)
+
+    def _migrate_if_legacy(self) -> None:
+        if self.layout.is_legacy():
+            from .migrate import migrate_v1, read_legacy_manifest
+
+            read_legacy_manifest(self.layout)  # a clear error before taking the lock
+            with self.layout.write_lock():
+                if self.layout.is_legacy():
+                    self._notice(migrate_v1(self.layout, self.vectors))
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog (an index of an earlier layout is migrated first). IndexError_ when there is
+        no index here."""
+        if self._catalog is None:
+            self._migrate_if_legacy()
+            if not self.layout.exists():
+                raise IndexError_(f"index {self.root} is empty: run  pq ingest corpus/ --index {self.root}")
+            self._catalog = Catalog(self.layout.catalog)
+        return self._catalog
+
+    def _open_for_writing(self) -> Catalog:
+        self._migrate_if_legacy()
+        if self._catalog is None:
+            self._catalog = Catalog(self.layout.catalog, create=True)
+        return self._catalog
+
+    def is_empty(self) -> bool:
+        return not self.exists() or self.catalog.counts()[0] == 0
+
+    def state(self) -> IndexState | None:
+        return self.catalog.state() if self.exists() else None
+
+    def check_model(self, model: str, dim: int | None = None) -> None:
+        """Refuse to mix models: the index keeps the model (and dimension) that built it."""
+        if not self.exists():
+            return
+        built, bdim = self.catalog.model, self.catalog.dim
+        if built and built != model:
+            raise ModelMismatch(
+                f"index {self.root} was built with model {built!r}, not {model!r}; query without --model, or "
+                f"rebuild: pq ingest --rebuild <files> --index {self.root} --model {model}")
+        if dim and bdim and bdim != dim:
+            raise ModelMismatch(f"index {self.root} holds {bdim}-d vectors, the model gives {dim}-d; "
+                                f"rebuild: pq ingest --rebuild <files> --index {self.root}")
+
+    @contextmanager
+    def write(self, *, wait: bool = True, on_wait=None) -> Iterator["Writer"]:
+        """The writer, under the index's exclusive lock (see writer.py)."""
+        from .writer import Writer
+
+        with self.layout.write_lock(wait=wait, on_wait=on_wait):
+            w = Writer(self)
+            try:
+                yield w
+            finally:
+                w.close()
+                self.forget_caches()
+
+    # -- the figures ledger -----------------------------------------------------------------
+    def ledger(self) -> list:
+        """The figures ledger (ledger.LedgerEntry list), read once (until the next write)."""
+        from . import ledgerfile
+
+        if self._ledger is None:
+            self._ledger = ledgerfile.load(self.layout.ledger)
+        return self._ledger
+
+    def ledger_vectors(self):
+        from . import ledgerfile
+
+        if self._ledger_vectors is None:
+            self._ledger_vectors = ledgerfile.load_vectors(self.layout.ledger_vectors)
+        return self._ledger_vectors
+
+    def forget_caches(self) -> None:
+        self._ledger = self._ledger_vectors = None
+        self.lexical.forget()
