@@ -297,6 +297,7 @@ def doctor(
     if fix and a.storage.exists():
         fixed = a.repair(on_wait=on_wait)
     if a.storage.exists():
+        a.storage.open()
         with a.storage.layout.write_lock(on_wait=on_wait):  # a consistent view: no ingest half-way
             problems = a.check()
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pq_assistant.lexical import LexicalIndex, _SavedBM25, tokenize
+from pq_assistant.storage.lexical import LexicalIndex, _SavedBM25, tokenize
 
 TEXTS = [
     "Op 1 mei 2018 waren er 153 erkende Huizen van het Kind in 231 gemeenten.",
@@ -40,7 +40,7 @@ def test_same_scores_as_bm25s(tmp_path):
 
 def test_query_side_does_not_import_bm25s(tmp_path):
     LexicalIndex(tmp_path / "lexical").build(["a:text:0", "a:text:1"], TEXTS[:2])
-    code = ("import sys; from pq_assistant.lexical import LexicalIndex; "
+    code = ("import sys; from pq_assistant.storage.lexical import LexicalIndex; "
             f"r = LexicalIndex({str(tmp_path / 'lexical')!r}).search('budget werkingsmiddelen'); "
             "assert r and r[0][0] == 'a:text:1', r; print('bm25s' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..errors import IndexError_, ModelMismatch
+from ..errors import IndexError_, ModelMismatch, PQError
 from .catalog import Catalog, DocumentRow, DocumentWrite, IndexState
 from .layout import SCHEMA_VERSION, Layout
 from .lexical import LexicalIndex
@@ -50,14 +50,27 @@ class Storage:
         if self.on_notice:
             self.on_notice(msg)
 
-    def _migrate_if_legacy(self) -> None:
+    def _migrate_if_legacy(self, locked: bool = False) -> None:
+        """Migrate an index of an earlier layout (`locked`: the caller holds the write lock)."""
         if self.layout.is_legacy():
             from .migrate import migrate_v1, read_legacy_manifest
 
             read_legacy_manifest(self.layout)  # a clear error before taking the lock
+            if locked:
+                self._notice(migrate_v1(self.layout, self.vectors))
+                return
             with self.layout.write_lock():
                 if self.layout.is_legacy():
                     self._notice(migrate_v1(self.layout, self.vectors))
+
+    def open(self) -> None:
+        """Open the catalog now (migrating an index of an earlier layout): before taking the lock
+        for a consistent read. Errors are left for `catalog` to raise."""
+        try:
+            if self.exists():
+                self.catalog
+        except PQError:
+            pass
 
     @property
     def catalog(self) -> Catalog:
@@ -71,7 +84,7 @@ class Storage:
         return self._catalog
 
     def _open_for_writing(self) -> Catalog:
-        self._migrate_if_legacy()
+        self._migrate_if_legacy(locked=True)
         if self._catalog is None:
             self._catalog = Catalog(self.layout.catalog, create=True)
         return self._catalog

@@ -32,8 +32,6 @@ LOCK = ".lock"
 LEGACY_MANIFEST = "manifest.json"  # schema 1
 LEGACY_DOCS = "docs"  # schema 1
 
-_HELD: dict[str, int] = {}  # lock files this process holds -> depth
-
 
 class Layout:
     """The paths of one index folder."""
@@ -78,14 +76,6 @@ class Layout:
         import fcntl
 
         self.root.mkdir(parents=True, exist_ok=True)
-        key = str(self.lock.resolve())
-        if _HELD.get(key):  # this process holds it already (flock would wait for itself)
-            _HELD[key] += 1
-            try:
-                yield
-            finally:
-                _HELD[key] -= 1
-            return
         with open(self.lock, "a") as fh:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -97,11 +87,9 @@ class Layout:
                 if on_wait:
                     on_wait()
                 fcntl.flock(fh, fcntl.LOCK_EX)
-            _HELD[key] = 1
             try:
                 yield
             finally:
-                _HELD.pop(key, None)
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
 
