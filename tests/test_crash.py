@@ -42,13 +42,14 @@ def hit():
 def die():
     os.kill(os.getpid(), signal.SIGKILL)
 
-if hook == "lexical-swap":  # the old BM25 folder moved away, the new one not in place yet
-    real = os.replace
-    def replace(src, dst, *a, **k):
-        real(src, dst, *a, **k)
-        if str(dst).endswith("lexical.old") and hit():
+if hook == "lexical-commit":  # a new BM25 segment written, the segment list not replaced yet
+    from pq_assistant.storage import layout
+    real = layout.atomic_write
+    def atomic_write(path, *a, **k):
+        if str(path).endswith("segments.json") and hit():
             die()
-    os.replace = replace
+        return real(path, *a, **k)
+    layout.atomic_write = atomic_write
 elif hook in ("pending-saved",     # the catalog says "pending", no chunk written yet
               "chunks-added",      # chunks in Chroma, the catalog not updated
               "document-saved",    # the document written, the next one not begun
@@ -258,18 +259,21 @@ def test_killed_before_the_ledger_rebuild_leaves_no_stale_ledger(small, tmp_path
     assert (index / "figures.json").read_text() == (tmp_path / "clean" / "figures.json").read_text()
 
 
-def test_killed_while_swapping_the_lexical_index(small, tmp_path: Path) -> None:
-    """Killed between moving the old BM25 folder away and moving the new one in: questions are
-    still answered, doctor names the leftovers, the next ingest puts everything right."""
+def test_killed_while_committing_the_lexical_index(small, tmp_path: Path) -> None:
+    """Killed after writing a new BM25 segment and before the segment list names it: questions
+    are still answered (from the old segments), doctor names the stale index and the stray
+    segment, the next ingest puts everything right."""
     folder, index = small
-    kill_at_step("lexical-swap", 1, folder, index)
-    assert not (index / "lexical").exists() and (index / "lexical.old").exists()
+    kill_at_step("lexical-commit", 1, folder, index)
+    listed = json.loads((index / "lexical" / "segments.json").read_text())["segments"]
+    stray = [p.name for p in (index / "lexical").iterdir() if p.is_dir() and p.name not in {s["name"] for s in listed}]
+    assert stray
     a = Assistant(index, model=MODEL)
-    assert a.search("Huizen van het Kind met een zorgburgbureau", top_k=3)  # dense only, but an answer
+    assert a.search("Huizen van het Kind met een zorgburgbureau", top_k=3)
     codes = {p.code for p in a.check()}
     assert {"lexical", "temp-file"} <= codes, codes
     Assistant(index, model=MODEL).ingest([folder])
-    assert not (index / "lexical.old").exists() and not (index / "lexical.tmp").exists()
+    assert not any((index / "lexical" / name).exists() for name in stray)
     assert state(index) == clean_state(folder, tmp_path)
 
 

@@ -415,8 +415,10 @@ def test_doctor_names_what_is_broken_and_fix_repairs_it(small_index: Path) -> No
     vectors.add(["2018-503-regionale-spreiding:answer:99"], [[0.2] * 256], ["extra"],
                 [{"doc_id": "2018-503-regionale-spreiding"}])
     # 4. the lexical index out of sync
-    ids_file = small_index / "lexical" / "ids.json"
-    ids_file.write_text(json.dumps(json.loads(ids_file.read_text())[:-2]))
+    seg_file = small_index / "lexical" / "segments.json"
+    segs = json.loads(seg_file.read_text())
+    segs["segments"][0]["deleted"] = [0, 1]
+    seg_file.write_text(json.dumps(segs))
     # 5. a temporary file of an interrupted write
     (small_index / ".figures.jsonabc.tmp").write_text("{")
 
@@ -455,9 +457,8 @@ def test_doctor_names_what_is_broken_and_fix_repairs_it(small_index: Path) -> No
 
 def test_doctor_fixes_an_unreadable_lexical_index(small_index: Path) -> None:
     clean = _state(small_index)
-    for f in (small_index / "lexical").iterdir():
-        if f.name != "ids.json":
-            f.write_bytes(b"garbage")
+    for f in (small_index / "lexical").rglob("*.npy"):
+        f.write_bytes(b"garbage")
     problems = check_index(Assistant(small_index))
     assert [(p.code, p.message.split(" (")[0]) for p in problems] == [("lexical", "lexical index cannot be read")]
     res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])

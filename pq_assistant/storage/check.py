@@ -51,6 +51,14 @@ def _vector_chunks(storage) -> dict[str, str | None]:
     return {cid: (meta or {}).get("doc_id") for cid, _t, meta in storage.vectors.scan(texts=False)}
 
 
+def _leftovers(storage) -> list[Path]:
+    try:
+        lexical = storage.lexical.leftovers()
+    except Exception:  # noqa: BLE001 - an unreadable BM25 index is reported (and rebuilt) as such
+        lexical = []
+    return sorted(storage.layout.temp_leftovers() + lexical)
+
+
 def _check_ledger(storage, want: int, stale: bool, fix_cmd: str) -> list[Problem]:
     """The figures ledger (figures.json, and figures.npy aligned with it) against the catalog."""
     from . import ledgerfile
@@ -175,10 +183,8 @@ def check_index(storage) -> list[Problem]:
     lexical_fix = fix_cmd + f" (or: pq reindex --index {root})"
     try:
         lex = storage.lexical
-        lex.forget()  # read it from disk, not from an earlier search
+        lex.validate()  # read it from disk, not from an earlier search
         lex_ids = list(lex.ids)
-        if lex_ids:
-            lex._load()
     except Exception as exc:  # noqa: BLE001 - any failure to read it means it must be rebuilt
         problems.append(Problem(ERROR, f"lexical index cannot be read ({type(exc).__name__}: "
                                        f"{' '.join(str(exc).split())[:120]})", lexical_fix, "lexical", fixable=True))
@@ -206,7 +212,7 @@ def check_index(storage) -> list[Problem]:
         except Exception:  # noqa: BLE001 - reported above if Chroma is unreadable
             pass
 
-    for p in storage.layout.temp_leftovers():
+    for p in _leftovers(storage):
         problems.append(Problem(WARNING, f"leftover temporary {'folder' if p.is_dir() else 'file'} "
                                          f"{p.relative_to(root)} of an interrupted write",
                                 fix_cmd + " (deletes it)", "temp-file", fixable=True))
@@ -261,7 +267,7 @@ def fix_index(storage, *, reingest: Callable[[list[str]], object], ledger_embed:
         if orphans:
             cat.drop(orphans)
             done += [f"deleted the orphan catalog rows of {did}" for did in orphans]
-        for leftover in storage.layout.temp_leftovers():
+        for leftover in _leftovers(storage):
             if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
             else:

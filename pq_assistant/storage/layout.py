@@ -66,7 +66,7 @@ class Layout:
         found = [p for p in self.root.glob(".*.tmp") if p.is_file()]
         if self.exists():  # a migration cut off after the catalog was committed
             found += [p for p in (self.legacy_manifest, self.legacy_docs) if p.exists()]
-        found += [p for p in (self.root / (LEXICAL + ".tmp"), self.root / (LEXICAL + ".old"),
+        found += [p for p in (self.root / (LEXICAL + ".tmp"), self.root / (LEXICAL + ".old"),  # (before segments)
                               self.root / (LEDGER_VECTORS + ".tmp.npy")) if p.exists()]
         return sorted(found)
 

@@ -69,6 +69,11 @@ class Writer:
         self._batch_chunks = 0
         self._batch_limit = 0
         self.changed = False
+        # The BM25 index is updated by the change alone when it was in sync before this writer
+        # began (else it is rebuilt): the chunk ids to drop from it, the chunks to add.
+        self._lexical_ok = self.lexical_in_sync()
+        self._lex_remove: set[str] = set()
+        self._lex_add: dict[str, str] = {}
 
     def close(self) -> None:
         if self._batch:
@@ -154,6 +159,8 @@ class Writer:
     def _write(self, docs: list[PreparedDocument]) -> None:
         ids = [d.doc_id for d in docs]
         old = [did for did in ids if self.catalog.has(did)]
+        for did in old:
+            self._forget_lexical(self.catalog.chunk_ids(did))
         self.catalog.begin(ids)
         _reached("pending-saved")
         for did in old:
@@ -164,10 +171,19 @@ class Writer:
         _reached("chunks-added")
         self.catalog.finish([d.write for d in docs])
         _reached("document-saved")
+        for d in docs:
+            for cid, text, meta in zip(d.write.chunk_ids, d.texts, d.metadatas):
+                self._lex_add[cid] = (meta.get("ctx") or "") + (text or "")
         self.changed = True
+
+    def _forget_lexical(self, chunk_ids: list[str]) -> None:
+        for cid in chunk_ids:
+            self._lex_remove.add(cid)
+            self._lex_add.pop(cid, None)
 
     def remove(self, doc_id: str) -> None:
         """Drop a document: its vectors, then its rows."""
+        self._forget_lexical(self.catalog.chunk_ids(doc_id))
         self.catalog.begin([doc_id])
         self.vectors.delete_doc(doc_id)
         self.catalog.drop([doc_id])
@@ -183,8 +199,8 @@ class Writer:
         if self.catalog.state().lexical_stale:
             return False
         try:
-            return len(self.lexical.ids) == self.catalog.chunk_count()
-        except (OSError, ValueError):  # an unreadable ids.json: rebuild it
+            return not self.lexical.is_legacy and self.lexical.count == self.catalog.chunk_count()
+        except (OSError, ValueError, KeyError):  # an unreadable segments.json: rebuild it
             return False
 
     def ledger_in_sync(self) -> bool:
@@ -196,6 +212,9 @@ class Writer:
     def rebuild_lexical(self) -> int:
         """Rebuild the BM25 index from the chunks in the vector store."""
         _reached("before-lexical")
+        return self._rebuild_lexical()
+
+    def _rebuild_lexical(self) -> int:
         ids, texts = [], []
         for cid, text, meta in self.vectors.scan():
             ids.append(cid)
@@ -225,8 +244,18 @@ class Writer:
     def refresh(self, embed: Callable[[], Callable[[list[str]], object]]) -> None:
         """Rebuild the BM25 index and the ledger if anything changed or they disagree with the
         catalog. `embed()` gives the ledger's embed function (only called when it is needed)."""
-        if self.changed or not self.lexical_in_sync():
+        if self.changed and self._lexical_ok and not self.catalog.pending():
+            _reached("before-lexical")
+            # Only the change: its chunks in a new segment, the replaced ones marked deleted.
+            self.lexical.update(self._lex_remove, list(self._lex_add), list(self._lex_add.values()))
+            if self.lexical.count == self.catalog.chunk_count():
+                self.catalog.set_stale(lexical=False)
+            else:  # should not happen; if it does, the index is rebuilt rather than left wrong
+                self._rebuild_lexical()
+        elif self.changed or not self.lexical_in_sync():
             self.rebuild_lexical()
+        self._lex_remove, self._lex_add = set(), {}
+        self._lexical_ok = True
         if self.changed or not self.ledger_in_sync():
             self.rebuild_ledger(embed())
 
