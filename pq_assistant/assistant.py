@@ -22,12 +22,11 @@ import numpy as np
 
 from .errors import IndexError_, LoadError, UsageError
 from .models import Figure, LoadedDocument, Passage, PQDocument
-from .search import CANDIDATES, QUESTION_PRIOR, RECENCY_PRIOR, Filters, collapse_near_duplicates, doc_passes, fuse, number_lookup, strip_filter_terms
-from .storage import Storage
+from .search import Filters, strip_filter_terms
+from .storage import Snapshot, Storage
 from .thesaurus import expand
 
 DEFAULT_INDEX = "index"
-USE_THESAURUS = True  # the ranker's default; Assistant(thesaurus=False) measures without it
 
 
 @dataclass
@@ -68,35 +67,6 @@ def figure_dict(f: Figure) -> dict:
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 
-class _RankerStore:
-    """What the ranking code reads, from the storage API. (Transitional: the ranker moves to its
-    own module, which then calls the catalog and the vector store itself.)"""
-
-    def __init__(self, storage: Storage) -> None:
-        self._s = storage
-
-    def manifest(self) -> dict:
-        return _view(self._s)
-
-    def load_doc_record(self, doc_id: str) -> dict:
-        return {"chunk_ids": self._s.catalog.chunk_ids(doc_id)}
-
-    def count(self) -> int:
-        return self._s.vectors.count()
-
-    def query(self, vector, k: int, doc_ids=None):
-        return self._s.vectors.query(vector, k, doc_ids)
-
-    def get_chunks(self, ids):
-        return self._s.vectors.get(ids)
-
-
-def _view(storage: Storage) -> dict:
-    """The index as the ranking code reads it: model, dimension, documents by id (dicts)."""
-    cat = storage.catalog
-    return {"model": cat.model, "dim": cat.dim, "docs": {did: r.to_dict() for did, r in cat.documents().items()}}
-
-
 class Assistant:
     """Ingest PQ documents into an index and answer questions over it."""
 
@@ -107,7 +77,6 @@ class Assistant:
         self.model = model
         self.thesaurus = thesaurus
         self.storage = Storage(self.index, chroma_url=chroma_url, collection=collection, on_notice=on_notice)
-        self.store = _RankerStore(self.storage)
         self._embedder = None
 
     @property
@@ -319,12 +288,12 @@ class Assistant:
                          ledger_embed=self._ledger_embed, wait=wait, on_wait=on_wait)
 
     # -- reading ------------------------------------------------------------------------------
-    def require_index(self) -> dict:
-        """The index as a dict (model, dim, docs by id) of a non-empty index (else an IndexError_
-        that says how to fill it)."""
+    def require_index(self) -> Snapshot:
+        """The index as readers see it now (model, dimension, documents by id) if it holds any
+        (else an IndexError_ that says how to fill it)."""
         if self.storage.is_empty():
-            raise IndexError_(f"index {self.index} is empty: run  pq ingest corpus/ --index {self.index}")
-        return _view(self.storage)
+            raise IndexError_(f"geen index in {self.index} (of hij is leeg): maak hem met  pq ingest corpus/ --index {self.index}")
+        return self.storage.snapshot()
 
     def is_empty(self) -> bool:
         return self.storage.is_empty()
@@ -410,7 +379,7 @@ class Assistant:
     def search_many(self, queries: list[str], *, top_k: int = 5,
                     filters: list[Filters] | None = None) -> list[list[Passage]]:
         """Like `search` for many queries at once (the model embeds them in one batch)."""
-        manifest = self.require_index()
+        index = self.require_index()
         filters = filters or [Filters() for _ in queries]
         # Names given as filters are enforced by the filter; left in the query text they would
         # only pull in every chunk that prints that name (answer headers).
@@ -418,75 +387,38 @@ class Assistant:
         qvecs = self.embedder.embed_queries(list(queries)) if queries else np.zeros((0, 1))
         out = []
         for query, f, qv in zip(queries, filters, qvecs):
-            out.append(self._search_one(query, qv, top_k, f, manifest))
+            out.append(self._search_one(query, qv, top_k, f, index))
         return out
 
-    def _search_one(self, query: str, qvec, top_k: int, f: Filters, manifest: dict) -> list[Passage]:
-        docs = manifest["docs"]
-        recency = self._recency(manifest)
-        allowed_docs: list[str] | None = None
-        if f.active():
-            allowed_docs = [did for did, d in docs.items() if doc_passes(d, f)]
-            if not allowed_docs:
-                return []
-        allowed_chunks = self.lexical.doc_mask(allowed_docs) if allowed_docs is not None else None
-        n_cand = max(CANDIDATES, top_k * 4)
-        if allowed_docs is not None and len(allowed_docs) > 0.3 * len(docs):
-            # A filter that keeps much of the index: Chroma's `$in` over thousands of ids costs far
-            # more (measured at 250k chunks) than asking for more neighbours and dropping the rest.
-            keep = set(allowed_docs)
-            wide = min(self.store.count(), int(n_cand * len(docs) / len(allowed_docs) * 2))
-            dense = [h for h in self.store.query(qvec, wide) if h[0].split(":", 1)[0] in keep][:n_cand]
-        else:
-            dense = self.store.query(qvec, n_cand, allowed_docs)
+    def _search_one(self, query: str, qvec, top_k: int, f: Filters, index: Snapshot) -> list[Passage]:
+        from .ranking import rank
+
+        view = _StoreView(self, index)
         # The thesaurus adds the official terms to the BM25 query only: measured on the dev set,
         # expanding the dense query as well pulled e5 away from the question's own wording.
-        lexical = self.lexical.search(expand(query) if USE_THESAURUS else query, n_cand, allowed_chunks)
-        fused = fuse(dense, lexical)
-        for cid in fused:
-            if ":question:" in cid:
-                fused[cid] *= QUESTION_PRIOR
-            fused[cid] *= 1.0 + RECENCY_PRIOR * recency.get(cid.split(":", 1)[0], 0.0)
-        # A question-number lookup ("vraag 503 van 2018") puts that document's chunks first.
-        pinned: list[str] = []
-        if (nl := number_lookup(query)) is not None:
-            nr, year = nl
-            targets = [did for did, d in docs.items() if d.get("number") == nr
-                       and (not year or (d.get("date") or "").startswith(year))
-                       and (allowed_docs is None or did in allowed_docs)]
-            for did in sorted(targets, key=lambda x: docs[x].get("date") or "", reverse=True):
-                rec = self.store.load_doc_record(did) or {}
-                ids = rec.get("chunk_ids", [])
-                answer_first = [c for c in ids if ":answer:" in c] + [c for c in ids if ":answer:" not in c]
-                pinned += sorted(answer_first, key=lambda c: (-fused.get(c, 0.0)) if c != answer_first[0] else -1e9)
-        ranked = pinned + [cid for cid, _ in sorted(fused.items(), key=lambda kv: -kv[1]) if cid not in set(pinned)]
-        ranked = ranked[: max(top_k * 3, 30)]
-        chunks = self.store.get_chunks(ranked)
-        # Only chunks of documents the manifest lists: not those of one an ingest is writing now.
-        ranked = [cid for cid in ranked if cid in chunks and (chunks[cid]["metadata"] or {}).get("doc_id") in docs]
-        kept = collapse_near_duplicates([(cid, chunks[cid]["text"]) for cid in ranked], limit=top_k)
-        top_score = max(fused.values(), default=1.0) or 1.0
-        passages = []
-        for cid in kept:
-            c = chunks[cid]
-            meta = c["metadata"]
-            score = fused.get(cid, 0.0) / top_score if cid not in pinned else 1.0
-            passages.append(self.passage(cid, c["text"], meta, score, docs))
-        return passages
-
-    def _recency(self, manifest: dict) -> dict[str, float]:
-        """0 for the oldest dated document, 1 for the newest (undated: 0); computed once per
-        manifest (profiled: 140 ms a search at 26k documents when done each time)."""
-        if getattr(self, "_recency_src", None) is manifest:
-            return self._recency_map
-        days = {did: _days(d["date"]) for did, d in manifest["docs"].items() if d.get("date")}
-        out: dict[str, float] = {}
-        if days:
-            lo, hi = min(days.values()), max(days.values())
-            span = (hi - lo) or 1
-            out = {did: (v - lo) / span for did, v in days.items()}
-        self._recency_src, self._recency_map = manifest, out
+        hits = rank(view, query, qvec, top_k, f, lexical_query=expand(query) if self.thesaurus else query,
+                    recency=self._recency(index), figure_dates=self._figure_dates)
+        docs = index.docs
+        out = []
+        for h in hits:
+            p = self.passage(h.chunk_id, h.text, h.metadata, h.score, docs)
+            p.dense, p.lexical, p.pinned = h.dense, h.lexical, h.pinned
+            out.append(p)
         return out
+
+    def _figure_dates(self, cid: str) -> list[str]:
+        """Reference dates of the figures of a chunk (for a question that names a time)."""
+        return [f.date for f in self._figures_by_chunk().get(cid, []) if f.date]
+
+    def _recency(self, index: Snapshot) -> dict[str, float]:
+        """0 for the oldest dated document, 1 for the newest (undated: 0); computed once per
+        snapshot (profiled: 140 ms a search at 26k documents when done each time)."""
+        from .ranking import recency_map
+
+        if getattr(self, "_recency_src", None) is index:
+            return self._recency_map
+        self._recency_src, self._recency_map = index, recency_map(index.docs)
+        return self._recency_map
 
     def passage(self, cid: str, text: str, meta: dict, score: float, docs: dict) -> Passage:
         """A Passage for a stored chunk, with its citation and its figures."""
@@ -535,6 +467,38 @@ class Assistant:
         return [e.figure for e in self.ledger()]
 
 
+class _StoreView:
+    """The ranker's read view of this index (ranking.IndexView), on the storage API."""
+
+    def __init__(self, a: "Assistant", index: Snapshot) -> None:
+        self.a, self.docs = a, index.docs
+        self.vectors = a.storage.vectors
+
+    def passing(self, f: Filters) -> list[str]:
+        """Ids of the documents that pass the filters (SQL in the catalog)."""
+        return self.a._filter_ids(f)
+
+    def dense(self, qvec, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
+        if doc_ids is not None and len(doc_ids) > 0.3 * len(self.docs):
+            # A filter that keeps much of the index: Chroma's `$in` over thousands of ids costs far
+            # more (measured at 250k chunks) than asking for more neighbours and dropping the rest.
+            keep = set(doc_ids)
+            wide = min(self.vectors.count(), int(k * len(self.docs) / len(doc_ids) * 2))
+            return [h for h in self.vectors.query(qvec, wide) if h[0].split(":", 1)[0] in keep][:k]
+        return self.vectors.query(qvec, k, doc_ids)
+
+    def lexical(self, text: str, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
+        mask = self.a.lexical.doc_mask(doc_ids) if doc_ids is not None else None
+        return self.a.lexical.search(text, k, mask)
+
+    def chunk_count(self) -> int:
+        return self.vectors.count()
+
+    def chunks(self, ids: list[str]) -> dict[str, dict]:
+        return self.vectors.get(ids)
+
+    def doc_chunk_ids(self, doc_id: str) -> list[str]:
+        return self.a.storage.catalog.chunk_ids(doc_id)
 
 
 def _memo(embed):
@@ -552,10 +516,6 @@ def _memo(embed):
     return run
 
 
-def _days(iso: str) -> int:
-    from datetime import date
-
-    return date.fromisoformat(iso).toordinal()
 
 
 def figures_of(passages: list[Passage]) -> list[Figure]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -13,6 +14,25 @@ from .errors import PQError, UsageError
 # rich_markup_mode=None: Typer's rich help formatting costs more start-up time than it is worth here.
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Knowledge assistant for written parliamentary questions: cited passages and figures.")
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("pq-assistant")
+        except PackageNotFoundError:  # run from a source tree without an install
+            v = "onbekend"
+        sys.stdout.write(f"pq {v}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Knowledge assistant for written parliamentary questions: cited passages and figures."""
+
 
 IndexOpt = typer.Option(None, "--index", envvar="PQ_INDEX", help="Index folder (default: ./index).")
 ModelOpt = typer.Option(None, "--model", envvar="PQ_MODEL",
@@ -34,7 +54,7 @@ def handled(fn):
         try:
             return fn(*args, **kwargs)
         except PQError as exc:
-            sys.stderr.write(f"pq: error: {exc}\n")
+            sys.stderr.write(f"pq: fout: {exc}\n")
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper
@@ -61,6 +81,46 @@ def _filters(minister="", asker="", since="", until=""):
         if d:
             widen_date(d, end)  # raises a UsageError on a bad date
     return Filters(minister=minister, asker=asker, since=since, until=until)
+
+
+def check_question(text: str) -> str:
+    """A question needs at least one letter or digit (a blank or '???' is a usage error)."""
+    if not re.search(r"\w", text or ""):
+        raise UsageError("de vraag is leeg (alleen spaties of leestekens): geef een vraag met woorden")
+    return text
+
+
+def _read_batch(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:
+    """The good lines of a --batch file with their line numbers, and the bad ones with the reason."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: bestand bestaat niet") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: niet te lezen ({type(exc).__name__})") from None
+    rows, bad = [], []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            bad.append((n, f"geen JSON ({exc.msg}); regel overgeslagen"))
+            continue
+        if not isinstance(row, dict) or not isinstance(row.get("query"), str) or not re.search(r"\w", row["query"]):
+            bad.append((n, "een regel vraagt minstens een veld 'query' met een vraag; regel overgeslagen"))
+            continue
+        if row.get("filters") is not None and not isinstance(row["filters"], dict):
+            bad.append((n, "'filters' moet een object zijn; regel overgeslagen"))
+            continue
+        try:
+            f = row.get("filters") or {}
+            _filters(f.get("minister", ""), f.get("asker", ""), f.get("since", ""), f.get("until", ""))
+        except UsageError as exc:
+            bad.append((n, f"{exc}; regel overgeslagen"))
+            continue
+        rows.append((n, row))
+    return rows, bad
 
 
 def _progress_bar():
@@ -122,7 +182,7 @@ def _ensure_index(a, quiet: bool, explicit: bool) -> None:
     from . import render
 
     if not quiet:
-        render.err(f"pq: index {a.index} is empty: ingesting {corpus}/ first ...")
+        render.err(f"pq: index {a.index} is leeg: eerst {corpus}/ inlezen ...")
     cb, stop = _progress_bar() if sys.stderr.isatty() else (None, lambda: None)
     try:
         a.ingest([corpus], progress=cb, on_error=lambda p, r: render.err(f"pq: {p}: {r}"))
@@ -145,20 +205,28 @@ def ask(
     from .search import Filters
 
     if not query and not batch:
-        raise UsageError("give a question, or --batch FILE.jsonl")
+        raise UsageError("geef een vraag, of --batch BESTAND.jsonl")
+    if query is not None:
+        check_question(query)
+    flt = _filters(minister, asker, since, until)  # bad dates are usage errors before any work
     a = _assistant(index, model, chroma_url)
     _ensure_index(a, quiet=as_json, explicit=index is not None)
     if batch:
-        try:
-            rows = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
-        except (OSError, json.JSONDecodeError) as exc:
-            raise UsageError(f"{batch}: not a JSONL file ({exc})") from exc
-        answers = a.ask_many([r["query"] for r in rows], top_k=top_k,
-                             filters=[Filters.from_dict(r.get("filters")) for r in rows])
-        for row, ans in zip(rows, answers):
-            render.print_json({"id": row.get("id"), **ans.to_dict()}, line=True)
+        rows, bad = _read_batch(batch)
+        for line_no, reason in bad:
+            render.err(f"pq: {batch}:{line_no}: {reason}")
+        answers = a.ask_many([r["query"] for _, r in rows], top_k=top_k,
+                             filters=[Filters.from_dict(r.get("filters")) for _, r in rows]) if rows else []
+        for (line_no, row), ans in zip(rows, answers):
+            if as_json:
+                render.print_json({"id": row.get("id", f"regel{line_no}"), **ans.to_dict()}, line=True)
+            else:
+                sys.stdout.write(f"\n## {row.get('id', f'regel {line_no}')}: {row['query']}\n")
+                render.answer(ans)
+        if bad:
+            raise typer.Exit(1)
         return
-    ans = a.ask(query, top_k=top_k, filters=_filters(minister, asker, since, until))
+    ans = a.ask(query, top_k=top_k, filters=flt)
     if as_json:
         render.print_json(ans.to_dict())
     elif markdown:
@@ -206,7 +274,9 @@ def stats(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOp
     """Counts and the model of the index."""
     from . import render
 
-    s = _assistant(index, chroma_url=chroma_url).stats()
+    a = _assistant(index, chroma_url=chroma_url)
+    a.require_index()
+    s = a.stats()
     render.print_json(s) if as_json else render.stats(s)
 
 
@@ -225,10 +295,13 @@ def figures(
     from . import render
 
     if not query and not all_:
-        raise UsageError("give what to look for, or --all for the whole ledger")
+        raise UsageError("geef wat u zoekt, of --all voor alle cijfers")
+    if query is not None and not all_:
+        check_question(query)
     _filters(since=since, until=until)  # validates the dates
     a = _assistant(index, model, chroma_url)
     _ensure_index(a, quiet=as_json, explicit=index is not None)
+    a.require_index()
     entries = a.figures(None if all_ else query, since=since, until=until, minister=minister)
     if as_json:
         render.print_json({"query": None if all_ else query, "figures": [e.to_dict() for e in entries]})
@@ -243,7 +316,10 @@ def reindex(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = Chroma
     (a team member's first step against a shared `chroma run` server)."""
     from . import render
 
-    out = _assistant(index, chroma_url=chroma_url).reindex()
+    a = _assistant(index, chroma_url=chroma_url)
+    if not a.storage.chroma_url:
+        a.require_index()  # without a server there is nothing to rebuild from
+    out = a.reindex()
     if as_json:
         render.print_json(out)
     else:
@@ -270,7 +346,7 @@ def eval_(
         src = corpus or (queries.parent / "corpus" if (queries.parent / "corpus").is_dir() else None)
         if src is not None:
             if not as_json:
-                render.err(f"pq: index {a.index} is empty: ingesting {src} first ...")
+                render.err(f"pq: index {a.index} is leeg: eerst {src} inlezen ...")
             report = a.ingest([src], on_error=lambda p, r: render.err(f"pq: {p}: {r}"))
             if report.failed:
                 raise typer.Exit(1)
@@ -357,26 +433,159 @@ def draft(
         render.err(f"pq: briefing written to {out}")
 
 
-def main() -> None:
-    """Console entry point: errors become one line on stderr and an exit code."""
+def _param_name(param) -> str:
+    """How the user wrote a parameter: '--top-k' for an option, 'QUERY' for an argument."""
+    if param is None:
+        return ""
+    opts = [o for o in getattr(param, "opts", []) if o.startswith("--")] or list(getattr(param, "opts", []))
+    if getattr(param, "param_type_name", "") == "option" and opts:
+        return opts[0]
+    return (getattr(param, "name", "") or "").upper()
+
+
+# Typer's own messages (in English) of the cases a user meets, in the tool's language. Anything
+# else keeps Typer's wording: a message in English is better than none.
+_VALUE_MESSAGES = [
+    (re.compile(r"Input should be greater than or equal to (-?\d+)"), r"moet minstens \1 zijn"),
+    (re.compile(r"Input should be less than or equal to (-?\d+)"), r"mag hoogstens \1 zijn"),
+    (re.compile(r"Input should be a valid integer.*"), "moet een geheel getal zijn"),
+    (re.compile(r"Input should be a valid number.*"), "moet een getal zijn"),
+    (re.compile(r"(-?\S+) is not in the range x>=(-?\d+)\.?"), r"\1 moet minstens \2 zijn"),
+    (re.compile(r"'(.*)' is not a valid integer\.?"), r"'\1' is geen geheel getal"),
+]
+
+
+def usage_message(exc: Exception, args: list[str] | None = None) -> str:
+    """One Dutch line for a command-line mistake that Typer (or click) reports."""
+    name = type(exc).__name__
+    msg = str(getattr(exc, "message", "") or exc).strip()
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "pq"
+    if where == "pq" and args:  # some errors come without their command's context
+        cmd = next((a for a in args if not a.startswith("-")), "")
+        if cmd in _command_names():
+            where = f"pq {cmd}"
+    hint = f" (zie '{where} --help')"
+    if name == "NoSuchOption":
+        opt = getattr(exc, "option_name", "") or msg.rsplit(" ", 1)[-1]
+        close = sorted(getattr(exc, "possibilities", None) or [])
+        maybe = f"; bedoelt u {' of '.join(close)}?" if close else ""
+        return f"onbekende optie {opt}{maybe}{hint}"
+    if name == "MissingParameter":
+        param = getattr(exc, "param", None)
+        kind = "optie" if getattr(param, "param_type_name", "") == "option" else "argument"
+        return f"{kind} {_param_name(param) or msg} ontbreekt{hint}"
+    if name == "BadParameter":
+        reason = msg
+        for pattern, repl in _VALUE_MESSAGES:
+            if pattern.fullmatch(msg) or pattern.match(msg):
+                reason = pattern.sub(repl, msg, count=1)
+                break
+        pname = _param_name(getattr(exc, "param", None))
+        return f"ongeldige waarde{' voor ' + pname if pname else ''}: {reason}{hint}"
+    m = re.fullmatch(r"Option '(.+)' requires an argument\.?", msg)
+    if m:
+        return f"optie {m.group(1)} vraagt een waarde{hint}"
+    m = re.match(r"No such command '(.+?)'\.?", msg)
+    if m:
+        import difflib
+
+        commands = _command_names()
+        close = difflib.get_close_matches(m.group(1), commands, n=2)
+        maybe = f"; bedoelt u {' of '.join(close)}?" if close else f"; commando's: {', '.join(commands)}"
+        return f"onbekend commando '{m.group(1)}'{maybe}"
+    m = re.fullmatch(r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", msg)
+    if m:
+        return (f"onverwacht extra argument: {m.group(1)} (zet een vraag van meer woorden tussen "
+                f"aanhalingstekens){hint}")
+    return f"{msg}{hint}"
+
+
+def _command_names() -> list[str]:
+    return sorted((c.name or c.callback.__name__).replace("_", "-") for c in app.registered_commands)
+
+
+def _usage_exception_types() -> tuple[type, ...]:
+    """Typer >= 0.20 raises its vendored click's exceptions, older Typer the real click's: catch both."""
+    types: list[type] = []
+    for mod in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            types.append(__import__(mod, fromlist=["UsageError"]).UsageError)
+        except (ImportError, AttributeError):
+            pass
+    return tuple(types)
+
+
+def _click_exception_types() -> tuple[type, ...]:
+    types: list[type] = []
+    for mod in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            types.append(__import__(mod, fromlist=["ClickException"]).ClickException)
+        except (ImportError, AttributeError):
+            pass
+    return tuple(types)
+
+
+def _abort_types() -> tuple[type, ...]:
+    types: list[type] = [typer.Abort]
+    for mod in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            types.append(__import__(mod, fromlist=["Abort"]).Abort)
+        except (ImportError, AttributeError):
+            pass
+    return tuple(types)
+
+
+class Interrupted(BaseException):
+    """Ctrl-C. Typer turns a KeyboardInterrupt into a silent exit 130; the user should read why."""
+
+
+def _on_sigint(signum, frame):  # noqa: ARG001
+    raise Interrupted()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point. Every way it ends is one line on stderr (or the help) and an exit code:
+    0 done, 1 a failure of the work (a file, the index), 2 a usage error, 130 interrupted."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        args = ["--help"]  # `pq` alone: the help, exit 0 (not Typer's "missing command", exit 2)
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when the caller ignores it
+        signal.signal(signal.SIGINT, _on_sigint)
     try:
-        code = app(standalone_mode=False)  # a command's typer.Exit(n) comes back as n here
+        code = app(args=args, prog_name="pq", standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
     except PQError as exc:
-        sys.stderr.write(f"pq: error: {exc}\n")
+        sys.stderr.write(f"pq: fout: {exc}\n")
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.stderr.write("pq: aborted\n")
+    except (KeyboardInterrupt, Interrupted):
+        # Each document is written as one unit (see the crash tests): what was ingested stays.
+        sys.stderr.write("pq: afgebroken\n")
         sys.exit(130)
-    except __import__("click").UsageError as exc:
-        exc.show()
+    except _abort_types():
+        sys.stderr.write("pq: afgebroken\n")
+        sys.exit(130)
+    except _usage_exception_types() as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a command group without a command: its help
+            sys.stdout.write(str(getattr(exc, "message", exc)).rstrip() + "\n")
+            sys.exit(0)
+        sys.stderr.write(f"pq: fout: {usage_message(exc, args)}\n")
         sys.exit(2)
-    except __import__("click").ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    except _click_exception_types() as exc:
+        sys.stderr.write(f"pq: fout: {exc.format_message()}\n")
+        sys.exit(getattr(exc, "exit_code", 1) or 1)
+    except BrokenPipeError:
+        # `pq docs | head`: the reader left; not an error of ours.
+        try:
+            sys.stdout = open(__import__("os").devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        sys.exit(0)
 
 
 if __name__ == "__main__":

@@ -174,8 +174,8 @@ class _Sources:
 def draft(a: Assistant, question: PQDocument, *, per_part: int = PER_PART, similar: int = SIMILAR,
           today: str | None = None) -> Briefing:
     """The briefing for `question` (a parsed new question) over the index of `a`."""
-    manifest = a.require_index()
-    docs = manifest["docs"]
+    index = a.require_index()
+    docs = index.docs
     own = {did for did, d in docs.items() if d.get("sha256") == question.sha256}  # the question itself, if indexed
     sources = _Sources(docs)
 
@@ -221,7 +221,7 @@ def draft(a: Assistant, question: PQDocument, *, per_part: int = PER_PART, simil
     return Briefing(
         subject=question.title or question.file, asker=question.asker, number=question.number,
         question_date=question.date, date=today or _date.today().isoformat(),
-        index={"path": str(a.index), "model": manifest.get("model"), "documents": len(docs)},
+        index={"path": str(a.index), "model": index.model, "documents": len(docs)},
         context=context, similar_questions=sims, parts=parts, sources=sources.all())
 
 
@@ -238,7 +238,7 @@ def similar_questions(a: Assistant, question: PQDocument, *, top: int = SIMILAR,
     both sides are alike. Deterministic; it embeds only the new question's few chunks."""
     from .chunking import chunk_document
 
-    docs = a.require_index()["docs"]
+    docs = a.require_index().docs
     vecs: dict[str, list] = {}
     pages: dict[str, int] = {}
     for meta, emb in a.section_vectors("question"):
@@ -296,7 +296,7 @@ def _answer_for(a: Assistant, p: Passage, cache: dict) -> Passage | None:
         cache[p.doc_id] = [(cid, chunks[cid]) for cid in ids if cid in chunks]
     for cid, c in cache[p.doc_id]:
         if set(_labels((c["metadata"] or {}).get("part", ""))) & set(nums):
-            docs = a.require_index()["docs"]
+            docs = a.require_index().docs
             return a.passage(cid, c["text"], c["metadata"], p.score, docs)
     return None
 

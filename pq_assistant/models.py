@@ -167,6 +167,9 @@ class Passage:
     metadata: dict
     citation: str = ""
     figures: list[Figure] = field(default_factory=list)
+    dense: float | None = None  # cosine similarity with the query (None: not a dense candidate)
+    lexical: float = 0.0  # BM25 score relative to the question's best BM25 score
+    pinned: bool = False  # put first by a question-number lookup
 
     def to_dict(self) -> dict:
         return {

@@ -52,7 +52,7 @@ def widen_date(value: str, end: bool) -> str:
 
 
 def doc_passes(meta: dict, f: Filters) -> bool:
-    """Does a document (manifest entry or chunk metadata) pass the filters?"""
+    """Does a document (catalog row or chunk metadata) pass the filters?"""
     if f.minister and not name_matches(f.minister, meta.get("minister")):
         return False
     if f.asker and not name_matches(f.asker, meta.get("asker")):

@@ -112,7 +112,7 @@ def test_ask_json_contract_filters_and_batch(runner, small_corpus, index_dir, tm
 
 def test_errors_and_exit_codes(runner, small_corpus, index_dir, tmp_path):
     res = runner.invoke(app, ["ask", "iets", "--index", str(tmp_path / "empty")])
-    assert res.exit_code == 1 and "is empty" in res.output
+    assert res.exit_code == 1 and "geen index in" in res.output
     assert ingest(runner, index_dir, small_corpus).exit_code == 0
     # another model than the one that built the index: a clear error, nothing changed
     res = runner.invoke(app, ["ask", "iets", "--index", str(index_dir), "--model", "hash:128"])

@@ -188,7 +188,7 @@ def test_no_wait_fails_clearly_while_another_writer_holds_the_lock(small_index: 
     with holder.storage.layout.write_lock():
         res = CliRunner().invoke(app, ["ingest", str(extra), "--index", str(small_index), "--no-wait"])
     assert res.exit_code == 1
-    assert res.stderr == (f"pq: error: index {small_index} is locked by another pq process writing it "
+    assert res.stderr == (f"pq: fout: index {small_index} is locked by another pq process writing it "
                           f"(lock file {small_index / '.lock'}); try again when it is done, "
                           f"or leave out --no-wait to wait for it\n")
     assert len(Assistant(small_index).documents()) == 3
@@ -313,7 +313,7 @@ def test_catalog_records_schema_model_and_dimension(small_index: Path) -> None:
 
 
 def test_another_model_is_refused_with_the_fix(small_index: Path, tmp_path: Path) -> None:
-    msg = (f"pq: error: index {small_index} was built with model 'hash:256', not 'hash:128'; query without --model, "
+    msg = (f"pq: fout: index {small_index} was built with model 'hash:256', not 'hash:128'; query without --model, "
            f"or rebuild: pq ingest --rebuild <files> --index {small_index} --model hash:128\n")
     res = CliRunner().invoke(app, ["ask", "kraamzorg", "--index", str(small_index), "--model", "hash:128"])
     assert (res.exit_code, res.stderr) == (1, msg)
@@ -355,7 +355,7 @@ def test_unknown_or_broken_old_manifest_is_a_clear_error(tmp_path: Path, manifes
     (index / "manifest.json").write_text(manifest)
     msg = f"{index / 'manifest.json'}: {what}; rebuild with: pq ingest --rebuild <files> --index {index}"
     res = CliRunner().invoke(app, ["docs", "--index", str(index)])
-    assert (res.exit_code, res.stderr) == (1, f"pq: error: {msg}\n")
+    assert (res.exit_code, res.stderr) == (1, f"pq: fout: {msg}\n")
     with pytest.raises(IndexError_):
         Assistant(index).search("kraamzorg")
     res = CliRunner().invoke(app, ["doctor", "--index", str(index), "--json"])
@@ -372,7 +372,7 @@ def test_unknown_or_broken_catalog_is_a_clear_error(small_index: Path, damage, w
     damage(small_index / "catalog.sqlite")
     res = CliRunner().invoke(app, ["docs", "--index", str(small_index)])
     assert res.exit_code == 1
-    assert res.stderr.startswith(f"pq: error: {small_index / 'catalog.sqlite'}: {what}")
+    assert res.stderr.startswith(f"pq: fout: {small_index / 'catalog.sqlite'}: {what}")
     assert res.stderr.endswith(f"; rebuild with: pq ingest --rebuild <files> --index {small_index}\n")
     with pytest.raises(IndexError_):
         Assistant(small_index).search("kraamzorg")

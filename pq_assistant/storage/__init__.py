@@ -13,6 +13,7 @@ or talks to Chroma. `Storage` is its front door.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -22,7 +23,17 @@ from .layout import SCHEMA_VERSION, Layout
 from .lexical import LexicalIndex
 from .vectors import ChromaVectors
 
-__all__ = ["Catalog", "DocumentRow", "DocumentWrite", "IndexState", "Layout", "SCHEMA_VERSION", "Storage"]
+__all__ = ["Catalog", "DocumentRow", "DocumentWrite", "IndexState", "Layout", "SCHEMA_VERSION", "Snapshot", "Storage"]
+
+
+@dataclass
+class Snapshot:
+    """The index as readers see it at one catalog generation."""
+
+    model: str | None
+    dim: int | None
+    generation: int
+    docs: dict[str, dict]  # doc id -> storage.DocumentRow as a dict
 
 
 class Storage:
@@ -38,6 +49,7 @@ class Storage:
         self.lexical = LexicalIndex(self.layout.lexical)
         self.on_notice = on_notice
         self._catalog: Catalog | None = None
+        self._snapshot: Snapshot | None = None
         self._ledger = None
         self._ledger_vectors = None
 
@@ -88,6 +100,17 @@ class Storage:
         if self._catalog is None:
             self._catalog = Catalog(self.layout.catalog, create=True)
         return self._catalog
+
+    def snapshot(self) -> "Snapshot":
+        """Model, dimension and every document's row (as dicts, for the ranker's filters, priors
+        and citations), read once per catalog generation: a reader sees each commit."""
+        cat = self.catalog
+        gen = cat.generation
+        if self._snapshot is None or self._snapshot.generation != gen:
+            st = cat.state()
+            self._snapshot = Snapshot(model=st.model, dim=st.dim, generation=gen,
+                                      docs={did: r.to_dict() for did, r in cat.documents().items()})
+        return self._snapshot
 
     def is_empty(self) -> bool:
         return not self.exists() or self.catalog.counts()[0] == 0

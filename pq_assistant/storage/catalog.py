@@ -163,6 +163,11 @@ class Catalog:
                           ledger_stale=bool(get("ledger_stale", False)))
 
     @property
+    def generation(self) -> int:
+        """Goes up with every write transaction (of any process): what readers cache by."""
+        return int(self._meta("generation") or 0)
+
+    @property
     def model(self) -> str | None:
         return self._meta("model")
 
@@ -192,6 +197,8 @@ class Catalog:
         try:
             yield self.db
             self._set("updated", _now())
+            self.db.execute("INSERT INTO meta(key, value) VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
+                            "SET value = CAST(value AS INTEGER) + 1")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -234,11 +241,20 @@ class Catalog:
 
     def record(self, doc_id: str) -> dict | None:
         """The parsed document as it was stored (None for a remote document or a lost record).
-        Raises ValueError when the stored JSON is unreadable."""
+        An IndexError_ that names pq doctor when the stored record is damaged."""
         r = self.db.execute("SELECT record FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         if not r or r[0] is None:
             return None
-        return json.loads(r[0])
+        try:
+            rec = json.loads(r[0])
+        except ValueError as exc:
+            rec, why = None, type(exc).__name__
+        else:
+            why = "geen object"
+        if not isinstance(rec, dict):
+            raise IndexError_(f"{self.path}: document {doc_id}: beschadigd documentrecord ({why}); herstel met  "
+                              f"pq doctor --fix --index {self.path.parent}")
+        return rec
 
     def filter(self, *, minister: str = "", asker: str = "", since: str = "", until: str = "",
                number: str = "", year: str = "") -> list[str]:

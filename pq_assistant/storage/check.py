@@ -140,7 +140,7 @@ def check_index(storage) -> list[Problem]:
         if not row.remote:
             try:
                 rec = cat.record(did)
-            except ValueError:
+            except PQError:
                 problems.append(Problem(ERROR, f"record of document {did} in the catalog is unreadable",
                                         reingest, "bad-record", did, fixable=have_file))
             else:

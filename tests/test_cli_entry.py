@@ -1,0 +1,188 @@
+"""The installed console script, run as the user runs it (a subprocess of the `pq` that pip put
+beside this Python): every user mistake is one line on stderr and exit 2, a failure of the work
+exit 1, Ctrl-C exit 130 — never a traceback. CliRunner does not see what the installed Typer
+(0.29 vendors its own click) raises, so these tests do not use it."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_docs
+
+from pq_assistant import Assistant
+
+PQ = shutil.which("pq", path=str(Path(sys.executable).parent)) or shutil.which("pq")
+pytestmark = pytest.mark.skipif(PQ is None, reason="the pq console script is not installed (pip install -e .)")
+MODEL = "hash:128"
+
+
+def env() -> dict:
+    e = {k: v for k, v in os.environ.items() if not k.startswith("PQ_")}
+    e["PYTHONPATH"] = str(ROOT)  # this checkout's code, whatever the install points at
+    return e
+
+
+def run(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([PQ, *args], capture_output=True, text=True, env=env(), cwd=cwd, input=stdin, timeout=120)
+
+
+def one_line(res: subprocess.CompletedProcess) -> str:
+    assert "Traceback" not in res.stderr, res.stderr
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1, res.stderr
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def tiny_index(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("entry")
+    folder = copy_docs(["2018-503-regionale-spreiding.txt", "2014-86-stand-van-zaken-erkenningen.txt"], base / "c")
+    rep = Assistant(base / "index", model=MODEL).ingest([folder])
+    assert not rep.failed
+    return base / "index"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ask", "Huizen", "--topk", "3"], "pq: fout: onbekende optie --topk; bedoelt u --top-k? (zie 'pq ask --help')"),
+    (["ask", "Huizen", "--top-k", "0"], "pq: fout: ongeldige waarde voor --top-k: moet minstens 1 zijn (zie 'pq ask --help')"),
+    (["ask", "Huizen", "--top-k", "-1"], "pq: fout: ongeldige waarde voor --top-k: moet minstens 1 zijn (zie 'pq ask --help')"),
+    (["ask", "Huizen", "--top-k", "abc"],
+     "pq: fout: ongeldige waarde voor --top-k: moet een geheel getal zijn (zie 'pq ask --help')"),
+    (["ask", "Huizen", "--top-k"], "pq: fout: optie --top-k vraagt een waarde (zie 'pq ask --help')"),
+    (["show"], "pq: fout: argument DOC ontbreekt (zie 'pq show --help')"),
+    (["ingest"], "pq: fout: argument PATHS ontbreekt (zie 'pq ingest --help')"),
+    (["figurs", "x"], "pq: fout: onbekend commando 'figurs'; bedoelt u figures?"),
+    (["ask", "Huizen", "van"], "pq: fout: onverwacht extra argument: van (zet een vraag van meer woorden tussen "
+                               "aanhalingstekens) (zie 'pq ask --help')"),
+    (["--frobnicate"], "pq: fout: onbekende optie --frobnicate (zie 'pq --help')"),
+    (["ask", "   "], "pq: fout: de vraag is leeg (alleen spaties of leestekens): geef een vraag met woorden"),
+    (["ask", "?!…"], "pq: fout: de vraag is leeg (alleen spaties of leestekens): geef een vraag met woorden"),
+    (["ask"], "pq: fout: geef een vraag, of --batch BESTAND.jsonl"),
+])
+def test_usage_errors_are_one_line_and_exit_2(args, message, tmp_path):
+    # an index that does not exist: the mistake must be reported before any index is looked at
+    res = run(args[0], "--index", str(tmp_path / "none"), *args[1:]) if args[0] == "ask" else run(*args)
+    assert one_line(res) == message
+    assert res.returncode == 2
+    assert res.stdout == ""
+
+
+def test_unknown_command_lists_the_commands_when_nothing_is_close():
+    res = run("zzzzzz")
+    line = one_line(res)
+    assert res.returncode == 2 and line.startswith("pq: fout: onbekend commando 'zzzzzz'; commando's: ask, ")
+
+
+def test_pq_alone_prints_help_and_exits_0():
+    res = run()
+    assert res.returncode == 0 and res.stderr == ""
+    assert res.stdout.startswith("Usage: pq [OPTIONS] COMMAND [ARGS]...") and "ask" in res.stdout
+
+
+def test_version():
+    from importlib.metadata import version
+
+    res = run("--version")
+    assert (res.returncode, res.stdout, res.stderr) == (0, f"pq {version('pq-assistant')}\n", "")
+
+
+@pytest.mark.parametrize("cmd", [["ask", "Huizen"], ["docs"], ["show", "503"], ["stats"], ["figures", "Huizen"],
+                                 ["figures", "--all"]])
+def test_missing_index_is_the_same_message_for_every_command(cmd, tmp_path):
+    idx = tmp_path / "nergens"
+    res = run(*cmd, "--index", str(idx))
+    assert one_line(res) == f"pq: fout: geen index in {idx} (of hij is leeg): maak hem met  pq ingest corpus/ --index {idx}"
+    assert res.returncode == 1
+    assert not idx.exists()  # reading commands do not create an index
+
+
+def test_damaged_record_names_doctor(tiny_index, tmp_path):
+    idx = tmp_path / "index"
+    shutil.copytree(tiny_index, idx)
+    import sqlite3
+
+    db = sqlite3.connect(idx / "catalog.sqlite", isolation_level=None)
+    did = db.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchone()[0]
+    db.execute("UPDATE documents SET record = ? WHERE doc_id = ?", ('{"broken": ', did))
+    db.close()
+    res = run("show", did, "--index", str(idx))
+    line = one_line(res)
+    assert res.returncode == 1
+    assert line == (f"pq: fout: {idx / 'catalog.sqlite'}: document {did}: beschadigd documentrecord (JSONDecodeError); "
+                    f"herstel met  pq doctor --fix --index {idx}")
+
+
+def test_batch_bad_lines_are_named_and_the_others_answered(tiny_index, tmp_path):
+    batch = tmp_path / "b.jsonl"
+    batch.write_text('{"id": "a", "query": "erkende Huizen van het Kind"}\nnot json\n{"id": "c", "query": " "}\n'
+                     '{"id": "d", "query": "x", "filters": {"since": "20x"}}\n{"query": "vraag 503"}\n', encoding="utf-8")
+    res = run("ask", "--batch", str(batch), "--json", "-k", "2", "--index", str(tiny_index))
+    assert "Traceback" not in res.stderr
+    assert res.returncode == 1
+    assert [ln.split(":")[2] for ln in res.stderr.splitlines()] == ["2", "3", "4"]
+    assert res.stderr.splitlines()[0] == f"pq: {batch}:2: geen JSON (Expecting value); regel overgeslagen"
+    out = [json.loads(ln) for ln in res.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", "regel5"]
+    assert all(o["results"] for o in out)
+
+
+def test_batch_without_json_is_readable(tiny_index, tmp_path):
+    batch = tmp_path / "b.jsonl"
+    batch.write_text('{"id": "q1", "query": "erkende Huizen van het Kind"}\n', encoding="utf-8")
+    res = run("ask", "--batch", str(batch), "-k", "1", "--index", str(tiny_index))
+    assert res.returncode == 0 and res.stderr == ""
+    assert "## q1: erkende Huizen van het Kind" in res.stdout and "{" not in res.stdout.splitlines()[1]
+
+
+def test_ctrl_c_while_waiting_for_input():
+    proc = subprocess.Popen([PQ, "draft", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env())
+    time.sleep(1.5)  # the script is reading stdin by now (imports done)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err, out) == (130, "pq: afgebroken\n", "")
+
+
+# `pq ingest`, interrupted (SIGINT, as Ctrl-C sends it) after the chunks of its 3rd document are
+# written: it says so and exits 130, and the index it leaves is consistent and completes.
+INTERRUPTER = r"""
+import os, signal, sys
+from pq_assistant import cli
+from pq_assistant.storage import writer
+
+seen = [0]
+def reached(step):
+    if step == "chunks-added":
+        seen[0] += 1
+        if seen[0] == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+writer._reached = reached
+sys.argv = ["pq", *sys.argv[1:]]
+cli.main()
+"""
+
+
+def test_ctrl_c_during_ingest_leaves_a_consistent_index(tmp_path):
+    folder = copy_docs(["2018-503-regionale-spreiding.txt", "2014-86-stand-van-zaken-erkenningen.txt",
+                        "2019-38-volledige-gebiedsdekking.txt", "2021-214-prenatale-ondersteuning.txt",
+                        "2018-214-kleuterparticipatie.txt"], tmp_path / "c")
+    idx = tmp_path / "index"
+    res = subprocess.run([sys.executable, "-c", INTERRUPTER, "ingest", str(folder), "--index", str(idx),
+                          "--model", MODEL], capture_output=True, text=True, env=env(), timeout=120)
+    assert res.returncode == 130, res.stderr
+    assert res.stderr.splitlines()[-1] == "pq: afgebroken" and "Traceback" not in res.stderr
+    a = Assistant(idx, model=MODEL)
+    done = a.stats()["documents"]
+    assert done == 2  # the first two documents are in; the third was not marked done
+    again = run("ingest", str(folder), "--index", str(idx), "--model", MODEL, "--json")
+    assert again.returncode == 0, again.stderr
+    a = Assistant(idx, model=MODEL)
+    assert a.stats()["documents"] == 5
+    assert a.check() == []
