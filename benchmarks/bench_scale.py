@@ -176,7 +176,7 @@ def ledger_curve(base: Path, sizes: list[int]) -> list[str]:
         done = n
         t = time.perf_counter()
         with a.storage.write() as w:
-            entries = REAL_REBUILD_LEDGER(w, a._ledger_embed())
+            entries = REAL_REBUILD_LEDGER(w, a._ledger_build())
         dt = time.perf_counter() - t
         lines.append(f"  {n:6d} docs {a.stats()['figures']:7d} figures: {dt:7.1f} s  ({entries} ledger entries)")
         print(lines[-1], flush=True)
@@ -196,7 +196,7 @@ def skip_ledger() -> None:
 
     if REAL_REBUILD_LEDGER is None:
         REAL_REBUILD_LEDGER = Writer.rebuild_ledger
-        Writer.rebuild_ledger = lambda self, embed: 0
+        Writer.rebuild_ledger = lambda self, build: 0
 
 
 def one_document(base: Path, index: Path) -> list[str]:

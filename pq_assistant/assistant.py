@@ -97,10 +97,19 @@ class Assistant:
             self.storage.check_model(self._embedder.name, self._embedder.dim)
         return self._embedder
 
-    def _ledger_embed(self):
+    def _ledger_build(self):
+        """The ledger's build function for the writer: figures -> (entries, description vectors)."""
+        from . import ledger
+
         # One memo for both uses: the grouping and the look-up embed the same phrases ("query: "
         # on both sides, as e5 wants for symmetric similarity).
-        return _memo(self.embedder.embed_queries)
+        embed = _memo(self.embedder.embed_queries)
+
+        def build(figures):
+            entries = ledger.build(figures, embed=embed)
+            return entries, embed([ledger.description(e) for e in entries])
+
+        return build
 
     # -- ingest -------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], *, prune: bool = False, rebuild: bool = False,
@@ -164,7 +173,7 @@ class Assistant:
                     if not Path(row.path).exists():
                         w.remove(did)
                         report.removed.append(row.path)
-            w.refresh(self._ledger_embed)
+            w.refresh(self._ledger_build)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -208,7 +217,7 @@ class Assistant:
                         pending_chunks = 0
             if progress:
                 progress(len(report.ingested), report.chunks)
-            w.refresh(self._ledger_embed)
+            w.refresh(self._ledger_build)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -226,7 +235,7 @@ class Assistant:
     def rebuild_ledger(self) -> int:
         """Group every figure of the index into timelines and save the ledger."""
         with self.storage.write() as w:
-            return w.rebuild_ledger(self._ledger_embed())
+            return w.rebuild_ledger(self._ledger_build())
 
     def rebuild_lexical(self) -> int:
         """Rebuild the BM25 index from the chunks in the vector store."""
@@ -269,7 +278,7 @@ class Assistant:
             out = w.reindex()
             n = w.rebuild_lexical()
             if w.catalog.counts()[0]:
-                w.rebuild_ledger(self._ledger_embed())
+                w.rebuild_ledger(self._ledger_build())
             docs = w.catalog.counts()[0]
         return {"documents": docs, **out, "lexical_chunks": n}
 
@@ -285,7 +294,7 @@ class Assistant:
         from .storage.check import fix_index
 
         return fix_index(self.storage, reingest=lambda paths: self.ingest(paths, wait=wait, on_wait=on_wait),
-                         ledger_embed=self._ledger_embed, wait=wait, on_wait=on_wait)
+                         ledger_build=self._ledger_build, wait=wait, on_wait=on_wait)
 
     # -- reading ------------------------------------------------------------------------------
     def require_index(self) -> Snapshot:

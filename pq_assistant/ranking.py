@@ -10,7 +10,7 @@ from datetime import date
 from typing import Callable, Protocol
 
 from .querytime import QueryTime, query_time
-from .search import (CANDIDATES, QUESTION_PRIOR, RECENCY_PRIOR, Filters, collapse_near_duplicates, doc_passes,
+from .search import (CANDIDATES, QUESTION_PRIOR, RECENCY_PRIOR, Filters, collapse_near_duplicates,
                      fuse, number_lookup)
 
 # Priors for the time a question asks about (benchmarks/now_eval.py measures them; see RESULTS.md).

@@ -15,13 +15,16 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..errors import IndexError_, ModelMismatch, PQError
 from .catalog import Catalog, DocumentRow, DocumentWrite, IndexState
 from .layout import SCHEMA_VERSION, Layout
 from .lexical import LexicalIndex
 from .vectors import ChromaVectors
+
+if TYPE_CHECKING:
+    from .writer import Writer
 
 __all__ = ["Catalog", "DocumentRow", "DocumentWrite", "IndexState", "Layout", "SCHEMA_VERSION", "Snapshot", "Storage"]
 

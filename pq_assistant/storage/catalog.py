@@ -18,7 +18,7 @@ import json
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -357,11 +357,6 @@ class Catalog:
         for table in ("documents", "chunks", "figures"):
             db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
 
-    def clear_record(self, doc_id: str) -> None:
-        """(tests and doctor) Forget a document's record but keep its row."""
-        with self.transaction() as db:
-            db.execute("UPDATE documents SET record = NULL WHERE doc_id = ?", (doc_id,))
-
     def wipe(self) -> None:
         """Forget everything (--rebuild); the file stays (other connections may hold it open)."""
         with self.transaction() as db:
@@ -379,6 +374,3 @@ class Catalog:
         with self.transaction():
             self.db.execute("DELETE FROM meta WHERE key = 'wiping'")
 
-
-def row_fields() -> tuple[str, ...]:
-    return tuple(f.name for f in fields(DocumentRow))

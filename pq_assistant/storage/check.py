@@ -219,15 +219,15 @@ def check_index(storage) -> list[Problem]:
     return problems
 
 
-def fix_index(storage, *, reingest: Callable[[list[str]], object], ledger_embed: Callable[[], Callable],
+def fix_index(storage, *, reingest: Callable[[list[str]], object], ledger_build: Callable[[], Callable],
               wait: bool = True, on_wait=None) -> list[str]:
     """Repair what `check_index` found and can be repaired safely; returns what was done.
 
     Takes the index's write lock. Documents whose chunks or record are damaged are dropped and
     ingested again from their files with `reingest(paths)` (an ingest report; only when the files
     are still there: otherwise they stay as they are, and reported); orphans and leftovers are
-    deleted; the BM25 index and the figures ledger are rebuilt (`ledger_embed()` gives the embed
-    function for the ledger)."""
+    deleted; the BM25 index and the figures ledger are rebuilt (`ledger_build()` gives the
+    ledger's build function, see Writer.rebuild_ledger)."""
     done: list[str] = []
     redo: list[str] = []
     with storage.write(wait=wait, on_wait=on_wait) as w:
@@ -283,5 +283,5 @@ def fix_index(storage, *, reingest: Callable[[list[str]], object], ledger_embed:
         if "lexical" in left:
             done.append(f"rebuilt the lexical index ({w.rebuild_lexical()} chunks)")
         if "ledger" in left:
-            done.append(f"rebuilt the figures ledger ({w.rebuild_ledger(ledger_embed())} figures)")
+            done.append(f"rebuilt the figures ledger ({w.rebuild_ledger(ledger_build())} figures)")
     return done

@@ -223,17 +223,16 @@ class Writer:
         self.catalog.set_stale(lexical=False)
         return len(ids)
 
-    def rebuild_ledger(self, embed: Callable[[list[str]], object]) -> int:
-        """Group every figure of the index into timelines (`ledger.build`, with `embed` for the
-        quantity phrases) and save the ledger and its description vectors."""
-        from .. import ledger
+    def rebuild_ledger(self, build: Callable[[list], tuple[list, object]]) -> int:
+        """Save the figures ledger that `build(figures)` makes of every figure of the index (the
+        grouping into timelines is the figures code's: storage only keeps the result) — the
+        entries and their description vectors."""
         from ..models import Figure
         from . import ledgerfile
 
         _reached("before-ledger")
         figs = [Figure(**f) for f in self.catalog.figures()]
-        entries = ledger.build(figs, embed=embed)
-        vectors = embed([ledger.description(e) for e in entries])
+        entries, vectors = build(figs)
         ledgerfile.save(entries, vectors, self.layout.ledger, self.layout.ledger_vectors)
         with self.catalog.transaction():
             self.catalog._set("ledger_stale", False)
@@ -241,9 +240,9 @@ class Writer:
         self.storage._ledger, self.storage._ledger_vectors = entries, vectors
         return len(entries)
 
-    def refresh(self, embed: Callable[[], Callable[[list[str]], object]]) -> None:
-        """Rebuild the BM25 index and the ledger if anything changed or they disagree with the
-        catalog. `embed()` gives the ledger's embed function (only called when it is needed)."""
+    def refresh(self, ledger_build: Callable[[], Callable[[list], tuple[list, object]]]) -> None:
+        """Bring the BM25 index and the ledger up to date with the catalog. `ledger_build()`
+        gives the ledger's build function (see rebuild_ledger; only called when it is needed)."""
         if self.changed and self._lexical_ok and not self.catalog.pending():
             _reached("before-lexical")
             # Only the change: its chunks in a new segment, the replaced ones marked deleted.
@@ -257,7 +256,7 @@ class Writer:
         self._lex_remove, self._lex_add = set(), {}
         self._lexical_ok = True
         if self.changed or not self.ledger_in_sync():
-            self.rebuild_ledger(embed())
+            self.rebuild_ledger(ledger_build())
 
     # -- a shared server --------------------------------------------------------------------
     def reindex(self) -> dict:
