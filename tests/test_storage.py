@@ -160,3 +160,28 @@ def test_changing_one_document_rewrites_only_that_document(tmp_path: Path):
     changed = {did for did in before if before[did] != after[did]}
     assert changed == {"2018-214-kleuterparticipatie"}
     assert a.check() == []
+
+
+def test_a_change_that_leaves_the_figures_alone_keeps_the_ledger(tmp_path: Path, monkeypatch):
+    """The ledger is a function of all figures: re-ingesting a document whose figures did not
+    change does not rebuild it; changing a figure, adding or removing a document with figures does."""
+    from pq_assistant.storage.writer import Writer
+
+    folder = copy_docs(SMALL, tmp_path / "corpus")
+    a = Assistant(tmp_path / "index", model="hash:128")
+    a.ingest([folder])
+    ledger = (tmp_path / "index" / "figures.json").read_text(encoding="utf-8")
+    builds = []
+    real = Writer.rebuild_ledger
+    monkeypatch.setattr(Writer, "rebuild_ledger", lambda self, build: builds.append(1) or real(self, build))
+    f = folder / "2018-503-regionale-spreiding.txt"
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text.replace("consultatiebureau aangesloten", "zorgburgbureau aangesloten"), encoding="utf-8")
+    assert a.ingest([folder]).ingested and builds == []
+    assert a.check() == [] and (tmp_path / "index" / "figures.json").read_text(encoding="utf-8") == ledger
+    f.write_text(f.read_text(encoding="utf-8").replace("153", "157"), encoding="utf-8")
+    assert a.ingest([folder]).ingested and builds == [1]
+    assert "157" in {e.figure.value for e in a.ledger()}
+    (folder / "2021-214-prenatale-ondersteuning.txt").unlink()
+    a.ingest([folder], prune=True)
+    assert builds == [1, 1] and a.check() == []

@@ -74,6 +74,10 @@ class Writer:
         self._lexical_ok = self.lexical_in_sync()
         self._lex_remove: set[str] = set()
         self._lex_add: dict[str, str] = {}
+        # The ledger is a function of the figures of all documents: when this writer's changes
+        # leave those the same (a document changed elsewhere than in its figures), it stays.
+        self._ledger_ok = self.ledger_in_sync()
+        self._figures_changed = False
 
     def close(self) -> None:
         if self._batch:
@@ -161,6 +165,8 @@ class Writer:
         old = [did for did in ids if self.catalog.has(did)]
         for did in old:
             self._forget_lexical(self.catalog.chunk_ids(did))
+        before = {did: self.catalog.figures(did) for did in old}
+        self._figures_changed |= any(d.write.figures != before.get(d.doc_id, []) for d in docs)
         self.catalog.begin(ids)
         _reached("pending-saved")
         for did in old:
@@ -184,6 +190,7 @@ class Writer:
     def remove(self, doc_id: str) -> None:
         """Drop a document: its vectors, then its rows."""
         self._forget_lexical(self.catalog.chunk_ids(doc_id))
+        self._figures_changed |= bool(self.catalog.figures(doc_id))
         self.catalog.begin([doc_id])
         self.vectors.delete_doc(doc_id)
         self.catalog.drop([doc_id])
@@ -255,8 +262,11 @@ class Writer:
             self.rebuild_lexical()
         self._lex_remove, self._lex_add = set(), {}
         self._lexical_ok = True
-        if self.changed or not self.ledger_in_sync():
+        if self.changed and self._ledger_ok and not self._figures_changed and not self.catalog.pending():
+            self.catalog.set_stale(ledger=False)  # the same figures: the same ledger
+        elif self.changed or not self.ledger_in_sync():
             self.rebuild_ledger(ledger_build())
+        self._ledger_ok, self._figures_changed = True, False
 
     # -- a shared server --------------------------------------------------------------------
     def reindex(self) -> dict:
