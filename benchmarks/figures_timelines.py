@@ -36,7 +36,7 @@ def main() -> None:
     args = ap.parse_args()
     index = Path(args.index or tempfile.mkdtemp(prefix="pq-figtl-"))
     a = Assistant(index)
-    if not a.store.exists():
+    if a.is_empty():
         a.ingest([args.corpus])
     gold = [json.loads(x) for x in Path(args.set, "figures.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     by_q: dict[str, list[dict]] = defaultdict(list)
