@@ -480,12 +480,16 @@ class _StoreView:
     """The ranker's read view of this index (ranking.IndexView), on the storage API."""
 
     def __init__(self, a: "Assistant", index: Snapshot) -> None:
-        self.a, self.docs = a, index.docs
+        self.a, self.index, self.docs = a, index, index.docs
         self.vectors = a.storage.vectors
 
     def passing(self, f: Filters) -> list[str]:
-        """Ids of the documents that pass the filters (SQL in the catalog)."""
-        return self.a._filter_ids(f)
+        """Ids of the documents that pass the filters (the snapshot's look-ups)."""
+        from .search import widen_date
+
+        return self.index.passing(minister=f.minister, asker=f.asker,
+                                  since=widen_date(f.since, end=False) if f.since else "",
+                                  until=widen_date(f.until, end=True) if f.until else "", number=f.number)
 
     def dense(self, qvec, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
         if doc_ids is not None and len(doc_ids) > 0.3 * len(self.docs):

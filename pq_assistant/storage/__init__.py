@@ -13,7 +13,7 @@ or talks to Chroma. `Storage` is its front door.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -31,12 +31,56 @@ __all__ = ["Catalog", "DocumentRow", "DocumentWrite", "IndexState", "Layout", "S
 
 @dataclass
 class Snapshot:
-    """The index as readers see it at one catalog generation."""
+    """The index as readers see it at one catalog generation: model, dimension, every document's
+    row, and (built on first use) the look-ups that make a filter cost little at any size."""
 
     model: str | None
     dim: int | None
     generation: int
     docs: dict[str, dict]  # doc id -> storage.DocumentRow as a dict
+    _lookups: tuple | None = field(default=None, repr=False)
+
+    def _index(self) -> tuple:
+        if self._lookups is None:
+            from ..textutil import name_words
+
+            words: dict[str, dict[str, set[str]]] = {"minister": {}, "asker": {}}
+            for did, d in self.docs.items():
+                for key, by_word in words.items():
+                    for w in name_words(d.get(key) or ""):
+                        by_word.setdefault(w, set()).add(did)
+            dated = sorted((d["date"], did) for did, d in self.docs.items() if d.get("date"))
+            self._lookups = (words, [x[0] for x in dated], [x[1] for x in dated])
+        return self._lookups
+
+    def passing(self, *, minister: str = "", asker: str = "", since: str = "", until: str = "",
+                number: str = "") -> list[str]:
+        """Ids of the documents that pass the filters, as `Catalog.filter` (and search.doc_passes)
+        decides: names on whole words, dates (full ISO here) inclusive, undated documents out."""
+        from bisect import bisect_left, bisect_right
+
+        from ..textutil import name_words
+
+        words, dates, dated_ids = self._index()
+        keep: set[str] | None = None
+        for key, wanted in (("minister", minister), ("asker", asker)):
+            if not wanted:
+                continue
+            want = name_words(wanted)
+            if not want:
+                return []
+            for w in want:
+                hit = words[key].get(w, set())
+                keep = set(hit) if keep is None else keep & hit
+        if since or until:
+            lo = bisect_left(dates, since) if since else 0
+            hi = bisect_right(dates, until) if until else len(dates)
+            in_range = set(dated_ids[lo:hi])
+            keep = in_range if keep is None else keep & in_range
+        if number:
+            nr = number.strip()
+            keep = {did for did in (keep if keep is not None else self.docs) if str(self.docs[did].get("number") or "") == nr}
+        return sorted(keep if keep is not None else self.docs)
 
 
 class Storage:
@@ -116,7 +160,7 @@ class Storage:
         return self._snapshot
 
     def is_empty(self) -> bool:
-        return not self.exists() or self.catalog.counts()[0] == 0
+        return not self.exists() or not self.catalog.has_documents()
 
     def state(self) -> IndexState | None:
         return self.catalog.state() if self.exists() else None

@@ -220,6 +220,9 @@ class Catalog:
         r = self.db.execute(f"SELECT {', '.join(_DOC_COLUMNS)} FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return self._row(r) if r else None
 
+    def has_documents(self) -> bool:
+        return self.db.execute("SELECT EXISTS (SELECT 1 FROM documents)").fetchone()[0] == 1
+
     def has(self, doc_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
 
