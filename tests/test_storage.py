@@ -111,9 +111,12 @@ def test_an_old_index_left_half_written_is_migrated_with_its_pending_document(le
     (legacy / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
     a = Assistant(legacy)
     assert [(p.code, p.doc_id) for p in a.check()][:1] == [("pending", "2018-503-regionale-spreiding")]
+    assert a.lexical.is_legacy  # the old BM25 folder is read as it is ...
     report = a.ingest([])  # nothing named: the cut-off document comes back from its file
     assert report.ingested == [str((src / "2018-503-regionale-spreiding.txt").resolve())]
+    assert not a.lexical.is_legacy  # ... and rebuilt in segments by the first writer
     assert a.check() == []
+    assert a.search("vraag 503 van 2018", top_k=1)[0].doc_id == "2018-503-regionale-spreiding"
 
 
 def test_old_files_left_by_a_migration_cut_off_are_deleted(legacy: Path):
