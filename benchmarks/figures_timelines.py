@@ -1,10 +1,12 @@
 """For every quantity of figures.jsonl that occurs more than once: does `pq figures <quantity>`
 list all its values (value, reference date) and in date order?
 
-    python benchmarks/figures_timelines.py [--index DIR] [--set tests/data/dev-eval]
+    python benchmarks/figures_timelines.py [--index DIR] [--set tests/data/dev-eval] [--append]
 
-Builds the index from <set>/../../corpus (the repo's corpus/) when DIR is empty. Prints one line
-per quantity and a summary line.
+Builds the index (default embedder) from <set>/corpus, or the repo's corpus/ when the set has
+none, when DIR is empty. Prints one line per quantity and a summary line: `complete` = the
+quantities whose every (value, date) `pq figures <quantity>` lists; `value_recall` = the listed
+share of all their values.
 """
 from __future__ import annotations
 
@@ -33,11 +35,13 @@ def main() -> None:
     ap.add_argument("--set", default=str(ROOT / "tests/data/dev-eval"))
     ap.add_argument("--corpus", default=str(ROOT / "corpus"))
     ap.add_argument("-v", action="store_true")
+    ap.add_argument("--append", action="store_true", help="append the summary to benchmarks/RESULTS.md")
     args = ap.parse_args()
     index = Path(args.index or tempfile.mkdtemp(prefix="pq-figtl-"))
     a = Assistant(index)
+    corpus = Path(args.set, "corpus") if Path(args.set, "corpus").is_dir() else Path(args.corpus)
     if a.is_empty():
-        a.ingest([args.corpus])
+        a.ingest([str(corpus)])
     gold = [json.loads(x) for x in Path(args.set, "figures.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     by_q: dict[str, list[dict]] = defaultdict(list)
     for g in gold:
@@ -59,8 +63,15 @@ def main() -> None:
         if args.v:
             for miss in sorted(want - got):
                 print("      missing", miss)
-    print(f"SUMMARY quantities={len(names)} complete={full} ordered={ordered} "
-          f"value_recall={found_total / max(1, want_total):.3f} ({found_total}/{want_total})")
+    line = (f"SUMMARY quantities={len(names)} complete={full} ({full / max(1, len(names)):.3f}) ordered={ordered} "
+            f"value_recall={found_total / max(1, want_total):.3f} ({found_total}/{want_total})")
+    print(line)
+    if args.append:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from common import append_results
+
+        append_results("figures_timelines", "python benchmarks/figures_timelines.py " + " ".join(sys.argv[1:]),
+                       [f"set {args.set}, corpus {corpus}", line])
 
 
 if __name__ == "__main__":

@@ -21,8 +21,10 @@ from typing import Callable, Iterable
 import numpy as np
 
 from .errors import IndexError_, LoadError, UsageError
+from .figures.ledger import figure_dict  # the JSON form of a figure; importable from here as before
 from .models import Figure, LoadedDocument, Passage, PQDocument
-from .search import Filters, strip_filter_terms
+from .ranking import NO_ANSWER_BELOW
+from .search import Filters, doc_passes, strip_filter_terms
 from .storage import Snapshot, Storage
 from .thesaurus import expand
 
@@ -51,17 +53,35 @@ class Answer:
     figures: list[Figure]
     filters: Filters
     status: dict[int, str] = field(default_factory=dict)  # id(figure) -> latest | superseded | conflict
+    answer: object | None = None  # answerline.AnswerLine: the figure that answers, cited
+    time: object | None = None  # querytime.QueryTime: the moment the question asks about
+    notes: list[str] = field(default_factory=list)  # why a filter or number lookup found less (Dutch)
+    replaced_by: dict[int, str] = field(default_factory=dict)  # id(figure) -> "109 op 2025-01-01 (nr. 287)"
+    weak_below: float = 0.0  # passages scoring below this are shown as weak (ranking.NO_ANSWER_BELOW)
+
+    @property
+    def answered(self) -> bool:
+        """Does any passage seem to answer the question (calibrated score at or above the threshold)?"""
+        return any(p.score >= self.weak_below for p in self.passages)
+
+    @property
+    def note(self) -> str:
+        if not self.passages:
+            return ""
+        if not self.answered:
+            return (f"geen passage lijkt deze vraag te beantwoorden (beste score "
+                    f"{max(p.score for p in self.passages):.2f})".replace(".", ","))
+        return ""
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "results": [p.to_dict() for p in self.passages],
-                "figures": [{**figure_dict(f), "status": self.status.get(id(f), "")} for f in self.figures]}
+        return {"query": self.query, "answered": self.answered, "note": self.note or None,
+                "answer": self.answer.to_dict() if self.answer is not None else None,
+                "results": [p.to_dict() for p in self.passages],
+                "figures": [{**figure_dict(f), "status": self.status.get(id(f), ""),
+                             "replaced_by": self.replaced_by.get(id(f)) or None} for f in self.figures],
+                "notes": self.notes}
 
 
-def figure_dict(f: Figure) -> dict:
-    """The JSON form of a figure (the contract of `pq figures --json`)."""
-    d = {k: getattr(f, k) for k in ("value", "number_value", "unit", "quantity", "date", "date_source",
-                                    "doc", "number", "page", "sentence", "scope", "minister", "doc_date")}
-    return d
 
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -155,7 +175,8 @@ class Assistant:
                     continue
                 key = str(path.resolve())
                 doc_id = by_path.get(key) or self._new_doc_id(path, key, w.catalog)
-                if by_path.get(key) and w.catalog.sha256_of(doc_id) == loaded.sha256:
+                row = w.catalog.document(doc_id) if by_path.get(key) else None
+                if row is not None and row.sha256 == loaded.sha256 and not _parser_outdated(row.to_dict()):
                     report.unchanged.append(str(path))
                     continue
                 try:
@@ -275,7 +296,7 @@ class Assistant:
         documents that another client put on a shared server, the BM25 index and the ledger."""
         with self.storage.write() as w:
             w.recover()
-            out = w.reindex()
+            out = w.reindex(extra=_shape_from_meta)
             n = w.rebuild_lexical()
             if w.catalog.counts()[0]:
                 w.rebuild_ledger(self._ledger_build())
@@ -308,22 +329,24 @@ class Assistant:
         return self.storage.is_empty()
 
     def documents(self, filters: Filters | None = None) -> list[dict]:
-        """The ingested documents (newest first), filtered: dicts of storage.DocumentRow."""
-        self.require_index()
-        cat = self.storage.catalog
-        rows = cat.documents()
+        """The ingested documents (newest first), filtered: catalog rows as dicts."""
+        index = self.require_index()
+        docs = list(index.docs.values())
         if filters and filters.active():
-            keep = set(self._filter_ids(filters))
-            rows = {did: r for did, r in rows.items() if did in keep}
-        docs = [r.to_dict() for r in rows.values()]
+            keep = set(self._passing(index, filters))
+            docs = [d for d in docs if d["doc_id"] in keep]
         return sorted(docs, key=lambda d: (d.get("date") or "", d["file"]), reverse=True)
 
-    def _filter_ids(self, f: Filters) -> list[str]:
+    @staticmethod
+    def _passing(index: Snapshot, f: Filters) -> list[str]:
+        """Ids of the documents that pass the filters (search.doc_passes decides), looked at only
+        among the snapshot's candidates for the names and dates (cheap at any size)."""
         from .search import widen_date
 
-        return self.storage.catalog.filter(minister=f.minister, asker=f.asker,
-                                           since=widen_date(f.since, end=False) if f.since else "",
-                                           until=widen_date(f.until, end=True) if f.until else "", number=f.number)
+        cands = index.candidates(minister=f.minister, asker=f.asker,
+                                 since=widen_date(f.since, end=False) if f.since else "",
+                                 until=widen_date(f.until, end=True) if f.until else "")
+        return [did for did in cands if doc_passes(index.docs[did], f)]
 
     def resolve_doc(self, ref: str) -> str:
         """A doc id from an id, a file name, a path or a question number ('503', '503/2018')."""
@@ -335,7 +358,7 @@ class Assistant:
         name = Path(ref).name
         hits = [did for did, d in docs.items() if d.file == name or d.path == ref or Path(d.file).stem == ref]
         if not hits and (m := re.fullmatch(r"(?:nr\.?\s*)?(\d+)(?:\s*[/ ]\s*(\d{4}))?", ref.strip())):
-            hits = cat.filter(number=m.group(1), year=m.group(2) or "")
+            hits = cat.by_number(m.group(1), m.group(2) or "")
         if len(hits) == 1:
             return hits[0]
         if not hits:
@@ -388,6 +411,10 @@ class Assistant:
     def search_many(self, queries: list[str], *, top_k: int = 5,
                     filters: list[Filters] | None = None) -> list[list[Passage]]:
         """Like `search` for many queries at once (the model embeds them in one batch)."""
+        return self._search_many(queries, top_k=top_k, filters=filters)[0]
+
+    def _search_many(self, queries: list[str], *, top_k: int = 5,
+                     filters: list[Filters] | None = None) -> tuple[list[list[Passage]], object]:
         index = self.require_index()
         filters = filters or [Filters() for _ in queries]
         # Names given as filters are enforced by the filter; left in the query text they would
@@ -397,7 +424,7 @@ class Assistant:
         out = []
         for query, f, qv in zip(queries, filters, qvecs):
             out.append(self._search_one(query, qv, top_k, f, index))
-        return out
+        return out, qvecs
 
     def _search_one(self, query: str, qvec, top_k: int, f: Filters, index: Snapshot) -> list[Passage]:
         from .ranking import rank
@@ -410,8 +437,10 @@ class Assistant:
         docs = index.docs
         out = []
         for h in hits:
-            p = self.passage(h.chunk_id, h.text, h.metadata, h.score, docs)
-            p.dense, p.lexical, p.pinned = h.dense, h.lexical, h.pinned
+            # The score shown is the calibrated confidence (comparable across questions); the
+            # order is the ranker's.
+            p = self.passage(h.chunk_id, h.text, h.metadata, h.confidence, docs)
+            p.dense, p.lexical, p.pinned, p.coverage, p.rank_score = h.dense, h.lexical, h.pinned, h.coverage, h.score
             out.append(p)
         return out
 
@@ -431,13 +460,10 @@ class Assistant:
 
     def passage(self, cid: str, text: str, meta: dict, score: float, docs: dict) -> Passage:
         """A Passage for a stored chunk, with its citation and its figures."""
-        from .models import PQDocument as _D
+        from .citations import citation_from_meta
 
         d = docs.get(meta.get("doc_id"), {})
-        cite = _D(doc_id=meta.get("doc_id", ""), file=meta.get("doc", ""), path=meta.get("path", ""), sha256="",
-                  pages=d.get("pages", 0), title=meta.get("title", ""), number=meta.get("number", ""),
-                  date=meta.get("date", ""), asker=meta.get("asker", ""), minister=meta.get("minister", "")
-                  ).citation(meta.get("page"))
+        cite = citation_from_meta(meta, meta.get("page"), d.get("pages", 0))
         p = Passage(chunk_id=cid, doc_id=meta.get("doc_id", ""), doc=meta.get("doc", ""), text=text, score=score,
                     page=int(meta.get("page") or 1), section=meta.get("section", ""), part=meta.get("part", ""),
                     metadata=meta, citation=cite)
@@ -458,12 +484,85 @@ class Assistant:
 
     def ask_many(self, queries: list[str], *, top_k: int = 5, filters: list[Filters] | None = None) -> list[Answer]:
         """`ask` for many queries; the model embeds them in one batch (`pq ask --batch`)."""
+        from . import answerline, ledger
+        from .querytime import query_time
+        from .search import number_lookup
+
         filters = filters or [Filters() for _ in queries]
+        found, qvecs = self._search_many(queries, top_k=top_k, filters=filters)
+        entries = self.ledger()
+        by_figure = {id(e.figure): e for e in entries}
         out = []
-        for query, f, passages in zip(queries, filters, self.search_many(queries, top_k=top_k, filters=filters)):
-            figs = figures_of(passages)
-            out.append(Answer(query=query, passages=passages, figures=figs, filters=f, status=self.figure_status(figs)))
+        for query, f, passages, qv in zip(queries, filters, found, qvecs):
+            passages, notes = self.checked(query, f, passages, top_k)
+            nl = number_lookup(query)
+            qt = query_time(query, {nl[1]} if nl and nl[1] else None)
+            groups: list[int] = []
+            if entries and passages:
+                groups = ledger.choose_groups(query, passages, entries)
+                if answerline.is_figure_question(query):
+                    groups += [g for g in ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
+                               if g not in groups]
+            line = answerline.choose(query, qt, passages, entries, groups, ledger.sort_key, self.cite)
+            figs = relevant_figures(query, passages, groups, by_figure, line, entries)
+            out.append(Answer(query=query, passages=passages, figures=figs, filters=f,
+                              status=self.figure_status(figs), answer=line, time=qt,
+                              replaced_by=replaced_by(figs, by_figure, entries), weak_below=NO_ANSWER_BELOW,
+                              notes=notes))
         return out
+
+    def cite(self, doc_id: str, page: int | None = None) -> str:
+        """The citation of a document (at a page), as the passages carry it."""
+        from .citations import citation_from_meta
+
+        d = self.require_index().docs.get(doc_id, {})
+        meta = {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in d.items()}
+        meta.update(doc=d.get("file", doc_id), doc_id=doc_id)
+        return citation_from_meta(meta, page, d.get("pages", 0))
+
+    # -- what a filter or a number lookup found (never silent) -----------------------------------
+    def filter_notes(self, f: Filters | None) -> list[str]:
+        """Notes on the filters over this index: documents lacking the field, unknown names with
+        the closest names of the index (see search.filter_notes)."""
+        from .search import filter_notes
+
+        if not f or not f.active():
+            return []
+        return filter_notes(list(self.require_index().docs.values()), f)
+
+    def number_result(self, query: str, f: Filters | None = None):
+        """The documents a number in `query` names (None when it names no number), with notes."""
+        from .search import lookup_number, parse_number_query
+
+        nq = parse_number_query(query)
+        if nq is None:
+            return None
+        index = self.require_index()
+        keep = set(self._passing(index, f)) if f and f.active() else None
+        docs = [d for did, d in index.docs.items() if keep is None or did in keep]
+        return lookup_number(docs, nq)
+
+    def checked(self, query: str, f: Filters, passages: list[Passage], top_k: int) -> tuple[list[Passage], list[str]]:
+        """The passages of a search with the notes that say what the filters and a number lookup
+        found. A query that is only a number ('vraag nr. 999') gets no unrelated passages: the
+        number's documents, those of another year (with a note), or none (with a note)."""
+        from .search import is_pure_number_query
+
+        notes = self.filter_notes(f)
+        nr = self.number_result(query, f)
+        if nr is None:
+            return passages, notes
+        notes += nr.notes
+        if not is_pure_number_query(query, nr.query):
+            return passages, notes
+        targets = nr.found or nr.other
+        if not targets:
+            return [], notes
+        ids = {d["doc_id"] for d in targets}
+        if not passages or passages[0].doc_id not in ids:
+            again = self.search(f"vraag {targets[0].get('number')}", top_k=top_k, filters=f)
+            passages = [p for p in again if p.doc_id in ids] or passages
+        return passages, notes
 
     def figure_status(self, figures: list[Figure]) -> dict[int, str]:
         """Each figure's place in its timeline (latest / superseded / conflict), by id(figure)."""
@@ -484,12 +583,8 @@ class _StoreView:
         self.vectors = a.storage.vectors
 
     def passing(self, f: Filters) -> list[str]:
-        """Ids of the documents that pass the filters (the snapshot's look-ups)."""
-        from .search import widen_date
-
-        return self.index.passing(minister=f.minister, asker=f.asker,
-                                  since=widen_date(f.since, end=False) if f.since else "",
-                                  until=widen_date(f.until, end=True) if f.until else "", number=f.number)
+        """Ids of the documents that pass the filters."""
+        return self.a._passing(self.index, f)
 
     def dense(self, qvec, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
         if doc_ids is not None and len(doc_ids) > 0.3 * len(self.docs):
@@ -531,6 +626,83 @@ def _memo(embed):
 
 
 
+def _shape_from_meta(m: dict) -> dict:
+    """The shape fields of a catalog row rebuilt from chunk metadata (pq reindex)."""
+    from .parsing import PARSER_VERSION
+
+    split = lambda v: [x for x in str(v or "").split("; ") if x]  # noqa: E731
+    return {"type": m.get("type", ""), "parliament": m.get("parliament", ""), "session": m.get("session", ""),
+            "answer_date": m.get("answer_date", ""), "askers": split(m.get("askers")), "numbers": split(m.get("numbers")),
+            "meeting": m.get("meeting", ""), "parser": PARSER_VERSION if m.get("type") else 1}
+
+
+def _parser_outdated(entry: dict) -> bool:  # entry: a catalog row as a dict
+    """A document parsed by an older parser (an index built before the document types): the
+    next ingest parses it again from its file (unchanged files included); nothing else changes."""
+    from .parsing import PARSER_VERSION
+
+    return int(entry.get("parser") or 1) < PARSER_VERSION
+
+
+def relevant_figures(query: str, passages: list[Passage], groups: list[int], by_figure: dict, line, entries) -> list[Figure]:
+    """The Cijfers of an answer: the figures of the question's quantity (its timelines, best
+    first) that the shown passages hold, plus the answer line's figure; without a matching
+    timeline, the passages' figures whose quantity shares a word with the question. Sorted by
+    relevance (timeline rank, then passage rank), then newest reference date first."""
+    from . import ledger
+
+    figs = figures_of(passages)
+    if line is not None:
+        extra = next((e.figure for e in entries if e.figure.chunk_id == line.chunk_id and e.figure.value == line.value
+                      and e.figure.date == line.date), None)
+        if extra is not None and all(f is not extra for f in figs):
+            figs.append(extra)
+    rank_of_chunk = {p.chunk_id: i for i, p in enumerate(passages)}
+    group_rank = {g: i for i, g in enumerate(groups)}
+    if groups and any(by_figure.get(id(f)) and by_figure[id(f)].group in group_rank for f in figs):
+        keep = [f for f in figs if by_figure.get(id(f)) and by_figure[id(f)].group in group_rank]
+        rel = lambda f: group_rank[by_figure[id(f)].group]  # noqa: E731
+    else:
+        qwords = ledger._words(query)
+        keep = [f for f in figs if qwords & ledger._words(f"{f.quantity} {f.unit}")]
+        rel = lambda f: rank_of_chunk.get(f.chunk_id, len(passages))  # noqa: E731
+    # newest first within equal relevance: sort by date descending, then stably by relevance
+    keep.sort(key=lambda f: _date_key(f), reverse=True)
+    keep.sort(key=rel)
+    return keep
+
+
+def replaced_by(figs: list[Figure], by_figure: dict, entries) -> dict[int, str]:
+    """For each superseded figure: the newest figure of its timeline (same scope) and its source."""
+    from . import ledger
+
+    out: dict[int, str] = {}
+    for f in figs:
+        e = by_figure.get(id(f))
+        if e is None or e.status not in ("superseded", "vervangen"):
+            continue
+        if getattr(e, "replaced_by", None):
+            out[id(f)] = str(e.replaced_by)
+            continue
+        same = [x for x in entries if x.group == e.group and x.figure.scope == f.scope]
+        newest = max(same, key=ledger.sort_key, default=None)
+        if newest is not None and newest is not e:
+            n = newest.figure
+            src = f"nr. {n.number}" if n.number else n.doc
+            out[id(f)] = f"{n.value} {n.unit} op {n.date} ({src}, p. {n.page})"
+    return out
+
+
+def _date_key(f: Figure) -> tuple:
+    """A year-only date sorts with its year (at its end), not before every dated day of it."""
+    d = f.date or ""
+    if len(d) == 4:
+        d += "-12-31"
+    elif len(d) == 7:
+        d += "-31"
+    return (d, f.doc_date or "")
+
+
 def figures_of(passages: list[Passage]) -> list[Figure]:
     """The figures of the passages, newest reference date first, each once."""
     seen, out = set(), []
@@ -541,4 +713,5 @@ def figures_of(passages: list[Passage]) -> list[Figure]:
                 seen.add(key)
                 out.append(f)
     return sorted(out, key=lambda f: (f.date or "", f.doc_date or ""), reverse=True)
+
 

@@ -81,6 +81,9 @@ def doc_metadata(doc: PQDocument) -> dict:
         "doc": doc.file, "doc_id": doc.doc_id, "path": doc.path, "title": doc.title,
         "number": doc.number, "date": doc.date, "date_int": date_int, "year": doc.year,
         "asker": doc.asker, "minister": doc.minister,
+        # the shapes (lists joined: Chroma metadata hold scalars only)
+        "type": doc.type, "session": doc.session, "parliament": doc.parliament, "meeting": doc.meeting,
+        "answer_date": doc.answer_date, "askers": "; ".join(doc.askers), "numbers": "; ".join(doc.numbers),
     }
 
 
@@ -114,8 +117,11 @@ def chunk_document(doc: PQDocument) -> list[Chunk]:
 
     subq = {n: p.text for p in doc.subquestions for n in p.numbers}
     for part in doc.question:
-        section = "question" if doc.is_pq else "text"
+        # a press item is all text: the minister's words stand in it, not an MP's question
+        section = "question" if doc.is_pq and doc.type != "persbericht" else "text"
         ctx = f"Vraag {part.label}:" if part.label else ""
+        if part.asker:
+            ctx = f"Vraag {part.label} van {part.asker}:"
         for text, page in _group(part.paragraphs, MAX_WORDS):
             add(section, part.label, with_header(text, section), page, ctx)
     for part in doc.answer:
@@ -123,6 +129,12 @@ def chunk_document(doc: PQDocument) -> list[Chunk]:
         ctx = f"Vraag: {asked}\nAntwoord:" if asked else "Antwoord:"
         for text, page in _group(part.paragraphs, MAX_WORDS):
             add("answer", part.label, with_header(text, "answer"), page, ctx)
+    for part in doc.replies:
+        # the reply and the minister's last word: searchable, never an answer part
+        who = f" van {part.speaker}" if part.speaker else ""
+        ctx = {"repliek": f"Repliek{who}:", "slotwoord": f"Slotwoord{who}:", "interruptie": f"Onderbreking{who}:"}.get(part.section, "")
+        for text, page in _group(part.paragraphs, MAX_WORDS):
+            add(part.section, "", text, page, ctx)
     for part in doc.annex:
         for text, page, caption in _annex_pieces(part):
             add("annex", "", text, page, "Bijlage:" + ("" if text.startswith(caption) else "\n" + caption))

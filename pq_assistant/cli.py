@@ -43,6 +43,8 @@ MinisterOpt = typer.Option("", "--minister", help="Only answers of this minister
 AskerOpt = typer.Option("", "--asker", help="Only questions of this MP (part of the name).")
 SinceOpt = typer.Option("", "--since", help="Question date on or after (YYYY[-MM[-DD]]).")
 UntilOpt = typer.Option("", "--until", help="Question date on or before (YYYY[-MM[-DD]]).")
+TypeOpt = typer.Option("", "--type", help="Only documents of this type: schriftelijke-vraag, vraag-om-uitleg, "
+                       "actuele-vraag, persbericht, kamervraag, federale-vraag, overig.")
 
 
 def handled(fn):
@@ -74,13 +76,19 @@ def _assistant(index, model=None, chroma_url=None):
                      on_notice=lambda msg: render.err(f"pq: {msg}"))
 
 
-def _filters(minister="", asker="", since="", until=""):
-    from .search import Filters, widen_date
+def _filters(minister="", asker="", since="", until="", type_=""):
+    from .search import Filters
 
-    for d, end in ((since, False), (until, True)):
-        if d:
-            widen_date(d, end)  # raises a UsageError on a bad date
-    return Filters(minister=minister, asker=asker, since=since, until=until)
+    # Filters checks itself: an impossible date, a reversed range or an unknown type is a UsageError
+    return Filters(minister=minister, asker=asker, since=since, until=until, type=type_)
+
+
+def _notes(notes: list[str]) -> None:
+    """Filter and number-lookup notes: one line each on stderr (in JSON they are in `notes`)."""
+    from . import render
+
+    for note in notes:
+        render.err(f"pq: {note}")
 
 
 def check_question(text: str) -> str:
@@ -115,7 +123,7 @@ def _read_batch(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, str
             continue
         try:
             f = row.get("filters") or {}
-            _filters(f.get("minister", ""), f.get("asker", ""), f.get("since", ""), f.get("until", ""))
+            _filters(f.get("minister", ""), f.get("asker", ""), f.get("since", ""), f.get("until", ""), f.get("type", ""))
         except UsageError as exc:
             bad.append((n, f"{exc}; regel overgeslagen"))
             continue
@@ -197,6 +205,7 @@ def ask(
     batch: Optional[Path] = typer.Option(None, "--batch", help="JSONL file: {id, query, filters} per line."),
     top_k: int = typer.Option(5, "--top-k", "-k", min=1, help="How many passages."),
     minister: str = MinisterOpt, asker: str = AskerOpt, since: str = SinceOpt, until: str = UntilOpt,
+    type_: str = TypeOpt,
     index: Optional[Path] = IndexOpt, model: Optional[str] = ModelOpt, chroma_url: Optional[str] = ChromaOpt,
     as_json: bool = JsonOpt, markdown: bool = typer.Option(False, "--markdown", help="Print Markdown."),
 ) -> None:
@@ -208,7 +217,7 @@ def ask(
         raise UsageError("geef een vraag, of --batch BESTAND.jsonl")
     if query is not None:
         check_question(query)
-    flt = _filters(minister, asker, since, until)  # bad dates are usage errors before any work
+    flt = _filters(minister, asker, since, until, type_)  # bad filters are usage errors before any work
     a = _assistant(index, model, chroma_url)
     _ensure_index(a, quiet=as_json, explicit=index is not None)
     if batch:
@@ -227,6 +236,8 @@ def ask(
             raise typer.Exit(1)
         return
     ans = a.ask(query, top_k=top_k, filters=flt)
+    if not as_json:
+        _notes(ans.notes)
     if as_json:
         render.print_json(ans.to_dict())
     elif markdown:
@@ -239,16 +250,21 @@ def ask(
 @handled
 def docs(
     minister: str = MinisterOpt, asker: str = AskerOpt, since: str = SinceOpt, until: str = UntilOpt,
+    type_: str = TypeOpt,
     index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt,
 ) -> None:
-    """List the ingested documents with their metadata (newest first)."""
+    """List the ingested documents with their type and metadata (newest first), and which fields are missing."""
     from . import render
+    from .search import document_row
 
-    rows = _assistant(index, chroma_url=chroma_url).documents(_filters(minister, asker, since, until))
+    a = _assistant(index, chroma_url=chroma_url)
+    f = _filters(minister, asker, since, until, type_)
+    rows = a.documents(f)
+    notes = a.filter_notes(f)
     if as_json:
-        keys = ("file", "doc_id", "title", "number", "date", "asker", "minister", "pages", "chunks", "figures")
-        render.print_json({"documents": [{("doc" if k == "file" else k): d.get(k) for k in keys} for d in rows]})
+        render.print_json({"documents": [document_row(d) for d in rows], "notes": notes})
     else:
+        _notes(notes)
         render.documents(rows)
 
 
@@ -288,6 +304,7 @@ def figures(
     since: str = typer.Option("", "--since", help="Reference date on or after (YYYY[-MM[-DD]])."),
     until: str = typer.Option("", "--until", help="Reference date on or before (YYYY[-MM[-DD]])."),
     minister: str = MinisterOpt,
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw the timeline to this .png or .svg file."),
     index: Optional[Path] = IndexOpt, model: Optional[str] = ModelOpt, chroma_url: Optional[str] = ChromaOpt,
     as_json: bool = JsonOpt,
 ) -> None:
@@ -303,6 +320,11 @@ def figures(
     _ensure_index(a, quiet=as_json, explicit=index is not None)
     a.require_index()
     entries = a.figures(None if all_ else query, since=since, until=until, minister=minister)
+    if plot is not None:
+        from .chart import plot_entries
+
+        plot_entries(entries, plot, title=query or "alle cijfers")
+        sys.stderr.write(f"pq: grafiek geschreven naar {plot}\n")
     if as_json:
         render.print_json({"query": None if all_ else query, "figures": [e.to_dict() for e in entries]})
     else:

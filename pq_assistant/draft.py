@@ -54,7 +54,7 @@ SIMILAR_MARGIN = 0.04
 MAX_FIGURES = 15  # figure rows per sub-question
 MAX_GROUPS = 3  # figure timelines per sub-question
 
-STATUS_NL = {"latest": "nieuwste", "superseded": "vervangen", "conflict": "conflict"}
+from .figures.timelines import STATUS_NL  # noqa: E402  (one place for the status words)
 SECTION_NL = {"answer": "antwoord", "annex": "bijlage", "question": "vraag", "text": "tekst"}
 
 
@@ -379,7 +379,7 @@ def _part_figures(query: str, passages: list[Passage], entries: list[LedgerEntry
     # the current value(s) of each timeline and scope: the newest latest or conflicting figures
     current: dict[tuple[int, str], list[LedgerEntry]] = {}
     for e in entries:
-        if e.group in keep_groups and e.status in ("latest", "conflict"):
+        if e.group in keep_groups and e.status in ("latest", "confirmed", "conflict"):
             key = (e.group, e.figure.scope)
             have = current.get(key)
             if not have or ledger.sort_key(e)[0] > ledger.sort_key(have[0])[0]:
@@ -392,7 +392,7 @@ def _part_figures(query: str, passages: list[Passage], entries: list[LedgerEntry
         if e.group not in keep_groups:
             continue
         f = e.figure
-        if f.chunk_id not in in_passages and not (e.status in ("latest", "conflict") and not f.scope):
+        if f.chunk_id not in in_passages and not (e.status in ("latest", "confirmed", "conflict") and not f.scope):
             continue
         if f.scope and e.status == "superseded" and (e.group, f.scope) in current:
             # an old value of one province or target group: its current value stands in for it
@@ -450,7 +450,7 @@ def _fig_status(f: dict) -> str:
 
 
 def _fig_date(f: dict) -> str:
-    return (f["date"] or "?") + (" (datum antwoord)" if f.get("date_source") == "answer-date" else "")
+    return (f["date"] or "?") + (" (datum document)" if f.get("date_source") in ("document-date", "inferred") else "")
 
 
 def _passage_head(p: dict) -> str:

@@ -1,4 +1,4 @@
-"""Turn files (.txt, .pdf, .docx) into page texts.
+"""Turn files (.txt, .pdf, .docx, saved .html/.htm pages) into page texts.
 
 `load(path)` returns a LoadedDocument or raises LoadError / UnsupportedFileType with a short,
 one-line reason; nothing else escapes. pypdf and python-docx are imported lazily so that
@@ -19,7 +19,7 @@ from .models import LoadedDocument
 
 __all__ = ["SUPPORTED", "iter_files", "load", "split_pages"]
 
-SUPPORTED = (".txt", ".pdf", ".docx")
+SUPPORTED = (".txt", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".xlsm")
 
 _MAX_REASON = 100  # characters of a library's error message we keep in a reason
 _MAX_PDF_LOG_WARNINGS = 5  # pypdf can log the same repair hundreds of times
@@ -98,6 +98,10 @@ def load(path: str | Path) -> LoadedDocument:
             return _load_txt(p, str(path))
         if suffix == ".pdf":
             return _load_pdf(p, str(path))
+        if suffix in (".html", ".htm"):
+            return _load_html(p, str(path))
+        if suffix in (".xlsx", ".xlsm"):
+            return _load_xlsx(p, str(path))
         return _load_docx(p, str(path))
     except LoadError:
         raise
@@ -394,3 +398,119 @@ def _table_row(row) -> str:  # noqa: ANN001 - docx.table._Row, imported lazily
         if text:
             cells.append(text)
     return " ".join(cells)
+
+
+# ---------------------------------------------------------------------------
+# .html / .htm: a committee report or news item saved from a browser
+
+_HTML_NOISE = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg",
+               "iframe", "template", "select", "input", "menu")
+_HTML_BLOCKS = ("p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr",
+                "blockquote", "table", "ul", "ol", "dl", "dt", "dd", "pre", "figure", "figcaption", "address")
+
+
+def _load_html(p: Path, name: str) -> LoadedDocument:
+    """The text of a saved web page without navigation and markup (BeautifulSoup): the page's
+    <main> or <article> when it has one, block elements as paragraphs, inline markup joined."""
+    from bs4 import BeautifulSoup, NavigableString
+
+    data = p.read_bytes()
+    if not data.strip():
+        raise LoadError(name, "empty file")
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise LoadError(name, "binary file, not an HTML page")
+    try:
+        soup = BeautifulSoup(data, "lxml")
+    except Exception:  # noqa: BLE001 - lxml missing or choking: the stdlib parser
+        soup = BeautifulSoup(data, "html.parser")
+    for tag in soup.find_all(_HTML_NOISE):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo", "search"]}):
+        tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    for node in root.find_all(string=True):
+        if type(node) is NavigableString:  # text, not a comment or CDATA
+            node.replace_with(re.sub(r"\s+", " ", str(node)))
+    for br in root.find_all("br"):
+        br.replace_with("\n")
+    for tag in root.find_all(_HTML_BLOCKS):
+        tag.insert_before("\n\n")
+        tag.append("\n\n")
+    text = root.get_text("")
+    lines = [line.strip() for line in text.split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if not _has_text(text):
+        raise LoadError(name, "no text in the HTML page")
+    return LoadedDocument(path=name, pages=[text], sha256=hashlib.sha256(data).hexdigest(), kind="html")
+
+
+def _load_xlsx(p: Path, name: str) -> LoadedDocument:
+    """An Excel annex (answers often come with an .xlsx BIJLAGE): each sheet a page, one table
+    row a line with its cells separated by spaces, as pypdf gives a table. "BIJLAGE" and the
+    sheet's name head its page (the name often says what the table counts). Numbers are written the Dutch way
+    (decimal comma; a percentage-formatted cell as '12,5 %'), dates as ISO dates; empty rows
+    and columns are left out. Formulas give their cached value (the value Excel last showed)."""
+    import zipfile
+
+    with p.open("rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise LoadError(name, "empty file")
+    if head.startswith(_OLE2):
+        raise LoadError(name, "corrupt XLSX (an OLE2 file: password-protected, or an .xls renamed)")
+    if not zipfile.is_zipfile(p):
+        raise LoadError(name, "corrupt XLSX (not a zip archive)")
+    sha = _sha256_file(p)
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(str(p), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken package
+        raise LoadError(name, f"corrupt XLSX ({_short(exc)})") from None
+    pages: list[str] = []
+    try:
+        for sheet in book.worksheets:
+            # "BIJLAGE" heads each sheet: an Excel file in this genre is an answer's annex, and the
+            # parser keeps an annex's lines (table rows) as they are
+            lines = ["BIJLAGE"] + ([sheet.title.strip()] if sheet.title.strip() else [])
+            for row in sheet.iter_rows():
+                cells = [_xlsx_cell(c) for c in row]
+                line = " ".join(c for c in cells if c)
+                if line:
+                    lines.append(line)
+            if len(lines) > 2:
+                pages.append("\n".join(lines))
+    finally:
+        book.close()
+    if not pages:
+        raise LoadError(name, "no text (every sheet is empty)")
+    return LoadedDocument(path=name, pages=pages, sha256=sha, kind="xlsx")
+
+
+def _xlsx_cell(cell) -> str:  # noqa: ANN001 - openpyxl cell, imported lazily
+    """A cell as a table reader expects it: '108.940' stays a count, 6.1 -> '6,1', 0.125 with a
+    % format -> '12,5 %', a date -> '2024-01-01'."""
+    import datetime as dt
+
+    v = cell.value
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "ja" if v else "nee"
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, (int, float)):
+        fmt = getattr(cell, "number_format", "") or ""
+        if "%" in fmt:
+            return _dutch_number(v * 100) + " %"
+        return _dutch_number(v)
+    return " ".join(str(v).split())
+
+
+def _dutch_number(v: float) -> str:
+    """12 -> '12', 108940 -> '108940', 6.1 -> '6,1', 12.499999 -> '12,5' (Excel float noise rounded)."""
+    if float(v).is_integer():
+        return str(int(v))
+    text = f"{v:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")

@@ -11,7 +11,7 @@ class LoadedDocument:
     path: str
     pages: list[str]
     sha256: str
-    kind: str  # "txt" | "pdf" | "docx"
+    kind: str  # "txt" | "pdf" | "docx" | "html"
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -38,10 +38,12 @@ class Part:
     sub-question numbers it covers ([1, 2] for "1-2." and for "1 en 2.").
     """
 
-    section: str  # "question" | "answer" | "annex"
+    section: str  # "question" | "answer" | "annex" | "repliek" (an MP's reply) | "slotwoord" (the minister's last word)
     label: str  # "" for unnumbered text (context, an unnumbered answer)
     numbers: list[int]
     paragraphs: list[Paragraph]
+    speaker: str = ""  # transcripts: who speaks ("Eline Maertens", "Minister Jeroen Casteleyn")
+    asker: str = ""  # a question of several askers: the asker this part asks or answers
 
     @property
     def text(self) -> str:
@@ -52,9 +54,20 @@ class Part:
         return self.paragraphs[0].page if self.paragraphs else 1
 
 
+DOC_TYPES = ("schriftelijke-vraag", "vraag-om-uitleg", "actuele-vraag", "persbericht", "kamervraag",
+             "federale-vraag", "overig")
+
+TYPE_LABELS = {
+    "schriftelijke-vraag": "Schriftelijke vraag", "vraag-om-uitleg": "Vraag om uitleg",
+    "actuele-vraag": "Actuele vraag", "persbericht": "Persbericht", "kamervraag": "Kamervraag",
+    "federale-vraag": "Federale schriftelijke vraag", "overig": "Document",
+}
+
+
 @dataclass
 class PQDocument:
-    """A parsed written parliamentary question with its answer. Unknown fields stay empty."""
+    """A parsed parliamentary question (any shape, see DOC_TYPES) with its answer. Unknown
+    fields stay empty: nothing is invented."""
 
     doc_id: str
     file: str  # file name
@@ -65,15 +78,32 @@ class PQDocument:
     subject: str = ""
     subtopic: str = ""
     number: str = ""
-    date: str = ""  # ISO date of the question ("op vraag nr. 503 van 23 mei 2018")
-    asker: str = ""
-    minister: str = ""
+    date: str = ""  # ISO date of the question / meeting / release ("op vraag nr. 503 van 23 mei 2018")
+    asker: str = ""  # derived: the askers joined with ", " (for callers of one asker)
+    minister: str = ""  # as a person writes it: "Jeroen Casteleyn"
     minister_function: str = ""
     header: str = ""  # the answer header (or title-area header) as written, shown with the first chunk
     question: list[Part] = field(default_factory=list)  # context (label "") and sub-questions
     answer: list[Part] = field(default_factory=list)
     annex: list[Part] = field(default_factory=list)
     is_pq: bool = True  # False for a plain document (no PQ structure found)
+    type: str = ""  # one of DOC_TYPES ("" in records of an index built before the types)
+    parliament: str = ""  # "Vlaams Parlement" | "Tweede Kamer" | "Kamer/Senaat" | ""
+    session: str = ""  # "2023-2024" where the document prints it
+    answer_date: str = ""  # ISO date of the answer where it is printed apart ("Beantwoord ...")
+    askers: list[str] = field(default_factory=list)  # every registered asker, as a person writes the name
+    numbers: list[str] = field(default_factory=list)  # all numbers of joined questions ("412", "437")
+    other_titles: list[str] = field(default_factory=list)  # plenary: the titles of the other actuele vragen
+    meeting: str = ""  # transcripts: "commissie" | "plenaire"
+    replies: list[Part] = field(default_factory=list)  # transcripts: repliek and the minister's last word
+
+    def __post_init__(self) -> None:
+        if self.askers and not self.asker:
+            self.asker = ", ".join(self.askers)
+        elif self.asker and not self.askers:
+            self.askers = [self.asker]
+        if self.number and not self.numbers:
+            self.numbers = [self.number]
 
     @property
     def subquestions(self) -> list[Part]:
@@ -84,29 +114,12 @@ class PQDocument:
         return self.date[:4]
 
     def citation(self, page: int | None = None) -> str:
-        """'Schriftelijke vraag nr. 503 van 23 mei 2018 — Bart Van Malderen aan minister Jo Vandeurzen — p. 1'."""
-        from .textutil import iso_to_dutch, title_case_name
+        """A citation that names the type, e.g.
+        'Schriftelijke vraag nr. 503 van 23 mei 2018 — Bart Van Malderen aan minister Jo Vandeurzen — p. 1',
+        'Vraag om uitleg nr. 1234 (2023-2024) van Eline Maertens aan minister Jeroen Casteleyn — commissie 12 maart 2024 — p. 1'."""
+        from .citations import citation
 
-        head = "Schriftelijke vraag"
-        if self.number:
-            head += f" nr. {self.number}"
-        if self.date:
-            head += f" van {iso_to_dutch(self.date)}"
-        if not self.number and not self.date:
-            head = self.title or self.file
-        bits = [head]
-        who = ""
-        if self.asker:
-            who = title_case_name(self.asker)
-        if self.minister:
-            who += (" aan " if who else "") + f"minister {title_case_name(self.minister)}"
-        if who:
-            bits.append(who)
-        if page:
-            bits.append(f"p. {page}")
-        if self.number or self.date:
-            bits.append(self.file)
-        return " — ".join(bits)
+        return citation(self, page)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -170,6 +183,8 @@ class Passage:
     dense: float | None = None  # cosine similarity with the query (None: not a dense candidate)
     lexical: float = 0.0  # BM25 score relative to the question's best BM25 score
     pinned: bool = False  # put first by a question-number lookup
+    coverage: float = 0.0  # share of the question's words the passage holds
+    rank_score: float = 0.0  # the ranker's fused score, relative to the question's best
 
     def to_dict(self) -> dict:
         return {

@@ -37,9 +37,19 @@ def prepare(loaded: LoadedDocument, doc_id: str, key: str, embedder) -> Prepared
     row = DocumentRow(doc_id=doc_id, file=doc.file, path=key, sha256=loaded.sha256, kind=loaded.kind,
                       title=doc.title, number=doc.number, date=doc.date, asker=doc.asker, minister=doc.minister,
                       pages=doc.pages, chunks=len(chunks), figures=len(figures), is_pq=doc.is_pq,
-                      ingested=time.strftime("%Y-%m-%dT%H:%M:%S"))
+                      ingested=time.strftime("%Y-%m-%dT%H:%M:%S"), extra=shape_fields(doc))
     write = DocumentWrite(row=row, record=doc.to_dict(), chunk_ids=[c.chunk_id for c in chunks], figures=fig_dicts)
     return PreparedDocument(write=write, vectors=vectors, texts=[c.text for c in chunks], metadatas=metas)
+
+
+def shape_fields(doc: PQDocument) -> dict:
+    """What the catalog keeps of a document's shape beside its columns (filters, `pq docs`,
+    number lookups): the row's extra fields."""
+    from .parsing import PARSER_VERSION
+
+    return {"type": doc.type, "parliament": doc.parliament, "session": doc.session, "answer_date": doc.answer_date,
+            "askers": list(doc.askers), "numbers": list(doc.numbers), "meeting": doc.meeting,
+            "parser": PARSER_VERSION}
 
 
 def figures_for(doc: PQDocument) -> list[Figure]:
@@ -73,7 +83,8 @@ def record_to_document(rec: dict) -> PQDocument:
     from .models import Paragraph, Part
 
     fields = {k: v for k, v in rec.items() if k in PQDocument.__dataclass_fields__}
-    for sec in ("question", "answer", "annex"):
+    for sec in ("question", "answer", "annex", "replies"):  # "replies": absent in records before the shapes
         fields[sec] = [Part(section=p["section"], label=p["label"], numbers=p["numbers"],
-                            paragraphs=[Paragraph(**q) for q in p["paragraphs"]]) for p in rec.get(sec, [])]
+                            paragraphs=[Paragraph(**q) for q in p["paragraphs"]],
+                            speaker=p.get("speaker", ""), asker=p.get("asker", "")) for p in rec.get(sec, [])]
     return PQDocument(**fields)

@@ -10,8 +10,8 @@ from datetime import date
 from typing import Callable, Protocol
 
 from .querytime import QueryTime, query_time
-from .search import (CANDIDATES, QUESTION_PRIOR, RECENCY_PRIOR, Filters, collapse_near_duplicates,
-                     fuse, number_lookup)
+from .search import (CANDIDATES, QUESTION_PRIOR, RECENCY_PRIOR, Filters, collapse_near_duplicates, doc_numbers,
+                     doc_passes, fuse, number_lookup)
 
 # Priors for the time a question asks about (benchmarks/now_eval.py measures them; see RESULTS.md).
 # Multiplicative on the fused score, so an old passage that alone answers still shows.
@@ -19,6 +19,13 @@ PRESENT_PRIOR = 0.35  # "hoeveel … zijn er nu?": the newest relevant answer fi
 NAMED_DOC_PRIOR = 0.25  # "in mei 2016": documents written at or soon after that time
 NAMED_FIGURE_PRIOR = 0.35  # … and passages that hold a figure of that time
 NAMED_HORIZON_DAYS = 3 * 365  # how far after the named time a document still reports on it
+
+# Calibrated confidence that a passage answers the question: a logistic model of the dense cosine
+# and the share of the question's words the passage holds — absolute measures, so a score means the
+# same across questions. Fitted by benchmarks/calibrate_scores.py on the dev query sets plus
+# off-topic questions (3 parameters; see RESULTS.md), not tuned by hand.
+CALIBRATION = (-30.0, 34.0, 4.0)  # (bias, weight of the cosine, weight of the word coverage)
+NO_ANSWER_BELOW = 0.25  # top passage below this: "geen passage lijkt deze vraag te beantwoorden"
 
 
 class IndexView(Protocol):
@@ -51,7 +58,26 @@ class Ranked:
     dense: float | None = None  # cosine similarity with the query (None: not a dense candidate)
     lexical: float = 0.0  # BM25 score relative to the best BM25 score of the question
     time_boost: float = 1.0
+    coverage: float = 0.0  # share of the question's words (stems) that the passage holds
+    confidence: float = 0.0  # calibrated: how likely the passage answers the question
     extra: dict = field(default_factory=dict)
+
+
+def coverage(query: str, text: str) -> float:
+    """Share of the question's content words (Dutch stems, numbers) found in `text`."""
+    from .lexical import tokenize
+
+    q = set(tokenize(query))
+    return len(q & set(tokenize(text))) / len(q) if q else 0.0
+
+
+def confidence(cos: float, cov: float) -> float:
+    """The calibrated probability that a passage answers (see CALIBRATION)."""
+    import math
+
+    b, wc, wv = CALIBRATION
+    z = b + wc * cos + wv * cov
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def _days(iso: str) -> int | None:
@@ -142,7 +168,8 @@ def rank(view: IndexView, query: str, qvec, top_k: int, f: Filters, *, lexical_q
     pinned: list[str] = []
     if nl is not None:
         nr, year = nl
-        targets = [did for did, d in docs.items() if str(d.get("number") or "") == nr
+        # every number of a joined question counts ("vragen om uitleg 412 en 437")
+        targets = [did for did, d in docs.items() if nr in doc_numbers(d)
                    and (not year or (d.get("date") or "").startswith(year))
                    and (allowed_docs is None or did in allowed_docs)]
         for did in sorted(targets, key=lambda x: docs[x].get("date") or "", reverse=True):
@@ -157,7 +184,14 @@ def rank(view: IndexView, query: str, qvec, top_k: int, f: Filters, *, lexical_q
     ranked = [cid for cid in ranked if cid in chunks and (chunks[cid]["metadata"] or {}).get("doc_id") in docs]
     kept = collapse_near_duplicates([(cid, chunks[cid]["text"]) for cid in ranked], limit=top_k)
     top_score = max(fused.values(), default=1.0) or 1.0
-    return [Ranked(chunk_id=cid, text=chunks[cid]["text"], metadata=chunks[cid]["metadata"] or {},
-                   score=1.0 if cid in pinned_set else fused.get(cid, 0.0) / top_score, pinned=cid in pinned_set,
-                   dense=dense_raw.get(cid), lexical=lex_rel.get(cid, 0.0), time_boost=boosts.get(cid, 1.0))
-            for cid in kept]
+    floor = dense[-1][1] if dense else 0.0  # not among the dense candidates: at most the last one's cosine
+    out = []
+    for cid in kept:
+        meta = chunks[cid]["metadata"] or {}
+        cov = coverage(query, (meta.get("ctx") or "") + " " + chunks[cid]["text"])
+        cos = dense_raw.get(cid, floor)
+        out.append(Ranked(chunk_id=cid, text=chunks[cid]["text"], metadata=meta,
+                          score=1.0 if cid in pinned_set else fused.get(cid, 0.0) / top_score, pinned=cid in pinned_set,
+                          dense=dense_raw.get(cid), lexical=lex_rel.get(cid, 0.0), time_boost=boosts.get(cid, 1.0),
+                          coverage=cov, confidence=1.0 if cid in pinned_set else confidence(cos, cov)))
+    return out

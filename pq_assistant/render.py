@@ -48,53 +48,107 @@ def highlight(text: str, query: str):
     return t
 
 
+_SECTION = {"question": "vraag", "answer": "antwoord", "annex": "bijlage"}
+
+
+def where_label(p) -> str:
+    """'antwoord 3', 'vraag 1-2', 'bijlage': the section of a passage in the tool's language."""
+    sec = _SECTION.get(p.section, p.section)
+    return sec + (f" {p.part}" if p.part else "")
+
+
+def score_label(score: float) -> str:
+    return f"score {score:.2f}".replace(".", ",")
+
+
+def status_label(ans, f) -> str:
+    """'nieuwste', 'vervangen door 109 … (nr. 287, p. 2)', 'bevestigd', 'conflict'."""
+    st = ans.status.get(id(f), "")
+    word = _STATUS_WORD.get(st, st)
+    if word == "vervangen" and ans.replaced_by.get(id(f)):
+        word += f" door {ans.replaced_by[id(f)]}"
+    return word
+
+
+def figure_rows(ans) -> list[tuple[str, str, str, str, str, str]]:
+    """The Cijfers block, one row a figure: peildatum, waarde, wat, scope, status, bron."""
+    rows = []
+    for f in ans.figures:
+        src = (f"nr. {f.number}, p. {f.page}" if f.number else f"{f.doc}, p. {f.page}")
+        date = (f.date or "zonder datum") + ("¹" if f.date_source in ("answer-date", "document-date") else "")
+        value = f"{f.value} {f.unit}".strip()
+        rows.append((date, value, f.quantity or f.unit, f.scope or "", status_label(ans, f), src))
+    return rows
+
+
+FIGURE_COLUMNS = ("peildatum", "waarde", "wat", "scope", "status", "bron")
+
+
 def answer(ans, *, show_figures: bool = True) -> None:
-    """Passages with citations, then the 'Cijfers' block."""
+    """The answer line, the passages with citations, then the 'Cijfers' block."""
     from rich.panel import Panel
     from rich.table import Table
+
+    from .answerline import format_line
 
     con = _console()
     if not ans.passages:
         con.print("[dim]Geen passages gevonden.[/dim]")
         return
+    if ans.note:
+        con.print(f"[bold yellow]{ans.note[0].upper() + ans.note[1:]}.[/bold yellow] [dim]Zwakke treffers:[/dim]")
+        con.print()
+    if ans.answer is not None:
+        con.print(f"[bold green]{format_line(ans.answer)}[/bold green]")
+        con.print()
     for i, p in enumerate(ans.passages, 1):
-        where = f"{p.section}" + (f" {p.part}" if p.part else "")
+        weak = " [dim](zwak)[/dim]" if p.score < ans.weak_below else ""
         # The citation goes above the panel, whole: a panel title would cut it at the terminal width.
-        con.print(f"[bold]{i}. {p.citation}[/bold]", soft_wrap=True)
-        con.print(Panel(highlight(p.text, ans.query), subtitle=f"{where} · score {p.score:.2f}",
+        con.print(f"[bold]{i}. {p.citation}[/bold]{weak}")
+        con.print(Panel(highlight(p.text, ans.query), subtitle=f"{where_label(p)} · {score_label(p.score)}",
                         subtitle_align="right"))
     if show_figures and ans.figures:
         table = Table(title="Cijfers", title_justify="left", show_lines=False)
-        for col in ("peildatum", "waarde", "wat", "bron", ""):
+        for col in FIGURE_COLUMNS:
             table.add_column(col, overflow="fold")
-        for f in ans.figures:
-            src = f"nr. {f.number} p. {f.page}" if f.number else f"{f.doc} p. {f.page}"
-            date = (f.date or "?") + ("¹" if f.date_source == "answer-date" else "")
-            table.add_row(date, f"{f.value} {f.unit}", f.quantity + (f" ({f.scope})" if f.scope else ""), src,
-                          _STATUS.get(ans.status.get(id(f), ""), ""))
+        for row in figure_rows(ans):
+            table.add_row(*row)
         con.print(table)
+        if any(f.date_source in ("answer-date", "document-date") for f in ans.figures):
+            con.print("[dim]¹ geen peildatum in de tekst: datum van het document[/dim]")
 
 
 def answer_markdown(ans) -> str:
+    from .answerline import format_line
+
     lines = [f"# {ans.query}", ""]
+    if ans.note:
+        lines += [f"_{ans.note[0].upper() + ans.note[1:]}; zwakke treffers:_", ""]
+    if ans.answer is not None:
+        lines += [f"**{format_line(ans.answer)}**", ""]
     for i, p in enumerate(ans.passages, 1):
-        lines += [f"## {i}. {p.citation}", "", p.text.replace("\n", "  \n"), ""]
+        lines += [f"## {i}. {p.citation}", "", f"_{where_label(p)} · {score_label(p.score)}_", "",
+                  p.text.replace("\n", "  \n"), ""]
     if ans.figures:
-        lines += ["## Cijfers", "", "| waarde | eenheid | wat | peildatum | bron |", "|---|---|---|---|---|"]
-        for f in ans.figures:
-            lines.append(f"| {f.value} | {f.unit} | {f.quantity} | {f.date} | nr. {f.number or '-'} p. {f.page} |")
+        lines += ["## Cijfers", "", "| " + " | ".join(FIGURE_COLUMNS) + " |", "|" + "---|" * len(FIGURE_COLUMNS)]
+        for row in figure_rows(ans):
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
     return "\n".join(lines) + "\n"
 
 
 def documents(docs: list[dict]) -> None:
     from rich.table import Table
 
+    from .search import document_row
+
     table = Table(show_lines=False)
-    for col in ("doc", "nr.", "datum", "vraagsteller", "minister", "titel", "p.", "chunks"):
+    for col in ("doc", "type", "nr.", "datum", "vraagsteller", "minister", "titel", "ontbreekt"):
         table.add_column(col, overflow="fold")
     for d in docs:
-        table.add_row(d["file"], d.get("number") or "", d.get("date") or "", d.get("asker") or "",
-                      d.get("minister") or "", d.get("title") or "", str(d.get("pages", "")), str(d.get("chunks", "")))
+        r = document_row(d)
+        nr = ", ".join(r["numbers"]) + (f" ({r['session']})" if r["session"] else "")
+        table.add_row(r["doc"], r["type"] or "?", nr, r["date"], ", ".join(r["askers"]), r["minister"], r["title"],
+                      ", ".join(r["missing"]))
     _console().print(table)
 
 
@@ -102,15 +156,19 @@ def document(doc) -> None:
     con = _console()
     con.print(f"[bold]{doc.title or doc.file}[/bold]")
     con.print(doc.citation())
-    for label, value in (("bestand", doc.file), ("nummer", doc.number), ("datum", doc.date), ("vraagsteller", doc.asker),
+    for label, value in (("bestand", doc.file), ("type", doc.type), ("parlement", doc.parliament),
+                         ("nummer", ", ".join(doc.numbers) or doc.number), ("zitting", doc.session), ("datum", doc.date),
+                         ("antwoorddatum", doc.answer_date), ("vraagsteller", ", ".join(doc.askers) or doc.asker),
                          ("minister", doc.minister), ("functie", doc.minister_function), ("pagina's", str(doc.pages))):
         con.print(f"  {label:13s} {value or '—'}")
-    for name, parts in (("VRAAG", doc.question), ("ANTWOORD", doc.answer), ("BIJLAGE", doc.annex)):
+    for name, parts in (("VRAAG", doc.question), ("ANTWOORD", doc.answer), ("REPLIEK", doc.replies), ("BIJLAGE", doc.annex)):
         if not parts:
             continue
         con.print(f"\n[bold cyan]{name}[/bold cyan]")
         for part in parts:
             head = f"[bold]{part.label}.[/bold] " if part.label else ""
+            if part.speaker and part.section != "answer":
+                head += f"[italic]{part.section} — {part.speaker}[/italic] "
             con.print(f"{head}[dim](p. {part.page})[/dim]")
             for para in part.paragraphs:
                 con.print("   " + para.text.replace("\n", "\n   "))
@@ -139,7 +197,25 @@ def ingest_report(report) -> None:
         err(f"  failed: {path}: {reason}")
 
 
-_STATUS = {"latest": "[bold green]nieuwste[/]", "superseded": "[dim]vervangen[/]", "conflict": "[bold red]conflict[/]"}
+_STATUS = {"latest": "[bold green]nieuwste[/]", "confirmed": "[green]bevestigd[/]", "superseded": "[dim]vervangen[/]",
+           "conflict": "[bold red]conflict[/]", "undated": "[yellow]zonder peildatum[/]"}
+_KIND_NL = {"target": "doel", "forecast": "raming"}
+_DATE_MARK = {"document-date": "¹", "inferred": "¹", "relative": "²", "table": "", "context": "", "explicit": ""}
+
+
+def _status_cell(e) -> str:
+    """Status, what replaced a superseded figure and where, and the kind when it is not a measurement."""
+    s = _STATUS.get(e.status, e.status)
+    r = getattr(e, "replaced_by", None)
+    if r:
+        src = f"nr. {r['number']}" if r.get("number") else r.get("doc", "")
+        s += f"\n[dim]door {r['value']} {r['unit']} ({r['date']}, {src})[/]"
+    kind = _KIND_NL.get(getattr(e, "kind", "measurement"))
+    if kind:
+        s += f"\n[italic]{kind}[/]"
+    return s
+_STATUS_WORD = {"latest": "nieuwste", "superseded": "vervangen", "conflict": "conflict", "confirmed": "bevestigd",
+                "undated": "zonder peildatum"}
 
 
 def figure_sentence(f, query: str = ""):
@@ -176,14 +252,15 @@ def figure_table(entries, query: str = "") -> None:
         table.add_column("", no_wrap=True)
         for e in members:
             f = e.figure
-            date = (f.date or "?") + ("¹" if f.date_source == "answer-date" else "")
+            date = (f.date or "?") + _DATE_MARK.get(f.date_source, "")
             what = Text(f.quantity + (f" ({f.scope})" if f.scope else ""), style="bold")
             what.append("\n")
             what.append_text(figure_sentence(f, query))
             src = "\n".join(x for x in (f"nr. {f.number}" if f.number else f.doc, f.doc_date,
                                         title_case_name(f.minister), f"p. {f.page}") if x)
-            table.add_row(date, f"{f.value} {f.unit}" if f.unit == "%" else f.value, what, src,
-                          _STATUS.get(e.status, e.status))
+            table.add_row(date, f"{f.value} {f.unit}" if f.unit == "%" else f.value, what, src, _status_cell(e))
         con.print(table)
-    if any(e.figure.date_source == "answer-date" for e in entries):
-        con.print("[dim]¹ geen peildatum in de tekst: datum van het antwoord[/dim]")
+    if any(e.figure.date_source in ("document-date", "inferred") for e in entries):
+        con.print("[dim]¹ geen peildatum in de tekst: het jaar (of de dag) van het document[/dim]")
+    if any(e.figure.date_source == "relative" for e in entries):
+        con.print("[dim]² relatieve datum ('vorig jaar', 'nu', ...) gelezen tegen de datum van het document[/dim]")

@@ -24,7 +24,7 @@ def test_seed_004_chunks():
     assert a1.embed_text.startswith("Huizen van het Kind - Regionale spreiding\nVraag: Kan de minister een overzicht geven")
     assert a1.embed_text.endswith(a1.text)
     assert a1.metadata["number"] == "503" and a1.metadata["date_int"] == 20180523
-    assert a1.metadata["minister"] == "JO VANDEURZEN" and a1.metadata["part"] == "1"
+    assert a1.metadata["minister"] == "Jo Vandeurzen" and a1.metadata["part"] == "1"
 
 
 def test_merged_answer_gets_both_subquestions_as_context():

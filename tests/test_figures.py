@@ -56,12 +56,13 @@ def test_seed_004_answer_figures_exactly():
     figs = extract_figures(paragraphs(answer), fallback_date="2018-05-23")
     assert rows(figs) == [
         ("153", 153.0, "Huizen van het Kind", "2018-05-01", "explicit", ""),
-        ("153", 153.0, "Huizen van het Kind", "2018-05-01", "explicit", ""),
-        ("231", 231.0, "gemeenten", "2018-05-01", "explicit", ""),
-        ("212", 212.0, "gemeenten", "2018-05-01", "explicit", "Vlaams Gewest"),
-        ("19", 19.0, "gemeenten", "2018-05-01", "explicit", "Brussels Hoofdstedelijk Gewest"),
-        ("308", 308.0, "gemeenten", "2018-05-01", "explicit", "Vlaams Gewest"),
-        ("19", 19.0, "gemeenten", "2018-05-01", "explicit", "Brussels Hoofdstedelijk Gewest"),
+        # the next sentence: its date comes from the sentence before ("context")
+        ("153", 153.0, "Huizen van het Kind", "2018-05-01", "context", ""),
+        ("231", 231.0, "gemeenten", "2018-05-01", "context", ""),
+        ("212", 212.0, "gemeenten", "2018-05-01", "context", "Vlaams Gewest"),
+        ("19", 19.0, "gemeenten", "2018-05-01", "context", "Brussels Hoofdstedelijk Gewest"),
+        ("308", 308.0, "gemeenten", "2018-05-01", "context", "Vlaams Gewest"),
+        ("19", 19.0, "gemeenten", "2018-05-01", "context", "Brussels Hoofdstedelijk Gewest"),
         ("128", 128.0, "Huizen van het Kind", "2016", "explicit", ""),
     ]
     # the value's offsets point at the value in its sentence
@@ -98,15 +99,15 @@ def test_seed_000_answer_figures_exactly():
     answer = raw[raw.index(" 1-2.Huizen"):]
     figs = extract_figures(paragraphs(answer))  # no header: no answer date
     assert rows(figs) == [
-        ("123", 123.0, "Huizen van het Kind", "", "none", ""),
-        ("177", 177.0, "gemeenten", "", "none", "Vlaams Gewest en Brussels Hoofdstedelijk Gewest"),
-        ("36", 36.0, "praktijken", "2015", "explicit", ""),
+        ("123", 123.0, "Huizen van het Kind", "", "undated", ""),
+        ("177", 177.0, "gemeenten", "", "undated", "Vlaams Gewest en Brussels Hoofdstedelijk Gewest"),
+        ("36", 36.0, "praktijken", "2015", "context", ""),
         ("127", 127.0, "Huizen van het Kind", "2016-05-31", "explicit", ""),
-        ("1", 1.0, "Huizen van het Kind", "2016-05-31", "explicit", "Brussels Hoofdstedelijk Gewest"),
-        ("22", 22.0, "Huizen van het Kind", "2016-05-31", "explicit", "Vlaams Gewest"),
-        ("104", 104.0, "Huizen van het Kind", "2016-05-31", "explicit", "Vlaams Gewest"),
-        ("17", 17.0, "%", "2016-05-31", "explicit", ""),
-        ("1 op 5", 0.2, "verhouding", "2016-05-31", "explicit", ""),
+        ("1", 1.0, "Huizen van het Kind", "2016-05-31", "context", "Brussels Hoofdstedelijk Gewest"),
+        ("22", 22.0, "Huizen van het Kind", "2016-05-31", "context", "Vlaams Gewest"),
+        ("104", 104.0, "Huizen van het Kind", "2016-05-31", "context", "Vlaams Gewest"),
+        ("17", 17.0, "%", "2016-05-31", "context", ""),
+        ("1 op 5", 0.2, "verhouding", "2016-05-31", "context", ""),
     ]
     by_value = {f.value: f for f in figs}
     # "127 HvhK" counts the same thing as "153 erkende Huizen van het Kind"
@@ -220,17 +221,17 @@ def test_money_is_dated_by_its_year():
 
 def test_date_from_previous_sentence_and_context():
     figs = extract_figures("Het magazine verscheen in 2015. Het bevat onder meer 36 inspirerende praktijken.")
-    assert [(f.value, f.date, f.date_source) for f in figs] == [("36", "2015", "explicit")]
+    assert [(f.value, f.date, f.date_source) for f in figs] == [("36", "2015", "context")]
     f = one("Er waren 40 consultatiebureaus.", context="Op 1 oktober 2019 maakte Kind en Gezin de balans op.",
             fallback_date="2021-01-15")
-    assert (f.date, f.date_source) == ("2019-10-01", "explicit")
+    assert (f.date, f.date_source) == ("2019-10-01", "context")
 
 
 def test_fallback_is_the_answer_year_and_none_without_it():
     assert (one("Er waren 40 consultatiebureaus.", fallback_date="2021-01-15").date,
-            one("Er waren 40 consultatiebureaus.", fallback_date="2021-01-15").date_source) == ("2021", "answer-date")
+            one("Er waren 40 consultatiebureaus.", fallback_date="2021-01-15").date_source) == ("2021", "document-date")
     f = one("Er waren 40 consultatiebureaus.")
-    assert (f.date, f.date_source) == ("", "none")
+    assert (f.date, f.date_source) == ("", "undated")
 
 
 def test_list_lines_take_the_date_of_their_lead_sentence():
@@ -247,7 +248,7 @@ def test_list_lines_take_the_date_of_their_lead_sentence():
 def test_citation_comparison_and_future_dates_do_not_carry():
     # a decree date is never a reference date
     f = one("Het decreet van 29 november 2013 geldt nu voor 12 gemeenten.", fallback_date="2014-11-21")
-    assert (f.date, f.date_source) == ("2014", "answer-date")
+    assert (f.date, f.date_source) == ("2014", "relative")  # "nu" in a written answer: its year
     # "ten opzichte van 2015": dates the 12,6 in its own sentence, but does not carry
     figs = extract_figures("In 2016 werd 13,1 % van de kinderen geboren in een kansarm gezin. Dat is een stijging "
                            "ten opzichte van 2015, toen het aandeel 12,6 % bedroeg. "
@@ -265,7 +266,7 @@ def test_now_words_use_the_answer_date():
     text = "Op 1 januari 2014 waren er 10 Huizen.\n\nOp dit moment zijn er 123 Huizen van het Kind."
     figs = extract_figures(text, fallback_date="2016-04-01")
     assert [(f.value, f.date, f.date_source) for f in figs] == [("10", "2014-01-01", "explicit"),
-                                                                 ("123", "2016", "answer-date")]
+                                                                 ("123", "2016", "relative")]
 
 
 def test_same_period_of_another_year():
@@ -277,7 +278,7 @@ def test_same_period_of_another_year():
 
 def test_older_value_in_a_change_has_no_date_of_its_own():
     f = extract_figures("Op 1 januari 2025 daalt het aantal gemeenten van 300 naar 285.")
-    assert [(x.value, x.date, x.date_source) for x in f] == [("300", "", "none"), ("285", "2025-01-01", "explicit")]
+    assert [(x.value, x.date, x.date_source) for x in f] == [("300", "", "undated"), ("285", "2025-01-01", "explicit")]
 
 
 def test_period_and_year_columns():
@@ -326,7 +327,7 @@ def test_annex_one_figure_per_cell_with_row_scope_and_caption_date():
     figs = extract_figures(ANNEX, section="annex", fallback_date="2015-03-04")
     assert [(f.value, f.unit, f.date, f.scope) for f in figs[:4]] == [
         ("21", "Huizen van het Kind", "2015-02-01", "Antwerpen"),
-        ("38", "Huizen van het Kind", "2015-02-01", "Antwerpen"),
+        ("38", "Gemeenten", "2015-02-01", "Antwerpen"),  # "Gemeenten HvhK": it counts municipalities
         ("70", "Gemeenten", "2015-02-01", "Antwerpen"),
         ("54", "%", "2015-02-01", "Antwerpen"),
     ]
@@ -455,7 +456,8 @@ def test_annotate_timeline_latest_superseded_conflict_and_repeats():
     assert notes[0]["repeats"] == [1]
     assert notes[2]["status"] == notes[3]["status"] == "conflict"
     assert notes[4]["status"] == "latest"  # Antwerpen is its own timeline
-    assert notes[5]["status"] == notes[6]["status"] == "latest"
+    assert notes[5]["status"] == "latest" and notes[6]["status"] == "confirmed"  # a newer source repeats it
+    assert notes[6]["confirms"] == 5 and notes[0]["replaced_by"] == notes[1]["replaced_by"] == 3
     assert notes[7]["status"] == notes[8]["status"] == "latest" and notes[7]["same_date"] == [8]
     assert notes[0]["group"] == notes[2]["group"] == notes[4]["group"]
 
@@ -463,7 +465,7 @@ def test_annotate_timeline_latest_superseded_conflict_and_repeats():
 def test_percentage_and_ratio_agree():
     ledger = [_fig("17", 17, "%", "aandeel intergemeentelijk", "2016-05-31", "a.txt"),
               _fig("1 op 5", 0.2, "verhouding", "aandeel intergemeentelijk", "2016-05-31", "b.txt")]
-    assert {a["status"] for a in annotate_timeline(ledger)} == {"latest"}
+    assert [a["status"] for a in annotate_timeline(ledger)] == ["latest", "confirmed"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -67,3 +67,28 @@ def test_ask_has_a_figures_block(built):
 def test_figures_needs_a_query_or_all(built):
     res = CliRunner().invoke(app, ["figures", "--index", str(built)])
     assert res.exit_code == 2 and "--all" in res.output
+
+
+def test_figures_json_has_kind_scope_status_and_replaced_by(built):
+    out = run("figures", "--all", "--json", "--index", str(built))
+    keys = {"date_source", "kind", "scope", "status", "status_nl", "replaced_by", "confirms"}
+    assert all(keys <= set(f) for f in out["figures"])
+    superseded = [f for f in out["figures"] if f["status"] == "superseded"]
+    assert superseded and all(f["replaced_by"] and f["replaced_by"]["doc"] for f in superseded)
+
+
+@pytest.mark.parametrize("suffix, magic", [(".png", b"\x89PNG\r\n\x1a\n"), (".svg", b"<?xml")])
+def test_figures_plot_writes_a_chart(built, tmp_path, suffix, magic):
+    target = tmp_path / f"timeline{suffix}"
+    res = CliRunner().invoke(app, ["figures", "aantal erkende Huizen van het Kind", "--plot", str(target),
+                                   "--index", str(built), "--model", "hash:256"])
+    assert res.exit_code == 0, res.output
+    assert target.read_bytes().startswith(magic)
+    assert "grafiek geschreven" in res.stderr
+
+
+def test_figures_plot_bad_suffix_is_one_clear_line(built, tmp_path):
+    res = CliRunner().invoke(app, ["figures", "aantal erkende Huizen van het Kind", "--plot", str(tmp_path / "x.gif"),
+                                   "--index", str(built), "--model", "hash:256"])
+    assert res.exit_code != 0
+    assert "x.gif" in res.stderr and ".png of .svg" in res.stderr

@@ -363,24 +363,24 @@ def test_docx_zero_bytes(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- other types, paths
 
 
-@pytest.mark.parametrize("name", ["a.doc", "a.html", "a.odt", "a.rtf", "a.DOC"])
+@pytest.mark.parametrize("name", ["a.doc", "a.odt", "a.rtf", "a.DOC"])
 def test_unsupported(tmp_path: Path, name: str) -> None:
     p = write(tmp_path, name, b"whatever")
     with pytest.raises(UnsupportedFileType) as info:
         load(p)
     ext = Path(name).suffix
-    assert str(info.value) == f"{p}: unsupported file type '{ext}' (supported: .txt, .pdf, .docx)"
+    assert str(info.value) == f"{p}: unsupported file type '{ext}' (supported: .txt, .pdf, .docx, .html, .htm)"
 
 
 def test_unsupported_no_extension(tmp_path: Path) -> None:
     p = write(tmp_path, "README", b"text")
     with pytest.raises(UnsupportedFileType) as info:
         load(p)
-    assert info.value.reason == "unsupported file type (no extension) (supported: .txt, .pdf, .docx)"
+    assert info.value.reason == "unsupported file type (no extension) (supported: .txt, .pdf, .docx, .html, .htm)"
 
 
 def test_supported() -> None:
-    assert SUPPORTED == (".txt", ".pdf", ".docx")
+    assert SUPPORTED == (".txt", ".pdf", ".docx", ".html", ".htm")
 
 
 def test_load_missing_file(tmp_path: Path) -> None:

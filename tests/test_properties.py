@@ -124,5 +124,6 @@ def test_parse_and_chunk_never_crash_and_keep_every_word(pages: list[str]) -> No
 def test_extract_figures_never_crashes(text: str, section: str, fallback: str, context: str) -> None:
     for f in extract_figures(text, section=section, fallback_date=fallback, context=context):
         assert f.value
-        assert f.date_source in ("explicit", "answer-date", "inferred", "none"), f.date_source
-        assert (f.date == "") == (f.date_source == "none"), (f.date, f.date_source)
+        assert f.date_source in ("explicit", "relative", "context", "table", "document-date", "inferred",
+                                 "undated"), f.date_source
+        assert (f.date == "") == (f.date_source == "undated"), (f.date, f.date_source)

@@ -57,7 +57,7 @@ def test_filters():
 def test_widen_date():
     assert widen_date("2022", end=False) == "2022-01-01"
     assert widen_date("2016", end=True) == "2016-12-31"
-    assert widen_date("2020-02", end=True) == "2020-02-31"  # compared as text: any day of the month passes
+    assert widen_date("2020-02", end=True) == "2020-02-29"  # the real last day (a leap year)
     with pytest.raises(UsageError):
         widen_date("mei 2018", end=False)
 

@@ -46,17 +46,20 @@ class Snapshot:
 
             words: dict[str, dict[str, set[str]]] = {"minister": {}, "asker": {}}
             for did, d in self.docs.items():
-                for key, by_word in words.items():
-                    for w in name_words(d.get(key) or ""):
-                        by_word.setdefault(w, set()).add(did)
+                for key, fields_ in (("minister", ("minister",)), ("asker", ("asker", "askers"))):
+                    for fld in fields_:
+                        values = d.get(fld) or []
+                        for v in ([values] if isinstance(values, str) else values):
+                            for w in name_words(str(v)):
+                                words[key].setdefault(w, set()).add(did)
             dated = sorted((d["date"], did) for did, d in self.docs.items() if d.get("date"))
             self._lookups = (words, [x[0] for x in dated], [x[1] for x in dated])
         return self._lookups
 
-    def passing(self, *, minister: str = "", asker: str = "", since: str = "", until: str = "",
-                number: str = "") -> list[str]:
-        """Ids of the documents that pass the filters, as `Catalog.filter` (and search.doc_passes)
-        decides: names on whole words, dates (full ISO here) inclusive, undated documents out."""
+    def candidates(self, *, minister: str = "", asker: str = "", since: str = "", until: str = "") -> list[str]:
+        """Ids of the documents that can pass these filters (every one that does, and maybe some
+        more: the caller decides): all the words of a name among the document's names (asker
+        also among its askers), its date (full ISO here) in the range; in id order."""
         from bisect import bisect_left, bisect_right
 
         from ..textutil import name_words
@@ -77,9 +80,6 @@ class Snapshot:
             hi = bisect_right(dates, until) if until else len(dates)
             in_range = set(dated_ids[lo:hi])
             keep = in_range if keep is None else keep & in_range
-        if number:
-            nr = number.strip()
-            keep = {did for did in (keep if keep is not None else self.docs) if str(self.docs[did].get("number") or "") == nr}
         return sorted(keep if keep is not None else self.docs)
 
 

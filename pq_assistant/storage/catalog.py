@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS documents (
     date TEXT NOT NULL DEFAULT '', asker TEXT NOT NULL DEFAULT '', minister TEXT NOT NULL DEFAULT '',
     pages INTEGER NOT NULL DEFAULT 0, chunks INTEGER NOT NULL DEFAULT 0, figures INTEGER NOT NULL DEFAULT 0,
     is_pq INTEGER NOT NULL DEFAULT 1, ingested TEXT NOT NULL DEFAULT '', remote INTEGER NOT NULL DEFAULT 0,
-    record TEXT);
+    extra TEXT NOT NULL DEFAULT '{}', record TEXT);
 CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
 CREATE INDEX IF NOT EXISTS documents_number ON documents(number);
 CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, since TEXT NOT NULL
 """
 
 _DOC_COLUMNS = ("doc_id", "file", "path", "sha256", "kind", "title", "number", "date", "asker", "minister",
-                "pages", "chunks", "figures", "is_pq", "ingested", "remote")
+                "pages", "chunks", "figures", "is_pq", "ingested", "remote", "extra")
 
 
 @dataclass
@@ -69,9 +69,13 @@ class DocumentRow:
     is_pq: bool = True
     ingested: str = ""
     remote: bool = False  # put on a shared server by another client (pq reindex): no record here
+    extra: dict = field(default_factory=dict)  # further metadata (the document's shape): kept as given
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The row as one flat dict: the columns, then the extra fields (which never override one)."""
+        d = asdict(self)
+        extra = d.pop("extra")
+        return {**extra, **d}
 
 
 @dataclass
@@ -99,12 +103,6 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _name_match(query: str, value: str | None) -> int:
-    from ..textutil import name_matches
-
-    return 1 if name_matches(query, value) else 0
-
-
 class Catalog:
     """The catalog of one index (see the module docstring). Opening it for reading never creates
     the file; `create=True` (writers) does."""
@@ -120,7 +118,6 @@ class Catalog:
             # NORMAL in WAL mode: a killed process loses nothing committed; only a power cut may
             # lose the last transactions (never corrupts the file).
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.create_function("name_match", 2, _name_match, deterministic=True)
             version = self._meta("schema")
             if version is None:
                 if not create:
@@ -209,6 +206,7 @@ class Catalog:
     def _row(r) -> DocumentRow:
         d = dict(zip(_DOC_COLUMNS, r))
         d["is_pq"], d["remote"] = bool(d["is_pq"]), bool(d["remote"])
+        d["extra"] = json.loads(d["extra"] or "{}")
         return DocumentRow(**d)
 
     def documents(self) -> dict[str, DocumentRow]:
@@ -259,32 +257,13 @@ class Catalog:
                               f"pq doctor --fix --index {self.path.parent}")
         return rec
 
-    def filter(self, *, minister: str = "", asker: str = "", since: str = "", until: str = "",
-               number: str = "", year: str = "") -> list[str]:
-        """Ids of the documents that pass the filters (the semantics of search.doc_passes: names
-        on whole words, case- and accent-insensitively; ISO dates, inclusive; an undated document
-        passes no date filter). `since`/`until` must be full ISO dates here; `year` a year prefix."""
-        where, args = [], []
-        if minister:
-            where.append("name_match(?, minister)")
-            args.append(minister)
-        if asker:
-            where.append("name_match(?, asker)")
-            args.append(asker)
-        if since:
-            where.append("date != '' AND date >= ?")
-            args.append(since)
-        if until:
-            where.append("date != '' AND date <= ?")
-            args.append(until)
-        if number:
-            where.append("number = ?")
-            args.append(number.strip())
+    def by_number(self, number: str, year: str = "") -> list[str]:
+        """Ids of the documents with this question number (and a date in `year`, when given)."""
+        sql, args = "SELECT doc_id FROM documents WHERE number = ?", [number.strip()]
         if year:
-            where.append("date LIKE ?")
+            sql += " AND date LIKE ?"
             args.append(year + "%")
-        sql = "SELECT doc_id FROM documents" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY doc_id"
-        return [r[0] for r in self.db.execute(sql, args)]
+        return [r[0] for r in self.db.execute(sql + " ORDER BY doc_id", args)]
 
     def dates(self) -> dict[str, str]:
         """doc id -> question date, for the dated documents."""
@@ -335,8 +314,9 @@ class Catalog:
         with self.transaction() as db:
             for w in writes:
                 self._drop(db, w.row.doc_id)
-                d = w.row.to_dict()
+                d = asdict(w.row)
                 d["is_pq"], d["remote"] = int(d["is_pq"]), int(d["remote"])
+                d["extra"] = json.dumps(d["extra"], ensure_ascii=False)
                 record = json.dumps(w.record, ensure_ascii=False) if w.record is not None else None
                 db.execute(f"INSERT INTO documents({', '.join(_DOC_COLUMNS)}, record) VALUES "
                            f"({', '.join('?' * len(_DOC_COLUMNS))}, ?)", [d[c] for c in _DOC_COLUMNS] + [record])

@@ -61,7 +61,8 @@ def migrate_v1(layout: Layout, vectors=None) -> str:
                 for _cid, _t, meta, _e in got:
                     figures += json.loads(meta.get("figures") or "[]")
             missing += not e.get("remote")
-        kw = {k: e[k] for k in DocumentRow.__dataclass_fields__ if k in e and e[k] is not None}
+        kw = {k: e[k] for k in DocumentRow.__dataclass_fields__ if k in e and e[k] is not None and k != "extra"}
+        kw["extra"] = {k: v for k, v in e.items() if k not in DocumentRow.__dataclass_fields__}
         kw.setdefault("doc_id", did)
         kw.setdefault("file", did)
         kw.setdefault("path", "")

@@ -269,10 +269,11 @@ class Writer:
         self._ledger_ok, self._figures_changed = True, False
 
     # -- a shared server --------------------------------------------------------------------
-    def reindex(self) -> dict:
+    def reindex(self, extra: Callable[[dict], dict] | None = None) -> dict:
         """Bring the catalog in line with the vector store (a shared Chroma server): documents
         another client put there are added (without a parsed record: their chunks carry what
-        listings, filters, citations and the ledger need), documents gone from it are dropped."""
+        listings, filters, citations and the ledger need; `extra(metadata)` gives a row's further
+        fields), documents gone from it are dropped."""
         found: dict[str, dict] = {}
         for cid, _text, meta in self.vectors.scan(texts=False):
             did = meta.get("doc_id") or cid.split(":", 1)[0]
@@ -291,7 +292,8 @@ class Writer:
                               kind=m.get("kind", ""), title=m.get("title", ""), number=m.get("number", ""),
                               date=m.get("date", ""), asker=m.get("asker", ""), minister=m.get("minister", ""),
                               pages=int(m.get("pages") or 0), chunks=len(chunks), figures=len(figures),
-                              is_pq=bool(m.get("is_pq", True)), ingested="", remote=True)
+                              is_pq=bool(m.get("is_pq", True)), ingested="", remote=True,
+                              extra=extra(m) if extra else {})
             writes.append(DocumentWrite(row=row, record=None, chunk_ids=[c for c, _ in chunks], figures=figures))
             model = model or m.get("model")
         removed = sorted(known - set(found))

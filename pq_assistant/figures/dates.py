@@ -1,0 +1,170 @@
+"""Reference dates: which date of a sentence (or of the text before it) a figure is as of, and
+how that date was found (`date_source`):
+
+- "explicit": written in the sentence ("op 1 mei 2018", "in 2019", "het schooljaar 2022-2023");
+- "relative": written relative to the document's date and resolved against it ("vorig jaar",
+  "dit jaar", "nu", "vandaag", "op dit ogenblik", "een jaar eerder", "op 1 januari",
+  "het eerste semester van dit jaar");
+- "context": from an earlier sentence of the same paragraph or text, or from the survey or report
+  the sentence quotes ("uit de bevraging van 2022 blijkt ...");
+- "table": a table cell's column or row year (with the caption's day), see `tables`;
+- "document-date": nothing in the text; the year of the document's date (when the minister wrote);
+- "inferred": as "document-date", for a document without a date whose year is estimated from
+  its own dated figures;
+- "undated": no date can be found; the figure is kept, never given a guess.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .lexicon import (YEAR_BEFORE, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _Date, _FROM_TO_VERB_RE, _clause_bounds,
+                      _is_future, _lazy, _pad)
+from .state import _Fig, _State
+
+_ATTACHED_GAP = _lazy(r"\s*(?:(?!(?:en|of|maar|terwijl|tegenover|dan|die|dat|waar)\b)[\w'’%-]+\s+){0,5}?"
+                      r"(?:in|op|per|sinds|tot|eind|einde|begin)\s+(?:(?:het|de)\s+)?(?:heel\s+|geheel\s+|hele\s+)?"
+                      r"(?:\w*jaar\s+)?", re.I)
+# "tegenover 7,4 miljoen euro vorig jaar", "161 een jaar eerder": the date of a comparison
+_COMPARED_RE = _lazy(r"\b(?:tegenover|ten\s+opzichte\s+van|t\.o\.v\.?|vergeleken\s+met|in\s+vergelijking\s+met)\s+"
+                     r"[^,;:.]{0,50}$", re.I)
+# "17.850 een jaar eerder", "14 procent nu", "4,3 miljoen euro vorig jaar": an adverb of time
+# right after the figure (at most two words between, none a number) is its date
+_ADVERB_GAP = _lazy(r"\s*(?:(?!(?:en|of|maar|terwijl|tegenover|dan|die|dat|waar)\b)[A-Za-zÀ-ÿ'’%-]+\s+){0,2}?", re.I)
+_ADVERB_KINDS = ("yearbefore", "now", "lastyear", "thisyear", "nextyear")
+# a count over a period that started at a date ("sinds 1 januari 2024 werden 23 ... gesloten")
+_SINCE_RE = _lazy(r"\b(?:sinds|vanaf|sedert)\s+$", re.I)
+_PAST_EVENT_RE = _lazy(r"\b(?:werden|werd|zijn\s+\w+\s+ge\w+(?:d|t)|sloten|openden|kwamen|gingen)\b", re.I)
+
+UNDATED = "undated"
+
+
+def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fallback: str,
+                 figs: Sequence[_Fig] = ()) -> None:
+    """Set fig.date/date_source: a date written right after it ("17 % in 2018", "17.850 een jaar
+    eerder"), else the date of the survey the sentence quotes, else the nearest date before it in
+    the sentence, else a date after it in its clause, else the date carried from earlier
+    sentences, else the document's year; otherwise undated."""
+    money = fig.kind == "money"
+    next_start = min([f.start for f in figs if f.start > fig.start], default=len(sentence))
+
+    def usable(d: _Date, after: bool) -> bool:
+        if d.role in ("cite", "mask", "none"):
+            return False
+        if d.role == "target" and money:  # "167 miljoen euro tegen 2024": a total, not a date
+            return False
+        return not (after and d.role == "compare")
+
+    chosen: _Date | None = None
+    attached = [d for d in dates if fig.end <= d.start < next_start and usable(d, True)
+                and (_ATTACHED_GAP.fullmatch(sentence[fig.end:d.start])
+                     or (d.kind in _ADVERB_KINDS and _ADVERB_GAP.fullmatch(sentence[fig.end:d.start])))]
+    before = [d for d in dates if d.end <= fig.start and usable(d, False)]
+    clause_start, clause_end = _clause_bounds(sentence, fig.start, fig.end)
+    after = [d for d in dates if d.start >= fig.end and d.end <= clause_end and usable(d, True)]
+    survey = [d for d in dates if d.role == "survey"]
+    from_to = re.search(r"\bvan\s+$", sentence[:fig.start]) and \
+        re.match(r"\s*(?:\S+\s+){0,2}?(?:naar|tot)\s+\d", sentence[fig.end:])
+    if from_to and not attached and _FROM_TO_VERB_RE.search(sentence):
+        # "daalt van 300 naar 285": 300 is the value before the change, not at the date
+        fig.date, fig.date_source = "", UNDATED
+        return
+    if attached:
+        chosen = attached[0]
+    elif survey:
+        chosen = survey[-1]
+    elif before:
+        chosen = before[-1]
+    elif re.search(r"\b(?:vóór|vroeger|destijds)\b", sentence[clause_start:clause_end]):
+        # "tegenover 34 % vóór de hervorming": an older value without a date of its own
+        fig.date, fig.date_source = "", UNDATED
+        return
+    elif after:
+        chosen = after[0]
+    change = _CHANGE_BEFORE_RE.search(sentence[:fig.start]) and _CHANGE_WORD_RE.search(sentence)
+    carried = state.para_date or state.date
+    if chosen is not None and _SINCE_RE.search(sentence[:chosen.start]) and _PAST_EVENT_RE.search(sentence) \
+            and (carried or state.answer_date):
+        # "Sinds 1 januari 2024 werden 23 consultatieplaatsen gesloten": counted up to now
+        fig.date, fig.date_source = (carried, "context") if carried else (state.answer_date, "relative")
+    elif chosen is not None:
+        iso = chosen.iso
+        if chosen.role == "same-period" and len(carried) == 10:  # "dezelfde periode van 2019"
+            iso = chosen.iso + carried[4:]
+        if iso == YEAR_BEFORE:
+            iso = _year_before(chosen, dates, state)
+        if chosen.kind == "now" and not state.moment:
+            iso = iso[:4]  # "op dit ogenblik" in a written answer: its year (the day it was written is unknown)
+        if iso:
+            fig.date = iso
+            fig.date_source = "context" if chosen.role == "survey" else ("relative" if chosen.relative else "explicit")
+        else:
+            fig.date, fig.date_source = "", UNDATED
+    elif change and state.max_date:
+        fig.date, fig.date_source = state.max_date, "context"
+    elif carried and not any(d.kind == "now" and d.end <= fig.start for d in dates):
+        # ("Op dit moment ..." in a text without a date is the document's moment, not an earlier date)
+        fig.date, fig.date_source = carried, "context"
+    elif fallback:
+        # a meeting or a press release speaks on its day; a written answer's date is unknown
+        fig.date, fig.date_source = (fallback if state.moment else fallback[:4]), "document-date"
+    else:
+        fig.date, fig.date_source = "", UNDATED
+    if money and fig.date:
+        fig.date = fig.date[:4]
+
+
+def _year_before(d: _Date, dates: list[_Date], state: _State) -> str:
+    """'een jaar eerder': one year before the date it is compared with — the last plain date
+    before it in the sentence, else the date carried from the sentence before. A day stays a
+    day ("Op 1 oktober ... Een jaar eerder" -> the 1 October before); the document's own moment
+    ("nu", "vandaag") gives a year ("nu 104, een jaar eerder 109" -> the year before)."""
+    prior = [x for x in dates if x.end <= d.start and x.iso and x.iso != YEAR_BEFORE
+             and x.role in ("ref", "survey", "compare")]
+    if prior:
+        base, now = prior[-1].iso, prior[-1].kind == "now"
+    elif state.prev_date:  # the sentence before: "Vlaanderen telt nu 104 huizen. Een jaar eerder ..."
+        base, now = state.prev_date
+        now = now == "now"
+    else:
+        base, now = state.para_date or state.date, False
+    if not base or not re.match(r"\d{4}", base):
+        return ""
+    year = str(int(base[:4]) - 1)
+    if now or len(base) == 4:
+        return year
+    if re.fullmatch(r"\d{4}-\d{4}", base):  # a school year: the one before
+        return f"{int(base[:4]) - 1}-{int(base[5:]) - 1}"
+    return year + base[4:]
+
+
+_HISTORICAL_RE = _lazy(r"\bter\s+vergelijking\b|\bvóór\b|\btoen\b|\bdestijds\b|\bvroeger\b", re.I)
+
+
+def _update_carry(dates: list[_Date], state: _State, sentence: str = "") -> None:
+    """The last plain reference date of a sentence carries to the next sentences.
+
+    Not carried: comparison/citation/target dates, the dates of a sentence that looks back
+    ("Ter vergelijking: in 2014 ...", "Op 1 januari 2020, vóór de schaalvergroting, ..."), and a
+    date after the answer date (a plan) beyond its own paragraph."""
+    if sentence and _HISTORICAL_RE.search(sentence):
+        state.prev_date = None
+        return
+    pairs = []
+    for d in dates:
+        if d.role in ("ref", "survey") and d.iso:
+            iso = _year_before(d, dates, state) if d.iso == YEAR_BEFORE else d.iso
+            if iso:
+                pairs.append((d, iso))
+    state.prev_date = (pairs[-1][1], pairs[-1][0].kind) if pairs else None
+    # Dates that do not carry to the next sentences: "nu"/"vandaag" (their own sentence only),
+    # the date of a comparison ("tegenover 161 een jaar eerder") and the start of a state
+    # ("sinds 1 januari 2025 beschikken alle gemeenten ..."): the text's reference date stays.
+    resolved = [(iso, d.kind) for d, iso in pairs if d.kind not in ("now", "yearbefore")
+                and not _COMPARED_RE.search(sentence[:d.start]) and not _SINCE_RE.search(sentence[:d.start])]
+    if resolved:
+        state.para_date = resolved[-1][0]
+    past = [(iso, k) for iso, k in resolved if not _is_future(iso, state.answer_date)]
+    if past:
+        state.date = past[-1][0]
+        state.max_date = max([state.max_date] + [iso for iso, _ in past], key=lambda x: _pad(x, end=True))

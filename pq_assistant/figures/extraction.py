@@ -1,0 +1,274 @@
+"""Figures of prose and of whole documents."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..models import Figure
+from ..textutil import normalize
+from .dates import _choose_date, _update_carry
+from .lexicon import _BULLET_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number
+from .naming import _describe, _family_of, note_per_unit
+from .state import _Fig, _State
+from .tables import _annex_figures
+from .timelines import quantity_key
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..models import PQDocument
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers in a sentence
+
+
+def _mask_spans(sentence: str, dates: list[_Date]) -> list[tuple[int, int]]:
+    spans = [(d.start, d.end) for d in dates]
+    for pat in _MASK_PATTERNS:
+        spans.extend((m.start(), m.end()) for m in pat.finditer(sentence))
+    return spans
+
+
+def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> list[_Fig]:
+    """Numbers in a sentence that can be figures, with their kind, value and number."""
+    figs: list[_Fig] = []
+    taken: list[tuple[int, int]] = list(masked)
+    candidates: list[tuple[int, int]] = []
+    for m in _SPACE_THOUSANDS_RE.finditer(sentence):
+        if not _overlaps(m.start(), m.end(), taken):
+            candidates.append((m.start(), m.end()))
+    for m in _NUM_RE.finditer(sentence):
+        if not _overlaps(m.start(), m.end(), taken + candidates):
+            candidates.append((m.start(), m.end()))
+    candidates.sort()
+    consumed: list[tuple[int, int]] = []
+    for s, e in candidates:
+        if _overlaps(s, e, consumed):
+            continue
+        value = sentence[s:e]
+        number = _to_number(value)
+        if number is None:
+            continue
+        rest = sentence[e:]
+        fig = _Fig(s, e, value, number, "count")
+        if (p := _PERCENT_RE.match(rest)):
+            fig.kind, fig.unit, fig.end = "percent", "%", e + p.end()
+        elif (r := _RATIO_RE.match(rest)) and 0 < number < float(r.group(1)) and "," not in value \
+                and not _overlaps(e + r.start(1), e + r.end(1), taken):
+            fig.kind, fig.unit = "ratio", "verhouding"
+            fig.end = e + r.end()
+            fig.value = sentence[s:fig.end]
+            fig.number = number / float(r.group(1))
+            consumed.append((s, fig.end))
+        else:
+            scale = _SCALE_RE.match(rest)
+            after = e + (scale.end() if scale else 0)
+            euro_after = _EURO_AFTER_RE.match(sentence[after:])
+            euro_before = _EURO_BEFORE_RE.search(sentence[:s])
+            if scale:
+                fig.number = number * _SCALES[scale.group(1).lower()]
+            if euro_after or euro_before:
+                fig.kind = "money"
+                fig.unit = (scale.group(1).lower() + " euro") if scale else "euro"
+                fig.end = after + (euro_after.end() if euro_after else 0)
+            elif scale:
+                fig.unit = scale.group(1).lower()
+                fig.end = after
+        figs.append(fig)
+        consumed.append((s, fig.end))
+    if words:
+        figs.extend(_word_numbers(sentence, taken + consumed))
+    figs.sort(key=lambda f: f.start)
+    return figs
+
+
+_WORD_NUMBER_RE = _lazy(r"\b(" + "|".join(_WORD_NUMBERS) + r")\s+(derde|vierde|vijfde)?\s*([a-zà-ÿ][\w'-]+)", re.I)
+
+
+def _word_numbers(sentence: str, taken: list[tuple[int, int]]) -> list[_Fig]:
+    """Numbers in words before a noun ("drie inloopteams") and fractions ("twee derde")."""
+    out: list[_Fig] = []
+    for m in _WORD_NUMBER_RE.finditer(sentence):
+        if _overlaps(m.start(), m.end(), taken):
+            continue
+        noun = m.group(3).lower()
+        if not m.group(2) and (noun in _NP_STOP or re.fullmatch(_TIME_UNITS, noun) or noun in ("keer", "maal")):
+            continue
+        n = float(_WORD_NUMBERS[m.group(1).lower()])
+        if m.group(2):
+            frac = _FRACTIONS[m.group(2).lower()]
+            out.append(_Fig(m.start(), m.end(2), sentence[m.start():m.end(2)], n * frac, "ratio", "verhouding"))
+        else:
+            out.append(_Fig(m.start(), m.end(1), m.group(1), n, "count"))
+    return out
+
+# ---------------------------------------------------------------------------------------------
+# Prose and tables
+
+
+def _prose_figures(text: str, state: _State, fallback: str, words: bool) -> list[Figure]:
+    """Figures of prose text (paragraphs separated by blank lines), updating the carry state."""
+    out: list[Figure] = []
+    text = _FOOTNOTE_RULE.split(text, maxsplit=1)[0]  # footnotes below a rule cite, they do not state figures
+    for para in re.split(r"\n\s*\n", text):
+        para = para.strip()
+        if not para:
+            continue
+        para = _NUMBERING_RE.sub("", para, count=1)
+        state.para_date = ""
+        for _, sent in _split_sentences(para):
+            bullet = _BULLET_RE.match(sent)
+            if bullet:
+                sent = sent[bullet.end():]
+            numbering = _NUMBERING_RE.match(sent)
+            if numbering and re.match(r"[A-ZÀ-Ý]", sent[numbering.end():]):
+                sent = sent[numbering.end():]  # "1-2.Huizen van het Kind ..." inside a paragraph
+            out.extend(_sentence_figures(sent, state, fallback, words))
+    return out
+
+
+_FOOTNOTE_RULE = _lazy(r"_{5,}")
+# a question asks, it states no figures: "Hoeveel daarvan tellen minder dan 10.000 inwoners?"
+_QUESTION_RE = _lazy(r"^\W*(?:hoeveel|wat|welke?|hoe|wanneer|waarom|waar|wie|kan|kunt|kunnen|is|zijn|zal|zullen|"
+                     r"plant|vindt|deelt|klopt|heeft|hebben|wordt|worden|bent|overweegt|erkent)\b[^?]*\?\s*$", re.I)
+
+
+def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> list[Figure]:
+    dates = _find_dates(sent, state.answer_date)
+    if _QUESTION_RE.match(sent):
+        _update_carry(dates, state, sent)
+        return []
+    note_per_unit(sent, state)
+    masked = _mask_spans(sent, dates)
+    figs = _find_numbers(sent, masked, words)
+    done: list[_Fig] = []
+    for fig in figs:
+        _choose_date(fig, dates, sent, state, fallback, figs)
+        _describe(fig, sent, state, figs)
+        done.append(fig)
+    if done:
+        state.last_sentence_share = _family_of(done[-1].kind) == "share"
+    seen: set[str] = set()
+    for fig in done:
+        fam = _family_of(fig.kind)
+        state.last[fam] = fig
+        if fam not in seen and not fig.denominator:
+            state.first[fam] = fig
+            seen.add(fam)
+    if sent.rstrip().endswith(":"):  # "Er zijn op datum van 31 mei 2016 127 HvhK:" heads a list
+        state.lead = done[-1] if done else None
+    elif not re.match(r"\s*(?:waarvan|daarvan|van wie)\b", sent, re.I):
+        state.lead = None
+    _update_carry(dates, state, sent)
+    return [
+        Figure(value=f.value, number_value=f.number, unit=f.unit, quantity=f.quantity, date=f.date,
+               date_source=f.date_source, sentence=sent, scope=f.scope, start=f.start, end=f.start + len(f.value))
+        for f in done
+    ]
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def extract_figures(text: str, *, section: str = "answer", fallback_date: str = "", context: str = "",
+                    words: bool = False) -> list[Figure]:
+    """The figures in `text` (a paragraph or chunk of an answer; paragraphs separated by "\\n\\n").
+
+    `section="annex"` reads a BIJLAGE table (one row a line). `context` is the text right
+    before `text` (previous sentence, heading, annex caption): its dates are used for reference
+    dates. `fallback_date` is the answer's date (ISO); figures without a date of their own get
+    its year with date_source "document-date". `words=True` also reads numbers written in words
+    ("drie inloopteams", "twee derde"); off by default because answers use words mostly for
+    small non-figures ("de eerste twee antennes", "drie prioriteiten").
+
+    doc/doc_id/number/page/chunk_id/minister/doc_date are left empty for the caller.
+    """
+    state = _State(answer_date=fallback_date)
+    if context:
+        for para in re.split(r"\n\s*\n", context):
+            for _, sent in _split_sentences(normalize(para)):
+                _update_carry(_find_dates(sent, state.answer_date), state, sent)
+        state.para_date = ""
+    if section == "annex":
+        figs = _annex_figures(text, state, fallback_date, context)
+        if figs or re.search(r"\n", text.strip()):
+            return figs
+    return _prose_figures(text, state, fallback_date, words)
+
+
+# Document types that speak on their date (a meeting, a release): a present-tense figure without a
+# date of its own is as of that day. A written answer's own date is unknown (only the question's).
+SPOKEN_TYPES = ("vraag-om-uitleg", "actuele-vraag", "persbericht")
+
+
+def document_date(doc: PQDocument) -> str:
+    """The date relative dates are read against: the answer's date when the record has one
+    (`answer_date`: a Kamervraag's "Beantwoord", a Senate page's "Antwoord ontvangen op"), else
+    the document's date (question, meeting or release)."""
+    return getattr(doc, "answer_date", "") or doc.date or ""
+
+
+def _estimate_year(doc: PQDocument) -> str:
+    """A document without a date: the latest year among its explicitly dated figures that are not
+    forecasts (the minister writes after the last date he reports on)."""
+    state = _State()
+    years: list[str] = []
+    for part in [*doc.answer, *(p for p in doc.question if not p.numbers)]:
+        state.last, state.first, state.lead = {}, {}, None
+        for para in part.paragraphs:
+            for f in _prose_figures(para.text, state, "", False):
+                if f.date and f.date_source == "explicit" and "verwacht" not in quantity_key(f.quantity):
+                    years.append(f.date[:4])
+    return max(years) if years else ""
+
+
+def figures_for_document(doc: PQDocument, *, include_question: bool = True, words: bool = False) -> list[Figure]:
+    """The figures ledger of a parsed document: answer parts, annex and (by default) the figures
+    the question itself states.
+
+    The question's context paragraphs often state a figure with its date ("Door de fusies van
+    1 januari 2019 telt Vlaanderen nog 300 gemeenten"; "meldde de minister dat er op 1 november
+    2014 64 Huizen van het Kind erkend waren"); they are kept when they carry a date of their own
+    (sub-questions are not read). A document without answer parts (a transcript, a press
+    release, a plain text) is read whole, every figure kept. A repeat of an earlier answer has
+    the same value and date, so the timeline marks it "confirmed", never a conflict. The
+    reference date carries over sentences and answer parts (a part that says "Op dezelfde datum"
+    or "Daarvan ..." refers back); a question's dates never carry into the answer. Relative
+    dates are read against `document_date(doc)`. Without any date, the year is estimated as the
+    latest year of the document's explicitly dated, non-forecast figures (date_source "inferred").
+    """
+    ref = document_date(doc)
+    fallback = ref
+    inferred = False
+    if not fallback:
+        fallback = _estimate_year(doc)
+        inferred = bool(fallback)
+    figures: list[tuple[Figure, int]] = []
+    whole = not doc.answer and not doc.annex  # no answer found: the text is read as a whole
+    moment = whole or getattr(doc, "type", "") in SPOKEN_TYPES
+    if include_question or whole:
+        qstate = _State(answer_date=ref, moment=moment)
+        for part in doc.question:
+            if part.numbers and not whole:  # the sub-questions ask, they do not state figures
+                continue
+            for para in part.paragraphs:
+                for f in _prose_figures(para.text, qstate, fallback if whole else "", words):
+                    if whole or f.date_source not in ("undated", "document-date"):
+                        figures.append((f, para.page))
+    state = _State(answer_date=ref, moment=moment)
+    for part in doc.answer:
+        state.last, state.first, state.lead = {}, {}, None
+        for para in part.paragraphs:
+            for f in _prose_figures(para.text, state, fallback, words):
+                figures.append((f, para.page))
+    for part in doc.annex:
+        context = ""
+        for para in part.paragraphs:
+            for f in _annex_figures(para.text, _State(answer_date=ref), fallback, context):
+                figures.append((f, para.page))
+    out: list[Figure] = []
+    for f, page in figures:
+        src = "inferred" if inferred and f.date_source == "document-date" else f.date_source
+        out.append(replace(f, date_source=src, doc=doc.file, doc_id=doc.doc_id, number=doc.number, page=page,
+                           minister=doc.minister, doc_date=doc.date))
+    return out

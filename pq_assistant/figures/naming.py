@@ -1,0 +1,474 @@
+"""What a figure counts: unit (the counted noun), quantity phrase and scope."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..textutil import MONTH_RE, fold
+from .lexicon import _ABBREVIATIONS, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _IN_PLACE_RE, _LIGHT_VERBS, _NP_STOP, _PLACES, _PLACE_RE, _TIME_UNITS, _clause_bounds, _expand_abbreviations, _find_dates, _lazy
+from .state import _Fig, _State
+
+
+# ---------------------------------------------------------------------------------------------
+# What a number counts
+
+
+_AGENCIES = _lazy(
+    r"\b(?:Kind en Gezin|Opgroeien|Vlaamse Regering|Vlaams Parlement|VVSG|EXPOO|minister|agentschap)\b", re.I)
+_TIME_WORDS = {"datum", "moment", "ogenblik", "periode", "jaar", "jaren", "maand", "maanden", "week", "dag", "dagen",
+               "vandaag", "momenteel", "thans", "nu", "dezelfde", "zelfde", "stand", "zaken", "laatste", "einde",
+               "eind", "begin", "regeerperiode", "legislatuur", "schooljaar", "najaar", "voorjaar", "kwartaal"}
+
+
+def _is_adjective(word: str) -> bool:
+    """An attributive adjective or participle before a noun ('erkende', 'nieuwe', 'Vlaamse')."""
+    w = word.lower()
+    return (w.endswith("e") and len(w) > 3 and not w.endswith(("ie", "ee", "ië"))) or w in ("extra", "eigen", "aantal")
+
+
+def _is_predicate_word(word: str) -> bool:
+    """An adverb/participle that cannot head a noun phrase ('intergemeentelijk', 'georganiseerd')."""
+    w = word.lower()
+    return (w.endswith(("lijk", "isch", "baar", "ig", "eerd", "iseerd")) or
+            (w.startswith("ge") and w.endswith(("d", "t")) and len(w) > 5) or
+            w in ("erkend", "betrokken", "actief", "open", "samen", "opgestart", "ondersteund"))
+
+
+def _noun_phrase(text: str) -> tuple[str, int]:
+    """The noun phrase at the start of `text` (right after a number) and its end offset.
+
+    Adjectives, then one head noun: a known multiword name ("Huizen van het Kind"), an
+    abbreviation ("HvhK") or a word. Stops at punctuation, function words and verbs; a phrase of
+    adverbs/participles only ("intergemeentelijk georganiseerd") is no noun phrase."""
+    pos = 0
+    words: list[str] = []
+    end = 0
+    while len(words) < 5:
+        m = re.match(r"\s*", text[pos:])
+        pos += m.end() if m else 0
+        ent = _ENTITY_RE.match(text, pos)
+        if ent:
+            words.append(ent.group())
+            end = ent.end()
+            break
+        tok = re.match(r"[A-Za-zÀ-ÿ][\w’'&-]*", text[pos:])
+        if not tok:
+            break
+        w = tok.group()
+        lw = w.lower()
+        if lw in _NP_STOP or lw in ("daarvan", "waarvan", "hiervan"):
+            break
+        if words and re.fullmatch(_TIME_UNITS, lw) and not _is_adjective(words[-1]):
+            break
+        words.append(w)
+        pos = end = pos + tok.end()
+        if lw in _ABBREVIATIONS or not _is_adjective(w):
+            break
+    if words and all(_is_predicate_word(w) for w in words):
+        return "", 0
+    return " ".join(words), end
+
+
+def _head(noun: str) -> str:
+    """The counted noun without leading adjectives ('erkende Huizen van het Kind' -> 'Huizen van het Kind')."""
+    noun = _expand_abbreviations(noun)
+    ent = _ENTITY_RE.search(noun)
+    if ent:
+        return ent.group()
+    words = noun.split()
+    while len(words) > 1 and _is_adjective(words[0]):
+        words = words[1:]
+    return " ".join(words)
+
+
+
+_NOT_CONTENT = {"aantal", "daarvan", "waarvan", "hiervan", "dus"}
+
+
+def _content_words(text: str, limit: int = 3) -> list[str]:
+    """Content words of a stretch of text: no function words, numbers, dates, time words,
+    places, agency names or light verbs."""
+    text = _AGENCIES.sub(" ", _expand_abbreviations(text))
+    text = _ENTITY_RE.sub(lambda m: m.group().replace(" ", "_"), text)
+    text = re.sub(rf"\b(?:\d[\d.,/]*|{MONTH_RE})\b", " ", text, flags=re.I)
+    text = re.sub(r"\bin totaal\b", " ", text, flags=re.I)
+    out = []
+    for w in re.findall(r"[A-Za-zÀ-ÿ_][\w’'_-]*", text):
+        lw = w.lower()
+        if lw in _NP_STOP or lw in _LIGHT_VERBS or lw in _TIME_WORDS or lw in _NOT_CONTENT:
+            continue
+        if _PLACE_RE.fullmatch(w.replace("_", " ")):
+            continue
+        out.append(w.replace("_", " "))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _places(text: str) -> list[str]:
+    found: list[str] = []
+    for pm in _PLACE_RE.finditer(text):
+        place = _PLACES[pm.group(1).lower()]
+        if place not in found:
+            found.append(place)
+    return [p for p in found if not any(p != q and p in q for q in found)]
+
+
+def _find_scope(sentence: str, fig: _Fig, clause: tuple[int, int], stop: int, after_prev: int = 0) -> str:
+    """The place a figure is about: named after it (up to the next figure: "212 in Vlaanderen"),
+    a label right before it ("Antwerpen 20,6 %", "Genk (25,3 %)", "Antwerpen: 87 ..."), named
+    before it in its clause ("in Brussel 9 consultatiebureaus"), or a locative "in <place>"
+    earlier in the sentence ("In de dertien centrumsteden ligt het gemiddelde ... op 21,8 %")."""
+    left, right = clause
+    if found := _places(sentence[fig.start:min(right, stop)]):
+        return " en ".join(found)
+    m = re.search(r"([A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*){0,3})\s*[:(]?\s*$", sentence[max(0, fig.start - 60):fig.start])
+    if m and (pm := _PLACE_RE.fullmatch(m.group(1))):
+        return _PLACES[pm.group(1).lower()]
+    lab = re.match(r"\s*([A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*){0,3})\s*:", sentence)
+    if lab and (pm := _PLACE_RE.fullmatch(lab.group(1))):
+        return _PLACES[pm.group(1).lower()]
+    if found := _places(sentence[max(left, after_prev):fig.start]):
+        return " en ".join(found)
+    loc = [m.group(1) for m in _IN_PLACE_RE.finditer(sentence[after_prev:fig.start])]
+    if loc:
+        return _PLACES[loc[-1].lower()]
+    return ""
+
+
+_GROUP_RE = _lazy(r"^\s*(?:voor|bij)\s+(?!\d)((?:de|het|een|alle)\s+)?(.+?)\s+"
+                  r"(?:ligt|lag|bedraagt|bedroeg|loopt|liep|is|was|"
+                       r"zijn|waren|gaat|ging|komt|kwam|werd|wordt|op\s+\d|\d)", re.I)
+
+
+def _group_scope(sentence: str, clause: tuple[int, int], fig: _Fig) -> str:
+    """A target group that opens the figure's clause: "Bij kinderen uit kansarme gezinnen ligt het
+    bereik op 91,2 %", "voor het ontmoetingsaanbod op 44 %", "24 % op gezondheid" (the topic)."""
+    m = _GROUP_RE.match(sentence[clause[0]:fig.start + 1])
+    if m and not _find_dates(m.group(2), ""):
+        group = m.group(2).strip()
+        return re.sub(r"\s+(?:het|de)\s+\w+$", "", group) if len(group.split()) > 6 else group
+    return ""
+
+
+_PERCENT_SUBJECT_RE = _lazy(
+    r"\b(?:de|het|dat|die|dit|deze)\s+((?:[\w-]+\s+){0,2}?(?:[\w-]*graad|[\w-]*index|aandeel|percentage|bereik|"
+    r"gemiddelde))\b", re.I)
+_OF_THE_RE = _lazy(r"\s*(?:van\s+)?(?:de|het|alle|der|dat|die|deze|dit|hun|zijn|haar)\s+", re.I)
+_OF_THOSE_BEFORE_RE = _lazy(r"\bvan\s+(?:die|deze|de|het|alle|hun)\s+(.*)$", re.I)
+_OF_THEM_RE = _lazy(r"\b(?:van\s+hen|daarvan|waarvan|hiervan)\b", re.I)
+_TOPIC_RE = _lazy(r"\s*(?:op|voor|bij|in)\s+(?:de|het|een)?\s*([a-zà-ÿ][\w-]*(?:\s+(?:en|van)\s+[a-zà-ÿ][\w-]*)?)",
+                  re.I)
+_NUMBER_OF_RE = _lazy(r"\b(?:het|dat)\s+aantal\s+(.*)", re.I)
+_MONEY_BASE_RE = _lazy(
+    r"\b(budget|begroting|werkingsmiddelen|middelen|subsidie|subsidies|subsidiëring|investering|bijdrage|toelage|"
+    r"basisbedrag|bedrag|bedragen|kostprijs|uitgaven|kredieten|krediet|totaal|totale)\b", re.I)
+_MONEY_WORD_RE = _lazy(
+    r"\b(\w*(?:bedrag|budget|begroting|subsidie|middelen|toelage|toeslag|premie|bijdrage|investering|krediet))\b", re.I)
+_MONEY_TARGET_RE = _lazy(r"\b(?:voor|aan|naar|van)\s+(?:(?:de|het|een|elke|alle)\s+)?(?=[a-zà-ÿ])", re.I)
+_EXTRA_RE = _lazy(r"\b(?:bijkomend|bijkomende|extra|aanvullend|aanvullende|noodfonds|daarnaast|bovendien)\b", re.I)
+_PER_UNIT_RE = _lazy(r"\b(?:per|elk|elke|ieder|iedere)\s+(?:erkend\s+|erkende\s+)?[\w-]+|"
+                     r"\b(?:basisbedrag|vaste?\s+bedrag|gemiddelde\s+bedrag|laagste\s+bedrag|hoogste\s+bedrag)\b", re.I)
+_PAYERS_RE = _lazy(r"Vlaamse Regering|Vlaams Parlement|Vlaamse Gemeenschapscommissie", re.I)
+_ANAPHOR_RE = _lazy(r"\b(?:daarvan|waarvan|hiervan|van\s+hen|van\s+die\s+\w+|van\s+deze\s+\w+)\b", re.I)
+_FORECAST_RE = _lazy(r"\b(?:verwacht|verwachte|verwachten|zal|zullen|zou|zouden|kunnen|kan|gepland|geplande|"
+                     r"geraamd|prognose|streefcijfer|streven|beogen|beoogt)\b", re.I)
+_FUTURE_AFTER_RE = _lazy(r"\b(?:zal|zullen|zou|zouden)\b", re.I)
+_SURVEY_RE = _lazy(r"\b(?:bevraging|bevraagd|bevraagde|enquête|enquete|survey)\b", re.I)
+_CUT_RE = _lazy(r"\s(?:en|maar|terwijl|zodat|omdat|waardoor|wat|die|waarvan|om)\s")
+
+
+def _family_of(kind: str) -> str:
+    return "share" if kind in ("percent", "ratio") else kind
+
+
+def _counts_before(fig: _Fig, figs: Sequence[_Fig]) -> _Fig | None:
+    """The last count before `fig` in its sentence that is not a denominator."""
+    c = [f for f in figs if f.start < fig.start and f.kind == "count" and f.noun and not f.denominator]
+    return c[-1] if c else None
+
+
+@dataclass
+class _Around:
+    """The words around a figure that `_describe_*` look at."""
+
+    sentence: str
+    clause: tuple[int, int]
+    stop: int  # end of the clause or start of the next figure, whichever comes first
+    prefix: str  # the clause up to the figure
+    rest: str  # the sentence after the figure
+    earlier: list[_Fig]  # figures of the same family before it in the sentence (described)
+    prev: _Fig | None  # the last figure of the same family in earlier sentences
+    anaphor: bool  # "daarvan", "waarvan", "van hen", "van die gemeenten"
+
+
+def _describe(fig: _Fig, sentence: str, state: _State, figs: list[_Fig]) -> None:
+    """Fill unit, noun, quantity and scope of a figure from the words around it.
+
+    `figs` are all figures of the sentence (those before `fig` are already described)."""
+    clause = _clause_bounds(sentence, fig.start, fig.end)
+    stop = min([clause[1]] + [f.start for f in figs if f.start > fig.start])
+    prefix = sentence[clause[0]:fig.start]
+    rest = sentence[fig.end:]
+    fam = _family_of(fig.kind)
+    around = _Around(
+        sentence=sentence, clause=clause, stop=stop, prefix=prefix, rest=rest,
+        earlier=[f for f in figs if f.start < fig.start and _family_of(f.kind) == fam and f.noun],
+        prev=state.last.get(fam),
+        anaphor=bool(_ANAPHOR_RE.search(prefix)) or bool(re.match(r"\s*daarvan\b", rest, re.I)),
+    )
+    after_prev = max([f.end for f in figs if f.end <= fig.start], default=0)
+    fig.scope = _find_scope(sentence, fig, clause, stop, after_prev)
+    if fam == "share":
+        _describe_share(fig, around, state, figs)
+    elif fam == "money":
+        _describe_money(fig, around, state, figs)
+    else:
+        _describe_count(fig, around, state, figs)
+    if not fig.scope and (adj := _PLACE_ADJ_RE.match(rest)):  # "285 Vlaamse gemeenten", "19 Brusselse gemeenten"
+        fig.scope = _PLACE_ADJECTIVES[adj.group(1).lower()]
+    if _TARGET_WORDS_RE.search(sentence[clause[0]:clause[1]]) \
+            and not re.search(r"\b(?:bereikt|gehaald|behaald)\b", sentence[fig.end:clause[1]], re.I):
+        # "de doelstelling van Barcelona, die een deelname van 33 % vooropstelt": a target, not a measurement
+        if not fig.quantity.startswith("doel "):
+            fig.quantity = "doel " + fig.quantity
+
+
+# Adjectives of place that make a scope: "285 Vlaamse gemeenten" (Flanders, not Brussels).
+_PLACE_ADJECTIVES = {
+    "vlaamse": "Vlaams Gewest", "brusselse": "Brussels Hoofdstedelijk Gewest", "waalse": "Waals Gewest",
+    "antwerpse": "Antwerpen", "limburgse": "Limburg", "oost-vlaamse": "Oost-Vlaanderen",
+    "west-vlaamse": "West-Vlaanderen", "vlaams-brabantse": "Vlaams-Brabant", "nederlandse": "Nederland",
+    "belgische": "België", "gentse": "Gent",
+}
+_PLACE_ADJ_RE = _lazy(r"\s*(" + "|".join(re.escape(a) for a in _PLACE_ADJECTIVES) + r")\s+[a-zà-ÿ]", re.I)
+# A target, norm or threshold is a figure of its own kind, never the latest measurement.
+_TARGET_WORDS_RE = _lazy(
+    r"\b(?:doelstelling\w*|streefcijfer\w*|streefdoel\w*|streefwaarde\w*|norm|normen|minimumnorm\w*|"
+    r"vooropgesteld\w*|vooropstel\w*|vooropgezet\w*|beoogd\w*|beoogt|ambitie\w*|ambieer\w*|drempel\w*|"
+    r"mikt|mikken|streven\s+naar|streeft\s+naar)\b", re.I)
+_PER_MENTION_RE = _lazy(r"\b(?:bedrag|basisbedrag|forfait|toelage|subsidie)\s+(?:per|voor\s+elk(?:e)?)\s+", re.I)
+
+
+def note_per_unit(sentence: str, state: _State) -> None:
+    """Remember 'een vast bedrag per Huis van het Kind' for a later 'Het vaste bedrag bedraagt ...'."""
+    for m in _PER_MENTION_RE.finditer(sentence):
+        phrase, _ = _noun_phrase(sentence[m.end():])
+        if phrase:
+            state.per_unit = _head(phrase)
+
+
+def _is_change(sentence: str, fig: _Fig) -> bool:
+    """'daalt met 10 %', 'een toename met 2.140 plaatsen', '32 % hoger dan in maart 2019'."""
+    if re.match(r"\s*(?:hoger|lager|meer|minder|groter|kleiner)\s+dan\b", sentence[fig.end:], re.I):
+        return True
+    return bool(_CHANGE_BEFORE_RE.search(sentence[:fig.start]) and _CHANGE_WORD_RE.search(sentence))
+
+
+def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> None:
+    """A percentage or ratio: 'aandeel <what it is a share of> <what is said about it>'."""
+    s = a.sentence
+    if _is_change(s, fig):
+        m = _NUMBER_OF_RE.search(s[:fig.start])
+        prev_count = state.last.get("count")
+        what = _noun_phrase(m.group(1))[0] if m else (prev_count.quantity if prev_count else "")
+        fig.noun, fig.own_noun = what, bool(what)
+        fig.quantity = ("verandering " + what).strip()
+        return
+    noun = ""
+    pos = fig.end
+    if paren := re.match(r"\s*\([^)]*\)", s[pos:]):  # "17% (+/- 1 op 5) van de ..."
+        pos += paren.end()
+    of_the = _OF_THE_RE.match(s, pos)
+    if of_the or fig.kind == "ratio":  # "13,1 % van de kinderen ...", "3 op 4 deelnemende gezinnen"
+        start = of_the.end() if of_the else pos
+        phrase, length = _noun_phrase(s[start:])
+        if phrase:
+            tail = s[start + length:]
+            tail_end = re.search(r"[,;:()]|\.$", tail)
+            tail = tail[:tail_end.start()] if tail_end else tail
+            nxt = [f.start - start - length for f in figs if f.start > fig.start and f.start >= start + length]
+            tail = tail[:min([len(tail)] + nxt)]
+            noun = " ".join([phrase] + _content_words(tail, 4))
+    if not noun and (before := _OF_THOSE_BEFORE_RE.search(a.prefix)):  # "Van die gezinnen had 38 % ..."
+        phrase, _ = _noun_phrase(before.group(1))
+        if phrase:
+            noun = " ".join([phrase] + _content_words(s[fig.end:a.stop], 4))
+    if not noun:  # "bedroeg de vaccinatiegraad 96,3 %", "Dat is een dekkingsgraad van 97 %"
+        subj = _PERCENT_SUBJECT_RE.search(s[a.clause[0]:a.clause[1]]) or _PERCENT_SUBJECT_RE.search(s)
+        cand = " ".join(w for w in subj.group(1).split() if w.lower() not in _NP_STOP) if subj else ""
+        if cand and cand.lower() not in ("aandeel", "percentage", "bereik", "gemiddelde"):
+            noun = cand
+    if noun:
+        fig.noun, fig.own_noun = noun, True
+        fig.quantity = noun if re.search(r"(graad|index)$", noun.split()[-1], re.I) else "aandeel " + noun
+        fig.scope = fig.scope or _group_scope(s, a.clause, fig)
+        return
+    counted = _counts_before(fig, figs)
+    if _OF_THEM_RE.search(a.prefix) and (counted or state.first.get("count")):  # "Van hen bevond 58 % zich ..."
+        src = counted or state.first["count"]
+        fig.noun = src.noun
+        pred = _content_words(s[fig.end:a.stop], 3)
+        fig.quantity = " ".join(["aandeel", re.sub(r"^deel\s+", "", src.quantity), *pred])
+        fig.scope = fig.scope or _group_scope(s, a.clause, fig)
+        return
+    if a.earlier:  # "17% (+/- 1 op 5)", "24 % op gezondheid, 15 % op ...": the same share
+        src = a.earlier[-1]
+        fig.noun, fig.quantity = src.noun, src.quantity
+        topic = _TOPIC_RE.match(a.rest)
+        fig.scope = fig.scope or _group_scope(s, a.clause, fig) or (topic.group(1) if topic else "") or src.scope
+        return
+    if counted:  # "48 van de 117 Huizen ..., of 41 %": the share of that count
+        fig.noun = counted.noun
+        fig.quantity = "aandeel " + re.sub(r"^deel\s+", "", counted.quantity)
+        fig.scope = fig.scope or counted.scope
+        return
+    if a.prev is not None:  # "In 2019 bedroeg dat aandeel 14,6 %"
+        fig.noun, fig.quantity = a.prev.noun, a.prev.quantity
+        fig.scope = fig.scope or _group_scope(s, a.clause, fig) or a.prev.scope
+        return
+    fig.quantity = "aandeel"
+
+
+def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> None:
+    """An amount: 'budget <recipient>', 'bedrag per <unit>', with 'extra', 'deel', 'gemiddeld'."""
+    s = a.sentence
+    text = s[a.clause[0]:a.clause[1]]
+    markers = []
+    if _EXTRA_RE.search(s):
+        markers.append("extra")
+    if re.search(r"\bgemiddeld(?:e)?\b", s, re.I):
+        markers.append("gemiddeld")
+    if a.anaphor or re.search(r"\boverige\b", a.prefix, re.I):  # "Daarvan gaat 1,6 miljoen euro naar ..."
+        markers.append("deel")
+    if _is_change(s, fig):  # "dat is 1,2 miljoen euro meer dan in 2022"
+        markers.append("verandering")
+    per_after = re.match(r"\s*per\s+([a-zà-ÿ][\w-]*)", a.rest, re.I)
+    if per_after:  # "7,85 euro per uur"
+        fig.unit += " per " + per_after.group(1)
+    # the recipient: a known name in the clause (or sentence), else "voor/aan/naar/van <noun>"
+    own = s[fig.start:a.stop]  # up to the next figure: "€ 1,2 miljoen voor X en € 250.000 voor Y"
+    target = ""
+    for where in (own, text, s):
+        names = [e.group() for e in _ENTITY_RE.finditer(where) if not _PAYERS_RE.fullmatch(e.group())]
+        if names:
+            target = names[0]
+            break
+        if where is s:
+            break
+        for m in _MONEY_TARGET_RE.finditer(where):  # "voor de preventieve gezinsondersteuning"
+            phrase, length = _noun_phrase(where[m.end():])
+            if phrase and not _MONEY_BASE_RE.match(phrase) and not re.match(r"\d", phrase):
+                of = re.match(r"\s+van\s+(?:de\s+|het\s+)?", where[m.end() + length:])
+                more = _noun_phrase(where[m.end() + length + of.end():])[0] if of else ""
+                target = f"{phrase} van {more}" if more else phrase  # "de bestrijding van kinderarmoede"
+                break
+        if target:
+            break
+    if not target:  # "14 projecten ..., voor een totaal bedrag van 250.000 euro"; "Daarvoor werd ..."
+        counted = [f for f in figs if f.start < fig.start and f.kind == "count" and f.noun]
+        last_count = counted[-1] if counted else state.last.get("count")
+        refers = re.search(r"\b(?:daarvoor|hiervoor|daarmee|hiermee)\b", a.prefix, re.I)
+        if last_count is not None and (counted or refers):
+            target = last_count.noun
+    if per_after:
+        base = "bedrag per " + per_after.group(1)
+    elif _PER_UNIT_RE.search(s):
+        fixed = re.search(r"\b(?:basisbedrag|vaste?\s+bedrag)\b", s, re.I)
+        unit = _head(target) if target else state.per_unit
+        base = "bedrag per " + unit if unit else ("vast bedrag" if fixed else "bedrag per eenheid")
+    elif target:
+        base = "budget " + _head(target)
+    elif a.prev is not None and not markers:  # "Voor 2015 is 3,1 miljoen euro voorzien."
+        share = state.last.get("share")
+        part = share is not None and state.last_sentence_share and "budget" in share.quantity
+        fig.noun, fig.scope = a.prev.noun, fig.scope or a.prev.scope
+        # "40 % van dat budget wordt verdeeld ... In 2022 gaat het om 3,85 miljoen euro": a part
+        fig.quantity = ("deel " + a.prev.quantity) if part else a.prev.quantity
+        return
+    else:
+        word = (m.group(1).lower() if (m := _MONEY_WORD_RE.search(text) or _MONEY_WORD_RE.search(s)) else "bedrag")
+        base = "budget" if word in ("budget", "begroting", "middelen", "werkingsmiddelen") else word
+    fig.noun, fig.own_noun = target, bool(target)
+    fig.quantity = " ".join(markers + [base])
+
+
+def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> None:
+    """A count: '<counted noun> <what the clause says about it>', or the quantity of the figure
+    it refers to ("waarvan 22 ...", "121 hebben ...", "waren er dat nog 161")."""
+    s = a.sentence
+    anaphor = a.anaphor
+    noun, np_end = _noun_phrase(a.rest)
+    if noun and (place := _PLACE_RE.fullmatch(noun)):  # "19 Brussels Hoofdstedelijk Gewest": a place
+        fig.scope = fig.scope or _PLACES[place.group(1).lower()]
+        noun, np_end = "", 0
+    fig.denominator = bool(re.search(r"\d\s+van\s+(?:de|het|alle)\s+$", s[:fig.start], re.I))
+    if re.search(r"\bop\s+$", s[:fig.start]) and noun and any(
+            f.kind == "count" and _head(f.noun).lower() == _head(noun).lower() for f in a.earlier):
+        fig.denominator = True  # "231 gemeenten ... op 308 gemeenten": out of 308
+    if sub := re.match(r"\s*van\s+(?:de|het|alle)\s+\d[\d.]*\s+", a.rest, re.I):
+        fig.subset = True  # "38 van de 124 Huizen van het Kind": a part of that count
+        noun, length = _noun_phrase(a.rest[sub.end():])
+        np_end = sub.end() + length
+    elif sub := re.match(r"\s*van\s+(?:die|deze|hen)\s+", a.rest, re.I):
+        fig.subset = anaphor = True  # "146 van die gemeenten"
+        noun, length = _noun_phrase(a.rest[sub.end():])
+        np_end = sub.end() + length
+    if not noun and (m := _NUMBER_OF_RE.search(s[:fig.start])):
+        noun, _ = _noun_phrase(m.group(1))  # "het aantal Huizen van het Kind ... tot ongeveer 105"
+    parent: _Fig | None = None
+    wholes = [f for f in a.earlier if not f.denominator]
+    if anaphor:  # "Daarvan ...": the first figure of the previous sentence (or the list lead)
+        parent = state.lead or (wholes[-1] if wholes else (state.first.get("count") or a.prev))
+    elif not noun:  # "121 hebben een gemeentelijk werkingsgebied": the figure before it
+        parent = wholes[-1] if wholes else (a.earlier[-1] if a.earlier else (state.lead or a.prev))
+    per = re.match(r"\s*per\s+([\w-]+(?:\s+[\w-]+)?)", a.rest[np_end:])
+    noun_unit = " per " + per.group(1) if per else ""
+    # what the clause says about the counted things, up to the next figure or conjunction
+    pred_start = fig.end + np_end
+    clause_end = a.clause[1] if a.clause[1] > pred_start else len(s)
+    pred_stop = min([clause_end] + [f.start for f in figs if f.start >= pred_start])
+    pred_text = s[pred_start:pred_stop]
+    cut = _CUT_RE.search(pred_text)
+    pred_text = pred_text[:cut.start()] if cut else pred_text
+    # "153 Huizen van het Kind omvatten 231 gemeenten": the verb relates two figures
+    links_figures = cut is None and not fig.subset and any(f.start == pred_stop for f in figs if f is not fig)
+    pred = [] if fig.denominator or links_figures else _content_words(pred_text, 3)
+    if fig.denominator and noun:  # "van de 308 Vlaamse gemeenten": the total
+        fig.noun, fig.own_noun = noun, True
+        fig.unit = (fig.unit + " " if fig.unit else "") + _head(noun) + noun_unit
+        fig.quantity = "totaal " + _head(noun)
+        return
+    if noun:
+        fig.noun, fig.own_noun = noun, True
+        head = parent.unit if parent is not None else _head(noun)
+        fig.unit = (fig.unit + " " if fig.unit else "") + head + noun_unit
+    elif parent is not None:
+        fig.noun = parent.noun
+        fig.unit = (fig.unit + " " if fig.unit else "") + parent.unit
+    markers: list[str] = []
+    if _FORECAST_RE.search(s[:fig.start] if "," not in s[:fig.start] else a.prefix) \
+            or re.search(r"\btegen\b", a.prefix, re.I) or _FUTURE_AFTER_RE.search(s[fig.end:a.clause[1]]):
+        markers.append("verwacht")
+    if re.search(r"\bgemiddeld\s+$", s[:fig.start], re.I):
+        markers.append("gemiddeld")
+    if _SURVEY_RE.search(s):
+        markers.append("bevraagd")
+    if fig.subset:
+        markers.append("deel")
+    if _is_change(s, fig):
+        markers.append("verandering")
+    fig.scope = fig.scope or _group_scope(s, a.clause, fig) or (parent.scope if parent is not None else "")
+    if parent is not None and not noun and not pred and not markers:
+        # "waren er dat nog 161", "waarvan 1 in het BHG": the same quantity again
+        fig.quantity = parent.quantity
+        return
+    if parent is not None:
+        base = parent.noun or parent.quantity
+        words = ([noun] if noun and _head(noun).lower() != _head(parent.noun).lower() else []) + pred
+    else:
+        base, words = noun, pred
+    words = [w for w in words if fold(w) not in ("verwacht", "bevraagd", "bevraging", "deel")]
+    fig.quantity = " ".join(w for w in [*markers, base, *words] if w).strip()
+

@@ -1,0 +1,43 @@
+"""The working records of extraction: a figure being built and what carries between sentences."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+
+@dataclass
+class _Fig:
+    """A figure while it is being built (positions are in the sentence)."""
+
+    start: int
+    end: int
+    value: str
+    number: float | None
+    kind: str  # "count" | "percent" | "ratio" | "money"
+    unit: str = ""
+    noun: str = ""  # counted noun phrase as written ("erkende Huizen van het Kind")
+    quantity: str = ""
+    scope: str = ""
+    date: str = ""
+    date_source: str = "undated"
+    own_noun: bool = False
+    subset: bool = False  # "38 van de 124 ...": 38 is a part
+    denominator: bool = False  # "38 van de 124 ...": 124 is the whole
+
+
+@dataclass
+class _State:
+    """What carries from one sentence to the next within a text (and across answer parts)."""
+
+    date: str = ""  # carried reference date (never after the answer date)
+    para_date: str = ""  # last reference date of the current paragraph (may be a planned date)
+    answer_date: str = ""  # the answer's date (ISO) to judge "future" dates; may be ""
+    last: dict[str, _Fig] = field(default_factory=dict)  # last figure per kind family
+    first: dict[str, _Fig] = field(default_factory=dict)  # first figure per family of the last such sentence
+    lead: _Fig | None = None  # the figure of a sentence that ends in ":" (heads a list)
+    last_sentence_share: bool = False  # the previous sentence with figures ended on a percentage
+    max_date: str = ""  # latest reference date so far (not after the answer date)
+    per_unit: str = ""  # the unit of a fixed amount named earlier ("een vast bedrag per Huis van het Kind")
+    moment: bool = False  # the document speaks on its date (a meeting, a release): undated present = that day
+    prev_date: tuple[str, str] | None = None  # (iso, pattern kind) of the last date of the sentence before
+

@@ -1,0 +1,288 @@
+"""Quantity keys, grouping into timelines, ordering and status (the one place for both)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from ..models import Figure
+from ..textutil import fold
+from .lexicon import _MARKERS, _expand_abbreviations, _pad, _to_number
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantities and timelines
+
+_KEY_STOP = set("""
+de het een der den van voor in op aan met en of die dat wie te bij naar uit over tot door onder
+aantal erkend erkende erkenning er zijn is was waren werd werden wordt worden heeft hebben
+alle elk elke ieder iedere hun zijn haar samen minstens ongeveer circa nog ook al
+""".split())
+_IRREGULAR = {"huizen": "huis", "kinderen": "kind", "steden": "stad", "uren": "uur", "dagen": "dag",
+              "jaren": "jaar", "schepen": "schip", "lokale": "lokaal", "loketten": "loket", "centra": "centrum",
+              "gezinnen": "gezin", "zwangeren": "zwanger", "vrouwen": "vrouw", "besturen": "bestuur"}
+
+
+def _stem(word: str) -> str:
+    """A crude Dutch stem that maps singular and plural to one form ('Huizen'/'Huis' -> 'huis')."""
+    w = word.lower()
+    for plural, singular in _IRREGULAR.items():
+        if w.endswith(plural):
+            return w[: -len(plural)] + singular
+    if w.endswith("huis"):
+        return w
+    if w.endswith("'s") or w.endswith("’s"):
+        w = w[:-2]
+    elif w.endswith("en") and len(w) > 4:
+        w = w[:-2]
+    elif w.endswith("s") and len(w) > 3 and (w[-2] in "aeiouy" or (w[-2] in "lmnr" and w[-3] in "aeiou")):
+        w = w[:-1]
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    if len(w) > 2 and w[-1] == w[-2] and w[-1] not in "aeiou":
+        w = w[:-1]
+    w = re.sub(r"([aeou])\1(?=[^aeiou]*$)", r"\1", w)
+    if w.endswith("z"):
+        w = w[:-1] + "s"
+    elif w.endswith("v"):
+        w = w[:-1] + "f"
+    return w
+
+
+def quantity_key(text: str) -> str:
+    """Normalised quantity phrase: lower-case, accents folded, abbreviations expanded ("HvhK"
+    -> "Huizen van het Kind"), singular/plural unified ("Huizen"/"Huis" -> "huis"), stop words
+    (articles, prepositions, "aantal", "erkende", ...) dropped, the remaining stems sorted and
+    deduplicated (word order does not matter: "erkende Huizen van het Kind" and "HvhK erkend"
+    share "huis kind"). Marker words (verwacht, bevraagd, extra, per, gemiddeld, deel, totaal,
+    verandering) are kept, so a forecast never shares a key with an actual count."""
+    t = fold(_expand_abbreviations(text))
+    toks = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", t)
+    out = []
+    for tok in toks:
+        if tok in _KEY_STOP or tok.isdigit():
+            continue
+        if tok in _MARKERS:
+            out.append(_MARKERS[tok])
+            continue
+        out.append(_stem(tok))
+    return " ".join(sorted(set(out)))
+
+
+def _family(f: Figure) -> str:
+    """'share' (percentages and ratios), 'money' or 'count': groups never mix families."""
+    u = f.unit.lower()
+    if u in ("%", "verhouding"):
+        return "share"
+    if "euro" in u:
+        return "money"
+    return "count"
+
+
+def _markers(key: str) -> frozenset[str]:
+    return frozenset(w for w in key.split() if w in set(_MARKERS.values()))
+
+
+def figure_kind(f: Figure) -> str:
+    """'target' (a target, norm or threshold), 'forecast' (expected, planned) or 'measurement'."""
+    m = _markers(quantity_key(f.quantity or ""))
+    if "doel" in m:
+        return "target"
+    if "verwacht" in m:
+        return "forecast"
+    return "measurement"
+
+
+def _block(f: Figure, key: str) -> tuple:
+    """The block a quantity key is compared in: the same family, the same marker words and (for
+    counts) the same counted noun. Keys of different blocks are never compared, so grouping
+    costs the sum of the squared block sizes, not the square of all keys."""
+    fam = _family(f)
+    return (fam, _markers(key), quantity_key(f.unit) if fam == "count" else "")
+
+
+def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any] | None = None,
+                     threshold: float = 0.97) -> list[list[int]]:
+    """Indices of `figures` grouped by what they count (one group = one timeline).
+
+    Figures are first grouped by (family, `quantity_key`): share/money/count never mix. Key
+    groups are then compared only inside their block (`_block`: family, marker words such as
+    verwacht/doel/bevraagd/extra/per/deel, and for counts the counted noun):
+    - a key whose words are all in exactly one other key of its block joins it ("vast bedrag"
+      -> "bedrag per Huis van het Kind" when that is the only fixed amount named in the block);
+    - with `embed` (texts -> L2-normalised vectors, e.g. `E5().query`), two keys of a block merge
+      when the cosine of their quantity phrases is at least `threshold`.
+    Groups are ordered by their first figure; indices inside a group are ascending.
+
+    The threshold is high on purpose: e5 vectors of short Dutch phrases from one domain all lie
+    close together (the most similar *different* quantities, "intergemeentelijke" vs "gemeentelijke
+    samenwerkingsverbanden", score 0.98), so a lower threshold merges timelines that must stay apart.
+    """
+    keys: dict[tuple[str, str], list[int]] = {}
+    for i, f in enumerate(figures):
+        k = (_family(f), quantity_key(f.quantity or f.unit))
+        keys.setdefault(k, []).append(i)
+    items = list(keys.items())
+    parent = list(range(len(items)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    blocks: dict[tuple, list[int]] = {}
+    for n, ((_fam, key), idx) in enumerate(items):
+        blocks.setdefault(_block(figures[idx[0]], key), []).append(n)
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        words = {n: set(items[n][0][1].split()) - set(_MARKERS.values()) for n in members}
+        for n in members:
+            if not words[n]:
+                continue
+            supersets = [m for m in members if m != n and words[n] < words[m]]
+            roots = {find(m) for m in supersets}
+            if len(roots) == 1:  # one more specific quantity contains it: the same timeline
+                parent[find(n)] = roots.pop()
+        if embed is None:
+            continue
+        import numpy as np
+
+        phrases = [figures[items[n][1][0]].quantity or figures[items[n][1][0]].unit or items[n][0][1] for n in members]
+        vecs = np.asarray(embed(phrases), dtype=float)
+        vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+        for start in range(0, len(members), 512):  # row chunks: memory stays bounded in a big block
+            sims = vecs[start:start + 512] @ vecs.T
+            for r, c in zip(*np.where(sims >= threshold)):
+                a_, b_ = members[start + int(r)], members[int(c)]
+                if a_ < b_:
+                    parent[find(b_)] = find(a_)
+    merged: dict[int, list[int]] = {}
+    for n, (_, idx) in enumerate(items):
+        merged.setdefault(find(n), []).extend(idx)
+    return sorted((sorted(g) for g in merged.values()), key=lambda g: g[0])
+
+
+def _sort_date(f: Figure) -> str:
+    """A year-only date sorts at the answer date when the figure is dated by its answer, else at
+    the end of the year."""
+    if len(f.date) == 4 and f.doc_date.startswith(f.date):
+        return f.doc_date
+    return _pad(f.date, end=True) if f.date else ""
+
+
+def timeline(figures: Iterable[Figure]) -> list[Figure]:
+    """Figures in `sort_key` order: oldest reference date first, undated last."""
+    return sorted(figures, key=sort_key)
+
+
+def _agree(a: Figure, b: Figure) -> bool:
+    """Same number, allowing the rounding of the less precise one ('6,8 miljoen' ~ '6.812.300');
+    a percentage and a ratio agree within 5 points ('17 %' ~ '1 op 5')."""
+    if a.number_value is None or b.number_value is None:
+        return a.value == b.value
+    if {a.unit, b.unit} == {"%", "verhouding"}:
+        pct, ratio = (a, b) if a.unit == "%" else (b, a)
+        return abs(pct.number_value / 100 - ratio.number_value) <= 0.05  # type: ignore[operator]
+    if a.number_value == b.number_value:
+        return True
+
+    def step(f: Figure) -> float:
+        dec = f.value.split(",")[1] if "," in f.value else ""
+        scale = f.number_value / _to_number(f.value) if _to_number(f.value) else 1.0  # type: ignore[operator]
+        return (10 ** -len(re.sub(r"\D", "", dec))) * abs(scale or 1.0)
+
+    coarse = max(step(a), step(b))
+    return abs(a.number_value - b.number_value) <= coarse / 2 + 1e-9
+
+
+# Status codes of a figure in its timeline (Dutch words in the user interface: STATUS_NL).
+LATEST, CONFIRMED, SUPERSEDED, CONFLICT, UNDATED = "latest", "confirmed", "superseded", "conflict", "undated"
+STATUS_NL = {LATEST: "nieuwste", CONFIRMED: "bevestigd", SUPERSEDED: "vervangen", CONFLICT: "conflict",
+             UNDATED: "zonder peildatum"}
+
+
+def sort_key(f: Figure) -> tuple:
+    """The one ordering of figures: reference date (a year-only date at the answer date when the
+    answer is from that year, else at the year's end), undated last; then the source's date (at
+    equal reference date the newer source comes last: it wins; a source without a date after the
+    dated ones), document and position."""
+    return (_sort_date(f) if f.date else UNDATED_SORT, not f.doc_date, f.doc_date or "", fold(f.doc or ""), f.start)
+
+
+UNDATED_SORT = "9999-99-99"  # after every date: element 0 of `sort_key` stays a comparable date
+
+
+def series_key(f: Figure) -> tuple[str, str]:
+    """Within one quantity, a series is one scope and one kind: 285 Flemish municipalities and
+    304 municipalities covered (Brussels included) are two series, not a conflict; a target is
+    never on the line of the measurements."""
+    return (fold(f.scope or "").strip(), figure_kind(f))
+
+
+def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None = None) -> list[dict]:
+    """One dict per figure, in timeline order per group and series: {"index": position in
+    `figures`, "figure", "group": index in `groups`, "series": (scope, kind), "status",
+    "replaced_by": index of the figure that replaced it (None), "confirms": index of the first
+    statement it repeats (None), "conflicts_with": [indices], "repeats": [indices],
+    "same_date": [indices]}.
+
+    Per series, by reference date:
+    - "conflict": another source gives a different value for the same reference date (two values
+      for one date in one document are parts or variants the phrase did not tell apart — first
+      dose / full series — not a contradiction: they go to "same_date");
+    - otherwise, at the newest reference date: the first source that states a value is
+      "latest" (nieuwste); the same value again in a newer source is "confirmed" (bevestigd);
+    - an older reference date is "superseded" (vervangen), with "replaced_by" the current figure:
+      the newest reference date's figure from the newest source (at equal reference date the
+      newer source wins);
+    - a figure without a reference date is "undated": kept, never placed.
+    """
+    if groups is None:
+        groups = group_quantities(figures)
+    out: list[dict] = []
+    for gid, idx in enumerate(groups):
+        by_series: dict[tuple[str, str], list[int]] = {}
+        for i in idx:
+            by_series.setdefault(series_key(figures[i]), []).append(i)
+        for series, members in by_series.items():
+            out.extend(_annotate_series(figures, members, gid, series))
+    return out
+
+
+def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, series: tuple[str, str]) -> list[dict]:
+    ordered = sorted(members, key=lambda i: sort_key(figures[i]))
+    by_date: dict[str, list[int]] = {}
+    for i in ordered:  # bucketed by reference date: comparing every pair of a big timeline grew quadratically
+        if figures[i].date:
+            by_date.setdefault(figures[i].date, []).append(i)
+    for bucket in by_date.values():  # within one reference date: by the source's date, the newest last
+        bucket.sort(key=lambda i: sort_key(figures[i])[1:])
+    notes: dict[int, dict] = {}
+    for i in ordered:
+        notes[i] = {"index": i, "figure": figures[i], "group": gid, "series": series, "status": UNDATED,
+                    "replaced_by": None, "confirms": None, "conflicts_with": [], "repeats": [], "same_date": []}
+    if not by_date:
+        return [notes[i] for i in ordered]
+    newest_date = max(by_date, key=lambda d: sort_key(figures[by_date[d][0]])[0])
+    winner = by_date[newest_date][-1]  # the newest source at the newest reference date
+    for date, bucket in by_date.items():
+        for i in bucket:
+            f, n = figures[i], notes[i]
+            others = [j for j in bucket if j != i]
+            n["repeats"] = [j for j in others if _agree(f, figures[j])]
+            n["same_date"] = [j for j in others if not _agree(f, figures[j])]
+            n["conflicts_with"] = [j for j in n["same_date"] if figures[j].doc != f.doc or not f.doc]
+            first = next((j for j in bucket if _agree(f, figures[j])), i)  # the first source of this value
+            if n["conflicts_with"]:
+                n["status"] = CONFLICT
+            elif date != newest_date:
+                n["status"] = SUPERSEDED
+            elif first != i and figures[first].doc != f.doc:
+                n["status"], n["confirms"] = CONFIRMED, first
+            else:
+                n["status"] = LATEST
+            if date != newest_date:
+                n["replaced_by"] = winner
+    return [notes[i] for i in ordered]

@@ -1,0 +1,177 @@
+"""Layout helpers every genre shares: lines without page furniture (footers, repeated running
+heads), paragraphs with hard wraps and hyphenation undone, numbered parts ("1.", "1-2.", "3 en 4.").
+
+Input is a `LoadedDocument` (page texts as pypdf or a .txt export gives them)."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..models import LoadedDocument, Paragraph, Part, PQDocument
+from ..textutil import MONTH_RE, dehyphenate, dutch_date_to_iso, squash_ws
+
+# "1." "1-2." "1 en 2." "3, 4 en 5." "2 & 3." at a line start; the number is small and is not
+# followed by a digit (so "1.200 euro" and "2013." are not numbering).
+_NUM = r"(?:[1-9]|[1-4]\d)"
+NUMBERING = re.compile(
+    rf"^\s*(?P<label>{_NUM}(?:\s*(?:-|–|,|en|&|tot)\s*{_NUM})*)\s*[.)](?!\d)\s*(?=\S|$)"
+)
+_DATE = rf"(?P<day>\d{{1,2}})\s+(?P<month>{MONTH_RE})\s+(?P<year>\d{{4}})"
+
+ANSWER_REF = re.compile(rf"^\s*op\s+vraag\s+nr\.?\s*(?P<nr>\d+)\s+van\s+{_DATE}", re.I)
+QUESTION_REF = re.compile(rf"^\s*(?:schriftelijke\s+)?vraag\s+nr\.?\s*(?P<nr>\d+)\s+van\s+{_DATE}", re.I)
+ASKER_LINE = re.compile(r"^\s*van\s+(?P<name>[A-ZÀ-Ý][A-ZÀ-Ý' .\-]+?)\s*$")
+ANSWER_WORD = re.compile(r"^\s*ANTWOORD\s*$")
+FUNCTION_LINE = re.compile(r"^\s*(?:VLAAMS\s+)?(?:VICE-?\s*)?MINISTER(?:-PRESIDENT)?\b", re.I)
+ANNEX_LINE = re.compile(r"^\s*(?:BIJLAGE|BIJLAGEN)(?:\s+\d+)?\s*:?\s*$")
+TITLE_SPLIT = re.compile(r"\s+[-–]\s+")
+
+# Page furniture that PDF extraction leaves in the text.
+FOOTERS = [
+    re.compile(r"^\s*-\s*\d{1,4}\s*-\s*$"),  # "- 2 -"
+    re.compile(r"^\s*\d{1,4}\s*$"),  # a lone page number
+    re.compile(r"^\s*(?:pagina|blz\.?|p\.)\s*\d+(?:\s*(?:van|/)\s*\d+)?\s*$", re.I),
+    re.compile(r"^.*schriftelijke\s+vra(?:ag|gen).*(?:pagina|blz\.?|p\.)\s*\d+(?:\s*(?:van|/)\s*\d+)?\s*$", re.I),
+    re.compile(r"^\s*vlaams\s+parlement\b.{0,120}?\s\d{1,4}\s*$", re.I),
+]
+
+
+def is_footer(line: str) -> bool:
+    return any(p.match(line) for p in FOOTERS)
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    blank_before: bool
+
+
+def _repeated_furniture(pages: list[list[str]]) -> set[str]:
+    """Short lines that recur at the top or bottom of several pages (digits masked)."""
+    if len(pages) < 3:
+        return set()
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        body = [line for line in lines if line.strip()]
+        edge = {re.sub(r"\d+", "#", squash_ws(line)) for line in body[:2] + body[-2:]}
+        seen.update(k for k in edge if 0 < len(k) <= 100)
+    return {k for k, n in seen.items() if n >= max(3, len(pages) // 2 + 1)}
+
+
+def _lines(doc: LoadedDocument) -> list[_Line]:
+    """All lines with their page, footers dropped, blank lines folded into `blank_before`."""
+    pages = [p.replace("\r\n", "\n").replace("\r", "\n").split("\n") for p in doc.pages]
+    furniture = _repeated_furniture(pages)
+    out: list[_Line] = []
+    for pno, lines in enumerate(pages, 1):
+        blank = True  # a page starts a new block unless the paragraph continues (see below)
+        for raw in lines:
+            line = raw.replace("\f", "").rstrip()
+            if not line.strip():
+                blank = True
+                continue
+            if is_footer(line) or re.sub(r"\d+", "#", squash_ws(line)) in furniture:
+                continue
+            out.append(_Line(line, pno, blank))
+            blank = False
+    return out
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[.?!:;]\s*[\"'”’)]?\s*$", text))
+
+
+def _paragraphs(lines: list[_Line], solo=None) -> list[Paragraph]:
+    """Group lines into paragraphs.
+
+    A paragraph ends at a blank line (unless a page break cut a sentence: the next page then
+    starts in lower case), before a numbered item, before a "- " bullet, and, in text without
+    blank lines (pypdf output), after a short line that ends a sentence. A line for which
+    `solo(text)` is true (a speaker line, "X heeft het woord.") is a paragraph of its own.
+    """
+    if not lines:
+        return []
+    width = max(len(line.text.strip()) for line in lines)
+    paras: list[list[_Line]] = []
+    prev: _Line | None = None
+    prev_solo = False
+    for line in lines:
+        stripped = line.text.strip()
+        new = prev is None
+        is_solo = bool(solo and solo(stripped))
+        if is_solo or prev_solo:
+            new = True
+        elif prev is not None:
+            page_cut = line.page != prev.page and not _ends_sentence(prev.text) and stripped[:1].islower()
+            if line.blank_before and not page_cut:
+                new = True
+            elif NUMBERING.match(stripped) or stripped.startswith(("- ", "• ", "* ")):
+                new = True
+            elif _ends_sentence(prev.text) and len(prev.text.strip()) < 0.7 * width and line.page == prev.page:
+                new = True
+        if new:
+            paras.append([line])
+        else:
+            paras[-1].append(line)
+        prev = line
+        prev_solo = is_solo
+    out = []
+    for group in paras:
+        text = squash_ws(dehyphenate("\n".join(line.text.strip() for line in group)))
+        out.append(Paragraph(text=text, page=group[0].page, gap=group[0].blank_before))
+    return out
+
+
+def _label(raw: str) -> tuple[str, list[int]]:
+    """'1 en 2' -> ('1-2', [1, 2]); '3-5' -> ('3-5', [3, 4, 5]); '2, 4' -> ('2,4', [2, 4])."""
+    nums: list[int] = []
+    for m in re.finditer(r"(\d+)(?:\s*(?:-|–|tot)\s*(\d+))?", raw):
+        a, b = int(m.group(1)), int(m.group(2) or m.group(1))
+        nums.extend(range(a, b + 1) if 0 <= b - a < 20 else [a, b])
+    nums = sorted(set(nums))
+    if len(nums) > 1 and nums == list(range(nums[0], nums[-1] + 1)):
+        return f"{nums[0]}-{nums[-1]}", nums
+    return ",".join(map(str, nums)), nums
+
+
+def _split_numbered(paras: list[Paragraph], section: str, max_number: int = 0) -> list[Part]:
+    """Cut paragraphs into parts at numbered items that go up (1, 2, 3-4, ...).
+
+    A numbered item that does not continue the sequence (an inner list "1. 2." inside part 3)
+    stays inside the current part, so answer parts keep mapping to the right sub-questions.
+    """
+    parts: list[Part] = []
+    current = Part(section=section, label="", numbers=[], paragraphs=[])
+    last = 0
+    inner = 0  # last number of a list that restarted at 1 inside the current part
+    for para in paras:
+        m = NUMBERING.match(para.text)
+        if m:
+            label, nums = _label(m.group("label"))
+            fits = bool(nums) and nums[0] > last and (not max_number or nums[-1] <= max_number)
+            continues_inner = bool(inner) and nums[:1] == [inner + 1] and not para.gap
+            if fits and not continues_inner:
+                if current.paragraphs:
+                    parts.append(current)
+                body = para.text[m.end():].strip()
+                current = Part(section=section, label=label, numbers=nums,
+                               paragraphs=[Paragraph(body, para.page, para.gap)] if body else [])
+                last, inner = nums[-1], 0
+                continue
+            if nums[:1] == [1] or continues_inner:
+                inner = nums[-1]
+        current.paragraphs.append(para)
+    if current.paragraphs or current.numbers:
+        parts.append(current)
+    return parts
+
+
+def doc_id_for(path: str | Path) -> str:
+    """Stable document id: the file stem, lower-cased, safe for chunk ids."""
+    stem = Path(path).stem.lower()
+    return re.sub(r"[^a-z0-9_.-]+", "-", stem).strip("-") or "doc"
+
+

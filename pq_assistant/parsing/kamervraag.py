@@ -1,0 +1,133 @@
+"""Tweede Kamer questions: the openkamer-like page and the official *Aanhangsel van de Handelingen*.
+
+    Kamervraag 2023Z17420                       Tweede Kamer, vergaderjaar 2024–2025, Aanhangsel 1
+    <title>                                     Aanhangsel van de Handelingen
+    Ingediend 12 oktober 2023                   1712
+    Beantwoord 14 november 2023 (na 33 dagen)   Vragen van het lid X (CDA) aan de Minister van ... over ...
+    Indieners A (D66), B (CDA)                  (ingezonden 6 maart 2025).
+    Beantwoord door C (minister ...) (CU)       Antwoord van Minister D (...) (ontvangen 15 april 2025).
+     • Vraag 1                                  Vraag 1 / ... / Antwoord 1 / ...
+      question / answer                         Vraag 3 en 4 / ... / Antwoord 3 en 4 / ...
+"""
+from __future__ import annotations
+
+import re
+
+from ..models import Paragraph, Part, PQDocument
+from ..textutil import squash_ws
+from .common import _label, _Line, _paragraphs
+from .dates import session_of, written_date
+
+KV_NUMBER = re.compile(r"\b(?P<nr>(?:19|20)\d{2}Z\d{5})\b")
+BULLET_Q = re.compile(r"^\s*(?:[•·\-*]\s*)?Vraag\s+(?P<label>\d{1,2}(?:\s*(?:,|en|&|-|–)\s*\d{1,2})*)\s*:?\s*$", re.I)
+ANSWER_Q = re.compile(r"^\s*(?:[•·\-*]\s*)?Antwoord\s+(?P<label>\d{1,2}(?:\s*(?:,|en|&|-|–)\s*\d{1,2})*)\s*:?\s*$", re.I)
+PARTY_NAME = re.compile(r"(?P<name>[A-ZÀ-Ý][\w'’.\- ]*?)\s*\((?P<party>[^()]{1,30})\)")
+FOOTER = re.compile(r"^\s*(?:Tweede\s+Kamer,\s+vergaderjaar\s+.*Aanhangsel\s+\d+|ah-tk-\d+.*ISSN.*|.*ISSN\s+\d{4}\s*-\s*\d{4}.*)\s*$", re.I)
+
+
+def is_kamervraag(text: str) -> bool:
+    head = text[:3000]
+    return bool(re.search(r"^\s*Kamervraag\s+(?:19|20)\d{2}Z\d{5}", head, re.M)
+                or re.search(r"Aanhangsel\s+van\s+de\s+Handelingen", head)
+                or (KV_NUMBER.search(head) and re.search(r"\bIngediend\b", head))
+                or re.search(r"Vragen\s+van\s+(?:het\s+lid|de\s+leden)\b.*\(ingezonden", head, re.S))
+
+
+def _names(segment: str) -> list[str]:
+    """'Daan Wijnberg (D66), Sanne Brinkhorst (CDA)' -> ['Daan Wijnberg', 'Sanne Brinkhorst']."""
+    out = []
+    for m in PARTY_NAME.finditer(segment):
+        name = re.sub(r"^(?:en|,)\s+", "", m.group("name").strip(" ,"))
+        name = re.sub(r"^.*\b(?:lid|leden)\s+", "", name)
+        if name:
+            out.append(squash_ws(name))
+    return out
+
+
+def parse_kamervraag(lines: list[_Line], doc: PQDocument, pages: list[str]) -> None:
+    doc.type = "kamervraag"
+    doc.parliament = "Tweede Kamer"
+    lines = [line for line in lines if not FOOTER.match(line.text)]
+    raw_head = "\n".join(pages[0].splitlines()[:40]) if pages else ""
+    flat = squash_ws(raw_head)
+    if m := KV_NUMBER.search(flat):
+        doc.number = m.group("nr")
+    if re.search(r"^\s*Kamervraag\s+(?:19|20)\d{2}Z\d{5}", raw_head, re.M | re.I):
+        _openkamer_header(doc, lines)
+    else:  # the official text: Aanhangsel, or the answer letter "Vragen van het lid ... (ingezonden ...)"
+        _aanhangsel_header(doc, raw_head)
+    _parts(lines, doc)
+
+
+def _openkamer_header(doc: PQDocument, lines: list[_Line]) -> None:
+    head: list[str] = []
+    for i, line in enumerate(lines[:20]):
+        t = line.text.strip()
+        if BULLET_Q.match(t):
+            break
+        head.append(t)
+        if re.match(r"^Kamervraag\s+", t) and i + 1 < len(lines):
+            nxt = lines[i + 1].text.strip()
+            if not re.match(r"^(?:Ingediend|Beantwoord|Indiener)", nxt):
+                doc.title = squash_ws(nxt)
+        elif m := re.match(r"^Ingediend\s+(?P<d>.+)$", t):
+            doc.date = written_date(m.group("d"))[0]
+        elif m := re.match(r"^Beantwoord\s+door\s+(?P<who>.+)$", t):
+            doc.minister = squash_ws(re.sub(r"\s*\(.*$", "", m.group("who")))
+            if fm := re.search(r"\(([^()]*(?:minister|staatssecretaris)[^()]*)\)", m.group("who"), re.I):
+                doc.minister_function = fm.group(1)
+        elif m := re.match(r"^Beantwoord\s+(?P<d>.+)$", t):
+            doc.answer_date = written_date(m.group("d"))[0]
+        elif m := re.match(r"^Indiener(?:s|\(s\))?\s+(?P<who>.+)$", t):
+            doc.askers = _names(m.group("who")) or [squash_ws(x) for x in re.split(r",|\sen\s", m.group("who")) if x.strip()]
+    doc.header = " ".join(head[:2])  # "Kamervraag 2025Z01234 <title>": what a number lookup shows
+
+
+def _aanhangsel_header(doc: PQDocument, raw: str) -> None:
+    flat = squash_ws(raw)
+    doc.session = session_of(m.group(0)) if (m := re.search(r"vergaderjaar\s+\d{4}\s*[-–]\s*\d{4}", flat)) else ""
+    if m := re.search(r"ah-tk-(?:19|20)\d{6}-(\d{1,5})", flat):
+        doc.number = m.group(1)
+    if m := re.search(r"(?m)^\s*(\d{1,5})\s*$", raw):
+        doc.number = doc.number or m.group(1)
+    if m := re.search(r"(Vragen?\s+van\s+(?:het\s+lid|de\s+leden)\s+.+?)\s*\(ingezonden\s+(?P<d>[^)]+)\)", flat):
+        doc.title = m.group(1).strip()
+        doc.date = written_date(m.group("d"))[0]
+        who = re.split(r"\s+aan\s+de[nr]?\s+", m.group(1), maxsplit=1)[0]
+        doc.askers = _names(who)
+        num = re.search(rf"(?:^|\s)({re.escape(doc.number)})\s+Vragen?\s+van", flat) if doc.number else None
+        doc.header = (num.group(1) + " " if num else "") + doc.title
+    if m := re.search(r"Antwoord\s+van\s+(?:de\s+)?(?:[Mm]inister|[Ss]taatssecretaris)\s+(?:van\s+[^(]+?\s+)?(?P<name>[A-ZÀ-Ý][\w'’\- ]*?)\s*\((?P<f>[^)]*)\).*?\(ontvangen\s+(?P<d>[^)]+)\)", flat):
+        doc.minister = m.group("name").strip()
+        doc.answer_date = written_date(m.group("d"))[0]
+
+
+def _parts(lines: list[_Line], doc: PQDocument) -> None:
+    """'Vraag n' blocks: the question, then its answer ('Antwoord n', or the rest of the block)."""
+    blocks: list[tuple[str, str, list[_Line]]] = []  # (kind, label, lines)
+    for line in lines:
+        t = line.text.strip()
+        if m := BULLET_Q.match(t):
+            blocks.append(("q", m.group("label"), []))
+        elif m := ANSWER_Q.match(t):
+            blocks.append(("a", m.group("label"), []))
+        elif blocks:
+            blocks[-1][2].append(line)
+    questions: list[Part] = []
+    answers: list[Part] = []
+    for kind, raw, blines in blocks:
+        label, nums = _label(raw)
+        paras = _paragraphs(blines)
+        if kind == "a":
+            answers.append(Part("answer", label, nums, paras))
+            continue
+        has_answer_block = any(k == "a" for k, _, _ in blocks)
+        if has_answer_block or len(paras) <= 1:
+            questions.append(Part("question", label, nums, paras))
+        else:
+            # openkamer: the question is the first paragraph (indented), the answer the rest
+            questions.append(Part("question", label, nums, paras[:1]))
+            answers.append(Part("answer", label, nums, paras[1:]))
+    doc.question, doc.answer = questions, answers
+    if not blocks:
+        doc.question = [Part("question", "", [], _paragraphs(lines))]

@@ -1,0 +1,318 @@
+"""The rules an advisor relies on: how a reference date is found (each rule and its
+`date_source`), what is never a figure, tables (years as columns or rows, wrapped rows, an .xlsx
+annex), and the timeline statuses — with the four cases of the shipped corpus."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pq_assistant.figures import extract_figures, figures_for_document
+from pq_assistant.figures.ledger import build, figure_dict
+from pq_assistant.figures.timelines import annotate_timeline, figure_kind, group_quantities
+from pq_assistant.loaders import load
+from pq_assistant.models import Figure, Paragraph, Part, PQDocument
+from pq_assistant.parsing import parse
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def dated(text: str, doc_date: str = "", **kw) -> list[tuple[str, str, str]]:
+    return [(f.value, f.date, f.date_source) for f in extract_figures(text, fallback_date=doc_date, **kw)]
+
+
+def doc_of(text: str, date: str, *, kind: str = "") -> PQDocument:
+    """A plain document (no answer parts: a transcript or press text) of one paragraph per line."""
+    doc = PQDocument(doc_id="d", file="d.txt", path="d.txt", sha256="x", pages=1, date=date, is_pq=False,
+                     question=[Part("question", "", [], [Paragraph(p, 1) for p in text.split("\n")])])
+    if kind:
+        doc.type = kind  # type: ignore[attr-defined]  (the document type, where the parser gives it)
+    return doc
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference dates: one test per rule
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Op 1 mei 2018 waren er 153 erkende Huizen.", ("153", "2018-05-01", "explicit")),
+    ("Op 30/09/2015 waren er 648 verpleegkundigen.", ("648", "2015-09-30", "explicit")),
+    ("Eind april 2020 waren er 40 wachtenden.", ("40", "2020-04-30", "explicit")),
+    ("In 2019 telden we 96 consultatiebureaus.", ("96", "2019", "explicit")),
+    ("Eind 2018 waren er 12 antennes.", ("12", "2018-12-31", "explicit")),
+    ("In het schooljaar 2022-2023 volgden 410 leerlingen les.", ("410", "2023", "explicit")),
+])
+def test_explicit_dates(text, want):
+    assert dated(text, "2024-03-12") == [want]
+
+
+@pytest.mark.parametrize("text, doc_date, want", [
+    ("Vorig jaar kregen 2.650 gezinnen geen kraamzorg.", "2025-08-01", ("2.650", "2024", "relative")),
+    ("Dit jaar krijgen 20 projecten steun.", "2024-03-12", ("20", "2024", "relative")),
+    ("Volgend jaar stijgt dat tot 125 huizen.", "2020-10-07", ("125", "2021", "relative")),
+    ("Op 1 januari van dit jaar waren er 161 erkende huizen.", "2020-10-07", ("161", "2020-01-01", "relative")),
+    # a day without a year: the document's year, or the year before when that lies after the document
+    ("Op 1 oktober telden we 108.455 plaatsen.", "2022-10-19", ("108.455", "2022-10-01", "relative")),
+    ("Op 1 december telden we 300 plaatsen.", "2023-03-01", ("300", "2022-12-01", "relative")),
+    ("In het eerste semester van dit jaar waren het er al 9.610.", "2025-08-01", ("9.610", "2025-06-30", "relative")),
+    ("In het tweede kwartaal van 2023 stonden er 9.800 vacatures open.", "2023-10-12", ("9.800", "2023-06-30", "explicit")),
+    ("In de eerste negen maanden van dit jaar daalde het tot 4,8 procent.", "2025-12-09", ("4,8", "2025-09-30", "relative")),
+    ("Tussen 1 januari en 31 oktober van dit jaar sloten 371 locaties.", "2022-11-15", ("371", "2022-10-31", "relative")),
+])
+def test_relative_dates_resolve_against_the_document_date(text, doc_date, want):
+    assert dated(text, doc_date) == [want]
+
+
+def test_now_is_the_day_of_a_meeting_or_release_and_the_year_of_a_written_answer():
+    # a written answer: the day it was written is not known, only its question's date -> the year
+    assert dated("Op dit ogenblik maken 24 inloopteams deel uit van een huis.", "2017-06-19") == \
+        [("24", "2017", "relative")]
+    # a committee meeting or a press release speaks on its day
+    for word in ("nu", "vandaag", "momenteel", "op dit ogenblik"):
+        doc = doc_of(f"Vlaanderen telt {word} 104 Huizen van het Kind.", "2026-02-24", kind="persbericht")
+        assert [(f.value, f.date, f.date_source) for f in figures_for_document(doc)] == \
+            [("104", "2026-02-24", "relative")], word
+
+
+def test_a_year_earlier_is_one_year_before_what_it_is_compared_with():
+    # a day stays a day
+    assert dated("Op 1 oktober 2022 waren er 108.455 plaatsen. Een jaar eerder waren dat er 109.214.") == [
+        ("108.455", "2022-10-01", "explicit"), ("109.214", "2021-10-01", "relative")]
+    # the same sentence: "124 ..., tegenover 161 een jaar eerder"
+    assert dated("Op 1 januari 2021 waren er 124 erkende huizen, tegenover 161 een jaar eerder.") == [
+        ("124", "2021-01-01", "explicit"), ("161", "2020-01-01", "relative")]
+    # against "nu": the year before
+    doc = doc_of("Vlaanderen en Brussel tellen er nu nog 104.\nEen jaar eerder waren dat er 109.", "2026-02-24",
+                 kind="persbericht")
+    assert [(f.value, f.date) for f in figures_for_document(doc)] == [("104", "2026-02-24"), ("109", "2025")]
+
+
+def test_each_side_of_a_comparison_has_its_own_date():
+    assert dated("Het aandeel steeg van 12,82 procent in 2016 naar 14 procent nu.", "2019-12-10") == [
+        ("12,82", "2016", "explicit"), ("14", "2019", "relative")]
+    assert dated("Dit jaar gaat 5,2 miljoen euro naar de huizen, tegenover 4,3 miljoen euro vorig jaar.",
+                 "2017-03-14") == [("5,2", "2017", "relative"), ("4,3", "2016", "relative")]
+
+
+def test_the_survey_or_report_dates_its_figures_not_a_nearby_comparison():
+    text = ("Uit de bevraging van 2022 blijkt dat 61 % van de ouders tevreden is, tegenover 55 % in 2016. "
+            "Ook 38 % vindt de openingsuren te beperkt.")
+    assert dated(text, "2023-05-02") == [("61", "2022", "context"), ("55", "2016", "explicit"),
+                                         ("38", "2022", "context")]
+
+
+def test_a_date_carries_to_the_next_sentence_but_now_and_comparisons_do_not():
+    assert dated("Op 1 januari 2021 waren er 124 huizen, tegenover 161 een jaar eerder. "
+                 "Van die 124 huizen zijn er 63 intergemeentelijk.") == [
+        ("124", "2021-01-01", "explicit"), ("161", "2020-01-01", "relative"), ("124", "2021-01-01", "context"),
+        ("63", "2021-01-01", "context")]
+
+
+def test_undated_figures_are_kept_and_marked():
+    assert dated("Er zijn 12 antennes.") == [("12", "", "undated")]
+    # with a document date: its year, marked as such
+    assert dated("Er zijn 12 antennes.", "2019-10-21") == [("12", "2019", "document-date")]
+
+
+def test_the_past_years_count_up_to_the_document():
+    assert dated("De voorbije drie jaar werden 1.200 plaatsen bijgecreëerd.", "2024-03-12") == \
+        [("1.200", "2024", "relative")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Only figures
+
+
+@pytest.mark.parametrize("text", [
+    "Huizen van het Kind 1234 (2023-2024) De voorzitter",  # question number and session
+    "SCHRIFTELIJKE VRAAG nr. 312 van ELINE MAERTENS",  # question number
+    "Schriftelijke vraag nr. 7-1417 van Lien Vanhoutte",  # a Senate number
+    "Vraag 3 en 4 Vindt u het aanvaardbaar dat de kraamzorg verschilt per regio.",  # numbering
+    "Antwoord 1 Ja.",  # numbering
+    "1-2. Huizen van het Kind zijn partnerschappen.",  # numbering
+    "Zoals bepaald in art. 7 van het decreet van 29 november 2013 werken zij samen.",  # article, decree date
+    "Ouders van kinderen tussen 0 en 3 jaar kunnen er terecht.",  # age range
+    "Een eerste dosis op de leeftijd van 12 maanden volstaat niet.",  # age
+    "Het gaat om kinderen jonger dan 5 jaar.",  # age
+    "Het gaat om plaatsen met een subsidie voor inkomenstarief, de zogenaamde trap 2.",  # level
+    "Zij ontvangen enkel een basissubsidie (trap 1).",  # level
+    "De nieuwe erkenningen gaan in op 1 januari 2027.",  # a date, a year
+    "Schriftelijke vraag 41 (2025-2026) - pagina 2 van 3",  # page footer
+    "Tweede Kamer, vergaderjaar 2024–2025, Aanhangsel 2",  # page footer
+    "ah-tk-20242025-1712 ISSN 0921 - 7398",  # ISSN
+    "Bel naar de lijn op het nummer 078 150 100.",  # phone
+    "Beantwoord 19 februari 2025 (na 27 dagen)",  # a delay, not a count
+    "Vlaanderen is ingedeeld in eerstelijnszones1. Die zones werken samen.",  # footnote mark
+    "Voor de zorg is dat zo geregeld.1 Volkskrant, 3 maart 2025",  # footnote line
+    "Hoeveel daarvan tellen minder dan 10.000 inwoners?",  # a threshold in a question
+    "dinsdag 12 maart 2024, 14.00u",  # a clock time
+    "24-02-2026 Sinds die dag werken zij samen.",  # a date line
+])
+def test_non_figures_are_not_in_the_ledger(text):
+    assert extract_figures(text, fallback_date="2024-03-12") == []
+
+
+def test_a_target_is_its_own_kind_never_a_measurement():
+    figs = extract_figures("De Europese doelstelling van Barcelona, die een deelname van 33 % vooropstelt, "
+                           "wordt daarmee ruim gehaald: de deelname bedraagt 56 %.", fallback_date="2022-10-01")
+    kinds = {f.value: figure_kind(f) for f in figs}
+    assert kinds == {"33": "target", "56": "measurement"}
+    assert figure_dict(figs[0])["kind"] == "target"
+    f = extract_figures("Kind en Gezin verwacht dat er volgend jaar 125 huizen zijn.", fallback_date="2020-10-07")[0]
+    assert figure_kind(f) == "forecast"
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+def test_years_as_columns_with_the_captions_day():
+    table = ("Aantal consultatiebureaus per provincie, op 31 december\n"
+             "Provincie 2021 2022 2023 2024\n"
+             "Antwerpen 81 81 80 79\n"
+             "Brussels Hoofdstedelijk\n"
+             "Gewest 8 8 8 7\n"
+             "Totaal 308 306 304 301")
+    figs = extract_figures(table, section="annex", fallback_date="2025-10-02")
+    cells = {(f.scope, f.date): (f.value, f.unit, f.date_source) for f in figs}
+    assert cells[("Antwerpen", "2021-12-31")] == ("81", "consultatiebureaus", "table")
+    assert cells[("Antwerpen", "2024-12-31")] == ("79", "consultatiebureaus", "table")
+    assert cells[("Brussels Hoofdstedelijk Gewest", "2024-12-31")][0] == "7"  # a label wrapped over two lines
+    assert cells[("", "2023-12-31")][0] == "304"  # the total row: no scope
+    assert len(figs) == 12
+
+
+def test_years_as_rows_and_two_quantities():
+    table = ("Kinderopvangplaatsen voor baby's en peuters op 1 oktober\n"
+             "Jaar Plaatsen totaal Plaatsen met inkomenstarief\n"
+             "2018 108.940 47.615\n"
+             "2019 110.320 49.380")
+    figs = extract_figures(table, section="annex", fallback_date="2024-03-13")
+    got = [(f.value, f.date, f.date_source, f.quantity) for f in figs]
+    assert got == [("108.940", "2018-10-01", "table", "Plaatsen"),
+                   ("47.615", "2018-10-01", "table", "Plaatsen met inkomenstarief"),
+                   ("110.320", "2019-10-01", "table", "Plaatsen"),
+                   ("49.380", "2019-10-01", "table", "Plaatsen met inkomenstarief")]
+    assert {f.unit for f in figs} == {"Plaatsen"} and {f.scope for f in figs} == {""}
+
+
+def test_an_xlsx_annex_is_read_as_tables_each_sheet_a_page(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Huizen per provincie"
+    ws.append(["Aantal erkende Huizen van het Kind per provincie, telkens op 1 januari"])
+    ws.append(["Provincie", 2024, 2025])
+    ws.append(["Antwerpen", 27, 25])
+    ws.append(["Totaal", 115, 109])
+    ws2 = wb.create_sheet("Aandeel")
+    ws2.append(["Jaar", "Aandeel gemeenten met een loket"])
+    ws2.append([2024, 0.96])
+    ws2["B2"].number_format = "0%"
+    wb.create_sheet("Leeg")  # an empty sheet gives no page
+    path = tmp_path / "bijlage.xlsx"
+    wb.save(path)
+
+    loaded = load(path)
+    assert loaded.kind == "xlsx" and len(loaded.pages) == 2
+    assert "Antwerpen 27 25" in loaded.pages[0] and "2024 96 %" in loaded.pages[1]
+    figs = figures_for_document(parse(loaded))
+    got = {(f.value, f.scope, f.date, f.date_source) for f in figs}
+    assert ("27", "Antwerpen", "2024-01-01", "table") in got
+    assert ("109", "", "2025-01-01", "table") in got
+    assert ("96", "", "2024", "table") in got
+    assert [f.unit for f in figs if f.value == "96"] == ["%"]
+
+
+def test_a_broken_xlsx_is_named_with_its_reason(tmp_path):
+    from pq_assistant.errors import LoadError
+
+    bad = tmp_path / "kapot.xlsx"
+    bad.write_bytes(b"geen zip")
+    with pytest.raises(LoadError, match="corrupt XLSX"):
+        load(bad)
+
+
+# ---------------------------------------------------------------------------------------------
+# Statuses
+
+
+def fig(value: str, number: float, date: str, doc: str, doc_date: str, *, quantity="budget Huizen van het Kind",
+        unit="miljoen euro", scope="") -> Figure:
+    return Figure(value=value, number_value=number, unit=unit, quantity=quantity, date=date, date_source="explicit",
+                  sentence=f"{value} {unit}", scope=scope, doc=doc, doc_date=doc_date)
+
+
+def statuses(figs: list[Figure]) -> list[tuple[str, str]]:
+    by = {n["index"]: n for n in annotate_timeline(figs, group_quantities(figs))}
+    return [(figs[i].value, by[i]["status"]) for i in range(len(figs))]
+
+
+def test_status_rules():
+    figs = [
+        fig("12,1", 12.1e6, "2021", "a.txt", "2021-06-11"),
+        fig("14,6", 14.6e6, "2025", "b.txt", "2024-11-26"),
+        fig("14.600.000", 14.6e6, "2025", "c.txt", "2025-02-10", unit="euro"),  # the same value, newer source
+        fig("13,9", 13.9e6, "2024", "d.txt", "2024-02-01"),
+        fig("13,5", 13.5e6, "2024", "e.txt", "2024-05-01"),  # another value for the same date: conflict
+    ]
+    assert statuses(figs) == [("12,1", "superseded"), ("14,6", "latest"), ("14.600.000", "confirmed"),
+                              ("13,9", "conflict"), ("13,5", "conflict")]
+    entries = {e.figure.value: e for e in build(figs, embed=None)}
+    # "vervangen" names what replaced it and where: at the newest date, the newest source
+    assert entries["12,1"].replaced_by["value"] == "14.600.000" and entries["12,1"].replaced_by["doc"] == "c.txt"
+    assert entries["14.600.000"].confirms["doc"] == "b.txt"
+    d = entries["12,1"].to_dict()
+    assert {"date_source", "kind", "scope", "status", "replaced_by"} <= set(d) and d["status_nl"] == "vervangen"
+
+
+def test_undated_figures_are_never_placed():
+    figs = [fig("12,1", 12.1e6, "2021", "a.txt", "2021-06-11"), fig("9", 9e6, "", "b.txt", "2022-01-01")]
+    assert statuses(figs) == [("12,1", "latest"), ("9", "undated")]
+
+
+def corpus_figures(*names: str) -> list[Figure]:
+    out: list[Figure] = []
+    for name in names:
+        out.extend(figures_for_document(parse(load(CORPUS / name))))
+    return out
+
+
+def entries_of(figs: list[Figure]):
+    return build(figs, embed=None)
+
+
+def test_corpus_same_value_in_a_newer_answer_is_confirmed_not_superseded():
+    entries = entries_of(corpus_figures("2024-112-impact-gemeentefusies.txt",
+                                        "2025-287-aantal-en-werkingsgebied-per-provincie.txt"))
+    budget = {e.figure.value: e for e in entries if e.figure.date == "2025" and not e.figure.scope
+              and e.figure.unit.endswith("euro") and e.figure.number_value == 14.6e6}
+    assert set(budget) == {"14,6", "14.600.000"}
+    assert budget["14,6"].group == budget["14.600.000"].group
+    assert budget["14,6"].status == "latest"  # first stated in the older answer
+    assert budget["14.600.000"].status == "confirmed"  # the newer answer repeats it: not "vervangen"
+
+
+def test_corpus_285_and_304_municipalities_are_different_scopes_not_a_conflict():
+    entries = entries_of(corpus_figures("2025-287-aantal-en-werkingsgebied-per-provincie.txt"))
+    by = {e.figure.value: e for e in entries if e.figure.value in ("285", "304") and e.figure.date == "2025-01-01"}
+    assert by["285"].figure.scope == "Vlaams Gewest" and by["304"].figure.scope == ""
+    assert by["285"].status != "conflict" and by["304"].status != "conflict"
+
+
+def test_corpus_2025_fixed_amount_continues_the_basic_amount_timeline():
+    entries = entries_of(corpus_figures("2014-86-stand-van-zaken-erkenningen.txt",
+                                        "2021-607-nieuw-subsidiekader.txt",
+                                        "2025-287-aantal-en-werkingsgebied-per-provincie.txt"))
+    by = {e.figure.value: e for e in entries if e.figure.value in ("12.500", "25.000", "29.650")}
+    assert by["12.500"].group == by["25.000"].group == by["29.650"].group
+    assert by["29.650"].status == "latest"
+    assert by["12.500"].status == "superseded" and by["12.500"].replaced_by["value"] == "29.650"
+
+
+def test_corpus_33_percent_target_is_never_the_latest_measurement():
+    entries = entries_of(corpus_figures("2022-190-capaciteit-kinderopvang.pdf"))
+    target = [e for e in entries if e.figure.value == "33" and e.figure.unit == "%"]
+    assert target and all(e.kind == "target" for e in target)
+    latest_measurements = [e for e in entries if e.status == "latest" and e.kind == "measurement"]
+    assert all(e.figure.value != "33" for e in latest_measurements)
