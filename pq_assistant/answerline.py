@@ -22,6 +22,25 @@ _GENERIC = {"aantal", "hoeveel", "zijn", "er", "de", "het", "een", "van", "in", 
             "vlaanderen", "how", "many", "much", "the", "are", "there", "number", "of", "today", "latest", "now"}
 
 
+_COUNT = re.compile(r"\b(hoeveel|how many|aantal|number of)\b")
+_MONEY_WORDS = re.compile(r"\b(budget\w*|euro|bedrag\w*|kost\w*|middelen|subsidie\w*|how much|money|funding|geld)\b")
+_SHARE_WORDS = re.compile(r"\b(procent|percent\w*|aandeel|share|graad|rate|index|%)")
+_MONEY_UNIT = re.compile(r"\beuro\b|€")
+
+
+def _unit_fits(query: str, unit: str) -> bool:
+    """A count question ("hoeveel …", "how many …") is not answered by an amount of money or a
+    percentage unless it asks for one."""
+    q = fold(query)
+    if not _COUNT.search(q):
+        return True
+    if _MONEY_UNIT.search(fold(unit)) and not _MONEY_WORDS.search(q):
+        return False
+    if unit.strip() == "%" and not _SHARE_WORDS.search(q):
+        return False
+    return True
+
+
 def is_figure_question(query: str) -> bool:
     """Does the question ask for a figure ("Hoeveel …", "Wat is het budget …", "How many …")?"""
     return bool(_FIGURE_QUESTION.search(fold(query)))
@@ -61,7 +80,12 @@ def _day_range(d: str) -> tuple[str, str]:
 
 
 def _kind(f) -> str:
-    return getattr(f, "kind", "") or "measurement"
+    """measurement / target / forecast (targets and forecasts never answer "how many now")."""
+    try:
+        from .figures.timelines import figure_kind
+    except ImportError:
+        return getattr(f, "kind", "") or "measurement"
+    return figure_kind(f)
 
 
 def _words(text: str) -> set[str]:
@@ -70,47 +94,74 @@ def _words(text: str) -> set[str]:
     return {w for w in tokenize(text) if w not in _GENERIC and not w.isdigit()}
 
 
-def choose(query: str, qt: QueryTime, passages, entries: Sequence, groups: list[int], sort_key, cite) -> AnswerLine | None:
+# Scopes that stand for the whole series in Flemish answers: a table's total row, the region.
+_WHOLE_SCOPE = re.compile(r"^(totaal|total|vlaanderen|vlaams gewest|vlaanderen en brussel|in totaal)\b")
+
+
+def _specificity(d: str) -> int:
+    return 3 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) else 2 if re.fullmatch(r"\d{4}-\d{2}", d) else 1
+
+
+def choose(query: str, qt: QueryTime, passages, entries: Sequence, groups: list[int], sort_key, cite,
+           semantic: Sequence[int] = ()) -> AnswerLine | None:
     """The answer line for `query`, from the ledger `entries` of the candidate timelines `groups`
-    (best first). `cite(doc_id, page)` gives a source's citation. None without a confident match."""
+    (best first; `semantic` are those whose description is nearest to the question's embedding).
+    `cite(doc_id, page)` gives a source's citation. None without a confident match."""
     if not is_figure_question(query) or not groups:
         return None
     qwords = _words(query)
-    in_passages = {p.chunk_id for p in passages[:5]}
-    best = None
-    for rank, g in enumerate(groups):
-        members = [e for e in entries if e.group == g and _kind(e.figure) == "measurement" and e.figure.date]
+    chunk_rank = {p.chunk_id: i for i, p in enumerate(passages[:5])}
+    candidates = []
+    for order, g in enumerate(groups):
+        members = [e for e in entries if e.group == g and _kind(e.figure) == "measurement" and e.figure.date
+                   and _unit_fits(query, e.figure.unit)]
         if not members:
             continue
-        # Confidence: the quantity shares a content word with the question, and the timeline holds
-        # a figure of one of the shown passages (both: the line must be about what was asked).
-        phrase = _words(f"{members[0].figure.quantity} {members[0].figure.unit}")
-        overlap = len(qwords & phrase)
-        shown = any(e.figure.chunk_id in in_passages for e in members)
-        if overlap == 0 or not shown:
+        # Confidence: the quantity is named in the question (a content word shared — or, across
+        # languages, the nearest description by embedding), and the timeline holds a figure of one
+        # of the shown passages: the line must be about what was asked.
+        phrases = {f"{e.figure.quantity} {e.figure.unit}" for e in members}
+        overlap = max(len(qwords & _words(ph)) / max(1, len(_words(ph))) for ph in phrases)
+        shown = [chunk_rank[e.figure.chunk_id] for e in members if e.figure.chunk_id in chunk_rank]
+        if not shown or (overlap == 0 and g not in semantic):
             continue
-        # The series as a whole (no scope) answers "how many"; scoped rows only if nothing else.
-        overall = [e for e in members if not e.figure.scope] or members
-        best = (g, overall)
-        break
-    if best is None:
+        # The whole series answers "how many": no scope, a total row or the region; a scope the
+        # question names answers a question about it.
+        scoped = [e for e in members if e.figure.scope and _words(e.figure.scope) and _words(e.figure.scope) <= qwords]
+        whole = [e for e in members if not e.figure.scope or _WHOLE_SCOPE.match(fold(e.figure.scope))]
+        series = scoped or whole
+        if not series:
+            continue
+        if qt.named:
+            series = [e for e in series if _day_range(e.figure.date)[0] <= qt.end and _day_range(e.figure.date)[1] >= qt.start]
+            if not series:
+                continue
+        # A timeline may hold several wordings; keep the figures whose own wording the question
+        # names best ("erkende Huizen van het Kind" over "… intergemeentelijk georganiseerd").
+        fit = {id(e): len(qwords & _words(f"{e.figure.quantity} {e.figure.unit}")) /
+               max(1, len(_words(f"{e.figure.quantity} {e.figure.unit}"))) for e in series}
+        score = overlap + 0.5 / (1 + min(shown)) + (0.2 if g in semantic else 0.0) - 0.05 * order
+        candidates.append((score, order, series, fit))
+    if not candidates:
         return None
-    _, series = best
-    series = sorted(series, key=sort_key)
+    _, _, series, fit = max(candidates, key=lambda c: (c[0], -c[1]))
+    # At one reference date, the figure whose own wording the question names best wins
+    # ("erkende Huizen van het Kind" over "… intergemeentelijk georganiseerd" of the same day).
+    key = lambda e: (sort_key(e)[0], fit[id(e)], sort_key(e)[1:])  # noqa: E731
     if qt.named:
-        hits = [e for e in series if _day_range(e.figure.date)[0] <= qt.end and _day_range(e.figure.date)[1] >= qt.start]
-        if not hits:
-            return None
-        pick, mode = hits[-1], "named"
+        # the most precise date of that time (a day before a month before a year), newest source
+        pick = max(series, key=lambda e: (_specificity(e.figure.date), key(e)))
+        mode = "named"
     else:
-        pick, mode = series[-1], "latest"
-    older = [e for e in series if sort_key(e) < sort_key(pick) and e.figure.value != pick.figure.value
-             and e.figure.date != pick.figure.date]
+        pick, mode = max(series, key=key), "latest"
     f = pick.figure
     replaces = None
-    if older and mode == "latest":
-        o = older[-1].figure
-        replaces = {"value": o.value, "unit": o.unit, "date": o.date, "source": cite(o.doc_id, o.page)}
+    if mode == "latest":
+        older = [e for e in series if sort_key(e) < sort_key(pick) and e.figure.value != f.value
+                 and e.figure.date != f.date and (e.figure.scope or "") == (f.scope or "")]
+        if older:
+            o = max(older, key=sort_key).figure
+            replaces = {"value": o.value, "unit": o.unit, "date": o.date, "source": cite(o.doc_id, o.page)}
     return AnswerLine(value=f.value, unit=f.unit, quantity=f.quantity, date=f.date, scope=f.scope,
                       source=cite(f.doc_id, f.page), chunk_id=f.chunk_id, doc_id=f.doc_id, page=f.page, mode=mode,
                       replaces=replaces)
@@ -118,8 +169,6 @@ def choose(query: str, qt: QueryTime, passages, entries: Sequence, groups: list[
 
 def format_line(a: AnswerLine) -> str:
     """'Laatste cijfer: 109 erkende Huizen van het Kind op 1 januari 2025 — <bron> (vervangt 96 op …)'."""
-    from .textutil import iso_to_dutch
-
     head = "Laatste cijfer" if a.mode == "latest" else "Cijfer van die tijd"
     what = a.quantity or a.unit
     unit = "" if fold(a.unit) in fold(what) else f" {a.unit}"

@@ -56,7 +56,7 @@ class Answer:
     answer: object | None = None  # answerline.AnswerLine: the figure that answers, cited
     time: object | None = None  # querytime.QueryTime: the moment the question asks about
     notes: list[str] = field(default_factory=list)  # why a filter or number lookup found less (Dutch)
-    replaced_by: dict[int, str] = field(default_factory=dict)  # id(figure) -> "109 op 2025-01-01 (nr. 287)"
+    replaced_by: dict[int, dict] = field(default_factory=dict)  # id(figure) -> the ledger's replaced_by
     weak_below: float = 0.0  # passages scoring below this are shown as weak (ranking.NO_ANSWER_BELOW)
 
     @property
@@ -498,18 +498,43 @@ class Assistant:
             nl = number_lookup(query)
             qt = query_time(query, {nl[1]} if nl and nl[1] else None)
             groups: list[int] = []
+            semantic: list[int] = []
             if entries and passages:
-                groups = ledger.choose_groups(query, passages, entries)
+                groups = ledger.choose_groups(query, passages, entries, max_groups=6)
                 if answerline.is_figure_question(query):
-                    groups += [g for g in ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
-                               if g not in groups]
-            line = answerline.choose(query, qt, passages, entries, groups, ledger.sort_key, self.cite)
+                    semantic = ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
+                    groups += [g for g in semantic if g not in groups]
+            line = answerline.choose(query, qt, passages, entries, groups, ledger.sort_key, self.cite, semantic)
+            if line is not None and not any(p.score >= NO_ANSWER_BELOW for p in passages):
+                line = None  # nothing answers the question: no figure is offered as its answer
+            if line is not None:
+                passages = self._lead_with(line.chunk_id, query, passages, top_k)
             figs = relevant_figures(query, passages, groups, by_figure, line, entries)
             out.append(Answer(query=query, passages=passages, figures=figs, filters=f,
                               status=self.figure_status(figs), answer=line, time=qt,
                               replaced_by=replaced_by(figs, by_figure, entries), weak_below=NO_ANSWER_BELOW,
                               notes=notes))
         return out
+
+    def _lead_with(self, chunk_id: str, query: str, passages: list[Passage], top_k: int) -> list[Passage]:
+        """The passage that holds the answer line's figure goes first: the line cites it, and the
+        reader should see its words before any other (benchmarks/now_eval.py measures this)."""
+        from .ranking import confidence, coverage
+
+        if passages and passages[0].chunk_id == chunk_id:
+            return passages
+        hit = next((p for p in passages if p.chunk_id == chunk_id), None)
+        if hit is None:
+            manifest = self.require_index()
+            got = _StoreView(self, manifest).chunks([chunk_id]).get(chunk_id)
+            if got is None:
+                return passages
+            meta = got["metadata"] or {}
+            floor = min((p.dense for p in passages if p.dense is not None), default=0.8)
+            cov = coverage(query, (meta.get("ctx") or "") + " " + got["text"])
+            hit = self.passage(chunk_id, got["text"], meta, confidence(floor, cov), manifest["docs"])
+            hit.coverage = cov
+        return [hit] + [p for p in passages if p.chunk_id != chunk_id][: max(0, top_k - 1)]
 
     def cite(self, doc_id: str, page: int | None = None) -> str:
         """The citation of a document (at a page), as the passages carry it."""
@@ -663,8 +688,10 @@ def relevant_figures(query: str, passages: list[Passage], groups: list[int], by_
         keep = [f for f in figs if by_figure.get(id(f)) and by_figure[id(f)].group in group_rank]
         rel = lambda f: group_rank[by_figure[id(f)].group]  # noqa: E731
     else:
-        qwords = ledger._words(query)
-        keep = [f for f in figs if qwords & ledger._words(f"{f.quantity} {f.unit}")]
+        from .answerline import _words
+
+        qwords = _words(query)
+        keep = [f for f in figs if qwords & _words(f"{f.quantity} {f.unit}")]
         rel = lambda f: rank_of_chunk.get(f.chunk_id, len(passages))  # noqa: E731
     # newest first within equal relevance: sort by date descending, then stably by relevance
     keep.sort(key=lambda f: _date_key(f), reverse=True)
@@ -672,24 +699,13 @@ def relevant_figures(query: str, passages: list[Passage], groups: list[int], by_
     return keep
 
 
-def replaced_by(figs: list[Figure], by_figure: dict, entries) -> dict[int, str]:
-    """For each superseded figure: the newest figure of its timeline (same scope) and its source."""
-    from . import ledger
-
-    out: dict[int, str] = {}
+def replaced_by(figs: list[Figure], by_figure: dict, entries) -> dict[int, dict]:
+    """For each superseded figure: what replaced it and where (the ledger's `replaced_by`)."""
+    out: dict[int, dict] = {}
     for f in figs:
         e = by_figure.get(id(f))
-        if e is None or e.status not in ("superseded", "vervangen"):
-            continue
-        if getattr(e, "replaced_by", None):
-            out[id(f)] = str(e.replaced_by)
-            continue
-        same = [x for x in entries if x.group == e.group and x.figure.scope == f.scope]
-        newest = max(same, key=ledger.sort_key, default=None)
-        if newest is not None and newest is not e:
-            n = newest.figure
-            src = f"nr. {n.number}" if n.number else n.doc
-            out[id(f)] = f"{n.value} {n.unit} op {n.date} ({src}, p. {n.page})"
+        if e is not None and e.status == "superseded" and getattr(e, "replaced_by", None):
+            out[id(f)] = e.replaced_by
     return out
 
 

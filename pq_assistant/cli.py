@@ -490,7 +490,10 @@ def usage_message(exc: Exception, args: list[str] | None = None) -> str:
     hint = f" (zie '{where} --help')"
     if name == "NoSuchOption":
         opt = getattr(exc, "option_name", "") or msg.rsplit(" ", 1)[-1]
-        close = sorted(getattr(exc, "possibilities", None) or [])
+        import difflib
+
+        # Typer offers every option that looks a little alike; name the one or two that are close
+        close = difflib.get_close_matches(opt, list(getattr(exc, "possibilities", None) or []), n=2, cutoff=0.75)
         maybe = f"; bedoelt u {' of '.join(close)}?" if close else ""
         return f"onbekende optie {opt}{maybe}{hint}"
     if name == "MissingParameter":

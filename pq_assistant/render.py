@@ -65,9 +65,18 @@ def status_label(ans, f) -> str:
     """'nieuwste', 'vervangen door 109 … (nr. 287, p. 2)', 'bevestigd', 'conflict'."""
     st = ans.status.get(id(f), "")
     word = _STATUS_WORD.get(st, st)
-    if word == "vervangen" and ans.replaced_by.get(id(f)):
-        word += f" door {ans.replaced_by[id(f)]}"
+    r = ans.replaced_by.get(id(f))
+    if word == "vervangen" and r:
+        src = f"nr. {r['number']}" if r.get("number") else r.get("doc", "")
+        word += f" door {_value(r['value'], r['unit'], f.quantity)} ({r['date']}, {src})"
     return word
+
+
+def _value(value: str, unit: str, quantity: str) -> str:
+    """'104' when the quantity already names the unit ('erkende Huizen van het Kind'), else '6,8 miljoen euro'."""
+    if unit and fold(unit) not in fold(quantity or ""):
+        return f"{value} {unit}"
+    return value
 
 
 def figure_rows(ans) -> list[tuple[str, str, str, str, str, str]]:
@@ -76,8 +85,8 @@ def figure_rows(ans) -> list[tuple[str, str, str, str, str, str]]:
     for f in ans.figures:
         src = (f"nr. {f.number}, p. {f.page}" if f.number else f"{f.doc}, p. {f.page}")
         date = (f.date or "zonder datum") + ("¹" if f.date_source in ("answer-date", "document-date") else "")
-        value = f"{f.value} {f.unit}".strip()
-        rows.append((date, value, f.quantity or f.unit, f.scope or "", status_label(ans, f), src))
+        rows.append((date, _value(f.value, f.unit, f.quantity), f.quantity or f.unit, f.scope or "",
+                     status_label(ans, f), src))
     return rows
 
 

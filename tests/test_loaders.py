@@ -369,18 +369,18 @@ def test_unsupported(tmp_path: Path, name: str) -> None:
     with pytest.raises(UnsupportedFileType) as info:
         load(p)
     ext = Path(name).suffix
-    assert str(info.value) == f"{p}: unsupported file type '{ext}' (supported: .txt, .pdf, .docx, .html, .htm)"
+    assert str(info.value) == f"{p}: unsupported file type '{ext}' (supported: .txt, .pdf, .docx, .html, .htm, .xlsx, .xlsm)"
 
 
 def test_unsupported_no_extension(tmp_path: Path) -> None:
     p = write(tmp_path, "README", b"text")
     with pytest.raises(UnsupportedFileType) as info:
         load(p)
-    assert info.value.reason == "unsupported file type (no extension) (supported: .txt, .pdf, .docx, .html, .htm)"
+    assert info.value.reason == "unsupported file type (no extension) (supported: .txt, .pdf, .docx, .html, .htm, .xlsx, .xlsm)"
 
 
 def test_supported() -> None:
-    assert SUPPORTED == (".txt", ".pdf", ".docx", ".html", ".htm")
+    assert SUPPORTED == (".txt", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".xlsm")
 
 
 def test_load_missing_file(tmp_path: Path) -> None:

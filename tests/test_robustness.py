@@ -25,7 +25,7 @@ from pq_assistant.errors import IndexError_, ModelMismatch
 MODEL = "hash:256"
 GOOD_CORPUS = ["2018-503-regionale-spreiding.txt", "2014-86-stand-van-zaken-erkenningen.txt",
                "2015-312-spreiding-over-de-provincies.pdf"]
-SUPPORTED = "(supported: .txt, .pdf, .docx, .html, .htm)"
+SUPPORTED = "(supported: .txt, .pdf, .docx, .html, .htm, .xlsx, .xlsm)"
 
 
 def check_index(a):
