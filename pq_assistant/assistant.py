@@ -525,14 +525,14 @@ class Assistant:
             return passages
         hit = next((p for p in passages if p.chunk_id == chunk_id), None)
         if hit is None:
-            manifest = self.require_index()
-            got = _StoreView(self, manifest).chunks([chunk_id]).get(chunk_id)
+            index = self.require_index()
+            got = _StoreView(self, index).chunks([chunk_id]).get(chunk_id)
             if got is None:
                 return passages
             meta = got["metadata"] or {}
             floor = min((p.dense for p in passages if p.dense is not None), default=0.8)
             cov = coverage(query, (meta.get("ctx") or "") + " " + got["text"])
-            hit = self.passage(chunk_id, got["text"], meta, confidence(floor, cov), manifest["docs"])
+            hit = self.passage(chunk_id, got["text"], meta, confidence(floor, cov), index.docs)
             hit.coverage = cov
         return [hit] + [p for p in passages if p.chunk_id != chunk_id][: max(0, top_k - 1)]
 
