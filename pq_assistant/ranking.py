@@ -11,7 +11,7 @@ from typing import Callable, Protocol
 
 from .querytime import QueryTime, query_time
 from .search import (CANDIDATES, QUESTION_PRIOR, RECENCY_PRIOR, Filters, collapse_near_duplicates, doc_numbers,
-                     doc_passes, fuse, number_lookup)
+                     fuse, number_lookup)
 
 # Priors for the time a question asks about (benchmarks/now_eval.py measures them; see RESULTS.md).
 # Multiplicative on the fused score, so an old passage that alone answers still shows.
