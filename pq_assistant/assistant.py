@@ -611,13 +611,25 @@ class _StoreView:
         """Ids of the documents that pass the filters."""
         return self.a._passing(self.index, f)
 
+    # A filtered dense search first asks for more neighbours and drops the other documents' chunks:
+    # Chroma's `$in` over thousands of document ids costs far more (361 ms a search at 150k chunks,
+    # benchmarks/bench_scale.py) than an unfiltered query for a few thousand neighbours. Only when
+    # that finds too few (a narrow filter) does it ask Chroma with the filter.
+    WIDE_MAX = 2000
+
     def dense(self, qvec, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
-        if doc_ids is not None and len(doc_ids) > 0.3 * len(self.docs):
-            # A filter that keeps much of the index: Chroma's `$in` over thousands of ids costs far
-            # more (measured at 250k chunks) than asking for more neighbours and dropping the rest.
+        if doc_ids is None:
+            return self.vectors.query(qvec, k)
+        if not doc_ids:
+            return []
+        share = len(doc_ids) / max(1, len(self.docs))
+        total = self.index.chunk_total()
+        wide = min(total, int(k / share * 2) + k)
+        if share > 0.3 or wide <= self.WIDE_MAX:
             keep = set(doc_ids)
-            wide = min(self.vectors.count(), int(k * len(self.docs) / len(doc_ids) * 2))
-            return [h for h in self.vectors.query(qvec, wide) if h[0].split(":", 1)[0] in keep][:k]
+            hits = [h for h in self.vectors.query(qvec, max(1, wide)) if h[0].split(":", 1)[0] in keep]
+            if len(hits) >= k or wide >= total or share > 0.3:
+                return hits[:k]
         return self.vectors.query(qvec, k, doc_ids)
 
     def lexical(self, text: str, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
@@ -625,7 +637,7 @@ class _StoreView:
         return self.a.lexical.search(text, k, mask)
 
     def chunk_count(self) -> int:
-        return self.vectors.count()
+        return self.index.chunk_total()
 
     def chunks(self, ids: list[str]) -> dict[str, dict]:
         return self.vectors.get(ids)

@@ -39,6 +39,7 @@ class Snapshot:
     generation: int
     docs: dict[str, dict]  # doc id -> storage.DocumentRow as a dict
     _lookups: tuple | None = field(default=None, repr=False)
+    _chunks: int | None = field(default=None, repr=False)
 
     def _index(self) -> tuple:
         if self._lookups is None:
@@ -55,6 +56,12 @@ class Snapshot:
             dated = sorted((d["date"], did) for did, d in self.docs.items() if d.get("date"))
             self._lookups = (words, [x[0] for x in dated], [x[1] for x in dated])
         return self._lookups
+
+    def chunk_total(self) -> int:
+        """How many chunks the documents hold (the catalog's count, without asking Chroma)."""
+        if self._chunks is None:
+            self._chunks = sum(int(d.get("chunks") or 0) for d in self.docs.values())
+        return self._chunks
 
     def candidates(self, *, minister: str = "", asker: str = "", since: str = "", until: str = "") -> list[str]:
         """Ids of the documents that can pass these filters (every one that does, and maybe some
