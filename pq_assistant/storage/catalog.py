@@ -129,6 +129,10 @@ class Catalog:
                     self._set("schema", SCHEMA_VERSION)
                     self._set("created", _now())
                     self._set("updated", _now())
+            elif version == SCHEMA_VERSION and "extra" not in {r[1] for r in self.db.execute("PRAGMA table_info(documents)")}:
+                # a catalog of this schema from before the shape fields (development builds only)
+                with self.transaction():
+                    self.db.execute("ALTER TABLE documents ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'")
             elif version != SCHEMA_VERSION:
                 raise IndexError_(f"{self.path}: index schema {version!r} is unknown (this pq reads schema "
                                   f"{SCHEMA_VERSION}); rebuild with: pq ingest --rebuild <files> --index {self.path.parent}")
