@@ -343,10 +343,16 @@ class Assistant:
         among the snapshot's candidates for the names and dates (cheap at any size)."""
         from .search import widen_date
 
+        from dataclasses import replace
+
         cands = index.candidates(minister=f.minister, asker=f.asker,
                                  since=widen_date(f.since, end=False) if f.since else "",
                                  until=widen_date(f.until, end=True) if f.until else "")
-        return [did for did in cands if doc_passes(index.docs[did], f)]
+        # The candidates' dates are exact (the same comparison as doc_passes): the rest decides.
+        rest = replace(f, since="", until="")
+        if not rest.active():
+            return cands
+        return [did for did in cands if doc_passes(index.docs[did], rest)]
 
     def resolve_doc(self, ref: str) -> str:
         """A doc id from an id, a file name, a path or a question number ('503', '503/2018')."""
