@@ -94,6 +94,18 @@ def _words(text: str) -> set[str]:
     return {w for w in tokenize(text) if w not in _GENERIC and not w.isdigit()}
 
 
+def shared(qwords: set[str], pwords: set[str]) -> int:
+    """How many of `pwords` the question names: the same stem, or one part of a Dutch compound —
+    a compound ends in its head and starts with its modifier ("kinderopvangplaatsen" names both
+    "plaatsen" and "kinderopvang"). Parts shorter than 5 letters must match whole."""
+    n = 0
+    for p in pwords:
+        if p in qwords or (len(p) >= 5 and any(len(q) > len(p) and (q.endswith(p) or q.startswith(p)) for q in qwords)) \
+                or any(len(q) >= 5 and len(p) > len(q) and (p.endswith(q) or p.startswith(q)) for q in qwords):
+            n += 1
+    return n
+
+
 # Scopes that stand for the whole series in Flemish answers: a table's total row, the region.
 _WHOLE_SCOPE = re.compile(r"^(totaal|total|vlaanderen|vlaams gewest|vlaanderen en brussel|in totaal)\b")
 
@@ -121,7 +133,7 @@ def choose(query: str, qt: QueryTime, passages, entries: Sequence, groups: list[
         # languages, the nearest description by embedding), and the timeline holds a figure of one
         # of the shown passages: the line must be about what was asked.
         phrases = {f"{e.figure.quantity} {e.figure.unit}" for e in members}
-        overlap = max(len(qwords & _words(ph)) / max(1, len(_words(ph))) for ph in phrases)
+        overlap = max(shared(qwords, _words(ph)) / max(1, len(_words(ph))) for ph in phrases)
         shown = [chunk_rank[e.figure.chunk_id] for e in members if e.figure.chunk_id in chunk_rank]
         if not shown or (overlap == 0 and g not in semantic):
             continue
@@ -138,7 +150,7 @@ def choose(query: str, qt: QueryTime, passages, entries: Sequence, groups: list[
                 continue
         # A timeline may hold several wordings; keep the figures whose own wording the question
         # names best ("erkende Huizen van het Kind" over "… intergemeentelijk georganiseerd").
-        fit = {id(e): len(qwords & _words(f"{e.figure.quantity} {e.figure.unit}")) /
+        fit = {id(e): shared(qwords, _words(f"{e.figure.quantity} {e.figure.unit}")) /
                max(1, len(_words(f"{e.figure.quantity} {e.figure.unit}"))) for e in series}
         score = overlap + 0.5 / (1 + min(shown)) + (0.2 if g in semantic else 0.0) - 0.05 * order
         candidates.append((score, order, series, fit))

@@ -37,11 +37,13 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     removed: list[str] = field(default_factory=list)
+    upgraded: list[str] = field(default_factory=list)  # unchanged files read again by a newer parser
     chunks: int = 0
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
         return {"ingested": self.ingested, "unchanged": self.unchanged, "removed": self.removed,
+                "upgraded": self.upgraded,
                 "failed": [{"path": p, "reason": r} for p, r in self.failed], "chunks": self.chunks,
                 "seconds": round(self.seconds, 3)}
 
@@ -176,9 +178,11 @@ class Assistant:
                 key = str(path.resolve())
                 doc_id = by_path.get(key) or self._new_doc_id(path, key, w.catalog)
                 row = w.catalog.document(doc_id) if by_path.get(key) else None
-                if row is not None and row.sha256 == loaded.sha256 and not _parser_outdated(row.to_dict()):
-                    report.unchanged.append(str(path))
-                    continue
+                if row is not None and row.sha256 == loaded.sha256:
+                    if not _parser_outdated(row.to_dict()):
+                        report.unchanged.append(str(path))
+                        continue
+                    report.upgraded.append(str(path))
                 try:
                     w.put(prepare(loaded, doc_id, key, emb))
                 except LoadError as exc:
@@ -285,7 +289,8 @@ class Assistant:
             groups = ledger.choose_groups(query, passages, entries)
             qvec = self.embedder.embed_queries([query])[0]
             groups += [g for g in ledger.semantic_groups(qvec, self.ledger_vectors(), entries, query) if g not in groups]
-            keep = set(groups)
+            groups += [g for g in ledger.named_groups(query, entries) if g not in groups]
+            keep = known_quantities(query, groups, entries, passages)
             entries = sorted((e for e in entries if e.group in keep), key=ledger.sort_key)
         else:
             entries = sorted(entries, key=lambda e: (e.group, ledger.sort_key(e)))
@@ -510,7 +515,12 @@ class Assistant:
                 if answerline.is_figure_question(query):
                     semantic = ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
                     groups += [g for g in semantic if g not in groups]
-            line = answerline.choose(query, qt, passages, entries, groups, ledger.sort_key, self.cite, semantic)
+            # The answer line obeys the filters like the passages: only figures of documents that pass.
+            pool = entries
+            if f.active():
+                docs = self.require_index().docs
+                pool = [e for e in entries if (d := docs.get(e.figure.doc_id)) is not None and doc_passes(d, f)]
+            line = answerline.choose(query, qt, passages, pool, groups, ledger.sort_key, self.cite, semantic)
             if line is not None and not any(p.score >= NO_ANSWER_BELOW for p in passages):
                 line = None  # nothing answers the question: no figure is offered as its answer
             if line is not None:
@@ -605,6 +615,31 @@ class Assistant:
         """Every figure of the index."""
         return [e.figure for e in self.ledger()]
 
+    # -- long-running readers -----------------------------------------------------------------
+    def refresh(self) -> bool:
+        """Pick up what another process (an ingest) wrote since this Assistant read the index.
+
+        A long-running reader (`pq serve`) calls it before each request; `pq ask` gets the same
+        by starting fresh. Costs one catalog query when nothing changed: every write of an index
+        is a catalog transaction (the BM25 index and the ledger are marked in sync by one too),
+        so a new catalog generation means there is something to see. A local Chroma client does
+        not see vectors that another process added after it was opened: it is closed and opened
+        again (~0.3 s, only after a change). The embedder stays loaded. Not thread-safe: the
+        caller holds its lock. Returns whether anything was reloaded."""
+        s = self.storage
+        try:
+            gen = s.catalog.generation if s.exists() else None
+        except IndexError_:
+            gen = None
+        if gen == getattr(self, "_refresh_gen", None):
+            return False
+        first = not hasattr(self, "_refresh_gen")
+        self._refresh_gen = gen
+        if not first:
+            s.vectors.close()
+        s.forget_caches()
+        return True
+
 
 class _StoreView:
     """The ranker's read view of this index (ranking.IndexView), on the storage API."""
@@ -685,6 +720,26 @@ def _parser_outdated(entry: dict) -> bool:  # entry: a catalog row as a dict
     from .parsing import PARSER_VERSION
 
     return int(entry.get("parser") or 1) < PARSER_VERSION
+
+
+def known_quantities(query: str, groups: list[int], entries, passages: list[Passage]) -> set[int]:
+    """The timelines of `groups` that are about what `query` names: a content word of the
+    question in the timeline's wording, or, when the question shares no word with any (another
+    language), the nearest ones if a passage answers the question with confidence. An unknown
+    quantity gets none, and `pq figures` says so instead of listing unrelated figures."""
+    from .answerline import _words, shared
+
+    qwords = _words(query)
+    phrases: dict[int, set[str]] = {}
+    for e in entries:
+        if e.group in groups:
+            phrases.setdefault(e.group, set()).update(_words(f"{e.figure.quantity} {e.figure.unit}"))
+    named = {g for g in groups if shared(qwords, phrases.get(g, set()))}
+    if named:
+        return named
+    if any(p.score >= NO_ANSWER_BELOW for p in passages) and not any(shared(qwords, ph) for ph in phrases.values()):
+        return set(groups[:3])
+    return set()
 
 
 def relevant_figures(query: str, passages: list[Passage], groups: list[int], by_figure: dict, line, entries) -> list[Figure]:

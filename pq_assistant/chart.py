@@ -67,7 +67,7 @@ def render_timeline(points: list[ChartPoint], *, title: str, unit: str, fmt: str
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UsageError(f"onbekend grafiekformaat '{fmt}' (kies svg of png)")
-    dated = [(point_date(p.date), p) for p in points]
+    dated = [(point_date(p.date), p) for p in _merge_repeats(points)]
     dated = [(d, p) for d, p in dated if d is not None]
     if not dated:
         raise UsageError("geen cijfers met een peildatum om te tekenen")
@@ -79,11 +79,12 @@ def render_timeline(points: list[ChartPoint], *, title: str, unit: str, fmt: str
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    fig, ax = plt.subplots(figsize=(9, 5), dpi=110)
+    fig, ax = plt.subplots(figsize=(11, 5.5), dpi=110)
     try:
         scopes: dict[str, list[tuple[_date, ChartPoint]]] = {}
         for d, p in sorted(dated, key=lambda dp: (dp[0], dp[1].label)):
             scopes.setdefault(p.scope or "", []).append((d, p))
+        biggest = max(scopes, key=lambda sc: (len(scopes[sc]), sc == ""))
         for scope, pts in scopes.items():
             # the line joins the measurements; a target or forecast is a point of its own
             line = [(d, p) for d, p in pts if p.status not in ("doel",)]
@@ -91,14 +92,19 @@ def render_timeline(points: list[ChartPoint], *, title: str, unit: str, fmt: str
             (drawn,) = ax.plot([d for d, _ in line], [p.value for _, p in line], "-", linewidth=1.6,
                                alpha=0.8, label=name, zorder=1)
             colour = drawn.get_color()
-            for d, p in pts:
+            main = scope == biggest
+            for k, (d, p) in enumerate(pts):
                 marker, face, edge, _ = _STATUS_STYLE.get(p.status, _DEFAULT_STYLE)
                 # the fill says the status where it must stand out; otherwise the series' colour
                 fill = face if p.status in ("vervangen", "conflict") else colour
                 ax.scatter([d], [p.value], marker=marker, s=70, facecolor=fill, edgecolor=edge if
                            p.status == "conflict" else colour, linewidth=1.6, zorder=3)
-                ax.annotate(f"{_fmt_value(p.value)}\n{p.label}", (d, p.value), textcoords="offset points",
-                            xytext=(0, 9), ha="center", va="bottom", fontsize=7, color="#24292f")
+                # the points of the main series are labelled with their source; the other series
+                # (provinces, target groups) are named by the legend, their sources are in the table
+                if main or len(scopes) <= 3:
+                    ax.annotate(f"{_fmt_value(p.value)}\n{p.label}", (d, p.value), textcoords="offset points",
+                                xytext=(0, 9 if k % 2 == 0 else -22), ha="center", va="bottom",
+                                fontsize=7 if main else 6, color="#24292f")
         ax.set_title(title, fontsize=12)
         ax.set_ylabel(unit or "waarde")
         ax.set_xlabel("peildatum")
@@ -108,7 +114,8 @@ def render_timeline(points: list[ChartPoint], *, title: str, unit: str, fmt: str
         ax.grid(True, alpha=0.3)
         ax.margins(x=0.08, y=0.2)
         lo, hi = ax.get_ylim()
-        if lo > 0 and lo < 0.5 * hi:
+        low = min(p.value for _, p in dated)
+        if low >= 0 and (lo < 0 or low < 0.5 * hi):  # counts and amounts start at zero
             ax.set_ylim(bottom=0)
         seen = sorted({p.status for _, p in dated}, key=lambda s: list(_STATUS_STYLE).index(s)
                       if s in _STATUS_STYLE else 99)
@@ -119,15 +126,36 @@ def render_timeline(points: list[ChartPoint], *, title: str, unit: str, fmt: str
                                  if s == "conflict" else "#424a53", markersize=8,
                                  label=_STATUS_STYLE.get(s, _DEFAULT_STYLE)[3] if s in _STATUS_STYLE else s)
                           for s in seen]
-        first = ax.legend(loc="upper left", fontsize=8, title="deelgebied", title_fontsize=8)
+        # the legends beside the plot: inside they would hide the points
+        first = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="deelgebied",
+                          title_fontsize=8, frameon=False)
         ax.add_artist(first)
-        ax.legend(handles=status_handles, loc="lower right", fontsize=8, title="status", title_fontsize=8)
+        second = ax.legend(handles=status_handles, loc="lower left", bbox_to_anchor=(1.01, 0.0), fontsize=8,
+                           title="status", title_fontsize=8, frameon=False)
         fig.tight_layout()
         buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+        fig.savefig(buf, format=fmt, bbox_inches="tight", bbox_extra_artists=[first, second],
+                    metadata={"Date": None} if fmt == "svg" else None)
         return buf.getvalue()
     finally:
         plt.close(fig)
+
+
+_RANK = {"nieuwste": 0, "conflict": 1, "bevestigd": 2, "vervangen": 3}
+
+
+def _merge_repeats(points: list[ChartPoint]) -> list[ChartPoint]:
+    """One point per scope, date and value: the same figure stated by several sources is drawn
+    once, labelled with its first source and how many more ('vr. 287 (2025) +2')."""
+    merged: dict[tuple, list[ChartPoint]] = {}
+    for p in points:
+        merged.setdefault((p.scope, p.date, round(p.value, 6)), []).append(p)
+    out = []
+    for same in merged.values():
+        best = min(same, key=lambda p: _RANK.get(p.status, 9))
+        label = same[0].label + (f" +{len(same) - 1}" if len(same) > 1 else "")
+        out.append(ChartPoint(date=best.date, value=best.value, scope=best.scope, status=best.status, label=label))
+    return out
 
 
 def _fmt_value(v: float) -> str:
@@ -146,7 +174,9 @@ def source_label(f) -> str:
     year = (getattr(f, "doc_date", "") or "")[:4]
     if getattr(f, "number", ""):
         return f"vr. {f.number}" + (f" ({year})" if year else "")
-    return (getattr(f, "doc", "") or "?")[:28]
+    stem = (getattr(f, "doc", "") or "?").rsplit(".", 1)[0]
+    short = "-".join(stem.split("-")[:2]) if "-" in stem else stem[:16]
+    return short + (f" ({year})" if year and year not in short else "")
 
 
 def points_from_entries(entries) -> list[ChartPoint]:
@@ -177,6 +207,11 @@ def plot_entries(entries, path, *, title: str) -> None:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UsageError(f"{path}: grafiek moet op .png of .svg eindigen")
+    # one chart is one quantity: the timeline (group) with the most dated figures
+    sizes = Counter(e.group for e in entries if e.figure.date and e.figure.number_value is not None)
+    if sizes:
+        main = sizes.most_common(1)[0][0]
+        entries = [e for e in entries if e.group == main]
     units = Counter(e.figure.unit for e in entries if e.figure.number_value is not None and e.figure.unit)
     unit = units.most_common(1)[0][0] if units else ""
     data = render_timeline(points_from_entries(entries), title=title, unit=unit, fmt=fmt)

@@ -74,6 +74,19 @@ def _annex_pieces(part: Part) -> list[tuple[str, int, str]]:
     return out
 
 
+CONTEXT_WORDS = 60  # a question turn of a transcript can run to 300 words: the model would cut the answer
+
+
+def _question_context(text: str) -> str:
+    """The question an answer part answers, as embedding context: whole when short, else its
+    question sentences (those ending in '?'), cut to CONTEXT_WORDS words."""
+    if _words(text) <= CONTEXT_WORDS:
+        return text
+    asks = " ".join(re.findall(r"[^.?!]*\?", text)).strip() or text
+    words = asks.split()
+    return " ".join(words[:CONTEXT_WORDS])
+
+
 def doc_metadata(doc: PQDocument) -> dict:
     """The metadata every chunk of `doc` carries (Chroma accepts str/int/float/bool only)."""
     date_int = int(doc.date.replace("-", "")) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.date) else 0
@@ -125,7 +138,7 @@ def chunk_document(doc: PQDocument) -> list[Chunk]:
         for text, page in _group(part.paragraphs, MAX_WORDS):
             add(section, part.label, with_header(text, section), page, ctx)
     for part in doc.answer:
-        asked = " ".join(dict.fromkeys(subq[n] for n in part.numbers if n in subq))
+        asked = _question_context(" ".join(dict.fromkeys(subq[n] for n in part.numbers if n in subq)))
         ctx = f"Vraag: {asked}\nAntwoord:" if asked else "Antwoord:"
         for text, page in _group(part.paragraphs, MAX_WORDS):
             add("answer", part.label, with_header(text, "answer"), page, ctx)

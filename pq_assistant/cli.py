@@ -171,6 +171,9 @@ def ingest(
                           on_wait=lambda: render.err(f"pq: waiting for another ingest to finish on {a.index} ..."))
     finally:
         stop()
+    if report.upgraded:
+        render.err(f"pq: {len(report.upgraded)} documenten uit een index van vóór de documenttypes opnieuw gelezen "
+                   "(type, vraagstellers, zitting); niets anders veranderd")
     if as_json:
         render.print_json(report.to_dict())
     else:
@@ -231,6 +234,7 @@ def ask(
                 render.print_json({"id": row.get("id", f"regel{line_no}"), **ans.to_dict()}, line=True)
             else:
                 sys.stdout.write(f"\n## {row.get('id', f'regel {line_no}')}: {row['query']}\n")
+                _notes(ans.notes)
                 render.answer(ans)
         if bad:
             raise typer.Exit(1)
@@ -453,6 +457,24 @@ def draft(
             sys.stdout.write(text)
     if out:
         render.err(f"pq: briefing written to {out}")
+
+
+@app.command()
+@handled
+def serve(
+    index: Optional[Path] = IndexOpt, model: Optional[str] = ModelOpt, chroma_url: Optional[str] = ChromaOpt,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (another than 127.0.0.1: no login!)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the page in the browser."),
+) -> None:
+    """A local web page: search, documents, figure timelines, briefings, and a JSON API under /api/."""
+    try:
+        from .web.server import serve as run_server
+    except ImportError as exc:  # an install without the web dependencies
+        raise UsageError(f"pq serve heeft fastapi, uvicorn en python-multipart nodig: pip install -e . ({exc})") from None
+    a = _assistant(index, model, chroma_url)
+    _ensure_index(a, quiet=False, explicit=index is not None)
+    run_server(a, host=host, port=port, open_browser=open_browser)
 
 
 def _param_name(param) -> str:

@@ -297,7 +297,9 @@ def _answer_for(a: Assistant, p: Passage, cache: dict) -> Passage | None:
     for cid, c in cache[p.doc_id]:
         if set(_labels((c["metadata"] or {}).get("part", ""))) & set(nums):
             docs = a.require_index().docs
-            return a.passage(cid, c["text"], c["metadata"], p.score, docs)
+            ans = a.passage(cid, c["text"], c["metadata"], p.score, docs)
+            ans.rank_score = p.rank_score
+            return ans
     return None
 
 
@@ -310,7 +312,8 @@ def _choose_passages(a: Assistant, found: list[Passage], k: int) -> list[tuple[P
     question text itself is shown only where no answer text fits."""
     if not found:
         return []
-    floor = MIN_SCORE * max(p.score for p in found)
+    # relative to the best of this sub-question: the ranker's score, not the calibrated one
+    floor = MIN_SCORE * max(p.rank_score for p in found)
     answers: list[tuple[Passage, str]] = []
     questions: list[tuple[Passage, str]] = []
     first: dict[str, float] = {}  # doc -> score of its first chosen passage
@@ -318,7 +321,7 @@ def _choose_passages(a: Assistant, found: list[Passage], k: int) -> list[tuple[P
     seen: set[str] = set()
     cache: dict = {}
     for p in found:
-        if p.score < floor:
+        if p.rank_score < floor:
             continue
         via = "search"
         if p.section == "question":
@@ -330,11 +333,11 @@ def _choose_passages(a: Assistant, found: list[Passage], k: int) -> list[tuple[P
         if p.section not in ("answer", "annex") or p.chunk_id in seen:
             continue
         if p.doc_id in first:
-            if count[p.doc_id] >= 2 or p.score < SIBLING * first[p.doc_id]:
+            if count[p.doc_id] >= 2 or p.rank_score < SIBLING * first[p.doc_id]:
                 continue
         elif len(first) == k:
             continue
-        first.setdefault(p.doc_id, p.score)
+        first.setdefault(p.doc_id, p.rank_score)
         count[p.doc_id] = count.get(p.doc_id, 0) + 1
         seen.add(p.chunk_id)
         answers.append((p, via))

@@ -2,12 +2,14 @@
 path (`from . import ledger`) working for its callers."""
 from .figures.ledger import (  # noqa: F401
     LedgerEntry,
+    _words,
     build,
     choose_groups,
     description,
     figure_dict,
     filter_entries,
     load,
+    named_groups,
     save,
     semantic_groups,
     sort_key,

@@ -20,7 +20,7 @@ _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # Words that put a question in the present. "nu" and "now" only as whole words.
 _PRESENT = re.compile(
     r"\b(vandaag|nu|momenteel|actueel|actuele|huidige?|thans|tegenwoordig|op dit (?:moment|ogenblik)|"
-    r"op heden|vandaag de dag|laatste|recentste|meest recente|nieuwste|today|currently|current|now|"
+    r"op heden|vandaag de dag|dit jaar|this year|laatste|recentste|meest recente|nieuwste|today|currently|current|now|"
     r"at present|latest|most recent|newest|up to date)\b")
 # Past markers: a question in the past tense without a named time asks for no particular moment.
 _PAST = re.compile(r"\b(waren|werden|was|werd|had|hadden|toen|destijds|vroeger|were|was|had|back then|used to)\b")

@@ -48,7 +48,7 @@ def highlight(text: str, query: str):
     return t
 
 
-_SECTION = {"question": "vraag", "answer": "antwoord", "annex": "bijlage"}
+_SECTION = {"question": "vraag", "answer": "antwoord", "annex": "bijlage", "text": "tekst"}
 
 
 def where_label(p) -> str:
@@ -146,19 +146,38 @@ def answer_markdown(ans) -> str:
 
 
 def documents(docs: list[dict]) -> None:
+    """The documents with their metadata: a table on a wide terminal, a block a document on a
+    narrow one (eight columns cannot be read at 80 characters). Cells wrap on word boundaries."""
     from rich.table import Table
 
     from .search import document_row
 
-    table = Table(show_lines=False)
-    for col in ("doc", "type", "nr.", "datum", "vraagsteller", "minister", "titel", "ontbreekt"):
-        table.add_column(col, overflow="fold")
+    con = _console()
+    rows = []
     for d in docs:
         r = document_row(d)
         nr = ", ".join(r["numbers"]) + (f" ({r['session']})" if r["session"] else "")
-        table.add_row(r["doc"], r["type"] or "?", nr, r["date"], ", ".join(r["askers"]), r["minister"], r["title"],
-                      ", ".join(r["missing"]))
-    _console().print(table)
+        rows.append((r["doc"], r["type"] or "?", nr, r["date"], ", ".join(r["askers"]), r["minister"], r["title"],
+                     ", ".join(r["missing"])))
+    if con.width >= 140:
+        table = Table(show_lines=False)
+        for col in ("doc", "type", "nr.", "datum", "vraagsteller", "minister", "titel", "ontbreekt"):
+            # file names and dates are single words: let them fold; names and titles wrap on words
+            table.add_column(col, overflow="fold" if col in ("doc", "datum") else "ellipsis")
+        for row in rows:
+            table.add_row(*row)
+        con.print(table)
+        return
+    from rich.markup import escape
+    from rich.padding import Padding
+
+    for doc, typ, nr, date, askers, minister, title, missing in rows:
+        head = " · ".join(x for x in (typ, f"nr. {nr}" if nr else "", date) if x)
+        con.print(f"[bold]{escape(doc)}[/bold]  {escape(head)}")
+        who = askers + (f" → {minister}" if minister else "")
+        for line in (title, who, f"ontbreekt: {missing}" if missing else ""):
+            if line:  # indented, also where it wraps
+                con.print(Padding(escape(line), (0, 0, 0, 2)), style="dim" if line.startswith("ontbreekt") else None)
 
 
 def document(doc) -> None:
@@ -245,7 +264,11 @@ def figure_table(entries, query: str = "") -> None:
 
     con = _console()
     if not entries:
-        con.print("[dim]Geen cijfers gevonden.[/dim]")
+        if query:
+            con.print(f"[yellow]Geen cijfers over '{query}' in de index:[/yellow] geen tijdreeks waarvan de "
+                      "omschrijving een woord van de vraag bevat (probeer pq ask, of pq figures --all).")
+        else:
+            con.print("[dim]Geen cijfers gevonden.[/dim]")
         return
     groups: dict[int, list] = {}
     for e in entries:
@@ -256,9 +279,9 @@ def figure_table(entries, query: str = "") -> None:
                       expand=True)
         table.add_column("peildatum", no_wrap=True)
         table.add_column("waarde", justify="right", no_wrap=True)
-        table.add_column("wat · zin", ratio=1, overflow="fold")
-        table.add_column("bron", overflow="fold", max_width=24)
-        table.add_column("", no_wrap=True)
+        table.add_column("wat · zin", ratio=1)
+        table.add_column("bron", max_width=16)
+        table.add_column("status", max_width=18)
         for e in members:
             f = e.figure
             date = (f.date or "?") + _DATE_MARK.get(f.date_source, "")

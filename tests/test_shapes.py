@@ -404,9 +404,87 @@ def test_old_index_is_upgraded_at_the_next_ingest(tmp_path):
     db.close()
     old = Assistant(index)
     assert "2 van 2 documenten hebben geen documenttype" in old.filter_notes(Filters(type="vraag-om-uitleg"))[0]
-    report = Assistant(index).ingest([folder])
-    assert sorted(Path(p).name for p in report.ingested) == ["2018-503-regionale-spreiding.txt",
-                                                             "vou-2024-1234-bereik-kwetsbare-gezinnen.txt"]
+    r = _pq("ingest", str(folder), "--json", index=index)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert sorted(Path(p).name for p in report["upgraded"]) == ["2018-503-regionale-spreiding.txt",
+                                                                "vou-2024-1234-bereik-kwetsbare-gezinnen.txt"]
+    assert "pq: 2 documenten uit een index van vóór de documenttypes opnieuw gelezen" in r.stderr
     again = Assistant(index)
     assert [d["file"] for d in again.documents(Filters(type="vraag-om-uitleg"))] == ["vou-2024-1234-bereik-kwetsbare-gezinnen.txt"]
     assert again.filter_notes(Filters(type="vraag-om-uitleg")) == []
+
+
+# -- variants the dev files do not show (invented texts in the genre's formulae) ------------------
+
+def _text_doc(name: str, text: str):
+    from pq_assistant.models import LoadedDocument
+
+    return parse(LoadedDocument(name, [text], "x", "txt"))
+
+
+def test_committee_report_without_speaker_lines():
+    d = _text_doc("v.txt", "Commissievergadering\n\ndonderdag 5 mei 2022, 10.00u\n\n"
+                  "Vraag om uitleg van mevrouw Els Peeters aan minister Jan Van der Kerken over de wachttijden\n\n"
+                  "2345 (2021-2022)\n\nMevrouw Peeters heeft het woord.\n\n"
+                  "Minister, hoeveel jongeren wachten vandaag op hulp?\n\nMinister Van der Kerken heeft het woord.\n\n"
+                  "Collega, op 1 april wachtten 3.200 jongeren.\n\nMevrouw Peeters heeft het woord.\n\n"
+                  "Dank u, minister.\n\nDe vraag om uitleg is afgehandeld.")
+    assert (d.type, d.number, d.session, d.date, d.askers, d.minister) == (
+        "vraag-om-uitleg", "2345", "2021-2022", "2022-05-05", ["Els Peeters"], "Jan Van der Kerken")
+    assert [(p.label, p.text) for p in d.question] == [("1", "Minister, hoeveel jongeren wachten vandaag op hulp?")]
+    assert [(p.label, p.text) for p in d.answer] == [("1", "Collega, op 1 april wachtten 3.200 jongeren.")]
+    assert [(p.section, p.speaker, p.text) for p in d.replies] == [("repliek", "Els Peeters", "Dank u, minister.")]
+
+
+def test_tweede_kamer_answer_letter_without_aanhangsel_header():
+    d = _text_doc("tk.txt", "Vragen van de leden Jansen (VVD) en De Boer (GL) aan de Staatssecretaris van Volksgezondheid, "
+                  "Welzijn en Sport over wachtlijsten (ingezonden 3 februari 2021).\n\nAntwoord van Staatssecretaris "
+                  "Blokhuis (Volksgezondheid, Welzijn en Sport) (ontvangen 1 maart 2021).\n\nVraag 1\nKent u het bericht?\n\n"
+                  "Antwoord 1\nJa.\n\nVraag 2\nHoeveel kinderen wachten er?\n\nAntwoord 2\nCirca 4.000 kinderen.")
+    assert (d.type, d.date, d.answer_date, d.askers, d.minister) == (
+        "kamervraag", "2021-02-03", "2021-03-01", ["Jansen", "De Boer"], "Blokhuis")
+    assert [(p.label, p.text) for p in d.answer] == [("1", "Ja."), ("2", "Circa 4.000 kinderen.")]
+
+
+def test_plenary_question_of_one_asker():
+    d = _text_doc("av.txt", "Plenaire vergadering\n\nwoensdag 10 maart 2021, 14.00u\n\n"
+                  "Actuele vraag van de heer Tom De Smet aan minister Jan Van der Kerken, over de vaccinatie\n\n"
+                  "De voorzitter\n\nDe heer De Smet heeft het woord.\n\nTom De Smet (Open Vld)\n\n"
+                  "Minister, hoeveel bewoners zijn gevaccineerd?\n\nDe voorzitter\n\nMinister Van der Kerken heeft het woord.\n\n"
+                  "Minister Jan Van der Kerken\n\nCollega, 95 procent.\n\nDe voorzitter\n\nDe actuele vraag is afgehandeld.")
+    assert (d.type, d.date, d.askers, d.minister) == ("actuele-vraag", "2021-03-10", ["Tom De Smet"], "Jan Van der Kerken")
+    assert [p.label for p in d.question] == ["1"] and [p.text for p in d.answer] == ["Collega, 95 procent."]
+    assert d.citation() == ("Actuele vraag van Tom De Smet aan minister Jan Van der Kerken — plenaire 10 maart 2021 — av.txt")
+
+
+def test_press_item_with_city_date_line_and_surname_only_minister():
+    d = _text_doc("p.txt", "Vanaf 1 januari 2027 meer plaatsen in de kinderopvang\n\nBrussel, 12 mei 2021\n\n"
+                  "Er komen 2.000 plaatsen bij. Dat antwoordde minister Crevits op een schriftelijke vraag van "
+                  "N-VA-parlementslid Sven Lauwaert. Minister Crevits wil nog verder gaan.")
+    assert (d.type, d.date, d.askers, d.minister) == ("persbericht", "2021-05-12", ["Sven Lauwaert"], "Crevits")
+    assert d.title == "Vanaf 1 januari 2027 meer plaatsen in de kinderopvang"
+
+
+@pytest.mark.parametrize("query, doc, note", [
+    ("vraag om uitleg 1234", "vou-2024-1234-bereik-kwetsbare-gezinnen.txt", None),
+    ("1234 (2023-2024)", "vou-2024-1234-bereik-kwetsbare-gezinnen.txt", None),
+    ("2025Z01234", "tk-2025Z01234-tekort-jeugdartsen-consultatiebureau.txt", None),
+    ("schriftelijke vraag 7-1417", "fv-7-1417-verblijfsduur-na-bevalling.txt", None),
+    ("503/2018", "2018-503-regionale-spreiding.txt", None),
+    ("vraag 503 van 2019", "2018-503-regionale-spreiding.txt", "nr. 503 bestaat wel, van 2018"),
+    ("vraag 214", "2021-214-prenatale-ondersteuning.txt", "nr. 214: 2 documenten"),
+])
+def test_cli_script_number_lookup_forms(corpus_index, query, doc, note):
+    r = _pq("ask", query, "--json", "--top-k", "2", index=corpus_index)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["results"][0]["doc"] == doc
+    assert (note is None and out["notes"] == []) or (note is not None and note in out["notes"][0])
+
+
+def test_cli_script_missing_field_note_on_stderr_and_in_json(corpus_index):
+    r = _pq("docs", "--minister", "casteleyn", index=corpus_index)
+    assert r.returncode == 0 and "documenten hebben geen minister en vallen buiten deze filter" in r.stderr
+    r = _pq("docs", "--minister", "casteleyn", "--json", index=corpus_index)
+    assert "documenten hebben geen minister en vallen buiten deze filter" in json.loads(r.stdout)["notes"][0]

@@ -160,7 +160,10 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "") -> None
     # Dates that do not carry to the next sentences: "nu"/"vandaag" (their own sentence only),
     # the date of a comparison ("tegenover 161 een jaar eerder") and the start of a state
     # ("sinds 1 januari 2025 beschikken alle gemeenten ..."): the text's reference date stays.
-    resolved = [(iso, d.kind) for d, iso in pairs if d.kind not in ("now", "yearbefore")
+    # In a meeting or a press text, "vorig jaar" dates its own sentence: the next one speaks in the
+    # present again ("Vorig jaar werd 17,8 % ... De 104 Huizen van het Kind blijven ...").
+    spoken_only = ("lastyear", "nextyear") if state.moment else ()
+    resolved = [(iso, d.kind) for d, iso in pairs if d.kind not in ("now", "yearbefore", *spoken_only)
                 and not _COMPARED_RE.search(sentence[:d.start]) and not _SINCE_RE.search(sentence[:d.start])]
     if resolved:
         state.para_date = resolved[-1][0]

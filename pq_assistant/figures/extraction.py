@@ -244,13 +244,17 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
         fallback = _estimate_year(doc)
         inferred = bool(fallback)
     figures: list[tuple[Figure, int]] = []
-    whole = not doc.answer and not doc.annex  # no answer found: the text is read as a whole
-    moment = whole or getattr(doc, "type", "") in SPOKEN_TYPES
+    # A meeting or a press text speaks: its questions and replies state figures as much as the
+    # answer does. A written question's sub-questions ask; only its context states figures.
+    spoken = getattr(doc, "type", "") in SPOKEN_TYPES
+    whole = spoken or (not doc.answer and not doc.annex)  # the text is read as a whole
+    moment = whole
     if include_question or whole:
         qstate = _State(answer_date=ref, moment=moment)
-        for part in doc.question:
+        for part in [*doc.question, *getattr(doc, "replies", [])]:
             if part.numbers and not whole:  # the sub-questions ask, they do not state figures
                 continue
+            qstate.last, qstate.first, qstate.lead = {}, {}, None
             for para in part.paragraphs:
                 for f in _prose_figures(para.text, qstate, fallback if whole else "", words):
                     if whole or f.date_source not in ("undated", "document-date"):

@@ -115,6 +115,30 @@ def semantic_groups(qvec, vectors, entries: Sequence[LedgerEntry], query: str, m
     return sorted({entries[i].group for i in np.where(score >= best - margin)[0]})
 
 
+def named_groups(query: str, entries: Sequence[LedgerEntry]) -> list[int]:
+    """Timelines the query names word for word: every word of the group's quantity key is in
+    the query's key, and the key holds the query's counted noun (its first content word):
+    "aantal locaties consultatiebureaus" names the timeline "203 locaties" (Antwerpen) even when
+    no passage or near embedding found it. Nothing is compared pairwise: one set test a key."""
+    from .timelines import quantity_key
+
+    qkey = quantity_key(query)
+    qwords = set(qkey.split())
+    if not qwords:
+        return []
+    head = next((quantity_key(w) for w in query.split() if quantity_key(w)), "")
+    out: list[int] = []
+    seen: dict[str, bool] = {}
+    for e in entries:
+        k = quantity_key(e.figure.quantity or e.figure.unit)
+        if k not in seen:
+            words = set(k.split())
+            seen[k] = bool(words) and words <= qwords and head in words
+        if seen[k] and e.group not in out:
+            out.append(e.group)
+    return out
+
+
 def _words(text: str) -> set[str]:
     from ..lexical import tokenize
 

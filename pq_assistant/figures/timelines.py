@@ -17,7 +17,8 @@ _KEY_STOP = set("""
 de het een der den van voor in op aan met en of die dat wie te bij naar uit over tot door onder
 aantal erkend erkende erkenning er zijn is was waren werd werden wordt worden heeft hebben
 alle elk elke ieder iedere hun zijn haar samen minstens ongeveer circa nog ook al
-""".split())
+aandeel percentage procent
+""".split())  # "aandeel": every share is one (the family keeps shares apart from counts)
 _IRREGULAR = {"huizen": "huis", "kinderen": "kind", "steden": "stad", "uren": "uur", "dagen": "dag",
               "jaren": "jaar", "schepen": "schip", "lokale": "lokaal", "loketten": "loket", "centra": "centrum",
               "gezinnen": "gezin", "zwangeren": "zwanger", "vrouwen": "vrouw", "besturen": "bestuur"}
@@ -26,6 +27,8 @@ _IRREGULAR = {"huizen": "huis", "kinderen": "kind", "steden": "stad", "uren": "u
 def _stem(word: str) -> str:
     """A crude Dutch stem that maps singular and plural to one form ('Huizen'/'Huis' -> 'huis')."""
     w = word.lower()
+    if len(w) > 8 and w.endswith("graad"):  # "dekkingsgraad" is the share of "dekking"
+        w = w[:-5].rstrip("s") if w[:-5].endswith("gs") else w[:-5]
     for plural, singular in _IRREGULAR.items():
         if w.endswith(plural):
             return w[: -len(plural)] + singular
@@ -101,17 +104,32 @@ def _block(f: Figure, key: str) -> tuple:
     return (fam, _markers(key), quantity_key(f.unit) if fam == "count" else "")
 
 
+def _specialises(fa: Figure, fb: Figure, key_a: str, key_b: str) -> bool:
+    """One key's words all in the other's, and the extra words qualify what is counted (an
+    adjective or participle: "erkende Huizen van het Kind" vs "… intergemeentelijk
+    georganiseerd", "locaties" vs "nieuwe locaties"): a part of the whole, not the same quantity
+    reworded. Extra words that only say what the counted things do ("locaties" vs "locaties
+    consultaties aanbieden") do not make a part."""
+    from .naming import _is_adjective, _is_predicate_word
+
+    a, b = set(key_a.split()), set(key_b.split())
+    if a == b or not (a <= b or b <= a):
+        return False
+    small, big = (fa, fb) if a <= b else (fb, fa)
+    extra = set(fold(big.quantity).split()) - set(fold(small.quantity).split())
+    return any(_is_predicate_word(w) or _is_adjective(w) or (w.startswith("ge") and len(w) > 5) for w in extra)
+
+
 def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any] | None = None,
                      threshold: float = 0.97) -> list[list[int]]:
     """Indices of `figures` grouped by what they count (one group = one timeline).
 
     Figures are first grouped by (family, `quantity_key`): share/money/count never mix. Key
     groups are then compared only inside their block (`_block`: family, marker words such as
-    verwacht/doel/bevraagd/extra/per/deel, and for counts the counted noun):
-    - a key whose words are all in exactly one other key of its block joins it ("vast bedrag"
-      -> "bedrag per Huis van het Kind" when that is the only fixed amount named in the block);
-    - with `embed` (texts -> L2-normalised vectors, e.g. `E5().query`), two keys of a block merge
-      when the cosine of their quantity phrases is at least `threshold`.
+    verwacht/doel/bevraagd/extra/per/deel, and for counts the counted noun): with `embed` (texts
+    -> L2-normalised vectors, e.g. `E5().query`), two keys of a block merge when the cosine of
+    their quantity phrases is at least `threshold`. (A key is not merged into a more specific
+    one: "erkende Huizen van het Kind" must not join "… intergemeentelijk georganiseerd".)
     Groups are ordered by their first figure; indices inside a group are ascending.
 
     The threshold is high on purpose: e5 vectors of short Dutch phrases from one domain all lie
@@ -137,14 +155,6 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
     for members in blocks.values():
         if len(members) < 2:
             continue
-        words = {n: set(items[n][0][1].split()) - set(_MARKERS.values()) for n in members}
-        for n in members:
-            if not words[n]:
-                continue
-            supersets = [m for m in members if m != n and words[n] < words[m]]
-            roots = {find(m) for m in supersets}
-            if len(roots) == 1:  # one more specific quantity contains it: the same timeline
-                parent[find(n)] = roots.pop()
         if embed is None:
             continue
         import numpy as np
@@ -156,7 +166,8 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
             sims = vecs[start:start + 512] @ vecs.T
             for r, c in zip(*np.where(sims >= threshold)):
                 a_, b_ = members[start + int(r)], members[int(c)]
-                if a_ < b_:
+                if a_ < b_ and not _specialises(figures[items[a_][1][0]], figures[items[b_][1][0]],
+                                                items[a_][0][1], items[b_][0][1]):
                     parent[find(b_)] = find(a_)
     merged: dict[int, list[int]] = {}
     for n, (_, idx) in enumerate(items):

@@ -74,6 +74,10 @@ def parse(loaded: LoadedDocument, doc_id: str | None = None) -> PQDocument:
         parse_press(lines, doc, text)
     else:
         parse_written(lines, doc)
+        if kind == "schriftelijke-vraag?":
+            # no formula of the genre: only the layout of a headerless answer counts (a title
+            # "Onderwerp  -  Subonderwerp" with numbered sub-questions or answer parts)
+            doc.is_pq = bool(doc.number or (doc.title and (doc.subquestions or any(p.numbers for p in doc.answer))))
         if doc.is_pq:
             doc.parliament = "Vlaams Parlement"
             if not doc.session and doc.number:

@@ -14,7 +14,7 @@ from ..models import Part, PQDocument
 from ..textutil import squash_ws
 from .common import _Line, _paragraphs
 from .dates import ISO, NUMERIC, WEEKDAYS, WRITTEN, any_date
-from .names import NAME_WORD, PARTICLE_RE, PERSON
+from .names import NAME_WORD, PARTICLE_RE, PERSON, SURNAME
 
 MP_ROLE = r"(?:(?:Vlaams|Vlaamse|federaal|federale)\s+)?(?:[Pp]arlementslid|[Vv]olksvertegenwoordiger|[Kk]amerlid|[Ss]enator|parlementair)"
 MP = re.compile(rf"\b{MP_ROLE}\s+(?P<name>{PERSON})")
@@ -50,9 +50,13 @@ def parse_press(lines: list[_Line], doc: PQDocument, text: str) -> None:
     doc.type = "persbericht"
     texts = [line.text.strip() for line in lines]
     # the date line near the top; a headline is the first line when it is no date and no sentence
-    for t in texts[:12]:
-        if DATE_LINE.match(t) and len(t) < 200 or re.match(r"^\s*date\s+\d{4}-\d{2}", t):
-            doc.date = any_date(t[:60])
+    for i, t in enumerate(texts[:12]):
+        if i == 0 and not DATE_LINE.match(t) and not re.match(r"^\s*date\s", t):
+            continue  # the headline ("Vanaf 1 januari 2027 ...") is no date line
+        # "24-02-2026", "12 mei 2021, over ...", " date 2025-08", or a short line that holds a
+        # date ("Brussel, 12 mei 2021", "Gepubliceerd op 3 oktober 2025 om 10.32u")
+        if DATE_LINE.match(t) and len(t) < 200 or re.match(r"^\s*date\s+\d{4}-\d{2}", t) or len(t) < 80:
+            doc.date = any_date(t[:80])
             if doc.date:
                 break
     if texts and not DATE_LINE.match(texts[0]) and not re.match(r"^\s*date\s", texts[0]) and len(texts[0]) < 200 \
@@ -67,6 +71,12 @@ def parse_press(lines: list[_Line], doc: PQDocument, text: str) -> None:
         if name:
             doc.minister = name
             break
+    if not doc.minister:
+        # only "minister Crevits": the surname is better than nothing for a filter
+        names = re.findall(rf"\b[Mm]inister\s+({SURNAME})(?=[\s,.;:)])", flat)
+        names = [n for n in names if not re.match(r"^(?:van|voor)\b", n, re.I)]
+        if names:
+            doc.minister = max(set(names), key=names.count)
     body = lines[1:] if doc.title else lines
     doc.question = [Part("question", "", [], _paragraphs(body))]
     doc.header = doc.title

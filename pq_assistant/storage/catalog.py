@@ -113,7 +113,9 @@ class Catalog:
             raise IndexError_(f"no catalog at {self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+            # check_same_thread=False: a server (pq serve) uses one Assistant from its request threads,
+            # one at a time under its own lock
+            self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode: a killed process loses nothing committed; only a power cut may
             # lose the last transactions (never corrupts the file).
