@@ -6,8 +6,8 @@
    exactly what ingest embeds.
 2. Load the embedder, warm it up on one short text, then time `embed_passages(texts)` only.
 3. Run `pq ingest CORPUS --index <fresh tmp folder>` as a subprocess and time it (wall clock: process
-   start, imports, model load, parse, figures, embedding, Chroma, BM25, manifest).
-ratio = ingest wall time / embed-only time (goal <= 1.25). With --repeat N both are measured N times,
+   start, imports, model load, parse, figures, embedding, Chroma, BM25, catalog).
+ratio = ingest wall time / embed-only time (goal <= 1.10). With --repeat N both are measured N times,
 alternating, and the medians are compared. --profile also runs one ingest in-process under cProfile
 and prints where the time goes.
 """
@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CORPUS, ROOT, append_results, median, pq_command, verdict  # noqa: E402
 
-GOAL = 1.25
+GOAL = 1.10  # issue 12: the work beside embedding the chunks <= 10 % of the ingest
 
 
 def chunk_texts(corpus: Path) -> tuple[list[str], int, float]:

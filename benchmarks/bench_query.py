@@ -35,7 +35,7 @@ ASK = "Hoeveel Huizen van het Kind waren er erkend in mei 2018?"
 
 
 def ensure_index(index: Path, model: str | None) -> None:
-    if (index / "manifest.json").exists():
+    if (index / "catalog.sqlite").exists() or (index / "manifest.json").exists():  # (manifest: the old layout)
         return
     print(f"building {index} with pq ingest {CORPUS} (once) ...", flush=True)
     cmd = pq_command() + ["ingest", str(CORPUS), "--index", str(index), "--json"] + (["--model", model] if model else [])

@@ -37,7 +37,7 @@ FIGURE_QUERIES = ["aantal erkende Huizen van het Kind", "budget Huizen van het K
 
 
 def ensure_index(index: Path, model: str | None) -> None:
-    if (index / "manifest.json").exists():
+    if (index / "catalog.sqlite").exists() or (index / "manifest.json").exists():  # (manifest: the old layout)
         return
     print(f"building {index} with pq ingest {CORPUS} (once) ...", flush=True)
     cmd = pq_command() + ["ingest", str(CORPUS), "--index", str(index), "--json"] + (["--model", model] if model else [])

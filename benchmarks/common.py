@@ -84,6 +84,8 @@ def verdict(value: float, goal: float) -> str:
 
 
 def dir_size(path: Path) -> int:
+    if Path(path).is_file():
+        return Path(path).stat().st_size
     return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
 
 

@@ -40,7 +40,7 @@ def main() -> None:
     index = Path(args.index or tempfile.mkdtemp(prefix="pq-figtl-"))
     a = Assistant(index)
     corpus = Path(args.set, "corpus") if Path(args.set, "corpus").is_dir() else Path(args.corpus)
-    if not a.store.exists():
+    if a.is_empty():
         a.ingest([str(corpus)])
     gold = [json.loads(x) for x in Path(args.set, "figures.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     by_q: dict[str, list[dict]] = defaultdict(list)

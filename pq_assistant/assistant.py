@@ -5,14 +5,14 @@
     a.ingest(["corpus"])
     for p in a.search("Hoeveel Huizen van het Kind zijn er erkend?", top_k=3):
         print(p.citation, p.text)
+
+Configuration comes in as arguments (the CLI reads flags and PQ_* variables); nothing here reads
+the environment. Everything on disk goes through `storage`.
 """
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,17 +22,13 @@ import numpy as np
 
 from .errors import IndexError_, LoadError, UsageError
 from .figures.ledger import figure_dict  # the JSON form of a figure; importable from here as before
-from .models import Figure, Passage, PQDocument
-from .thesaurus import expand
+from .models import Figure, LoadedDocument, Passage, PQDocument
 from .ranking import NO_ANSWER_BELOW
 from .search import Filters, doc_passes, strip_filter_terms
+from .storage import Snapshot, Storage
+from .thesaurus import expand
 
 DEFAULT_INDEX = "index"
-USE_THESAURUS = os.environ.get("PQ_THESAURUS", "1") != "0"  # PQ_THESAURUS=0 to measure without it
-
-
-def default_index() -> Path:
-    return Path(os.environ.get("PQ_INDEX") or DEFAULT_INDEX)
 
 
 @dataclass
@@ -97,17 +93,17 @@ class Assistant:
     """Ingest PQ documents into an index and answer questions over it."""
 
     def __init__(self, index: str | Path | None = None, model: str | None = None,
-                 chroma_url: str | None = None) -> None:
-        from .lexical import LexicalIndex
-        from .store import IndexStore
-
-        self.index = Path(index) if index else default_index()
+                 chroma_url: str | None = None, *, collection: str | None = None, thesaurus: bool = True,
+                 on_notice: Callable[[str], None] | None = None) -> None:
+        self.index = Path(index) if index else Path(DEFAULT_INDEX)
         self.model = model
-        self.store = IndexStore(self.index, chroma_url=chroma_url)
-        self.lexical = LexicalIndex(self.index / "lexical")
+        self.thesaurus = thesaurus
+        self.storage = Storage(self.index, chroma_url=chroma_url, collection=collection, on_notice=on_notice)
         self._embedder = None
-        self._ledger = None
-        self._ledger_vectors = None
+
+    @property
+    def lexical(self):
+        return self.storage.lexical
 
     # -- model --------------------------------------------------------------------------------
     @property
@@ -116,12 +112,26 @@ class Assistant:
         if self._embedder is None:
             from .embeddings import get_embedder, resolve_name
 
-            built_with = self.store.manifest().get("model") if self.store.exists() else None
+            built_with = self.storage.catalog.model if self.storage.exists() else None
             if self.model:
-                self.store.check_model(resolve_name(self.model))
+                self.storage.check_model(resolve_name(self.model))
             self._embedder = get_embedder(self.model or built_with)
-            self.store.check_model(self._embedder.name, self._embedder.dim)
+            self.storage.check_model(self._embedder.name, self._embedder.dim)
         return self._embedder
+
+    def _ledger_build(self):
+        """The ledger's build function for the writer: figures -> (entries, description vectors)."""
+        from . import ledger
+
+        # One memo for both uses: the grouping and the look-up embed the same phrases ("query: "
+        # on both sides, as e5 wants for symmetric similarity).
+        embed = _memo(self.embedder.embed_queries)
+
+        def build(figures):
+            entries = ledger.build(figures, embed=embed)
+            return entries, embed([ledger.description(e) for e in entries])
+
+        return build
 
     # -- ingest -------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], *, prune: bool = False, rebuild: bool = False,
@@ -130,254 +140,140 @@ class Assistant:
         """Add or update the documents under `paths`; see IngestReport. Bad files are reported
         (and passed to `on_error`) while the others go on; nothing already ingested is lost."""
         from .loaders import iter_files, load
+        from .pipeline import prepare
 
         report = IngestReport()
         t0 = time.perf_counter()
-        with self.store.write_lock(wait=wait, on_wait=on_wait):
-            if rebuild or self._leftovers_without_manifest():
-                self._wipe()
-            manifest = self.store.manifest(reload=True)
-            emb = self.embedder
-            redo = self._recover_pending(manifest)
-            manifest["model"], manifest["dim"] = emb.name, emb.dim
 
+        def failed(path: str, reason: str) -> None:
+            report.failed.append((path, reason))
+            if on_error:
+                on_error(path, reason)
+
+        with self.storage.write(wait=wait, on_wait=on_wait) as w:
+            if rebuild:
+                w.wipe()
+                self._embedder = None
+            emb = self.embedder
+            redo = w.recover()
+            w.set_model(emb.name, emb.dim)
             files: list[Path] = []
             for p in paths:
                 try:
                     files.extend(iter_files([p]))
                 except LoadError as exc:
-                    report.failed.append((exc.path, exc.reason))
-                    if on_error:
-                        on_error(exc.path, exc.reason)
+                    failed(exc.path, exc.reason)
             # A document whose update was cut off is ingested again even when not named this time.
-            if redo and redo not in {str(f.resolve()) for f in files}:
-                files.append(Path(redo))
-            by_path = {d["path"]: did for did, d in manifest["docs"].items()}
-            changed = False
+            named = {str(f.resolve()) for f in files}
+            files += [Path(r) for r in redo if r not in named]
+            by_path = w.catalog.by_path()
             for i, path in enumerate(files):
                 if progress:
                     progress(path.name, i, len(files))
                 try:
                     loaded = load(path)
                 except LoadError as exc:
-                    report.failed.append((exc.path, exc.reason))
-                    if on_error:
-                        on_error(exc.path, exc.reason)
+                    failed(exc.path, exc.reason)
                     continue
                 key = str(path.resolve())
-                doc_id = by_path.get(key) or self._new_doc_id(path, key, manifest)
-                entry = manifest["docs"].get(doc_id)
-                if entry and entry.get("sha256") == loaded.sha256:
-                    if not _parser_outdated(entry):
+                doc_id = by_path.get(key) or self._new_doc_id(path, key, w.catalog)
+                row = w.catalog.document(doc_id) if by_path.get(key) else None
+                if row is not None and row.sha256 == loaded.sha256:
+                    if not _parser_outdated(row.to_dict()):
                         report.unchanged.append(str(path))
                         continue
                     report.upgraded.append(str(path))
                 try:
-                    n = self._ingest_one(loaded, doc_id, key, manifest)
+                    w.put(prepare(loaded, doc_id, key, emb))
                 except LoadError as exc:
-                    report.failed.append((exc.path, exc.reason))
-                    if on_error:
-                        on_error(exc.path, exc.reason)
+                    failed(exc.path, exc.reason)
                     continue
                 by_path[key] = doc_id
                 report.ingested.append(str(path))
-                report.chunks += n
-                changed = True
+                report.chunks += w.catalog.document(doc_id).chunks
             if progress:
                 progress("", len(files), len(files))
             if prune:
-                for did, d in list(manifest["docs"].items()):
-                    if not Path(d["path"]).exists():
-                        self._remove_doc(did, manifest)
-                        report.removed.append(d["path"])
-                        changed = True
-            if changed or not self._lexical_in_sync(manifest):
-                self.rebuild_lexical()
-            if changed or not self._ledger_in_sync(manifest):
-                self.rebuild_ledger()
-            self.store.save_manifest()
+                for did, row in w.catalog.documents().items():
+                    if not Path(row.path).exists():
+                        w.remove(did)
+                        report.removed.append(row.path)
+            w.refresh(self._ledger_build)
         report.seconds = time.perf_counter() - t0
-        self._ledger = self._ledger_vectors = None
         return report
 
-    def _new_doc_id(self, path: Path, key: str, manifest: dict) -> str:
+    def ingest_loaded(self, documents: Iterable[LoadedDocument], *, batch_chunks: int = 5000,
+                      progress: Callable[[int, int], None] | None = None) -> IngestReport:
+        """Add documents already loaded (or made in memory) that the index does not hold yet (by
+        path), written `batch_chunks` chunks at a time (large builds: one vector upsert and two
+        catalog transactions a batch). Changed and removed files are left to `ingest`.
+        `progress(docs_done, chunks_done)` is called after each batch."""
+        from .pipeline import prepare
+
+        report = IngestReport()
+        t0 = time.perf_counter()
+        with self.storage.write() as w:
+            emb = self.embedder
+            w.recover()
+            w.set_model(emb.name, emb.dim)
+            known = set(w.catalog.by_path())
+            taken: set[str] = set(w.catalog.doc_ids())
+            pending_chunks = 0
+            with w.batch(max_chunks=batch_chunks):
+                for loaded in documents:
+                    key = str(Path(loaded.path).resolve())
+                    if key in known:
+                        report.unchanged.append(loaded.path)
+                        continue
+                    doc_id = self._new_doc_id(Path(loaded.path), key, taken)
+                    try:
+                        doc = prepare(loaded, doc_id, key, emb)
+                    except LoadError as exc:
+                        report.failed.append((exc.path, exc.reason))
+                        continue
+                    w.put(doc)
+                    known.add(key)
+                    taken.add(doc_id)
+                    report.ingested.append(loaded.path)
+                    report.chunks += len(doc.texts)
+                    pending_chunks += len(doc.texts)
+                    if progress and pending_chunks >= batch_chunks:
+                        progress(len(report.ingested), report.chunks)
+                        pending_chunks = 0
+            if progress:
+                progress(len(report.ingested), report.chunks)
+            w.refresh(self._ledger_build)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    @staticmethod
+    def _new_doc_id(path: Path, key: str, taken) -> str:
+        """The file's id, or (when another file has it) the id with a hash of the path."""
         from .parsing import doc_id_for
 
         base = doc_id_for(path)
-        if base not in manifest["docs"]:
+        has = taken.has if hasattr(taken, "has") else taken.__contains__
+        if not has(base):
             return base
         return f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
 
-    def _ingest_one(self, loaded, doc_id: str, key: str, manifest: dict) -> int:
-        from .chunking import chunk_document
-        from .parsing import parse
-
-        doc = parse(loaded, doc_id=doc_id)
-        doc.path = key
-        chunks = chunk_document(doc)
-        if not chunks:
-            raise LoadError(loaded.path, "no text to index after parsing")
-        figures = _figures_for(doc)
-        _link_figures(figures, chunks)
-        vectors = self.embedder.embed_passages([c.embed_text for c in chunks])
-        # One unit: mark pending, replace the chunks, write the record, then mark done.
-        # The lexical index is stale from here until it is rebuilt (a crash in between must not
-        # leave it stale for good: a changed document can keep its chunk ids and count).
-        manifest["pending"] = doc_id
-        manifest["lexical_stale"] = manifest["ledger_stale"] = True
-        self.store.save_manifest()
-        self.store.delete_doc(doc_id)
-        self.store.add_chunks(
-            [c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
-            [{**c.metadata, "path": key, "ctx": c.embed_text[: len(c.embed_text) - len(c.text)],
-              # what a client of a shared Chroma server needs to rebuild its manifest and
-              # ledger from the chunks alone (pq reindex)
-              "sha256": loaded.sha256, "kind": loaded.kind, "pages": doc.pages, "is_pq": doc.is_pq,
-              "model": self.embedder.name, "figures": json.dumps([f.to_dict() for f in figures if f.chunk_id == c.chunk_id],
-                                                                ensure_ascii=False)}
-             for c in chunks],
-        )
-        record = doc.to_dict()
-        record["chunk_ids"] = [c.chunk_id for c in chunks]
-        record["figures"] = [f.to_dict() for f in figures]
-        self.store.save_doc_record(doc_id, record)
-        manifest["docs"][doc_id] = {
-            "doc_id": doc_id, "file": doc.file, "path": key, "sha256": loaded.sha256, "kind": loaded.kind,
-            "title": doc.title, "number": doc.number, "date": doc.date, "asker": doc.asker,
-            "minister": doc.minister, "pages": doc.pages, "chunks": len(chunks), "figures": len(figures),
-            "is_pq": doc.is_pq, "ingested": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            **_shape_fields(doc),
-        }
-        manifest["pending"] = None
-        self.store.save_manifest()
-        return len(chunks)
-
-    def _recover_pending(self, manifest: dict) -> str | None:
-        """A run that died mid-document left `pending`: drop that document's partial chunks and
-        record. Returns the path of a document that was ingested before (its old chunks are gone
-        too), so that the caller ingests it again: nothing already ingested is lost."""
-        bulk = manifest.get("pending_bulk") or []  # a cut-off batch of bulk.bulk_ingest: new documents only
-        for bid in bulk:
-            self.store.delete_doc(bid)
-            self.store.remove_doc_record(bid)
-            manifest["docs"].pop(bid, None)
-        if bulk:
-            manifest["pending_bulk"] = None
-            manifest["lexical_stale"] = True
-            self.store.save_manifest()
-        did = manifest.get("pending")
-        if not did:
-            return None
-        self.store.delete_doc(did)
-        self.store.remove_doc_record(did)
-        entry = manifest["docs"].pop(did, None)
-        manifest["pending"] = None
-        manifest["lexical_stale"] = manifest["ledger_stale"] = True
-        self.store.save_manifest()
-        path = entry.get("path") if entry else None
-        return path if path and Path(path).is_file() else None
-
-    def _remove_doc(self, doc_id: str, manifest: dict) -> None:
-        manifest["lexical_stale"] = manifest["ledger_stale"] = True
-        self.store.delete_doc(doc_id)
-        self.store.remove_doc_record(doc_id)
-        manifest["docs"].pop(doc_id, None)
-
-    def _leftovers_without_manifest(self) -> bool:
-        """Chunks or records on disk but no manifest: a --rebuild cut off (or a manifest deleted).
-        Nothing in them is known to be complete, so a fresh index starts from nothing."""
-        if self.store.exists() or self.store.chroma_url:
-            return False
-        return any((self.index / sub).exists() for sub in ("chroma", "docs", "lexical"))
-
-    def _wipe(self) -> None:
-        """--rebuild: drop everything of this index (also a server-side collection).
-
-        The manifest goes first: a wipe cut off half-way leaves no manifest that lists documents
-        whose chunks are gone (the next ingest then wipes the leftovers)."""
-        had_manifest = self.store.exists()
-        self.store.manifest_path.unlink(missing_ok=True)
-        dropped = False
-        if had_manifest or (self.index / "chroma").exists():
-            try:
-                col = self.store.collection()
-                self.store._client.delete_collection(col.name)
-                dropped = True
-            except Exception:
-                pass
-        # The chroma folder stays when its collection could be dropped: chromadb keeps one client
-        # per folder for the whole process, and that client cannot write to a folder made anew.
-        subs = ["docs", "lexical", "lexical.tmp", "lexical.old"] + ([] if dropped else ["chroma"])
-        for sub in subs:
-            shutil.rmtree(self.index / sub, ignore_errors=True)
-        if not dropped:
-            from .store import forget_chroma_client
-
-            forget_chroma_client(self.index / "chroma")
-        from .store import IndexStore
-
-        self.store = IndexStore(self.index, chroma_url=self.store.chroma_url)
-        self._embedder = None
-
-    def _lexical_in_sync(self, manifest: dict) -> bool:
-        if manifest.get("lexical_stale"):
-            return False
-        want = sum(d["chunks"] for d in manifest["docs"].values())
-        try:
-            return len(self.lexical.ids) == want
-        except (OSError, ValueError):  # an unreadable ids.json: rebuild it
-            return False
-
-    @property
-    def ledger_path(self) -> Path:
-        return self.index / "figures.json"
-
-    def _ledger_in_sync(self, manifest: dict) -> bool:
-        if manifest.get("ledger_stale"):  # a run cut off between a document and the ledger rebuild
-            return False
-        want = sum(d.get("figures", 0) for d in manifest["docs"].values())
-        return self.ledger_path.exists() and len(self.ledger()) == want
-
     def rebuild_ledger(self) -> int:
-        """Group every figure of the index into timelines and save the ledger (figures.json)."""
-        from . import ledger
+        """Group every figure of the index into timelines and save the ledger."""
+        with self.storage.write() as w:
+            return w.rebuild_ledger(self._ledger_build())
 
-        figs: list[Figure] = []
-        for did in sorted(self.store.manifest()["docs"]):
-            rec = self.store.load_doc_record(did)
-            if rec is not None:
-                figs.extend(Figure(**f) for f in rec.get("figures", []))
-            else:  # a document ingested by another client of a shared server: its chunks carry them
-                got = self.store.collection().get(where={"doc_id": did}, include=["metadatas"])
-                for meta in sorted(got["metadatas"], key=lambda m: (m.get("section", ""), m.get("page", 0))):
-                    figs.extend(Figure(**f) for f in json.loads(meta.get("figures") or "[]"))
-        # One memo for both uses: the grouping and the look-up embed the same phrases ("query: "
-        # on both sides, as e5 wants for symmetric similarity).
-        embed = _memo(self.embedder.embed_queries)
-        entries = ledger.build(figs, embed=embed)
-        vectors = embed([ledger.description(e) for e in entries])
-        ledger.save(entries, self.ledger_path)
-        _save_npy(self.index / "figures.npy", vectors)
-        self._ledger, self._ledger_vectors = entries, vectors
-        if self.store.exists() and self.store.manifest().get("ledger_stale"):  # both files written
-            self.store.manifest()["ledger_stale"] = False
-            self.store.save_manifest()
-        return len(entries)
+    def rebuild_lexical(self) -> int:
+        """Rebuild the BM25 index from the chunks in the vector store."""
+        with self.storage.write() as w:
+            return w.rebuild_lexical()
 
     def ledger_vectors(self):
         """Embeddings of the ledger's figure descriptions (aligned with `ledger()`)."""
-        if getattr(self, "_ledger_vectors", None) is None:
-            path = self.index / "figures.npy"
-            self._ledger_vectors = np.load(path) if path.exists() else None
-        return self._ledger_vectors
+        return self.storage.ledger_vectors()
 
     def ledger(self):
-        """The figures ledger (list of ledger.LedgerEntry), read once per Assistant."""
-        from . import ledger
-
-        if self._ledger is None:
-            self._ledger = ledger.load(self.ledger_path)
-        return self._ledger
+        """The figures ledger (list of ledger.LedgerEntry)."""
+        return self.storage.ledger()
 
     def figures(self, query: str | None = None, *, since: str = "", until: str = "", minister: str = "",
                 top_k: int = 10):
@@ -401,76 +297,79 @@ class Assistant:
         return ledger.filter_entries(entries, since=since, until=until, minister=minister)
 
     def reindex(self) -> dict:
-        """Rebuild what lives beside the client from the chunks in Chroma: the manifest entries of
+        """Rebuild what lives beside the client from the chunks in Chroma: the catalog entries of
         documents that another client put on a shared server, the BM25 index and the ledger."""
-        with self.store.write_lock():
-            manifest = self.store.manifest(reload=True)
-            found: dict[str, dict] = {}
-            for cid, _text, meta in self.store.all_chunks():
-                did = meta.get("doc_id") or cid.split(":", 1)[0]
-                d = found.setdefault(did, {"meta": meta, "chunks": 0, "figures": 0})
-                d["chunks"] += 1
-                d["figures"] += len(json.loads(meta.get("figures") or "[]"))
-            added = []
-            for did, d in found.items():
-                if did in manifest["docs"]:
-                    continue
-                m = d["meta"]
-                manifest["docs"][did] = {
-                    "doc_id": did, "file": m.get("doc", did), "path": m.get("path", ""), "sha256": m.get("sha256", ""),
-                    "kind": m.get("kind", ""), "title": m.get("title", ""), "number": m.get("number", ""),
-                    "date": m.get("date", ""), "asker": m.get("asker", ""), "minister": m.get("minister", ""),
-                    "pages": m.get("pages", 0), "chunks": d["chunks"], "figures": d["figures"],
-                    "is_pq": m.get("is_pq", True), "ingested": "", "remote": True, **_shape_from_meta(m)}
-                added.append(did)
-                manifest["model"] = manifest.get("model") or m.get("model")
-            removed = [did for did in manifest["docs"] if did not in found]
-            for did in removed:
-                manifest["docs"].pop(did)
-                self.store.remove_doc_record(did)
-            self.store.save_manifest()
-            n = self.rebuild_lexical()
-            if found:
-                self.rebuild_ledger()
-        return {"documents": len(manifest["docs"]), "added": added, "removed": removed, "lexical_chunks": n}
+        with self.storage.write() as w:
+            w.recover()
+            out = w.reindex(extra=_shape_from_meta)
+            n = w.rebuild_lexical()
+            if w.catalog.counts()[0]:
+                w.rebuild_ledger(self._ledger_build())
+            docs = w.catalog.counts()[0]
+        return {"documents": docs, **out, "lexical_chunks": n}
 
-    def rebuild_lexical(self) -> int:
-        """Rebuild the BM25 index from the chunks in Chroma (also after `pq reindex`)."""
-        ids, texts = [], []
-        for cid, text, meta in self.store.all_chunks():
-            ids.append(cid)
-            texts.append((meta.get("ctx") or "") + (text or ""))
-        self.lexical.build(ids, texts)
-        if self.store.exists() and self.store.manifest().get("lexical_stale"):
-            self.store.manifest()["lexical_stale"] = False
-            self.store.save_manifest()
-        return len(ids)
+    # -- doctor -------------------------------------------------------------------------------
+    def check(self):
+        """What disagrees between the parts of the index (storage.check.Problem list)."""
+        from .storage.check import check_index
+
+        return check_index(self.storage)
+
+    def repair(self, *, wait: bool = True, on_wait=None) -> list[str]:
+        """Repair what `check` finds and can be repaired safely; returns what was done."""
+        from .storage.check import fix_index
+
+        return fix_index(self.storage, reingest=lambda paths: self.ingest(paths, wait=wait, on_wait=on_wait),
+                         ledger_build=self._ledger_build, wait=wait, on_wait=on_wait)
 
     # -- reading ------------------------------------------------------------------------------
-    def require_index(self) -> dict:
-        """The manifest of a non-empty index (else an IndexError_ that says how to fill it)."""
-        if not self.store.exists() or not self.store.manifest().get("docs"):
+    def require_index(self) -> Snapshot:
+        """The index as readers see it now (model, dimension, documents by id) if it holds any
+        (else an IndexError_ that says how to fill it)."""
+        if self.storage.is_empty():
             raise IndexError_(f"geen index in {self.index} (of hij is leeg): maak hem met  pq ingest corpus/ --index {self.index}")
-        return self.store.manifest()
+        return self.storage.snapshot()
+
+    def is_empty(self) -> bool:
+        return self.storage.is_empty()
 
     def documents(self, filters: Filters | None = None) -> list[dict]:
-        """Manifest entries of the ingested documents (newest first), filtered."""
-        docs = list(self.require_index()["docs"].values())
+        """The ingested documents (newest first), filtered: catalog rows as dicts."""
+        index = self.require_index()
+        docs = list(index.docs.values())
         if filters and filters.active():
-            docs = [d for d in docs if doc_passes(d, filters)]
+            keep = set(self._passing(index, filters))
+            docs = [d for d in docs if d["doc_id"] in keep]
         return sorted(docs, key=lambda d: (d.get("date") or "", d["file"]), reverse=True)
+
+    @staticmethod
+    def _passing(index: Snapshot, f: Filters) -> list[str]:
+        """Ids of the documents that pass the filters (search.doc_passes decides), looked at only
+        among the snapshot's candidates for the names and dates (cheap at any size)."""
+        from .search import widen_date
+
+        from dataclasses import replace
+
+        cands = index.candidates(minister=f.minister, asker=f.asker,
+                                 since=widen_date(f.since, end=False) if f.since else "",
+                                 until=widen_date(f.until, end=True) if f.until else "")
+        # The candidates' dates are exact (the same comparison as doc_passes): the rest decides.
+        rest = replace(f, since="", until="")
+        if not rest.active():
+            return cands
+        return [did for did in cands if doc_passes(index.docs[did], rest)]
 
     def resolve_doc(self, ref: str) -> str:
         """A doc id from an id, a file name, a path or a question number ('503', '503/2018')."""
-        docs = self.require_index()["docs"]
-        if ref in docs:
+        self.require_index()
+        cat = self.storage.catalog
+        if cat.has(ref):
             return ref
+        docs = cat.documents()
         name = Path(ref).name
-        hits = [did for did, d in docs.items() if d["file"] == name or d["path"] == ref
-                or Path(d["file"]).stem == ref]
+        hits = [did for did, d in docs.items() if d.file == name or d.path == ref or Path(d.file).stem == ref]
         if not hits and (m := re.fullmatch(r"(?:nr\.?\s*)?(\d+)(?:\s*[/ ]\s*(\d{4}))?", ref.strip())):
-            hits = [did for did, d in docs.items() if d.get("number") == m.group(1)
-                    and (not m.group(2) or (d.get("date") or "").startswith(m.group(2)))]
+            hits = cat.by_number(m.group(1), m.group(2) or "")
         if len(hits) == 1:
             return hits[0]
         if not hits:
@@ -479,27 +378,41 @@ class Assistant:
 
     def document(self, ref: str) -> PQDocument:
         """The parsed structure of one document."""
-        from .models import Paragraph, Part
+        from .pipeline import record_to_document
 
         did = self.resolve_doc(ref)
-        rec = self.store.load_doc_record(did)
+        rec = self.storage.catalog.record(did)
         if rec is None:
             raise IndexError_(f"index {self.index}: record of {did} is missing; run pq doctor")
-        fields = {k: v for k, v in rec.items() if k in PQDocument.__dataclass_fields__}
-        for sec in ("question", "answer", "annex", "replies"):  # "replies": absent in records before the shapes
-            fields[sec] = [Part(section=p["section"], label=p["label"], numbers=p["numbers"],
-                                paragraphs=[Paragraph(**q) for q in p["paragraphs"]],
-                                speaker=p.get("speaker", ""), asker=p.get("asker", "")) for p in rec.get(sec, [])]
-        return PQDocument(**fields)
+        return record_to_document(rec)
+
+    def record(self, doc_id: str) -> dict | None:
+        """The stored parsed record of a document (a dict; None for one without a record)."""
+        return self.storage.catalog.record(doc_id)
+
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        """The chunk ids of a document, in document order."""
+        return self.storage.catalog.chunk_ids(doc_id)
+
+    def chunks(self, ids: list[str]) -> dict[str, dict]:
+        """Chunk id -> {"text", "metadata"} for the ids that exist."""
+        return self.storage.vectors.get(ids)
+
+    def section_vectors(self, section: str) -> list[tuple[dict, object]]:
+        """(metadata, stored embedding) of every chunk of one section ("question", "answer", ...)."""
+        return [(meta, emb) for _cid, _t, meta, emb in self.storage.vectors.where({"section": section}, embeddings=True)]
 
     def stats(self) -> dict:
-        m = self.store.manifest() if self.store.exists() else {"docs": {}, "model": None}
-        docs = m["docs"].values()
-        return {"documents": len(m["docs"]), "chunks": sum(d["chunks"] for d in docs),
-                "figures": sum(d.get("figures", 0) for d in docs), "model": m.get("model"),
-                "dim": m.get("dim"), "index": str(self.index), "schema": m.get("schema"),
-                "chroma": self.store.chroma_url or str(self.index / "chroma"),
-                "lexical_chunks": len(self.lexical.ids), "updated": m.get("updated")}
+        s = self.storage
+        if not s.exists():
+            return {"documents": 0, "chunks": 0, "figures": 0, "model": None, "dim": None, "index": str(self.index),
+                    "schema": None, "chroma": s.vectors.where_label, "lexical_chunks": len(s.lexical.ids),
+                    "updated": None}
+        st = s.catalog.state()
+        n_docs, n_chunks, n_figs = s.catalog.counts()
+        return {"documents": n_docs, "chunks": n_chunks, "figures": n_figs, "model": st.model, "dim": st.dim,
+                "index": str(self.index), "schema": st.schema, "chroma": s.vectors.where_label,
+                "lexical_chunks": len(s.lexical.ids), "updated": st.updated}
 
     # -- search -------------------------------------------------------------------------------
     def search(self, query: str, *, top_k: int = 5, filters: Filters | None = None) -> list[Passage]:
@@ -513,7 +426,7 @@ class Assistant:
 
     def _search_many(self, queries: list[str], *, top_k: int = 5,
                      filters: list[Filters] | None = None) -> tuple[list[list[Passage]], object]:
-        manifest = self.require_index()
+        index = self.require_index()
         filters = filters or [Filters() for _ in queries]
         # Names given as filters are enforced by the filter; left in the query text they would
         # only pull in every chunk that prints that name (answer headers).
@@ -521,18 +434,18 @@ class Assistant:
         qvecs = self.embedder.embed_queries(list(queries)) if queries else np.zeros((0, 1))
         out = []
         for query, f, qv in zip(queries, filters, qvecs):
-            out.append(self._search_one(query, qv, top_k, f, manifest))
+            out.append(self._search_one(query, qv, top_k, f, index))
         return out, qvecs
 
-    def _search_one(self, query: str, qvec, top_k: int, f: Filters, manifest: dict) -> list[Passage]:
+    def _search_one(self, query: str, qvec, top_k: int, f: Filters, index: Snapshot) -> list[Passage]:
         from .ranking import rank
 
-        view = _StoreView(self, manifest)
+        view = _StoreView(self, index)
         # The thesaurus adds the official terms to the BM25 query only: measured on the dev set,
         # expanding the dense query as well pulled e5 away from the question's own wording.
-        hits = rank(view, query, qvec, top_k, f, lexical_query=expand(query) if USE_THESAURUS else query,
-                    recency=self._recency(manifest), figure_dates=self._figure_dates)
-        docs = manifest["docs"]
+        hits = rank(view, query, qvec, top_k, f, lexical_query=expand(query) if self.thesaurus else query,
+                    recency=self._recency(index), figure_dates=self._figure_dates)
+        docs = index.docs
         out = []
         for h in hits:
             # The score shown is the calibrated confidence (comparable across questions); the
@@ -546,14 +459,14 @@ class Assistant:
         """Reference dates of the figures of a chunk (for a question that names a time)."""
         return [f.date for f in self._figures_by_chunk().get(cid, []) if f.date]
 
-    def _recency(self, manifest: dict) -> dict[str, float]:
+    def _recency(self, index: Snapshot) -> dict[str, float]:
         """0 for the oldest dated document, 1 for the newest (undated: 0); computed once per
-        manifest (profiled: 140 ms a search at 26k documents when done each time)."""
+        snapshot (profiled: 140 ms a search at 26k documents when done each time)."""
         from .ranking import recency_map
 
-        if getattr(self, "_recency_src", None) is manifest:
+        if getattr(self, "_recency_src", None) is index:
             return self._recency_map
-        self._recency_src, self._recency_map = manifest, recency_map(manifest["docs"])
+        self._recency_src, self._recency_map = index, recency_map(index.docs)
         return self._recency_map
 
     def passage(self, cid: str, text: str, meta: dict, score: float, docs: dict) -> Passage:
@@ -605,7 +518,7 @@ class Assistant:
             # The answer line obeys the filters like the passages: only figures of documents that pass.
             pool = entries
             if f.active():
-                docs = self.require_index()["docs"]
+                docs = self.require_index().docs
                 pool = [e for e in entries if (d := docs.get(e.figure.doc_id)) is not None and doc_passes(d, f)]
             line = answerline.choose(query, qt, passages, pool, groups, ledger.sort_key, self.cite, semantic)
             if line is not None and not any(p.score >= NO_ANSWER_BELOW for p in passages):
@@ -628,14 +541,14 @@ class Assistant:
             return passages
         hit = next((p for p in passages if p.chunk_id == chunk_id), None)
         if hit is None:
-            manifest = self.require_index()
-            got = _StoreView(self, manifest).chunks([chunk_id]).get(chunk_id)
+            index = self.require_index()
+            got = _StoreView(self, index).chunks([chunk_id]).get(chunk_id)
             if got is None:
                 return passages
             meta = got["metadata"] or {}
             floor = min((p.dense for p in passages if p.dense is not None), default=0.8)
             cov = coverage(query, (meta.get("ctx") or "") + " " + got["text"])
-            hit = self.passage(chunk_id, got["text"], meta, confidence(floor, cov), manifest["docs"])
+            hit = self.passage(chunk_id, got["text"], meta, confidence(floor, cov), index.docs)
             hit.coverage = cov
         return [hit] + [p for p in passages if p.chunk_id != chunk_id][: max(0, top_k - 1)]
 
@@ -643,7 +556,7 @@ class Assistant:
         """The citation of a document (at a page), as the passages carry it."""
         from .citations import citation_from_meta
 
-        d = self.require_index()["docs"].get(doc_id, {})
+        d = self.require_index().docs.get(doc_id, {})
         meta = {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in d.items()}
         meta.update(doc=d.get("file", doc_id), doc_id=doc_id)
         return citation_from_meta(meta, page, d.get("pages", 0))
@@ -656,7 +569,7 @@ class Assistant:
 
         if not f or not f.active():
             return []
-        return filter_notes(list(self.require_index()["docs"].values()), f)
+        return filter_notes(list(self.require_index().docs.values()), f)
 
     def number_result(self, query: str, f: Filters | None = None):
         """The documents a number in `query` names (None when it names no number), with notes."""
@@ -665,8 +578,9 @@ class Assistant:
         nq = parse_number_query(query)
         if nq is None:
             return None
-        docs = [d for d in self.require_index()["docs"].values()
-                if not f or not f.active() or doc_passes(d, f)]
+        index = self.require_index()
+        keep = set(self._passing(index, f)) if f and f.active() else None
+        docs = [d for did, d in index.docs.items() if keep is None or did in keep]
         return lookup_number(docs, nq)
 
     def checked(self, query: str, f: Filters, passages: list[Passage], top_k: int) -> tuple[list[Passage], list[str]]:
@@ -706,88 +620,71 @@ class Assistant:
         """Pick up what another process (an ingest) wrote since this Assistant read the index.
 
         A long-running reader (`pq serve`) calls it before each request; `pq ask` gets the same
-        by starting fresh. Costs one stat of the manifest when nothing changed. The manifest is
-        saved last by an ingest, so a changed manifest means the lexical index and the ledger
-        beside it are the ones of that state. A local Chroma client does not see vectors that
-        another process added after it was opened: it is closed and opened again (~0.3 s, only
-        after a change). The embedder stays loaded. Not thread-safe: the caller holds its lock.
-        Returns whether anything was reloaded."""
-        from .lexical import LexicalIndex
-        from .store import IndexStore, forget_chroma_client
-
+        by starting fresh. Costs one catalog query when nothing changed: every write of an index
+        is a catalog transaction (the BM25 index and the ledger are marked in sync by one too),
+        so a new catalog generation means there is something to see. A local Chroma client does
+        not see vectors that another process added after it was opened: it is closed and opened
+        again (~0.3 s, only after a change). The embedder stays loaded. Not thread-safe: the
+        caller holds its lock. Returns whether anything was reloaded."""
+        s = self.storage
         try:
-            stamp = self.store.manifest_path.stat().st_mtime_ns
-        except OSError:
-            stamp = None
-        if stamp == getattr(self, "_refresh_stamp", None):
+            gen = s.catalog.generation if s.exists() else None
+        except IndexError_:
+            gen = None
+        if gen == getattr(self, "_refresh_gen", None):
             return False
-        first = not hasattr(self, "_refresh_stamp")
-        self._refresh_stamp = stamp
-        if not first or self.store._collection is not None:
-            if not self.store.chroma_url:
-                forget_chroma_client(self.index / "chroma", stop=True)
-            self.store = IndexStore(self.index, chroma_url=self.store.chroma_url)
-        self.store.manifest(reload=True)
-        self.lexical = LexicalIndex(self.index / "lexical")
-        self._ledger = self._ledger_vectors = None
+        first = not hasattr(self, "_refresh_gen")
+        self._refresh_gen = gen
+        if not first:
+            s.vectors.close()
+        s.forget_caches()
         return True
 
 
-def _shape_fields(doc: PQDocument) -> dict:
-    """What the manifest keeps of a document's shape (filters, `pq docs`, number lookups)."""
-    from .parsing import PARSER_VERSION
-
-    return {"type": doc.type, "parliament": doc.parliament, "session": doc.session, "answer_date": doc.answer_date,
-            "askers": list(doc.askers), "numbers": list(doc.numbers), "meeting": doc.meeting,
-            "parser": PARSER_VERSION}
-
-
-def _shape_from_meta(m: dict) -> dict:
-    """The shape fields of a manifest entry rebuilt from chunk metadata (pq reindex)."""
-    from .parsing import PARSER_VERSION
-
-    split = lambda v: [x for x in str(v or "").split("; ") if x]  # noqa: E731
-    return {"type": m.get("type", ""), "parliament": m.get("parliament", ""), "session": m.get("session", ""),
-            "answer_date": m.get("answer_date", ""), "askers": split(m.get("askers")), "numbers": split(m.get("numbers")),
-            "meeting": m.get("meeting", ""), "parser": PARSER_VERSION if m.get("type") else 1}
-
-
-def _parser_outdated(entry: dict) -> bool:
-    """A document parsed by an older parser (an index built before the document types): the
-    next ingest parses it again from its file (unchanged files included); nothing else changes."""
-    from .parsing import PARSER_VERSION
-
-    return int(entry.get("parser") or 1) < PARSER_VERSION
-
-
 class _StoreView:
-    """The ranker's read view of this index (ranking.IndexView)."""
+    """The ranker's read view of this index (ranking.IndexView), on the storage API."""
 
-    def __init__(self, a: "Assistant", manifest: dict) -> None:
-        self.a, self.docs = a, manifest["docs"]
+    def __init__(self, a: "Assistant", index: Snapshot) -> None:
+        self.a, self.index, self.docs = a, index, index.docs
+        self.vectors = a.storage.vectors
+
+    def passing(self, f: Filters) -> list[str]:
+        """Ids of the documents that pass the filters."""
+        return self.a._passing(self.index, f)
+
+    # A filtered dense search first asks for more neighbours and drops the other documents' chunks:
+    # Chroma's `$in` over thousands of document ids costs far more (361 ms a search at 150k chunks,
+    # benchmarks/bench_scale.py) than an unfiltered query for a few thousand neighbours. Only when
+    # that finds too few (a narrow filter) does it ask Chroma with the filter.
+    WIDE_MAX = 2000
 
     def dense(self, qvec, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
-        store = self.a.store
-        if doc_ids is not None and len(doc_ids) > 0.3 * len(self.docs):
-            # A filter that keeps much of the index: Chroma's `$in` over thousands of ids costs far
-            # more (measured at 250k chunks) than asking for more neighbours and dropping the rest.
+        if doc_ids is None:
+            return self.vectors.query(qvec, k)
+        if not doc_ids:
+            return []
+        share = len(doc_ids) / max(1, len(self.docs))
+        total = self.index.chunk_total()
+        wide = min(total, int(k / share * 2) + k)
+        if share > 0.3 or wide <= self.WIDE_MAX:
             keep = set(doc_ids)
-            wide = min(store.count(), int(k * len(self.docs) / len(doc_ids) * 2))
-            return [h for h in store.query(qvec, wide) if h[0].split(":", 1)[0] in keep][:k]
-        return store.query(qvec, k, doc_ids)
+            hits = [h for h in self.vectors.query(qvec, max(1, wide)) if h[0].split(":", 1)[0] in keep]
+            if len(hits) >= k or wide >= total or share > 0.3:
+                return hits[:k]
+        return self.vectors.query(qvec, k, doc_ids)
 
     def lexical(self, text: str, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
         mask = self.a.lexical.doc_mask(doc_ids) if doc_ids is not None else None
         return self.a.lexical.search(text, k, mask)
 
     def chunk_count(self) -> int:
-        return self.a.store.count()
+        return self.index.chunk_total()
 
     def chunks(self, ids: list[str]) -> dict[str, dict]:
-        return self.a.store.get_chunks(ids)
+        return self.vectors.get(ids)
 
     def doc_chunk_ids(self, doc_id: str) -> list[str]:
-        return (self.a.store.load_doc_record(doc_id) or {}).get("chunk_ids", [])
+        return self.a.storage.catalog.chunk_ids(doc_id)
 
 
 def _memo(embed):
@@ -805,11 +702,24 @@ def _memo(embed):
     return run
 
 
-def _save_npy(path: Path, array) -> None:
-    """np.save via a temporary file and rename (readers never see half a file)."""
-    tmp = path.with_name(path.name + ".tmp.npy")
-    np.save(tmp, np.asarray(array, dtype=np.float32))
-    os.replace(tmp, path)
+
+
+def _shape_from_meta(m: dict) -> dict:
+    """The shape fields of a catalog row rebuilt from chunk metadata (pq reindex)."""
+    from .parsing import PARSER_VERSION
+
+    split = lambda v: [x for x in str(v or "").split("; ") if x]  # noqa: E731
+    return {"type": m.get("type", ""), "parliament": m.get("parliament", ""), "session": m.get("session", ""),
+            "answer_date": m.get("answer_date", ""), "askers": split(m.get("askers")), "numbers": split(m.get("numbers")),
+            "meeting": m.get("meeting", ""), "parser": PARSER_VERSION if m.get("type") else 1}
+
+
+def _parser_outdated(entry: dict) -> bool:  # entry: a catalog row as a dict
+    """A document parsed by an older parser (an index built before the document types): the
+    next ingest parses it again from its file (unchanged files included); nothing else changes."""
+    from .parsing import PARSER_VERSION
+
+    return int(entry.get("parser") or 1) < PARSER_VERSION
 
 
 def known_quantities(query: str, groups: list[int], entries, passages: list[Passage]) -> set[int]:
@@ -894,27 +804,3 @@ def figures_of(passages: list[Passage]) -> list[Figure]:
     return sorted(out, key=lambda f: (f.date or "", f.doc_date or ""), reverse=True)
 
 
-def _figures_for(doc: PQDocument) -> list[Figure]:
-    """The figures of a parsed document (the figures module is optional while it is built)."""
-    try:
-        from .figures import figures_for_document
-    except ImportError:
-        return []
-    return figures_for_document(doc)
-
-
-def _link_figures(figures: list[Figure], chunks) -> None:
-    """Point each figure at the chunk that holds its sentence (same page first)."""
-    from .textutil import squash_ws
-
-    keyed = [(c, squash_ws(c.text)) for c in chunks]
-    for f in figures:
-        sent = squash_ws(f.sentence)
-        probe = sent[:80] if sent else f.value
-        best = next((c for c, t in keyed if probe in t and c.page == f.page), None) \
-            or next((c for c, t in keyed if probe in t), None)
-        if best is None and f.start >= 0:  # sentence cut by a chunk border: match the value's context
-            around = sent[max(0, f.start - 30): f.end + 30]
-            best = next((c for c, t in keyed if around and around in t), None)
-        if best is not None:
-            f.chunk_id = best.chunk_id

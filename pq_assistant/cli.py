@@ -63,9 +63,17 @@ def handled(fn):
 
 
 def _assistant(index, model=None, chroma_url=None):
+    """The facade, configured from the flags and the PQ_* variables (read here and nowhere else:
+    PQ_INDEX, PQ_MODEL and PQ_CHROMA_URL through the options, PQ_COLLECTION and PQ_THESAURUS here)."""
+    import os
+
+    from . import render
     from .assistant import Assistant
 
-    return Assistant(index=index, model=model, chroma_url=chroma_url)
+    return Assistant(index=index, model=model, chroma_url=chroma_url,
+                     collection=os.environ.get("PQ_COLLECTION") or None,
+                     thesaurus=os.environ.get("PQ_THESAURUS", "1") != "0",
+                     on_notice=lambda msg: render.err(f"pq: {msg}"))
 
 
 def _filters(minister="", asker="", since="", until="", type_=""):
@@ -177,7 +185,7 @@ def ingest(
 def _ensure_index(a, quiet: bool, explicit: bool) -> None:
     """`pq ask` on an empty *default* index builds it from ./corpus first (the README's first
     command). An index named with --index / PQ_INDEX is never filled behind the user's back."""
-    if explicit or (a.store.exists() and a.store.manifest().get("docs")):
+    if explicit or not a.is_empty():
         return
     corpus = Path("corpus")
     if not corpus.is_dir():
@@ -330,12 +338,12 @@ def figures(
 @app.command()
 @handled
 def reindex(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt) -> None:
-    """Rebuild the local manifest, BM25 index and figures ledger from the chunks in Chroma
+    """Rebuild the local catalog, BM25 index and figures ledger from the chunks in Chroma
     (a team member's first step against a shared `chroma run` server)."""
     from . import render
 
     a = _assistant(index, chroma_url=chroma_url)
-    if not a.store.chroma_url:
+    if not a.storage.chroma_url:
         a.require_index()  # without a server there is nothing to rebuild from
     out = a.reindex()
     if as_json:
@@ -360,7 +368,7 @@ def eval_(
 
     rows = load_queries(queries)
     a = _assistant(index, model, chroma_url)
-    if not (a.store.exists() and a.store.manifest().get("docs")):
+    if a.is_empty():
         src = corpus or (queries.parent / "corpus" if (queries.parent / "corpus").is_dir() else None)
         if src is not None:
             if not as_json:
@@ -382,20 +390,20 @@ def doctor(
     fix: bool = typer.Option(False, "--fix", help="Repair what is safe: rebuild the lexical index, drop orphans, "
                                                  "ingest damaged documents again."),
 ) -> None:
-    """Check that manifest, Chroma, document records and lexical index agree (exit 1 on a problem)."""
+    """Check that catalog, Chroma, BM25 index and figures ledger agree (exit 1 on a problem)."""
     from . import render
-    from .doctor import check_index, fix_index
 
     a = _assistant(index, chroma_url=chroma_url)
     on_wait = lambda: render.err(f"pq: waiting for another ingest to finish on {a.index} ...")  # noqa: E731
     fixed: list[str] = []
-    if fix and a.store.exists():
-        fixed = fix_index(a, on_wait=on_wait)
-    if a.store.exists():
-        with a.store.write_lock(on_wait=on_wait):  # a consistent view: no ingest half-way
-            problems = check_index(a)
+    if fix and a.storage.exists():
+        fixed = a.repair(on_wait=on_wait)
+    if a.storage.exists():
+        a.storage.open()
+        with a.storage.layout.write_lock(on_wait=on_wait):  # a consistent view: no ingest half-way
+            problems = a.check()
     else:
-        problems = check_index(a)
+        problems = a.check()
     if as_json:
         render.print_json({"index": str(a.index), "ok": not problems, "fixed": fixed,
                            "problems": [p.to_dict() for p in problems]})

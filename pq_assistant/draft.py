@@ -174,8 +174,8 @@ class _Sources:
 def draft(a: Assistant, question: PQDocument, *, per_part: int = PER_PART, similar: int = SIMILAR,
           today: str | None = None) -> Briefing:
     """The briefing for `question` (a parsed new question) over the index of `a`."""
-    manifest = a.require_index()
-    docs = manifest["docs"]
+    index = a.require_index()
+    docs = index.docs
     own = {did for did, d in docs.items() if d.get("sha256") == question.sha256}  # the question itself, if indexed
     sources = _Sources(docs)
 
@@ -221,7 +221,7 @@ def draft(a: Assistant, question: PQDocument, *, per_part: int = PER_PART, simil
     return Briefing(
         subject=question.title or question.file, asker=question.asker, number=question.number,
         question_date=question.date, date=today or _date.today().isoformat(),
-        index={"path": str(a.index), "model": manifest.get("model"), "documents": len(docs)},
+        index={"path": str(a.index), "model": index.model, "documents": len(docs)},
         context=context, similar_questions=sims, parts=parts, sources=sources.all())
 
 
@@ -238,11 +238,10 @@ def similar_questions(a: Assistant, question: PQDocument, *, top: int = SIMILAR,
     both sides are alike. Deterministic; it embeds only the new question's few chunks."""
     from .chunking import chunk_document
 
-    docs = a.require_index()["docs"]
-    res = a.store.collection().get(where={"section": "question"}, include=["embeddings", "metadatas"])
+    docs = a.require_index().docs
     vecs: dict[str, list] = {}
     pages: dict[str, int] = {}
-    for meta, emb in zip(res["metadatas"], res["embeddings"]):
+    for meta, emb in a.section_vectors("question"):
         did = (meta or {}).get("doc_id")
         if did in docs and did not in exclude:
             vecs.setdefault(did, []).append(emb)
@@ -256,7 +255,7 @@ def similar_questions(a: Assistant, question: PQDocument, *, top: int = SIMILAR,
     sims = centroids @ q
     ranked = sorted(zip(ids, sims.tolist()), key=lambda x: (-round(x[1], 6), x[0]))
     best = ranked[0][1]
-    floor = max(SIMILAR_FLOOR.get(a.store.manifest().get("model") or "", 0.0), best - SIMILAR_MARGIN)
+    floor = max(SIMILAR_FLOOR.get(a.stats()["model"] or "", 0.0), best - SIMILAR_MARGIN)
     kept = [(d, s) for d, s in ranked[:top] if s >= floor]
     out = []
     for did, s in kept:
@@ -292,13 +291,12 @@ def _answer_for(a: Assistant, p: Passage, cache: dict) -> Passage | None:
     if not nums:
         return None
     if p.doc_id not in cache:
-        rec = a.store.load_doc_record(p.doc_id) or {}
-        ids = [c for c in rec.get("chunk_ids", []) if ":answer:" in c]
-        chunks = a.store.get_chunks(ids)
+        ids = [c for c in a.chunk_ids(p.doc_id) if ":answer:" in c]
+        chunks = a.chunks(ids)
         cache[p.doc_id] = [(cid, chunks[cid]) for cid in ids if cid in chunks]
     for cid, c in cache[p.doc_id]:
         if set(_labels((c["metadata"] or {}).get("part", ""))) & set(nums):
-            docs = a.store.manifest()["docs"]
+            docs = a.require_index().docs
             ans = a.passage(cid, c["text"], c["metadata"], p.score, docs)
             ans.rank_score = p.rank_score
             return ans
@@ -361,7 +359,7 @@ def _strip_header(a: Assistant, p: Passage, cache: dict[str, str]) -> str:
     """The passage text without the answer header that opens a document's first answer chunk
     (the citation says who answered when)."""
     if p.doc_id not in cache:
-        cache[p.doc_id] = (a.store.load_doc_record(p.doc_id) or {}).get("header", "")
+        cache[p.doc_id] = (a.record(p.doc_id) or {}).get("header", "")
     head = cache[p.doc_id]
     if head and p.text.startswith(head):
         return p.text[len(head):].lstrip()

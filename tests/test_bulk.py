@@ -1,11 +1,11 @@
-"""Tests for pq_assistant.bulk: the batched build gives the index that Assistant.ingest gives."""
+"""Batch mode of the writer (`Assistant.ingest_loaded`): the batched build gives the index that
+`Assistant.ingest` gives, and a batch cut off half-way is undone by the next writer."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 from pq_assistant import Assistant
-from pq_assistant.bulk import bulk_ingest
 from pq_assistant.loaders import iter_files, load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,23 +13,27 @@ CORPUS = ROOT / "corpus"
 QUERIES = ROOT / "tests" / "data" / "dev-eval" / "queries.jsonl"
 
 
-def docs_without_time(m: dict) -> dict:
-    return {did: {k: v for k, v in d.items() if k != "ingested"} for did, d in m["docs"].items()}
+def docs_without_time(a: Assistant) -> dict:
+    return {did: {k: v for k, v in r.to_dict().items() if k != "ingested"}
+            for did, r in a.storage.catalog.documents().items()}
 
 
 def test_bulk_equals_ingest(tmp_path):
     a = Assistant(tmp_path / "one", model="hash:256")
     a.ingest([CORPUS])
     b = Assistant(tmp_path / "bulk", model="hash:256")
-    rep = bulk_ingest(b, (load(p) for p in iter_files([CORPUS])), batch_chunks=70)  # several batches
-    assert not rep.failed and len(rep.ingested) == len(a.store.manifest()["docs"])
-    assert rep.chunks == a.stats()["chunks"] == b.stats()["chunks"] == b.store.count()
-    mb = b.store.manifest()
-    assert docs_without_time(a.store.manifest()) == docs_without_time(mb)
-    assert mb["model"] == "hash:256" and not mb.get("pending_bulk") and not mb.get("lexical_stale")
-    for did in mb["docs"]:
-        assert a.store.load_doc_record(did) == b.store.load_doc_record(did)
+    rep = b.ingest_loaded((load(p) for p in iter_files([CORPUS])), batch_chunks=70)  # several batches
+    assert not rep.failed and len(rep.ingested) == a.stats()["documents"]
+    assert rep.chunks == a.stats()["chunks"] == b.stats()["chunks"] == b.storage.vectors.count()
+    assert docs_without_time(a) == docs_without_time(b)
+    st = b.storage.catalog.state()
+    assert st.model == "hash:256" and not b.storage.catalog.pending() and not st.lexical_stale
+    for did in b.storage.catalog.doc_ids():
+        assert a.record(did) == b.record(did)
+        assert a.chunk_ids(did) == b.chunk_ids(did)
+        assert a.storage.catalog.figures(did) == b.storage.catalog.figures(did)
     assert a.lexical.ids == b.lexical.ids
+    assert b.check() == []
     queries = [json.loads(line)["query"] for line in QUERIES.read_text(encoding="utf-8").splitlines()]
     ra, rb = a.search_many(queries, top_k=10), b.search_many(queries, top_k=10)
     # nearly the same passages: HNSW is approximate and depends on insertion order (near-ties swap)
@@ -38,31 +42,31 @@ def test_bulk_equals_ingest(tmp_path):
     assert sum(x[0].chunk_id == y[0].chunk_id for x, y in zip(ra, rb)) >= len(queries) - 2
 
     # again: nothing new; a normal ingest afterwards finds every file unchanged
-    again = bulk_ingest(b, (load(p) for p in iter_files([CORPUS])))
+    again = b.ingest_loaded(load(p) for p in iter_files([CORPUS]))
     assert again.ingested == [] and len(again.unchanged) == len(rep.ingested)
     assert b.ingest([CORPUS]).ingested == []
 
 
 def test_bulk_recovers_a_cut_off_batch(tmp_path):
+    """A batch cut off after its chunks were written (chunks in Chroma, the documents pending in
+    the catalog): the next writer drops them, then the batch goes in whole."""
     files = sorted(iter_files([CORPUS]))[:4]
     b = Assistant(tmp_path / "bulk", model="hash:256")
-    bulk_ingest(b, (load(p) for p in files[:2]))
-    # a batch cut off after its chunks were written: chunks in Chroma, pending_bulk in the manifest
+    b.ingest_loaded(load(p) for p in files[:2])
     cut = Assistant(tmp_path / "cut-src", model="hash:256")
-    bulk_ingest(cut, [load(files[2])])
-    did = next(iter(cut.store.manifest()["docs"]))
-    rec = cut.store.load_doc_record(did)
-    got = cut.store.get_chunks(rec["chunk_ids"])
-    b.store.add_chunks(list(got), [[0.0] * 255 + [1.0]] * len(got), [c["text"] for c in got.values()],
-                       [c["metadata"] for c in got.values()])
-    m = b.store.manifest(reload=True)
-    m["pending_bulk"] = [did]
-    b.store.save_manifest()
-    assert b.store.count() == b.stats()["chunks"] + len(got)
+    cut.ingest_loaded([load(files[2])])
+    did = cut.storage.catalog.doc_ids()[0]
+    got = cut.chunks(cut.chunk_ids(did))
+    b.storage.catalog.begin([did])
+    b.storage.vectors.add(list(got), [[0.0] * 255 + [1.0]] * len(got), [c["text"] for c in got.values()],
+                          [c["metadata"] for c in got.values()])
+    assert b.storage.vectors.count() == b.stats()["chunks"] + len(got)
+    assert {p.code for p in b.check()} >= {"pending"}
 
-    rep = bulk_ingest(Assistant(tmp_path / "bulk"), (load(p) for p in files))
+    rep = Assistant(tmp_path / "bulk").ingest_loaded(load(p) for p in files)
     b2 = Assistant(tmp_path / "bulk")
     assert len(rep.ingested) == 2 and len(rep.unchanged) == 2
-    assert b2.store.count() == b2.stats()["chunks"] == len(b2.lexical.ids)
-    assert not b2.store.manifest().get("pending_bulk")
-    assert set(b2.store.manifest()["docs"]) >= {did}
+    assert b2.storage.vectors.count() == b2.stats()["chunks"] == len(b2.lexical.ids)
+    assert not b2.storage.catalog.pending()
+    assert did in b2.storage.catalog.doc_ids()
+    assert b2.check() == []

@@ -34,7 +34,7 @@ def test_ingest_docs_show_stats(runner, small_corpus, index_dir):
     d = docs["2018-503-regionale-spreiding.txt"]
     assert (d["number"], d["date"], d["asker"], d["minister"], d["pages"]) == (
         "503", "2018-05-23", "Bart Van Malderen", "Jo Vandeurzen", 2)
-    assert a.store.count() == sum(x["chunks"] for x in docs.values()) == len(a.lexical.ids)
+    assert a.storage.vectors.count() == sum(x["chunks"] for x in docs.values()) == len(a.lexical.ids)
 
     out = json.loads(runner.invoke(app, ["docs", "--json", "--index", str(index_dir)]).stdout)
     row = next(r for r in out["documents"] if r["doc"] == "2018-503-regionale-spreiding.txt")
@@ -45,7 +45,7 @@ def test_ingest_docs_show_stats(runner, small_corpus, index_dir):
                    "asker": "Bart Van Malderen", "minister": "Jo Vandeurzen", "pages": 2, "chunks": d["chunks"],
                    "figures": d["figures"], "missing": []}
     stats = json.loads(runner.invoke(app, ["stats", "--json", "--index", str(index_dir)]).stdout)
-    assert stats["documents"] == 6 and stats["chunks"] == a.store.count() and stats["model"] == MODEL
+    assert stats["documents"] == 6 and stats["chunks"] == a.storage.vectors.count() and stats["model"] == MODEL
     shown = json.loads(runner.invoke(app, ["show", "503/2018", "--json", "--index", str(index_dir)]).stdout)
     assert shown["number"] == "503" and [p["label"] for p in shown["answer"]] == ["1", "2"]
     human = runner.invoke(app, ["show", "2018-503-regionale-spreiding.txt", "--index", str(index_dir)])
@@ -55,27 +55,27 @@ def test_ingest_docs_show_stats(runner, small_corpus, index_dir):
 def test_reingest_unchanged_changed_and_prune(runner, small_corpus, index_dir):
     assert ingest(runner, index_dir, small_corpus).exit_code == 0
     a = Assistant(index_dir)
-    before = a.store.count()
+    before = a.storage.vectors.count()
     res = ingest(runner, index_dir, small_corpus, extra=["--json"])
     assert json.loads(res.stdout)["unchanged"] and not json.loads(res.stdout)["ingested"]
-    assert Assistant(index_dir).store.count() == before
+    assert Assistant(index_dir).storage.vectors.count() == before
     # a changed file replaces its old chunks
     f = small_corpus / "2018-214-kleuterparticipatie.txt"
     f.write_text(f.read_text(encoding="utf-8") + "\n\nAanvulling: 42 nieuwe kleuterscholen in Limburg.\n", encoding="utf-8")
     rep = json.loads(ingest(runner, index_dir, small_corpus, extra=["--json"]).stdout)
     assert [p.endswith("2018-214-kleuterparticipatie.txt") for p in rep["ingested"]] == [True]
     a = Assistant(index_dir)
-    got = a.store.collection().get(where={"doc_id": "2018-214-kleuterparticipatie"}, include=["documents"])
-    assert sum("42 nieuwe kleuterscholen" in t for t in got["documents"]) == 1
-    assert len(got["ids"]) == len(set(got["ids"]))
+    got = a.storage.vectors.where({"doc_id": "2018-214-kleuterparticipatie"})
+    assert sum("42 nieuwe kleuterscholen" in t for _c, t, _m, _e in got) == 1
+    assert len(got) == len({c for c, *_ in got})
     # --prune drops documents whose files are gone
     (small_corpus / "2021-214-prenatale-ondersteuning.txt").unlink()
     rep = json.loads(ingest(runner, index_dir, small_corpus, extra=["--json", "--prune"]).stdout)
     assert len(rep["removed"]) == 1
     a = Assistant(index_dir)
     assert "2021-214-prenatale-ondersteuning" not in {d["doc_id"] for d in a.documents()}
-    assert a.store.collection().get(where={"doc_id": "2021-214-prenatale-ondersteuning"})["ids"] == []
-    assert set(a.lexical.ids) == set(a.store.collection().get()["ids"])
+    assert a.storage.vectors.where({"doc_id": "2021-214-prenatale-ondersteuning"}) == []
+    assert set(a.lexical.ids) == {c for c, _t, _m in a.storage.vectors.scan(texts=False)}
 
 
 def test_ask_json_contract_filters_and_batch(runner, small_corpus, index_dir, tmp_path):

@@ -106,12 +106,17 @@ def test_missing_index_is_the_same_message_for_every_command(cmd, tmp_path):
 def test_damaged_record_names_doctor(tiny_index, tmp_path):
     idx = tmp_path / "index"
     shutil.copytree(tiny_index, idx)
-    rec = next((idx / "docs").glob("*.json"))
-    rec.write_text('{"broken": ', encoding="utf-8")
-    res = run("show", rec.stem, "--index", str(idx))
+    import sqlite3
+
+    db = sqlite3.connect(idx / "catalog.sqlite", isolation_level=None)
+    did = db.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchone()[0]
+    db.execute("UPDATE documents SET record = ? WHERE doc_id = ?", ('{"broken": ', did))
+    db.close()
+    res = run("show", did, "--index", str(idx))
     line = one_line(res)
     assert res.returncode == 1
-    assert line == f"pq: fout: {rec}: beschadigd documentrecord (JSONDecodeError); herstel met  pq doctor --fix --index {idx}"
+    assert line == (f"pq: fout: {idx / 'catalog.sqlite'}: document {did}: beschadigd documentrecord (JSONDecodeError); "
+                    f"herstel met  pq doctor --fix --index {idx}")
 
 
 def test_batch_bad_lines_are_named_and_the_others_answered(tiny_index, tmp_path):
@@ -149,25 +154,22 @@ def test_ctrl_c_while_waiting_for_input():
 # written: it says so and exits 130, and the index it leaves is consistent and completes.
 INTERRUPTER = r"""
 import os, signal, sys
-from pq_assistant import store, cli
+from pq_assistant import cli
+from pq_assistant.storage import writer
 
 seen = [0]
-orig = store.IndexStore.add_chunks
-def add_chunks(self, *a, **k):
-    out = orig(self, *a, **k)
-    seen[0] += 1
-    if seen[0] == 3:
-        os.kill(os.getpid(), signal.SIGINT)
-    return out
-store.IndexStore.add_chunks = add_chunks
+def reached(step):
+    if step == "chunks-added":
+        seen[0] += 1
+        if seen[0] == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+writer._reached = reached
 sys.argv = ["pq", *sys.argv[1:]]
 cli.main()
 """
 
 
 def test_ctrl_c_during_ingest_leaves_a_consistent_index(tmp_path):
-    from pq_assistant.doctor import check_index
-
     folder = copy_docs(["2018-503-regionale-spreiding.txt", "2014-86-stand-van-zaken-erkenningen.txt",
                         "2019-38-volledige-gebiedsdekking.txt", "2021-214-prenatale-ondersteuning.txt",
                         "2018-214-kleuterparticipatie.txt"], tmp_path / "c")
@@ -177,10 +179,10 @@ def test_ctrl_c_during_ingest_leaves_a_consistent_index(tmp_path):
     assert res.returncode == 130, res.stderr
     assert res.stderr.splitlines()[-1] == "pq: afgebroken" and "Traceback" not in res.stderr
     a = Assistant(idx, model=MODEL)
-    done = len(a.store.manifest()["docs"])
+    done = a.stats()["documents"]
     assert done == 2  # the first two documents are in; the third was not marked done
     again = run("ingest", str(folder), "--index", str(idx), "--model", MODEL, "--json")
     assert again.returncode == 0, again.stderr
     a = Assistant(idx, model=MODEL)
-    assert len(a.store.manifest()["docs"]) == 5
-    assert check_index(a) == []
+    assert a.stats()["documents"] == 5
+    assert a.check() == []

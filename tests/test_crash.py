@@ -19,7 +19,8 @@ import pytest
 from conftest import CORPUS, ROOT, SMALL
 
 from pq_assistant import Assistant
-from pq_assistant.doctor import check_index
+
+pytestmark = pytest.mark.slow  # real processes, SIGKILLed
 
 MODEL = "hash:256"
 DOCS = sorted(f for f in CORPUS.iterdir() if f.suffix in (".txt", ".pdf"))[:10]  # 10 documents, a PDF among them
@@ -29,7 +30,7 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PQ_INDEX": "", "PQ_MODEL": ""}
 # Runs `pq ingest ...` and SIGKILLs itself at a chosen step: the N-th time that step is reached.
 KILLER = r"""
 import os, signal, sys
-from pq_assistant import assistant, store
+from pq_assistant.storage import writer
 
 hook, n, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 seen = [0]
@@ -41,42 +42,23 @@ def hit():
 def die():
     os.kill(os.getpid(), signal.SIGKILL)
 
-def after(cls, name, when=lambda self: True):
-    orig = getattr(cls, name)
-    def wrapper(self, *a, **k):
-        out = orig(self, *a, **k)
-        if when(self) and hit():
+if hook == "lexical-commit":  # a new BM25 segment written, the segment list not replaced yet
+    from pq_assistant.storage import layout
+    real = layout.atomic_write
+    def atomic_write(path, *a, **k):
+        if str(path).endswith("segments.json") and hit():
             die()
-        return out
-    setattr(cls, name, wrapper)
-
-if hook == "pending-saved":  # the manifest says "pending", no chunk written yet
-    after(store.IndexStore, "save_manifest", when=lambda self: bool(self.manifest().get("pending")))
-elif hook == "chunks-added":  # chunks in Chroma, no record, not marked done
-    after(store.IndexStore, "add_chunks")
-elif hook == "record-saved":  # chunks and record written, not marked done
-    after(store.IndexStore, "save_doc_record")
-elif hook == "before-lexical":  # every document done, the BM25 index not rebuilt yet
-    orig = assistant.Assistant.rebuild_lexical
-    def rebuild(self):
-        if hit():
+        return real(path, *a, **k)
+    layout.atomic_write = atomic_write
+elif hook in ("pending-saved",     # the catalog says "pending", no chunk written yet
+              "chunks-added",      # chunks in Chroma, the catalog not updated
+              "document-saved",    # the document written, the next one not begun
+              "before-lexical",    # every document done, the BM25 index not rebuilt yet
+              "before-ledger"):    # documents and BM25 index done, the figures ledger not rebuilt yet
+    def reached(step):
+        if step == hook and hit():
             die()
-        return orig(self)
-    assistant.Assistant.rebuild_lexical = rebuild
-elif hook == "before-ledger":  # documents and BM25 index done, the figures ledger not rebuilt yet
-    orig_ledger = assistant.Assistant.rebuild_ledger
-    def rebuild_ledger(self):
-        if hit():
-            die()
-        return orig_ledger(self)
-    assistant.Assistant.rebuild_ledger = rebuild_ledger
-elif hook == "lexical-swap":  # the old BM25 folder moved away, the new one not in place yet
-    real = os.replace
-    def replace(src, dst, *a, **k):
-        real(src, dst, *a, **k)
-        if str(dst).endswith("lexical.old") and hit():
-            die()
-    os.replace = replace
+    writer._reached = reached
 else:
     raise SystemExit(f"unknown hook {hook}")
 
@@ -96,33 +78,53 @@ def kill_at_step(hook: str, n: int, folder: Path, index: Path) -> None:
     assert res.returncode == -signal.SIGKILL, f"not killed at {hook} #{n}: rc {res.returncode}\n{res.stderr[-2000:]}"
 
 
+def catalog(index: Path) -> tuple[dict, list[str]]:
+    """(documents by id, pending ids) read straight from the catalog file, as another process
+    sees it (None, [] while there is none)."""
+    import sqlite3
+
+    path = index / "catalog.sqlite"
+    if not path.exists():
+        return None, []
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        docs = {r[0]: {"path": r[1], "sha256": r[2], "chunks": r[3]}
+                for r in db.execute("SELECT doc_id, path, sha256, chunks FROM documents")}
+        pending = [r[0] for r in db.execute("SELECT doc_id FROM pending")]
+    except sqlite3.Error:
+        return None, []
+    finally:
+        db.close()
+    return docs, pending
+
+
 def state(index: Path) -> dict:
     """Everything that must equal a clean run; also checks the parts agree with each other."""
     a = Assistant(index, model=MODEL)
-    m = a.store.manifest(reload=True)
-    assert m["pending"] is None
-    assert not m.get("lexical_stale")
-    col = a.store.collection()
-    got = col.get(include=["documents", "metadatas", "embeddings"])
-    chunks = {cid: (text, meta["doc_id"]) for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])}
-    assert a.store.count() == len(chunks) == sum(d["chunks"] for d in m["docs"].values())
+    cat = a.storage.catalog
+    st = cat.state()
+    assert cat.pending() == []
+    assert not st.lexical_stale and not st.ledger_stale
+    got = list(a.storage.vectors.scan(embeddings=True))
+    chunks = {cid: (text, meta["doc_id"]) for cid, text, meta, _ in got}
+    docs = cat.documents()
+    assert a.storage.vectors.count() == len(chunks) == sum(d.chunks for d in docs.values())
     lexical = list(a.lexical.ids)
     assert len(lexical) == len(set(lexical)) and set(lexical) == set(chunks)
-    records = {p.stem: json.loads(p.read_text())["chunk_ids"] for p in (index / "docs").glob("*.json")}
-    assert set(records) == set(m["docs"])
+    records = {did: cat.chunk_ids(did) for did in docs}
+    assert all(cat.record(did) is not None for did in docs)
     assert {cid for ids in records.values() for cid in ids} == set(chunks)
     # The vector index (not only Chroma's tables) holds every chunk: a query restricted to one
     # document and asking for all its chunks gets them all.
     by_doc: dict[str, list[tuple[str, list[float]]]] = {}
-    for cid, meta, vec in zip(got["ids"], got["metadatas"], got["embeddings"]):
+    for cid, _text, meta, vec in got:
         by_doc.setdefault(meta["doc_id"], []).append((cid, vec))
     for did, items in by_doc.items():
-        res = col.query(query_embeddings=[list(map(float, items[0][1]))], n_results=len(items),
-                        where={"doc_id": did}, include=[])
-        assert set(res["ids"][0]) == {cid for cid, _ in items}, did
-    assert check_index(a) == []
-    docs = {did: (d["path"], d["sha256"], d["chunks"]) for did, d in m["docs"].items()}
-    return {"docs": docs, "chunks": chunks, "records": records, "model": (m["model"], m["dim"])}
+        res = a.storage.vectors.query(items[0][1], len(items), [did])
+        assert {cid for cid, _ in res} == {cid for cid, _ in items}, did
+    assert a.check() == []
+    out = {did: (d.path, d.sha256, d.chunks) for did, d in docs.items()}
+    return {"docs": out, "chunks": chunks, "records": records, "model": (st.model, st.dim)}
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +148,7 @@ def complete(folder: Path, index: Path) -> None:
 
 @pytest.mark.parametrize("when", ["first-pending", "5-docs"])
 def test_sigkill_part_way_then_ingest_again_equals_a_clean_run(corpus10, tmp_path: Path, when: str) -> None:
-    """SIGKILL a real `python -m pq_assistant ingest` at a moment read off its manifest: while
+    """SIGKILL a real `python -m pq_assistant ingest` at a moment read off its catalog: while
     the first document is pending, after 5 documents. (The steps after the last document are
     killed exactly by the next test.)"""
     folder, clean = corpus10
@@ -157,15 +159,12 @@ def test_sigkill_part_way_then_ingest_again_equals_a_clean_run(corpus10, tmp_pat
     deadline = time.time() + 120
     try:
         while proc.poll() is None and time.time() < deadline:
-            try:
-                m = json.loads((index / "manifest.json").read_text())
-            except (OSError, ValueError):
-                m = None
-            if m is not None:
-                n = len(m["docs"])
-                if (when == "first-pending" and m["pending"]) or (when == "5-docs" and n >= 5):
+            docs, pending = catalog(index)
+            if docs is not None:
+                n = len(docs)
+                if (when == "first-pending" and pending) or (when == "5-docs" and n >= 5):
                     proc.send_signal(signal.SIGKILL)
-                    seen = (n, m["pending"])
+                    seen = (n, pending)
                     break
             time.sleep(0.002)
     finally:
@@ -186,14 +185,14 @@ def test_sigkilled_at_each_write_step_one_run_after_another(corpus10, tmp_path: 
     folder, clean = corpus10
     index = tmp_path / "index"
     done = 0
-    for hook, n in [("pending-saved", 3), ("chunks-added", 2), ("record-saved", 3), ("before-lexical", 1)]:
+    for hook, n in [("pending-saved", 3), ("chunks-added", 2), ("document-saved", 3), ("before-lexical", 1)]:
         kill_at_step(hook, n, folder, index)
         a = Assistant(index, model=MODEL)
-        m = a.store.manifest(reload=True)
-        done = N if hook == "before-lexical" else done + n - 1
-        assert len(m["docs"]) == done, hook
-        assert bool(m["pending"]) == (hook != "before-lexical"), hook
-        assert check_index(a), f"doctor found nothing wrong after a kill at {hook}"
+        docs, pending = catalog(index)
+        done = N if hook == "before-lexical" else done + n - (hook != "document-saved")
+        assert len(docs) == done, hook
+        assert bool(pending) == (hook in ("pending-saved", "chunks-added")), hook
+        assert a.check(), f"doctor found nothing wrong after a kill at {hook}"
     complete(folder, index)
     assert state(index) == clean
 
@@ -224,8 +223,7 @@ def test_killed_while_updating_a_document_loses_nothing(small, tmp_path: Path) -
     document back (new version) even when it names no files at all."""
     folder, index = small
     kill_at_step("chunks-added", 1, folder, index)
-    m = json.loads((index / "manifest.json").read_text())
-    assert m["pending"] == "2018-503-regionale-spreiding"
+    assert catalog(index)[1] == ["2018-503-regionale-spreiding"]
     report = Assistant(index, model=MODEL).ingest([])  # nothing named
     assert report.ingested == [str(folder / "2018-503-regionale-spreiding.txt")]
     assert state(index) == clean_state(folder, tmp_path)
@@ -245,7 +243,6 @@ def test_killed_before_the_lexical_rebuild_leaves_no_stale_lexical_index(small, 
     assert state(index) == clean_state(folder, tmp_path)
 
 
-@pytest.mark.skipif(not hasattr(Assistant, "rebuild_ledger"), reason="no figures ledger")
 def test_killed_before_the_ledger_rebuild_leaves_no_stale_ledger(small, tmp_path: Path) -> None:
     """A changed figure (same number of figures): the next run must rebuild the ledger."""
     folder, index = small
@@ -254,7 +251,7 @@ def test_killed_before_the_ledger_rebuild_leaves_no_stale_ledger(small, tmp_path
     assert "zijn er 153 erkende Huizen" in text and "157" not in text
     doc.write_text(text.replace("153", "157"), encoding="utf-8")
     kill_at_step("before-ledger", 1, folder, index)
-    assert {p.code for p in check_index(Assistant(index, model=MODEL))} == {"ledger"}
+    assert {p.code for p in Assistant(index, model=MODEL).check()} == {"ledger"}
     Assistant(index, model=MODEL).ingest([folder])
     values = {e.figure.value for e in Assistant(index, model=MODEL).ledger() if e.figure.doc_id.startswith("2018-503")}
     assert "157" in values and "153" not in values, values
@@ -262,27 +259,43 @@ def test_killed_before_the_ledger_rebuild_leaves_no_stale_ledger(small, tmp_path
     assert (index / "figures.json").read_text() == (tmp_path / "clean" / "figures.json").read_text()
 
 
-def test_killed_while_swapping_the_lexical_index(small, tmp_path: Path) -> None:
-    """Killed between moving the old BM25 folder away and moving the new one in: questions are
-    still answered, doctor names the leftovers, the next ingest puts everything right."""
+def test_killed_while_committing_the_lexical_index(small, tmp_path: Path) -> None:
+    """Killed after writing a new BM25 segment and before the segment list names it: questions
+    are still answered (from the old segments), doctor names the stale index and the stray
+    segment, the next ingest puts everything right."""
     folder, index = small
-    kill_at_step("lexical-swap", 1, folder, index)
-    assert not (index / "lexical").exists() and (index / "lexical.old").exists()
+    kill_at_step("lexical-commit", 1, folder, index)
+    listed = json.loads((index / "lexical" / "segments.json").read_text())["segments"]
+    stray = [p.name for p in (index / "lexical").iterdir() if p.is_dir() and p.name not in {s["name"] for s in listed}]
+    assert stray
     a = Assistant(index, model=MODEL)
-    assert a.search("Huizen van het Kind met een zorgburgbureau", top_k=3)  # dense only, but an answer
-    codes = {p.code for p in check_index(a)}
+    assert a.search("Huizen van het Kind met een zorgburgbureau", top_k=3)
+    codes = {p.code for p in a.check()}
     assert {"lexical", "temp-file"} <= codes, codes
     Assistant(index, model=MODEL).ingest([folder])
-    assert not (index / "lexical.old").exists() and not (index / "lexical.tmp").exists()
+    assert not any((index / "lexical" / name).exists() for name in stray)
     assert state(index) == clean_state(folder, tmp_path)
 
 
 def test_interrupted_rebuild_starts_from_nothing(small, tmp_path: Path) -> None:
-    """`--rebuild` removes the manifest first: if it is cut off after that, the next ingest does
-    not trust the leftover chunks and records (which no manifest vouches for)."""
+    """Without its catalog the leftover chunks, BM25 index and ledger are not trusted (no catalog
+    vouches for them): the next ingest starts from nothing."""
     folder, index = small
-    (index / "manifest.json").unlink()  # where a cut-off --rebuild stops first
+    for f in index.glob("catalog.sqlite*"):
+        f.unlink()
     a = Assistant(index, model=MODEL)
     report = a.ingest([folder])
+    assert len(report.ingested) == 6
+    assert state(index) == clean_state(folder, tmp_path)
+
+
+def test_rebuild_cut_off_after_emptying_the_catalog_is_finished_by_the_next_writer(small, tmp_path: Path) -> None:
+    """--rebuild empties the catalog first (saying so); killed right after, the next ingest
+    finishes the wipe before it writes anything."""
+    folder, index = small
+    a = Assistant(index, model=MODEL)
+    a.storage._open_for_writing().wipe()  # where a --rebuild stops first
+    assert a.storage.vectors.count() > 0
+    report = Assistant(index, model=MODEL).ingest([folder])
     assert len(report.ingested) == 6
     assert state(index) == clean_state(folder, tmp_path)

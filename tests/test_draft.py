@@ -93,7 +93,7 @@ def test_passages_are_extractive(briefing, index):
     a = Assistant(index)
     for part in briefing.parts:
         for p in part.passages:
-            stored = a.store.get_chunks([p["chunk_id"]])[p["chunk_id"]]["text"]
+            stored = a.chunks([p["chunk_id"]])[p["chunk_id"]]["text"]
             assert p["text"] and stored.endswith(p["text"])
 
 

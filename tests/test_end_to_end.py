@@ -5,6 +5,8 @@ import pytest
 
 from pq_assistant import Assistant, Filters
 
+pytestmark = pytest.mark.slow  # the real model
+
 
 @pytest.fixture(scope="module")
 def assistant(default_model_index):

@@ -61,6 +61,7 @@ def test_the_blocker_blocks(no_network: list[str]) -> None:
     no_network.clear()
 
 
+@pytest.mark.slow
 def test_ingest_ask_and_figures_offline_with_the_default_model(no_network: list[str], tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from pq_assistant import embeddings

@@ -20,13 +20,31 @@ from typer.testing import CliRunner
 
 from pq_assistant import Assistant
 from pq_assistant.cli import app
-from pq_assistant.doctor import check_index
 from pq_assistant.errors import IndexError_, ModelMismatch
 
 MODEL = "hash:256"
 GOOD_CORPUS = ["2018-503-regionale-spreiding.txt", "2014-86-stand-van-zaken-erkenningen.txt",
                "2015-312-spreiding-over-de-provincies.pdf"]
 SUPPORTED = "(supported: .txt, .pdf, .docx, .html, .htm, .xlsx, .xlsm)"
+
+
+def check_index(a):
+    return a.check()
+
+
+def sql(index: Path, statement: str, *args) -> list:
+    """Run one statement on an index's catalog (to damage it the way a bug or a crash could)."""
+    import sqlite3
+
+    db = sqlite3.connect(index / "catalog.sqlite", isolation_level=None)
+    try:
+        return db.execute(statement, args).fetchall()
+    finally:
+        db.close()
+
+
+def chroma_ids(a) -> list[str]:
+    return [cid for cid, _t, _m in a.storage.vectors.scan(texts=False)]
 
 
 def pq(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -111,12 +129,12 @@ def test_bad_files_named_good_files_ingested_exit_1(messy: Path, tmp_path: Path)
     docs = {d["file"]: d for d in a.documents()}
     assert set(docs) == set(GOOD_CORPUS) | set(GOOD_EXTRA)
     assert docs["2018-503-regionale-spreiding.txt"]["number"] == "503"
-    assert a.store.count() == sum(d["chunks"] for d in docs.values()) == len(a.lexical.ids)
+    assert a.storage.vectors.count() == sum(d["chunks"] for d in docs.values()) == len(a.lexical.ids)
     assert check_index(a) == []
     # cp1252 is decoded (and found by its accented word); UTF-16 and CRLF read as text.
     hits = a.search("coördinatie", top_k=3)
     assert hits[0].doc == "cp1252.txt" and "De coördinatie van de Huizen van het Kind kost € 450.000" in hits[0].text
-    texts = {cid: t for cid, t, _ in a.store.all_chunks()}
+    texts = {cid: t for cid, t, _ in a.storage.vectors.scan()}
     assert any("Er kwamen 5.000 plaatsen bij in Gent en Oostende." in t for cid, t in texts.items() if cid.startswith("utf16:"))
     assert any("De kraamzorg bereikte 12.000 gezinnen in Limburg." in t for cid, t in texts.items() if cid.startswith("crlf:"))
     assert any("Er wachten 3.500 jongeren op jeugdhulp in Antwerpen." in t for cid, t in texts.items()
@@ -124,13 +142,13 @@ def test_bad_files_named_good_files_ingested_exit_1(messy: Path, tmp_path: Path)
     assert not any("\r" in t or "\x00" in t for t in texts.values())
 
     # A second run: the same failures, nothing already ingested touched.
-    before = (a.store.collection().get()["ids"], json.loads((index / "manifest.json").read_text())["docs"])
+    before = (chroma_ids(a), a.storage.catalog.documents())
     res2 = CliRunner().invoke(app, ["ingest", str(messy), "--index", str(index), "--model", MODEL])
     assert res2.exit_code == 1
     assert _pq_lines(res2.stderr) == lines
     assert _summary(res2.stderr) == {"ingested": 0, "unchanged": 8, "failed": 9, "chunks added": 0}
     a2 = Assistant(index, model=MODEL)
-    assert (a2.store.collection().get()["ids"], json.loads((index / "manifest.json").read_text())["docs"]) == before
+    assert (chroma_ids(a2), a2.storage.catalog.documents()) == before
     assert check_index(a2) == []
 
 
@@ -166,7 +184,7 @@ def test_no_wait_fails_clearly_while_another_writer_holds_the_lock(small_index: 
     extra = tmp_path / "extra.txt"
     shutil.copy(CORPUS / "2024-301-kraamzorg.txt", extra)
     holder = Assistant(small_index)
-    with holder.store.write_lock():
+    with holder.storage.layout.write_lock():
         res = CliRunner().invoke(app, ["ingest", str(extra), "--index", str(small_index), "--no-wait"])
     assert res.exit_code == 1
     assert res.stderr == (f"pq: fout: index {small_index} is locked by another pq process writing it "
@@ -184,7 +202,7 @@ def test_second_ingest_waits_with_a_message(small_index: Path, tmp_path: Path) -
     shutil.copy(CORPUS / "2024-301-kraamzorg.txt", extra)
     holder = Assistant(small_index)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PQ_INDEX": "", "PQ_MODEL": ""}
-    with holder.store.write_lock():
+    with holder.storage.layout.write_lock():
         proc = subprocess.Popen([sys.executable, "-m", "pq_assistant", "ingest", str(extra), "--index", str(small_index)],
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         first = []
@@ -205,7 +223,7 @@ def test_on_wait_is_called_in_the_library(small_index: Path, tmp_path: Path) -> 
     shutil.copy(CORPUS / "2024-301-kraamzorg.txt", extra)
     waited = threading.Event()
     result = {}
-    with Assistant(small_index).store.write_lock():
+    with Assistant(small_index).storage.layout.write_lock():
         t = threading.Thread(target=lambda: result.update(
             r=Assistant(small_index).ingest([extra], on_wait=waited.set)), daemon=True)
         t.start()
@@ -216,16 +234,15 @@ def test_on_wait_is_called_in_the_library(small_index: Path, tmp_path: Path) -> 
 
 
 # `pq ingest` that stays a moment with each document half-written (chunks in Chroma, not yet in
-# the manifest), so that questions surely come in then.
+# the catalog), so that questions surely come in then.
 SLOW_INGEST = r"""
 import sys, time
-from pq_assistant import store
+from pq_assistant.storage import writer
 
-add = store.IndexStore.add_chunks
-def slow_add(self, *a, **k):
-    add(self, *a, **k)
-    time.sleep(0.25)
-store.IndexStore.add_chunks = slow_add
+def slow(step):
+    if step == "chunks-added":
+        time.sleep(0.25)
+writer._reached = slow
 sys.argv = ["pq", *sys.argv[1:]]
 from pq_assistant.cli import main
 main()
@@ -234,7 +251,7 @@ main()
 
 def test_ask_during_an_ingest_answers_from_a_consistent_state(small_index: Path, tmp_path: Path) -> None:
     """While another process ingests 8 documents, questions are answered (never an error), also
-    while a document is half-written, and every passage belongs to a document the manifest lists."""
+    while a document is half-written, and every passage belongs to a document the catalog lists."""
     big = tmp_path / "big"
     big.mkdir()
     n = 8
@@ -249,11 +266,12 @@ def test_ask_during_an_ingest_answers_from_a_consistent_state(small_index: Path,
         while time.time() < deadline:
             running = proc.poll() is None
             a = Assistant(small_index)
-            m = a.store.manifest()
+            pending = a.storage.catalog.pending()
             ans = a.ask("Hoeveel Huizen van het Kind zijn er erkend?", top_k=5)
             assert ans.passages
-            assert all(p.doc_id in m["docs"] for p in ans.passages), [p.doc_id for p in ans.passages]
-            half_written += bool(m["pending"])
+            listed = set(a.storage.catalog.doc_ids())
+            assert all(p.doc_id in listed for p in ans.passages), [p.doc_id for p in ans.passages]
+            half_written += bool(pending)
             if answered % 3 == 0:  # the command line too
                 res = CliRunner().invoke(app, ["ask", "kraamzorg", "--index", str(small_index), "--json"])
                 assert res.exit_code == 0, res.output
@@ -272,16 +290,14 @@ def test_ask_during_an_ingest_answers_from_a_consistent_state(small_index: Path,
 
 
 def test_search_skips_chunks_of_a_document_being_written(small_index: Path) -> None:
-    """Chunks of a document that an ingest is writing (pending, not yet in the manifest) are not
+    """Chunks of a document that an ingest is writing (pending, not yet in the catalog) are not
     answered from, even when they match best."""
     a = Assistant(small_index)
     query = "kraamzorg bereik gezinnen"
     vec = a.embedder.embed_queries([query])[0]
-    a.store.add_chunks(["new:answer:0"], [vec], [query], [{"doc_id": "new", "doc": "new.txt"}])
-    m = json.loads((small_index / "manifest.json").read_text())
-    m["pending"] = "new"
-    (small_index / "manifest.json").write_text(json.dumps(m))
-    assert a.store.query(vec, 1) == [("new:answer:0", pytest.approx(1.0))]  # the best match in Chroma
+    a.storage.catalog.begin(["new"])
+    a.storage.vectors.add(["new:answer:0"], [vec], [query], [{"doc_id": "new", "doc": "new.txt"}])
+    assert a.storage.vectors.query(vec, 1) == [("new:answer:0", pytest.approx(1.0))]  # the best match in Chroma
     passages = Assistant(small_index).search(query, top_k=5)
     assert passages and all(p.doc_id != "new" for p in passages)
 
@@ -289,9 +305,10 @@ def test_search_skips_chunks_of_a_document_being_written(small_index: Path) -> N
 # --------------------------------------------------------------------------- model and schema
 
 
-def test_manifest_records_schema_model_and_dimension(small_index: Path) -> None:
-    m = json.loads((small_index / "manifest.json").read_text())
-    assert (m["schema"], m["model"], m["dim"], m["pending"]) == (1, MODEL, 256, None)
+def test_catalog_records_schema_model_and_dimension(small_index: Path) -> None:
+    st = Assistant(small_index).storage.catalog.state()
+    assert (st.schema, st.model, st.dim, st.lexical_stale, st.ledger_stale) == (2, MODEL, 256, False, False)
+    assert Assistant(small_index).storage.catalog.pending() == []
 
 
 def test_another_model_is_refused_with_the_fix(small_index: Path, tmp_path: Path) -> None:
@@ -311,15 +328,13 @@ def test_another_model_is_refused_with_the_fix(small_index: Path, tmp_path: Path
     # The fix the message gives works.
     res = CliRunner().invoke(app, ["ingest", "--rebuild", str(extra), "--index", str(small_index), "--model", "hash:128"])
     assert res.exit_code == 0, res.output
-    m = json.loads((small_index / "manifest.json").read_text())
-    assert (m["model"], m["dim"], list(m["docs"])) == ("hash:128", 128, ["extra"])
+    cat = Assistant(small_index).storage.catalog
+    assert (cat.model, cat.dim, cat.doc_ids()) == ("hash:128", 128, ["extra"])
     assert check_index(Assistant(small_index)) == []
 
 
 def test_dimension_mismatch_is_refused(small_index: Path) -> None:
-    m = json.loads((small_index / "manifest.json").read_text())
-    m["dim"] = 128
-    (small_index / "manifest.json").write_text(json.dumps(m))
+    sql(small_index, "UPDATE meta SET value = '128' WHERE key = 'dim'")
     with pytest.raises(ModelMismatch) as info:
         Assistant(small_index).search("kraamzorg")
     assert str(info.value) == (f"index {small_index} holds 128-d vectors, the model gives 256-d; "
@@ -327,21 +342,42 @@ def test_dimension_mismatch_is_refused(small_index: Path) -> None:
 
 
 @pytest.mark.parametrize("manifest, what", [
-    ('{"schema": 99, "docs": {}}', "index schema 99 is unknown (this pq reads schema 1)"),
-    ('{"schema": 1}', "not a pq manifest (this pq reads schema 1)"),
-    ('[1, 2]', "not a pq manifest (this pq reads schema 1)"),
+    ('{"schema": 99, "docs": {}}', "index schema 99 is unknown (this pq reads schema 1 and 2)"),
+    ('{"schema": 1}', "not a pq manifest (this pq reads schema 1 and 2)"),
+    ('[1, 2]', "not a pq manifest (this pq reads schema 1 and 2)"),
     ('{"schema": 1, "docs"', "unreadable manifest (Expecting ':' delimiter)"),
 ])
-def test_unknown_or_broken_manifest_is_a_clear_error(small_index: Path, manifest: str, what: str) -> None:
-    (small_index / "manifest.json").write_text(manifest)
-    msg = f"{small_index / 'manifest.json'}: {what}; rebuild with: pq ingest --rebuild <files> --index {small_index}"
-    res = CliRunner().invoke(app, ["docs", "--index", str(small_index)])
+def test_unknown_or_broken_old_manifest_is_a_clear_error(tmp_path: Path, manifest: str, what: str) -> None:
+    """An index of the old layout (manifest.json, no catalog) that cannot be migrated."""
+    index = tmp_path / "index"
+    index.mkdir()
+    (index / "manifest.json").write_text(manifest)
+    msg = f"{index / 'manifest.json'}: {what}; rebuild with: pq ingest --rebuild <files> --index {index}"
+    res = CliRunner().invoke(app, ["docs", "--index", str(index)])
     assert (res.exit_code, res.stderr) == (1, f"pq: fout: {msg}\n")
+    with pytest.raises(IndexError_):
+        Assistant(index).search("kraamzorg")
+    res = CliRunner().invoke(app, ["doctor", "--index", str(index), "--json"])
+    assert res.exit_code == 1
+    assert [p["message"] for p in json.loads(res.stdout)["problems"]] == [msg]
+
+
+@pytest.mark.parametrize("damage, what", [
+    (lambda p: [f.unlink() for f in p.parent.glob("catalog.sqlite*")] and p.write_bytes(b"not a database" * 200),
+     "unreadable catalog"),
+    (lambda p: sql(p.parent, "UPDATE meta SET value = '99' WHERE key = 'schema'"), "index schema 99 is unknown"),
+])
+def test_unknown_or_broken_catalog_is_a_clear_error(small_index: Path, damage, what: str) -> None:
+    damage(small_index / "catalog.sqlite")
+    res = CliRunner().invoke(app, ["docs", "--index", str(small_index)])
+    assert res.exit_code == 1
+    assert res.stderr.startswith(f"pq: fout: {small_index / 'catalog.sqlite'}: {what}")
+    assert res.stderr.endswith(f"; rebuild with: pq ingest --rebuild <files> --index {small_index}\n")
     with pytest.raises(IndexError_):
         Assistant(small_index).search("kraamzorg")
     res = CliRunner().invoke(app, ["doctor", "--index", str(small_index), "--json"])
     assert res.exit_code == 1
-    assert [p["message"] for p in json.loads(res.stdout)["problems"]] == [msg]
+    assert [p["code"] for p in json.loads(res.stdout)["problems"]] == ["catalog"]
 
 
 # --------------------------------------------------------------------------- pq doctor
@@ -349,15 +385,15 @@ def test_unknown_or_broken_manifest_is_a_clear_error(small_index: Path, manifest
 
 def _state(index: Path) -> dict:
     a = Assistant(index)
-    got = a.store.collection().get()
-    m = a.store.manifest(reload=True)
-    return {"docs": sorted(m["docs"]), "chunks": sorted(got["ids"]), "texts": dict(zip(got["ids"], got["documents"])),
-            "lexical": sorted(a.lexical.ids), "records": sorted(p.stem for p in (index / "docs").glob("*.json"))}
+    got = list(a.storage.vectors.scan())
+    cat = a.storage.catalog
+    return {"docs": cat.doc_ids(), "chunks": sorted(cid for cid, _t, _m in got), "texts": {c: t for c, t, _m in got},
+            "lexical": sorted(a.lexical.ids), "records": sorted(d for d in cat.doc_ids() if cat.record(d) is not None)}
 
 
 def test_doctor_on_a_sound_index(small_index: Path) -> None:
     res = CliRunner().invoke(app, ["doctor", "--index", str(small_index)])
-    n = Assistant(small_index).store.count()
+    n = Assistant(small_index).storage.vectors.count()
     assert (res.exit_code, res.stdout) == (0, f"ok: index {small_index} is consistent (3 documents, {n} chunks)\n")
     res = CliRunner().invoke(app, ["doctor", "--index", str(small_index), "--json"])
     assert json.loads(res.stdout) == {"index": str(small_index), "ok": True, "fixed": [], "problems": []}
@@ -366,22 +402,24 @@ def test_doctor_on_a_sound_index(small_index: Path) -> None:
 def test_doctor_names_what_is_broken_and_fix_repairs_it(small_index: Path) -> None:
     clean = _state(small_index)
     a = Assistant(small_index)
-    col = a.store.collection()
-    # 1. a document record deleted
-    (small_index / "docs" / "2014-86-stand-van-zaken-erkenningen.json").unlink()
-    # 2. an orphan chunk of a document the manifest does not know, and an orphan record
-    a.store.add_chunks(["ghost:answer:0"], [[0.1] * 256], ["boe"], [{"doc_id": "ghost"}])
-    (small_index / "docs" / "ghost.json").write_text("{}")
+    vectors = a.storage.vectors
+    # 1. a document record lost
+    sql(small_index, "UPDATE documents SET record = NULL WHERE doc_id = ?", "2014-86-stand-van-zaken-erkenningen")
+    # 2. an orphan chunk of a document the catalog does not know, and orphan catalog rows
+    vectors.add(["ghost:answer:0"], [[0.1] * 256], ["boe"], [{"doc_id": "ghost"}])
+    sql(small_index, "INSERT INTO chunks(chunk_id, doc_id, seq) VALUES ('ghost:answer:0', 'ghost', 0)")
     # 3. a chunk missing from one document, an extra one in another
     pdf_ids = [c for c in clean["chunks"] if c.startswith("2015-312-")]
-    col.delete(ids=[pdf_ids[-1]])
-    a.store.add_chunks(["2018-503-regionale-spreiding:answer:99"], [[0.2] * 256], ["extra"],
-                       [{"doc_id": "2018-503-regionale-spreiding"}])
+    vectors.delete_ids([pdf_ids[-1]])
+    vectors.add(["2018-503-regionale-spreiding:answer:99"], [[0.2] * 256], ["extra"],
+                [{"doc_id": "2018-503-regionale-spreiding"}])
     # 4. the lexical index out of sync
-    ids_file = small_index / "lexical" / "ids.json"
-    ids_file.write_text(json.dumps(json.loads(ids_file.read_text())[:-2]))
+    seg_file = small_index / "lexical" / "segments.json"
+    segs = json.loads(seg_file.read_text())
+    segs["segments"][0]["deleted"] = [0, 1]
+    seg_file.write_text(json.dumps(segs))
     # 5. a temporary file of an interrupted write
-    (small_index / "docs" / ".2018-503-regionale-spreiding.jsonabc.tmp").write_text("{")
+    (small_index / ".figures.jsonabc.tmp").write_text("{")
 
     res = CliRunner().invoke(app, ["doctor", "--index", str(small_index), "--json"])
     assert res.exit_code == 1
@@ -398,10 +436,10 @@ def test_doctor_names_what_is_broken_and_fix_repairs_it(small_index: Path) -> No
     assert all(p["fixable"] and p["fix"].startswith(f"pq doctor --fix --index {small_index}") for p in out["problems"])
     text = CliRunner().invoke(app, ["doctor", "--index", str(small_index)])
     assert text.exit_code == 1
-    assert (f"error: record docs/2014-86-stand-van-zaken-erkenningen.json of document "
-            f"2014-86-stand-van-zaken-erkenningen is missing\n    fix: pq doctor --fix --index {small_index} "
+    assert (f"error: record of document "
+            f"2014-86-stand-van-zaken-erkenningen is missing from the catalog\n    fix: pq doctor --fix --index {small_index} "
             f"(ingests {(small_index.parent / 'small' / '2014-86-stand-van-zaken-erkenningen.txt')} again)\n") in text.stdout
-    assert ("error: 1 orphan chunks in Chroma of document ghost, which the manifest does not list "
+    assert ("error: 1 orphan chunks in Chroma of document ghost, which the catalog does not list "
             "(e.g. ghost:answer:0)\n") in text.stdout
     assert "error: lexical index out of sync with Chroma: " in text.stdout
 
@@ -410,7 +448,7 @@ def test_doctor_names_what_is_broken_and_fix_repairs_it(small_index: Path) -> No
     out = json.loads(res.stdout)
     assert out["ok"] is True and out["problems"] == []
     assert "dropped 1 orphan chunks of ghost" in out["fixed"]
-    assert "deleted orphan record docs/ghost.json" in out["fixed"]
+    assert "deleted the orphan catalog rows of ghost" in out["fixed"]
     assert "dropped 1 extra chunks of 2018-503-regionale-spreiding" in out["fixed"]
     assert _state(small_index) == clean
     assert check_index(Assistant(small_index)) == []
@@ -418,9 +456,8 @@ def test_doctor_names_what_is_broken_and_fix_repairs_it(small_index: Path) -> No
 
 def test_doctor_fixes_an_unreadable_lexical_index(small_index: Path) -> None:
     clean = _state(small_index)
-    for f in (small_index / "lexical").iterdir():
-        if f.name != "ids.json":
-            f.write_bytes(b"garbage")
+    for f in (small_index / "lexical").rglob("*.npy"):
+        f.write_bytes(b"garbage")
     problems = check_index(Assistant(small_index))
     assert [(p.code, p.message.split(" (")[0]) for p in problems] == [("lexical", "lexical index cannot be read")]
     res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
@@ -434,12 +471,11 @@ def test_doctor_fixes_a_document_left_pending(small_index: Path) -> None:
     """An ingest killed in the middle of updating a document: doctor names it, --fix restores it."""
     clean = _state(small_index)
     did = "2018-503-regionale-spreiding"
-    m = json.loads((small_index / "manifest.json").read_text())
-    m["pending"] = did
-    (small_index / "manifest.json").write_text(json.dumps(m))
-    Assistant(small_index).store.collection().delete(ids=[c for c in clean["chunks"] if c.startswith(did)][:1])
+    a = Assistant(small_index)
+    a.storage.catalog.begin([did])
+    a.storage.vectors.delete_ids([c for c in clean["chunks"] if c.startswith(did)][:1])
     problems = check_index(Assistant(small_index))
-    assert [(p.code, p.doc_id) for p in problems] == [("pending", did), ("lexical", "")]
+    assert [(p.code, p.doc_id) for p in problems] == [("pending", did), ("lexical", ""), ("ledger", "")]
     assert problems[0].message == (f"document {did} ({small_index.parent / 'small' / (did + '.txt')}) "
                                    f"was left half-written by an interrupted ingest")
     res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
@@ -456,7 +492,6 @@ def test_doctor_on_a_missing_index(tmp_path: Path) -> None:
     assert not (tmp_path / "nothing").exists()
 
 
-@pytest.mark.skipif(not hasattr(Assistant, "rebuild_ledger"), reason="no figures ledger")
 def test_doctor_fixes_a_missing_or_misaligned_figures_ledger(small_index: Path) -> None:
     want = sum(d["figures"] for d in Assistant(small_index).documents())
     assert want > 0
@@ -481,7 +516,7 @@ def test_doctor_fixes_a_missing_or_misaligned_figures_ledger(small_index: Path) 
 def test_doctor_does_not_drop_a_damaged_document_whose_file_is_gone(small_index: Path) -> None:
     folder = small_index.parent / "small"
     did = "2014-86-stand-van-zaken-erkenningen"
-    (small_index / "docs" / f"{did}.json").unlink()
+    sql(small_index, "UPDATE documents SET record = NULL WHERE doc_id = ?", did)
     (folder / f"{did}.txt").unlink()
     [p] = check_index(Assistant(small_index))
     assert (p.code, p.fixable) == ("missing-record", False)

@@ -19,6 +19,8 @@ from typer.testing import CliRunner
 from pq_assistant import Assistant, Filters
 from pq_assistant.cli import app
 
+pytestmark = pytest.mark.slow  # a real `chroma run` server
+
 MODEL = "hash:256"
 
 
@@ -74,10 +76,10 @@ def test_ingest_ask_reingest_and_prune_on_a_server(chroma_url, collection, small
     res = r.invoke(app, ["ingest", str(small_corpus), "--index", str(index_dir), "--model", MODEL,
                          "--chroma-url", chroma_url, "--json"])
     assert res.exit_code == 0, res.output
-    a = Assistant(index_dir, chroma_url=chroma_url)
+    a = Assistant(index_dir, chroma_url=chroma_url, collection=collection)
     assert not (index_dir / "chroma").exists()  # the vectors live on the server
-    assert a.store.collection().name == collection
-    assert a.store.count() == sum(d["chunks"] for d in a.documents()) == len(a.lexical.ids)
+    assert a.storage.vectors.name == collection
+    assert a.storage.vectors.count() == sum(d["chunks"] for d in a.documents()) == len(a.lexical.ids)
     # unchanged files: no work
     res = r.invoke(app, ["ingest", str(small_corpus), "--index", str(index_dir), "--model", MODEL,
                          "--chroma-url", chroma_url, "--json"])
@@ -90,18 +92,18 @@ def test_ingest_ask_reingest_and_prune_on_a_server(chroma_url, collection, small
     res = r.invoke(app, ["ingest", str(small_corpus), "--index", str(index_dir), "--model", MODEL,
                          "--chroma-url", chroma_url, "--prune", "--json"])
     assert len(json.loads(res.stdout)["removed"]) == 1
-    a = Assistant(index_dir, chroma_url=chroma_url)
-    assert a.store.collection().get(where={"doc_id": "2018-214-kleuterparticipatie"})["ids"] == []
-    assert set(a.lexical.ids) == set(a.store.collection().get()["ids"])
+    a = Assistant(index_dir, chroma_url=chroma_url, collection=collection)
+    assert a.storage.vectors.where({"doc_id": "2018-214-kleuterparticipatie"}) == []
+    assert set(a.lexical.ids) == {c for c, _t, _m in a.storage.vectors.scan(texts=False)}
 
 
 def test_team_member_reindexes_from_the_server(chroma_url, collection, small_corpus, tmp_path):
     mine, theirs = tmp_path / "mine", tmp_path / "theirs"
-    Assistant(mine, model=MODEL, chroma_url=chroma_url).ingest([small_corpus])
+    Assistant(mine, model=MODEL, chroma_url=chroma_url, collection=collection).ingest([small_corpus])
     res = CliRunner().invoke(app, ["reindex", "--index", str(theirs), "--chroma-url", chroma_url, "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
-    a, b = Assistant(mine, chroma_url=chroma_url), Assistant(theirs, chroma_url=chroma_url)
+    a, b = Assistant(mine, chroma_url=chroma_url, collection=collection), Assistant(theirs, chroma_url=chroma_url, collection=collection)
     assert out["documents"] == 6 and sorted(out["added"]) == sorted(d["doc_id"] for d in a.documents())
     assert b.stats()["model"] == MODEL
     assert sorted(b.lexical.ids) == sorted(a.lexical.ids)

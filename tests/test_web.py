@@ -426,8 +426,8 @@ def test_refresh_sees_vectors_another_process_added(tmp_path):
     subprocess.run(ingest, env=_env(), capture_output=True, check=True, timeout=300)  # another process
     assert a.refresh() and not a.refresh()
     qv = a.embedder.embed_queries(["gebiedsdekking"])[0]
-    dense = a.store.query(qv, 500)
-    assert len(dense) == a.store.count() == sum(d["chunks"] for d in a.require_index()["docs"].values())
+    dense = a.storage.vectors.query(qv, 500)
+    assert len(dense) == a.storage.vectors.count() == sum(d["chunks"] for d in a.require_index().docs.values())
     assert any(cid.startswith(Path(SMALL[2]).stem) for cid, _ in dense)
 
 

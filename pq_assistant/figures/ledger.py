@@ -73,7 +73,7 @@ def build(figures: list[Figure], embed: Callable[[list[str]], object] | None) ->
 
 
 def save(entries: Sequence[LedgerEntry], path: Path) -> None:
-    from ..store import atomic_write
+    from ..storage.layout import atomic_write
 
     atomic_write(path, json.dumps([{**e.figure.to_dict(), "_group": e.group, "_status": e.status,
                                     "_replaced_by": e.replaced_by, "_confirms": e.confirms} for e in entries],

@@ -112,7 +112,7 @@ class Site:
         return [f for f in FILTER_FIELDS if f in known]
 
     def options(self) -> dict:
-        """The values the filter controls offer, from the index (computed once per manifest)."""
+        """The values the filter controls offer, from the index (computed once per catalog snapshot)."""
         with self.assistant() as a:
             manifest = a.require_index()
             if self._options and self._options[0] == id(manifest):

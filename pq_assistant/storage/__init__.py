@@ -1,0 +1,219 @@
+"""Everything on disk (and on a Chroma server): the only package that opens a file of an index
+or talks to Chroma. `Storage` is its front door.
+
+    layout    folder and file names, schema version, atomic writes, the writer's lock
+    catalog   SQLite: documents, their records, chunk ids, figures, index state
+    vectors   Chroma (the only `import chromadb`)
+    lexical   the BM25 index
+    ledgerfile the figures ledger's files
+    writer    the crash-safety protocol: put/remove documents, recover, batches, rebuilds, reindex
+    migrate   schema 1 (manifest.json + docs/) -> schema 2
+    check     `pq doctor`
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from ..errors import IndexError_, ModelMismatch, PQError
+from .catalog import Catalog, DocumentRow, DocumentWrite, IndexState
+from .layout import SCHEMA_VERSION, Layout
+from .lexical import LexicalIndex
+from .vectors import ChromaVectors
+
+if TYPE_CHECKING:
+    from .writer import Writer
+
+__all__ = ["Catalog", "DocumentRow", "DocumentWrite", "IndexState", "Layout", "SCHEMA_VERSION", "Snapshot", "Storage"]
+
+
+@dataclass
+class Snapshot:
+    """The index as readers see it at one catalog generation: model, dimension, every document's
+    row, and (built on first use) the look-ups that make a filter cost little at any size."""
+
+    model: str | None
+    dim: int | None
+    generation: int
+    docs: dict[str, dict]  # doc id -> storage.DocumentRow as a dict
+    _lookups: tuple | None = field(default=None, repr=False)
+    _chunks: int | None = field(default=None, repr=False)
+
+    def _index(self) -> tuple:
+        if self._lookups is None:
+            from ..textutil import name_words
+
+            words: dict[str, dict[str, set[str]]] = {"minister": {}, "asker": {}}
+            for did, d in self.docs.items():
+                for key, fields_ in (("minister", ("minister",)), ("asker", ("asker", "askers"))):
+                    for fld in fields_:
+                        values = d.get(fld) or []
+                        for v in ([values] if isinstance(values, str) else values):
+                            for w in name_words(str(v)):
+                                words[key].setdefault(w, set()).add(did)
+            dated = sorted((d["date"], did) for did, d in self.docs.items() if d.get("date"))
+            self._lookups = (words, [x[0] for x in dated], [x[1] for x in dated])
+        return self._lookups
+
+    def chunk_total(self) -> int:
+        """How many chunks the documents hold (the catalog's count, without asking Chroma)."""
+        if self._chunks is None:
+            self._chunks = sum(int(d.get("chunks") or 0) for d in self.docs.values())
+        return self._chunks
+
+    def candidates(self, *, minister: str = "", asker: str = "", since: str = "", until: str = "") -> list[str]:
+        """Ids of the documents that can pass these filters (every one that does, and maybe some
+        more: the caller decides): all the words of a name among the document's names (asker
+        also among its askers), its date (full ISO here) in the range; in id order."""
+        from bisect import bisect_left, bisect_right
+
+        from ..textutil import name_words
+
+        words, dates, dated_ids = self._index()
+        keep: set[str] | None = None
+        for key, wanted in (("minister", minister), ("asker", asker)):
+            if not wanted:
+                continue
+            want = name_words(wanted)
+            if not want:
+                return []
+            for w in want:
+                hit = words[key].get(w, set())
+                keep = set(hit) if keep is None else keep & hit
+        if since or until:
+            lo = bisect_left(dates, since) if since else 0
+            hi = bisect_right(dates, until) if until else len(dates)
+            in_range = set(dated_ids[lo:hi])
+            keep = in_range if keep is None else keep & in_range
+        return sorted(keep if keep is not None else self.docs)
+
+
+class Storage:
+    """One index: its folder, its catalog, its vectors (local Chroma or a server), its BM25 index and
+    its figures ledger. Reading never takes the lock; writing goes through `write()`."""
+
+    def __init__(self, root: str | Path, *, chroma_url: str | None = None, collection: str | None = None,
+                 on_notice: Callable[[str], None] | None = None) -> None:
+        self.layout = Layout(root)
+        self.root = self.layout.root
+        self.chroma_url = chroma_url or None
+        self.vectors = ChromaVectors(self.layout.chroma, url=self.chroma_url, collection=collection)
+        self.lexical = LexicalIndex(self.layout.lexical)
+        self.on_notice = on_notice
+        self._catalog: Catalog | None = None
+        self._snapshot: Snapshot | None = None
+        self._ledger = None
+        self._ledger_vectors = None
+
+    # -- opening ----------------------------------------------------------------------------
+    def exists(self) -> bool:
+        """An index (of this schema, or one to migrate) is here."""
+        return self.layout.exists() or self.layout.is_legacy()
+
+    def _notice(self, msg: str) -> None:
+        if self.on_notice:
+            self.on_notice(msg)
+
+    def _migrate_if_legacy(self, locked: bool = False) -> None:
+        """Migrate an index of an earlier layout (`locked`: the caller holds the write lock)."""
+        if self.layout.is_legacy():
+            from .migrate import migrate_v1, read_legacy_manifest
+
+            read_legacy_manifest(self.layout)  # a clear error before taking the lock
+            if locked:
+                self._notice(migrate_v1(self.layout, self.vectors))
+                return
+            with self.layout.write_lock():
+                if self.layout.is_legacy():
+                    self._notice(migrate_v1(self.layout, self.vectors))
+
+    def open(self) -> None:
+        """Open the catalog now (migrating an index of an earlier layout): before taking the lock
+        for a consistent read. Errors are left for `catalog` to raise."""
+        try:
+            if self.exists():
+                self.catalog
+        except PQError:
+            pass
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog (an index of an earlier layout is migrated first). IndexError_ when there is
+        no index here."""
+        if self._catalog is None:
+            self._migrate_if_legacy()
+            if not self.layout.exists():
+                raise IndexError_(f"index {self.root} is empty: run  pq ingest corpus/ --index {self.root}")
+            self._catalog = Catalog(self.layout.catalog)
+        return self._catalog
+
+    def _open_for_writing(self) -> Catalog:
+        self._migrate_if_legacy(locked=True)
+        if self._catalog is None:
+            self._catalog = Catalog(self.layout.catalog, create=True)
+        return self._catalog
+
+    def snapshot(self) -> "Snapshot":
+        """Model, dimension and every document's row (as dicts, for the ranker's filters, priors
+        and citations), read once per catalog generation: a reader sees each commit."""
+        cat = self.catalog
+        gen = cat.generation
+        if self._snapshot is None or self._snapshot.generation != gen:
+            st = cat.state()
+            self._snapshot = Snapshot(model=st.model, dim=st.dim, generation=gen,
+                                      docs={did: r.to_dict() for did, r in cat.documents().items()})
+        return self._snapshot
+
+    def is_empty(self) -> bool:
+        return not self.exists() or not self.catalog.has_documents()
+
+    def state(self) -> IndexState | None:
+        return self.catalog.state() if self.exists() else None
+
+    def check_model(self, model: str, dim: int | None = None) -> None:
+        """Refuse to mix models: the index keeps the model (and dimension) that built it."""
+        if not self.exists():
+            return
+        built, bdim = self.catalog.model, self.catalog.dim
+        if built and built != model:
+            raise ModelMismatch(
+                f"index {self.root} was built with model {built!r}, not {model!r}; query without --model, or "
+                f"rebuild: pq ingest --rebuild <files> --index {self.root} --model {model}")
+        if dim and bdim and bdim != dim:
+            raise ModelMismatch(f"index {self.root} holds {bdim}-d vectors, the model gives {dim}-d; "
+                                f"rebuild: pq ingest --rebuild <files> --index {self.root}")
+
+    @contextmanager
+    def write(self, *, wait: bool = True, on_wait=None) -> Iterator["Writer"]:
+        """The writer, under the index's exclusive lock (see writer.py)."""
+        from .writer import Writer
+
+        with self.layout.write_lock(wait=wait, on_wait=on_wait):
+            w = Writer(self)
+            try:
+                yield w
+            finally:
+                w.close()
+                self.forget_caches()
+
+    # -- the figures ledger -----------------------------------------------------------------
+    def ledger(self) -> list:
+        """The figures ledger (ledger.LedgerEntry list), read once (until the next write)."""
+        from . import ledgerfile
+
+        if self._ledger is None:
+            self._ledger = ledgerfile.load(self.layout.ledger)
+        return self._ledger
+
+    def ledger_vectors(self):
+        from . import ledgerfile
+
+        if self._ledger_vectors is None:
+            self._ledger_vectors = ledgerfile.load_vectors(self.layout.ledger_vectors)
+        return self._ledger_vectors
+
+    def forget_caches(self) -> None:
+        self._ledger = self._ledger_vectors = None
+        self.lexical.forget()

@@ -1,0 +1,365 @@
+"""The catalog: what the index holds, in one SQLite file (stdlib sqlite3, WAL mode).
+
+Tables:
+    meta       key -> JSON value: schema, model, dim, created, updated, lexical_stale, ledger_stale
+    documents  one row per fully written document: its metadata columns (what filters, listings
+               and citations need) and its parsed record as JSON (opaque: fields this code does not
+               know are kept as they are)
+    chunks     chunk id -> document, in document order
+    figures    a document's figures (JSON each), in document order
+    pending    documents whose write has begun and not finished (see writer.py)
+
+Readers never block writers (WAL); each write is one transaction, so a reader sees a document
+entirely or not at all.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..errors import IndexError_
+from .layout import SCHEMA_VERSION
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, file TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '', number TEXT NOT NULL DEFAULT '',
+    date TEXT NOT NULL DEFAULT '', asker TEXT NOT NULL DEFAULT '', minister TEXT NOT NULL DEFAULT '',
+    pages INTEGER NOT NULL DEFAULT 0, chunks INTEGER NOT NULL DEFAULT 0, figures INTEGER NOT NULL DEFAULT 0,
+    is_pq INTEGER NOT NULL DEFAULT 1, ingested TEXT NOT NULL DEFAULT '', remote INTEGER NOT NULL DEFAULT 0,
+    extra TEXT NOT NULL DEFAULT '{}', record TEXT);
+CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
+CREATE INDEX IF NOT EXISTS documents_number ON documents(number);
+CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
+CREATE TABLE IF NOT EXISTS chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, seq INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, seq);
+CREATE TABLE IF NOT EXISTS figures (doc_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (doc_id, seq));
+CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, since TEXT NOT NULL);
+"""
+
+_DOC_COLUMNS = ("doc_id", "file", "path", "sha256", "kind", "title", "number", "date", "asker", "minister",
+                "pages", "chunks", "figures", "is_pq", "ingested", "remote", "extra")
+
+
+@dataclass
+class DocumentRow:
+    """A document of the index: what listings, filters and citations need (the parsed record
+    itself is `Catalog.record`)."""
+
+    doc_id: str
+    file: str
+    path: str
+    sha256: str = ""
+    kind: str = ""
+    title: str = ""
+    number: str = ""
+    date: str = ""
+    asker: str = ""
+    minister: str = ""
+    pages: int = 0
+    chunks: int = 0
+    figures: int = 0
+    is_pq: bool = True
+    ingested: str = ""
+    remote: bool = False  # put on a shared server by another client (pq reindex): no record here
+    extra: dict = field(default_factory=dict)  # further metadata (the document's shape): kept as given
+
+    def to_dict(self) -> dict:
+        """The row as one flat dict: the columns, then the extra fields (which never override one)."""
+        d = asdict(self)
+        extra = d.pop("extra")
+        return {**extra, **d}
+
+
+@dataclass
+class DocumentWrite:
+    """Everything the catalog keeps of one document: its row, its record, its chunks, its figures."""
+
+    row: DocumentRow
+    record: dict | None
+    chunk_ids: list[str]
+    figures: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class IndexState:
+    schema: int
+    model: str | None
+    dim: int | None
+    created: str
+    updated: str
+    lexical_stale: bool
+    ledger_stale: bool
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+class Catalog:
+    """The catalog of one index (see the module docstring). Opening it for reading never creates
+    the file; `create=True` (writers) does."""
+
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise IndexError_(f"no catalog at {self.path}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # check_same_thread=False: a server (pq serve) uses one Assistant from its request threads,
+            # one at a time under its own lock
+            self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a killed process loses nothing committed; only a power cut may
+            # lose the last transactions (never corrupts the file).
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            version = self._meta("schema")
+            if version is None:
+                if not create:
+                    raise sqlite3.DatabaseError("no schema")
+                with self.transaction():
+                    for stmt in _SCHEMA.strip().split(";"):
+                        if stmt.strip():
+                            self.db.execute(stmt)
+                    self._set("schema", SCHEMA_VERSION)
+                    self._set("created", _now())
+                    self._set("updated", _now())
+            elif version == SCHEMA_VERSION and "extra" not in {r[1] for r in self.db.execute("PRAGMA table_info(documents)")}:
+                # a catalog of this schema from before the shape fields (development builds only)
+                with self.transaction():
+                    self.db.execute("ALTER TABLE documents ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'")
+            elif version != SCHEMA_VERSION:
+                raise IndexError_(f"{self.path}: index schema {version!r} is unknown (this pq reads schema "
+                                  f"{SCHEMA_VERSION}); rebuild with: pq ingest --rebuild <files> --index {self.path.parent}")
+        except sqlite3.DatabaseError as exc:
+            raise IndexError_(f"{self.path}: unreadable catalog ({exc}); rebuild with: pq ingest --rebuild <files> "
+                              f"--index {self.path.parent}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta -------------------------------------------------------------------------------
+    def _meta(self, key: str):
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise
+        return json.loads(row[0]) if row else None
+
+    def _set(self, key: str, value) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, json.dumps(value)))
+
+    def state(self) -> IndexState:
+        rows = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+        get = lambda k, d=None: json.loads(rows[k]) if k in rows else d  # noqa: E731
+        return IndexState(schema=get("schema"), model=get("model"), dim=get("dim"), created=get("created", ""),
+                          updated=get("updated", ""), lexical_stale=bool(get("lexical_stale", False)),
+                          ledger_stale=bool(get("ledger_stale", False)))
+
+    @property
+    def generation(self) -> int:
+        """Goes up with every write transaction (of any process): what readers cache by."""
+        return int(self._meta("generation") or 0)
+
+    @property
+    def model(self) -> str | None:
+        return self._meta("model")
+
+    @property
+    def dim(self) -> int | None:
+        return self._meta("dim")
+
+    def set_model(self, model: str, dim: int) -> None:
+        with self.transaction():
+            self._set("model", model)
+            self._set("dim", dim)
+
+    def set_stale(self, *, lexical: bool | None = None, ledger: bool | None = None) -> None:
+        with self.transaction():
+            if lexical is not None:
+                self._set("lexical_stale", lexical)
+            if ledger is not None:
+                self._set("ledger_stale", ledger)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE: a second writer waits, readers go on)."""
+        if self.db.in_transaction:  # nested: part of the outer one
+            yield self.db
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+            self._set("updated", _now())
+            self.db.execute("INSERT INTO meta(key, value) VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
+                            "SET value = CAST(value AS INTEGER) + 1")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- documents --------------------------------------------------------------------------
+    @staticmethod
+    def _row(r) -> DocumentRow:
+        d = dict(zip(_DOC_COLUMNS, r))
+        d["is_pq"], d["remote"] = bool(d["is_pq"]), bool(d["remote"])
+        d["extra"] = json.loads(d["extra"] or "{}")
+        return DocumentRow(**d)
+
+    def documents(self) -> dict[str, DocumentRow]:
+        """Every document, by id (in id order)."""
+        cur = self.db.execute(f"SELECT {', '.join(_DOC_COLUMNS)} FROM documents ORDER BY doc_id")
+        return {r[0]: self._row(r) for r in cur}
+
+    def document(self, doc_id: str) -> DocumentRow | None:
+        r = self.db.execute(f"SELECT {', '.join(_DOC_COLUMNS)} FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return self._row(r) if r else None
+
+    def has_documents(self) -> bool:
+        return self.db.execute("SELECT EXISTS (SELECT 1 FROM documents)").fetchone()[0] == 1
+
+    def has(self, doc_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
+
+    def doc_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+
+    def by_path(self) -> dict[str, str]:
+        """File path -> doc id."""
+        return dict(self.db.execute("SELECT path, doc_id FROM documents"))
+
+    def sha256_of(self, doc_id: str) -> str | None:
+        r = self.db.execute("SELECT sha256 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return r[0] if r else None
+
+    def counts(self) -> tuple[int, int, int]:
+        """(documents, chunks, figures) as the document rows count them."""
+        r = self.db.execute("SELECT COUNT(*), COALESCE(SUM(chunks), 0), COALESCE(SUM(figures), 0) FROM documents").fetchone()
+        return int(r[0]), int(r[1]), int(r[2])
+
+    def record(self, doc_id: str) -> dict | None:
+        """The parsed document as it was stored (None for a remote document or a lost record).
+        An IndexError_ that names pq doctor when the stored record is damaged."""
+        r = self.db.execute("SELECT record FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if not r or r[0] is None:
+            return None
+        try:
+            rec = json.loads(r[0])
+        except ValueError as exc:
+            rec, why = None, type(exc).__name__
+        else:
+            why = "geen object"
+        if not isinstance(rec, dict):
+            raise IndexError_(f"{self.path}: document {doc_id}: beschadigd documentrecord ({why}); herstel met  "
+                              f"pq doctor --fix --index {self.path.parent}")
+        return rec
+
+    def by_number(self, number: str, year: str = "") -> list[str]:
+        """Ids of the documents with this question number (and a date in `year`, when given)."""
+        sql, args = "SELECT doc_id FROM documents WHERE number = ?", [number.strip()]
+        if year:
+            sql += " AND date LIKE ?"
+            args.append(year + "%")
+        return [r[0] for r in self.db.execute(sql + " ORDER BY doc_id", args)]
+
+    def dates(self) -> dict[str, str]:
+        """doc id -> question date, for the dated documents."""
+        return dict(self.db.execute("SELECT doc_id, date FROM documents WHERE date != ''"))
+
+    # -- chunks and figures -----------------------------------------------------------------
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ? ORDER BY seq", (doc_id,))]
+
+    def chunk_docs(self) -> dict[str, str]:
+        """Every chunk id the catalog lists -> its document."""
+        return dict(self.db.execute("SELECT chunk_id, doc_id FROM chunks"))
+
+    def chunk_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    def figures(self, doc_id: str | None = None) -> list[dict]:
+        """The figures (as Figure.to_dict gives them) of one document, or of all, in document order."""
+        if doc_id is None:
+            cur = self.db.execute("SELECT data FROM figures ORDER BY doc_id, seq")
+        else:
+            cur = self.db.execute("SELECT data FROM figures WHERE doc_id = ? ORDER BY seq", (doc_id,))
+        return [json.loads(r[0]) for r in cur]
+
+    def orphan_rows(self) -> dict[str, int]:
+        """doc id -> number of chunk/figure rows of documents the catalog does not list."""
+        out: dict[str, int] = {}
+        for table in ("chunks", "figures"):
+            for did, n in self.db.execute(f"SELECT doc_id, COUNT(*) FROM {table} WHERE doc_id NOT IN "
+                                          f"(SELECT doc_id FROM documents) GROUP BY doc_id"):
+                out[did] = out.get(did, 0) + n
+        return out
+
+    # -- pending work -----------------------------------------------------------------------
+    def pending(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT doc_id FROM pending ORDER BY doc_id")]
+
+    def begin(self, doc_ids: Iterable[str]) -> None:
+        """Mark documents as being written; the BM25 index and the ledger are stale from here."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO pending(doc_id, since) VALUES (?, ?)", [(d, _now()) for d in doc_ids])
+            self._set("lexical_stale", True)
+            self._set("ledger_stale", True)
+
+    def finish(self, writes: Iterable[DocumentWrite]) -> None:
+        """Store documents (replacing what was there of them) and clear their pending marks, in one
+        transaction."""
+        with self.transaction() as db:
+            for w in writes:
+                self._drop(db, w.row.doc_id)
+                d = asdict(w.row)
+                d["is_pq"], d["remote"] = int(d["is_pq"]), int(d["remote"])
+                d["extra"] = json.dumps(d["extra"], ensure_ascii=False)
+                record = json.dumps(w.record, ensure_ascii=False) if w.record is not None else None
+                db.execute(f"INSERT INTO documents({', '.join(_DOC_COLUMNS)}, record) VALUES "
+                           f"({', '.join('?' * len(_DOC_COLUMNS))}, ?)", [d[c] for c in _DOC_COLUMNS] + [record])
+                db.executemany("INSERT OR REPLACE INTO chunks(chunk_id, doc_id, seq) VALUES (?, ?, ?)",
+                               [(cid, w.row.doc_id, i) for i, cid in enumerate(w.chunk_ids)])
+                db.executemany("INSERT INTO figures(doc_id, seq, data) VALUES (?, ?, ?)",
+                               [(w.row.doc_id, i, json.dumps(f, ensure_ascii=False)) for i, f in enumerate(w.figures)])
+                db.execute("DELETE FROM pending WHERE doc_id = ?", (w.row.doc_id,))
+
+    def drop(self, doc_ids: Iterable[str]) -> None:
+        """Forget documents (rows, chunks, figures, pending marks) in one transaction."""
+        with self.transaction() as db:
+            for did in doc_ids:
+                self._drop(db, did)
+                db.execute("DELETE FROM pending WHERE doc_id = ?", (did,))
+            self._set("lexical_stale", True)
+            self._set("ledger_stale", True)
+
+    @staticmethod
+    def _drop(db, doc_id: str) -> None:
+        for table in ("documents", "chunks", "figures"):
+            db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+
+    def wipe(self) -> None:
+        """Forget everything (--rebuild); the file stays (other connections may hold it open)."""
+        with self.transaction() as db:
+            for table in ("documents", "chunks", "figures", "pending"):
+                db.execute(f"DELETE FROM {table}")
+            db.execute("DELETE FROM meta WHERE key IN ('model', 'dim', 'lexical_stale', 'ledger_stale')")
+            self._set("wiping", True)  # cleared when the vectors and derived files are gone too
+
+    @property
+    def wiping(self) -> bool:
+        """A --rebuild emptied the catalog and was cut off before the rest was dropped."""
+        return bool(self._meta("wiping"))
+
+    def wiped(self) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM meta WHERE key = 'wiping'")
+

@@ -1,0 +1,315 @@
+"""The crash-safety protocol, in one place. Every change of an index goes through a `Writer`
+(taken with `Storage.write()`, which holds the index's exclusive lock).
+
+Writing documents (one, or a batch):
+    1. the catalog marks them pending and the BM25 index and ledger stale   (one transaction)
+    2. the vector store drops their old chunks and takes the new ones
+    3. the catalog stores their rows, records, chunk ids and figures and
+       clears the pending marks                                             (one transaction)
+Removing one: mark pending, drop its vectors, drop its rows (one transaction).
+
+A process killed anywhere leaves either the old state or pending marks; `recover()` (the first
+thing every writer does) drops the vectors and rows of pending documents and returns the files
+of those that were ingested before, for the caller to ingest again: nothing ingested is lost.
+The BM25 index and the ledger are derived data: rebuilt (each written atomically) whenever they
+are stale or do not match the catalog's counts.
+
+`_reached(step)` marks each step; the crash tests SIGKILL the process there.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .catalog import Catalog, DocumentRow, DocumentWrite
+
+
+def _reached(step: str) -> None:
+    """A named point of the write protocol (no-op; tests replace it to kill the process here)."""
+
+
+@dataclass
+class PreparedDocument:
+    """A document ready to be written: what the catalog keeps and what the vector store keeps."""
+
+    write: DocumentWrite
+    vectors: object  # (n_chunks, dim) array
+    texts: list[str]
+    metadatas: list[dict]
+
+    @property
+    def doc_id(self) -> str:
+        return self.write.row.doc_id
+
+
+class Writer:
+    """Changes to one index, under its lock (see the module docstring)."""
+
+    def __init__(self, storage) -> None:
+        self.storage = storage
+        self.layout = storage.layout
+        self.vectors = storage.vectors
+        self.lexical = storage.lexical
+        if self.layout.has_leftovers() and not storage.chroma_url:
+            # Derived data but no catalog: a --rebuild cut off, or the catalog deleted. Nothing in
+            # them is known to be complete, so the index starts from nothing.
+            self._clear_everything(drop_vectors=True)
+        self.catalog: Catalog = storage._open_for_writing()
+        if self.catalog.wiping:
+            self.wipe()
+        from .migrate import remove_leftovers
+
+        remove_leftovers(self.layout)
+        self._batch: list[PreparedDocument] | None = None
+        self._batch_chunks = 0
+        self._batch_limit = 0
+        self.changed = False
+        # The BM25 index is updated by the change alone when it was in sync before this writer
+        # began (else it is rebuilt): the chunk ids to drop from it, the chunks to add.
+        self._lexical_ok = self.lexical_in_sync()
+        self._lex_remove: set[str] = set()
+        self._lex_add: dict[str, str] = {}
+        # The ledger is a function of the figures of all documents: when this writer's changes
+        # leave those the same (a document changed elsewhere than in its figures), it stays.
+        self._ledger_ok = self.ledger_in_sync()
+        self._figures_changed = False
+
+    def close(self) -> None:
+        if self._batch:
+            self.flush()
+
+    # -- model ------------------------------------------------------------------------------
+    def set_model(self, name: str, dim: int) -> None:
+        if (self.catalog.model, self.catalog.dim) != (name, dim):
+            self.catalog.set_model(name, dim)
+
+    # -- start over -------------------------------------------------------------------------
+    def wipe(self) -> None:
+        """--rebuild: drop everything of this index (also its collection on a server).
+
+        The catalog is emptied first and says so (`wiping`): a wipe cut off half-way is finished
+        by the next writer, and no catalog ever lists documents whose chunks are gone."""
+        had = self.catalog.counts()[0] > 0 or self.catalog.wiping or self.layout.chroma.exists()
+        self.catalog.wipe()
+        self._clear_everything(drop_vectors=had)
+        self.catalog.wiped()
+
+    def _clear_everything(self, drop_vectors: bool) -> None:
+        dropped = self.vectors.drop() if drop_vectors and self.vectors.exists() else False
+        for sub in ("lexical", "lexical.tmp", "lexical.old", "docs"):
+            shutil.rmtree(self.layout.root / sub, ignore_errors=True)
+        for f in (self.layout.ledger, self.layout.ledger_vectors, self.layout.legacy_manifest):
+            f.unlink(missing_ok=True)
+        if not self.layout.exists():
+            for suffix in ("-wal", "-shm"):  # of a deleted catalog: never replay them into a new one
+                Path(str(self.layout.catalog) + suffix).unlink(missing_ok=True)
+        # The chroma folder stays when its collection could be dropped: chromadb keeps one client
+        # per folder for the whole process, and that client cannot write to a folder made anew.
+        if not dropped and not self.storage.chroma_url:
+            self.vectors.close()
+            shutil.rmtree(self.layout.chroma, ignore_errors=True)
+        self.storage.forget_caches()
+
+    # -- pending work -----------------------------------------------------------------------
+    def recover(self) -> list[str]:
+        """Undo what a cut-off write left (see the module docstring); returns the paths of the
+        documents to ingest again (those that were in the index before and whose files exist)."""
+        ids = self.catalog.pending()
+        if not ids:
+            return []
+        redo = []
+        for did in ids:
+            self.vectors.delete_doc(did)
+            row = self.catalog.document(did)
+            if row is not None and row.path and Path(row.path).is_file():
+                redo.append(row.path)
+        self.catalog.drop(ids)
+        return redo
+
+    # -- documents --------------------------------------------------------------------------
+    def put(self, doc: PreparedDocument) -> None:
+        """Write one document (in a batch: when the batch is full)."""
+        if self._batch is None:
+            self._write([doc])
+            return
+        self._batch.append(doc)
+        self._batch_chunks += len(doc.texts)
+        if self._batch_chunks >= self._batch_limit:
+            self.flush()
+
+    @contextmanager
+    def batch(self, max_chunks: int = 5000) -> Iterator[None]:
+        """Within it, `put` collects documents and writes them `max_chunks` chunks at a time: one
+        vector upsert and two catalog transactions a batch (bulk builds of large indexes)."""
+        self._batch, self._batch_chunks, self._batch_limit = [], 0, max_chunks
+        try:
+            yield
+            self.flush()
+        finally:
+            self._batch = None
+
+    def flush(self) -> None:
+        docs, self._batch_chunks = self._batch or [], 0
+        if self._batch is not None:
+            self._batch = []
+        if docs:
+            self._write(docs)
+
+    def _write(self, docs: list[PreparedDocument]) -> None:
+        ids = [d.doc_id for d in docs]
+        old = [did for did in ids if self.catalog.has(did)]
+        for did in old:
+            self._forget_lexical(self.catalog.chunk_ids(did))
+        before = {did: self.catalog.figures(did) for did in old}
+        self._figures_changed |= any(d.write.figures != before.get(d.doc_id, []) for d in docs)
+        self.catalog.begin(ids)
+        _reached("pending-saved")
+        for did in old:
+            self.vectors.delete_doc(did)
+        cids = [cid for d in docs for cid in d.write.chunk_ids]
+        vecs = [v for d in docs for v in d.vectors]
+        self.vectors.add(cids, vecs, [t for d in docs for t in d.texts], [m for d in docs for m in d.metadatas])
+        _reached("chunks-added")
+        self.catalog.finish([d.write for d in docs])
+        _reached("document-saved")
+        for d in docs:
+            for cid, text, meta in zip(d.write.chunk_ids, d.texts, d.metadatas):
+                self._lex_add[cid] = (meta.get("ctx") or "") + (text or "")
+        self.changed = True
+
+    def _forget_lexical(self, chunk_ids: list[str]) -> None:
+        for cid in chunk_ids:
+            self._lex_remove.add(cid)
+            self._lex_add.pop(cid, None)
+
+    def remove(self, doc_id: str) -> None:
+        """Drop a document: its vectors, then its rows."""
+        self._forget_lexical(self.catalog.chunk_ids(doc_id))
+        self._figures_changed |= bool(self.catalog.figures(doc_id))
+        self.catalog.begin([doc_id])
+        self.vectors.delete_doc(doc_id)
+        self.catalog.drop([doc_id])
+        self.changed = True
+
+    def drop_chunks(self, ids: list[str]) -> None:
+        """Delete stray chunks from the vector store (pq doctor --fix: orphans, extras)."""
+        self.vectors.delete_ids(ids)
+        self.catalog.set_stale(lexical=True)
+
+    # -- derived data -----------------------------------------------------------------------
+    def lexical_in_sync(self) -> bool:
+        if self.catalog.state().lexical_stale:
+            return False
+        try:
+            return not self.lexical.is_legacy and self.lexical.count == self.catalog.chunk_count()
+        except (OSError, ValueError, KeyError):  # an unreadable segments.json: rebuild it
+            return False
+
+    def ledger_in_sync(self) -> bool:
+        if self.catalog.state().ledger_stale:  # a run cut off between a document and the ledger rebuild
+            return False
+        want = self.catalog.counts()[2]
+        return (self.layout.ledger.exists() or not want) and self.catalog._meta("ledger_figures") == want
+
+    def rebuild_lexical(self) -> int:
+        """Rebuild the BM25 index from the chunks in the vector store."""
+        _reached("before-lexical")
+        return self._rebuild_lexical()
+
+    def _rebuild_lexical(self) -> int:
+        ids, texts = [], []
+        for cid, text, meta in self.vectors.scan():
+            ids.append(cid)
+            texts.append((meta.get("ctx") or "") + (text or ""))
+        self.lexical.build(ids, texts)
+        self.catalog.set_stale(lexical=False)
+        return len(ids)
+
+    def rebuild_ledger(self, build: Callable[[list], tuple[list, object]]) -> int:
+        """Save the figures ledger that `build(figures)` makes of every figure of the index (the
+        grouping into timelines is the figures code's: storage only keeps the result) — the
+        entries and their description vectors."""
+        from ..models import Figure
+        from . import ledgerfile
+
+        _reached("before-ledger")
+        figs = [Figure(**f) for f in self.catalog.figures()]
+        entries, vectors = build(figs)
+        ledgerfile.save(entries, vectors, self.layout.ledger, self.layout.ledger_vectors)
+        with self.catalog.transaction():
+            self.catalog._set("ledger_stale", False)
+            self.catalog._set("ledger_figures", len(entries))
+        self.storage._ledger, self.storage._ledger_vectors = entries, vectors
+        return len(entries)
+
+    def refresh(self, ledger_build: Callable[[], Callable[[list], tuple[list, object]]]) -> None:
+        """Bring the BM25 index and the ledger up to date with the catalog. `ledger_build()`
+        gives the ledger's build function (see rebuild_ledger; only called when it is needed)."""
+        if self.changed and self._lexical_ok and not self.catalog.pending():
+            _reached("before-lexical")
+            # Only the change: its chunks in a new segment, the replaced ones marked deleted.
+            self.lexical.update(self._lex_remove, list(self._lex_add), list(self._lex_add.values()))
+            if self.lexical.count == self.catalog.chunk_count():
+                self.catalog.set_stale(lexical=False)
+            else:  # should not happen; if it does, the index is rebuilt rather than left wrong
+                self._rebuild_lexical()
+        elif self.changed or not self.lexical_in_sync():
+            self.rebuild_lexical()
+        self._lex_remove, self._lex_add = set(), {}
+        self._lexical_ok = True
+        if self.changed and self._ledger_ok and not self._figures_changed and not self.catalog.pending():
+            self.catalog.set_stale(ledger=False)  # the same figures: the same ledger
+        elif self.changed or not self.ledger_in_sync():
+            self.rebuild_ledger(ledger_build())
+        self._ledger_ok, self._figures_changed = True, False
+
+    # -- a shared server --------------------------------------------------------------------
+    def reindex(self, extra: Callable[[dict], dict] | None = None) -> dict:
+        """Bring the catalog in line with the vector store (a shared Chroma server): documents
+        another client put there are added (without a parsed record: their chunks carry what
+        listings, filters, citations and the ledger need; `extra(metadata)` gives a row's further
+        fields), documents gone from it are dropped."""
+        found: dict[str, dict] = {}
+        for cid, _text, meta in self.vectors.scan(texts=False):
+            did = meta.get("doc_id") or cid.split(":", 1)[0]
+            d = found.setdefault(did, {"meta": meta, "chunks": []})
+            d["chunks"].append((cid, meta))
+        known = set(self.catalog.doc_ids())
+        writes = []
+        model = None
+        for did, d in found.items():
+            if did in known:
+                continue
+            m = d["meta"]
+            chunks = sorted(d["chunks"], key=lambda cm: _chunk_order(cm[0]))
+            figures = [f for _cid, meta in chunks for f in json.loads(meta.get("figures") or "[]")]
+            row = DocumentRow(doc_id=did, file=m.get("doc", did), path=m.get("path", ""), sha256=m.get("sha256", ""),
+                              kind=m.get("kind", ""), title=m.get("title", ""), number=m.get("number", ""),
+                              date=m.get("date", ""), asker=m.get("asker", ""), minister=m.get("minister", ""),
+                              pages=int(m.get("pages") or 0), chunks=len(chunks), figures=len(figures),
+                              is_pq=bool(m.get("is_pq", True)), ingested="", remote=True,
+                              extra=extra(m) if extra else {})
+            writes.append(DocumentWrite(row=row, record=None, chunk_ids=[c for c, _ in chunks], figures=figures))
+            model = model or m.get("model")
+        removed = sorted(known - set(found))
+        if writes:
+            self.catalog.finish(writes)
+        if removed:
+            self.catalog.drop(removed)
+        if model and not self.catalog.model:
+            with self.catalog.transaction():
+                self.catalog._set("model", model)
+        self.changed = bool(writes or removed)
+        return {"added": [w.row.doc_id for w in writes], "removed": removed}
+
+
+def _chunk_order(cid: str) -> tuple:
+    """Chunk ids in document order: <doc>:<section>:<n>, sections as chunking makes them."""
+    _doc, section, n = (cid.rsplit(":", 2) + ["", ""])[:3]
+    rank = {"question": 0, "text": 0, "answer": 1, "annex": 2}.get(section, 3)
+    return (rank, int(n) if re.fullmatch(r"\d+", n) else 0, cid)

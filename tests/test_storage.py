@@ -1,0 +1,193 @@
+"""The storage package: the one owner of the index (catalog, vectors, BM25, ledger files), an
+index of the old layout opened and migrated, filters as SQL, and nothing outside storage/ that
+touches an index file or Chroma."""
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DATA, ROOT, SMALL, copy_docs
+from typer.testing import CliRunner
+
+from pq_assistant import Assistant, Filters
+from pq_assistant.cli import app
+from pq_assistant.search import doc_passes
+
+PKG = ROOT / "pq_assistant"
+LEGACY = DATA / "legacy-index-v1"
+
+
+def _sources():
+    for p in sorted(PKG.rglob("*.py")):
+        yield p, p.read_text(encoding="utf-8")
+
+
+def test_only_storage_imports_chromadb_or_names_index_files():
+    """No module outside pq_assistant/storage/ imports chromadb or names a file of the index."""
+    # a file name of the index anywhere, or one of its folders joined to a path
+    index_files = re.compile(r"""["'](manifest\.json|catalog\.sqlite|figures\.json|figures\.npy|chroma\.sqlite3|"""
+                             r"""ids\.json|\.lock)["']|/\s*["'](docs|chroma|lexical)["']""")
+    offenders = []
+    for p, text in _sources():
+        rel = p.relative_to(PKG).as_posix()
+        if rel.startswith("storage/"):
+            continue
+        for node in ast.walk(ast.parse(text)):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            if any(n == "chromadb" or n.startswith("chromadb.") for n in names):
+                offenders.append(f"{rel}:{node.lineno}: imports chromadb")
+        for m in index_files.finditer(text):
+            offenders.append(f"{rel}: names the index file {m.group(1) or m.group(2)!r}")
+    assert offenders == []
+
+
+def test_configuration_is_read_in_the_cli_only():
+    """PQ_* variables are read by cli.py alone; the library gets its settings as arguments."""
+    offenders = [p.relative_to(PKG).as_posix() for p, text in _sources()
+                 if p.name != "cli.py" and re.search(r"""(environ(\.get)?\s*[\[(]|getenv\()\s*["']PQ_""", text)]
+    assert offenders == []
+
+
+@pytest.fixture
+def legacy(tmp_path: Path) -> Path:
+    index = tmp_path / "index"
+    shutil.copytree(LEGACY, index)
+    return index
+
+
+def test_an_index_of_the_old_layout_opens_is_migrated_and_answers(legacy: Path):
+    """tests/data/legacy-index-v1 was written by the code before storage/ (manifest.json, docs/)."""
+    old = json.loads((legacy / "manifest.json").read_text(encoding="utf-8"))
+    notes: list[str] = []
+    a = Assistant(legacy, on_notice=notes.append)
+    hits = a.search("Hoeveel Huizen van het Kind zijn er erkend?", top_k=3)
+    assert hits and all(p.citation.startswith("Schriftelijke vraag nr.") for p in hits)
+    assert notes == [f"index {legacy} omgezet naar het nieuwe formaat (catalogus catalog.sqlite, schema 2): "
+                     f"3 documenten, niets opnieuw berekend"]
+    assert not (legacy / "manifest.json").exists() and not (legacy / "docs").exists()
+    assert (legacy / "catalog.sqlite").exists()
+    # every document with its metadata, chunks, figures and parsed record
+    docs = {d["doc_id"]: d for d in a.documents()}
+    assert set(docs) == set(old["docs"])
+    for did, e in old["docs"].items():
+        assert {k: docs[did][k] for k in ("file", "path", "sha256", "number", "date", "asker", "minister", "pages",
+                                          "chunks", "figures")} == {k: e[k] for k in ("file", "path", "sha256", "number",
+                                          "date", "asker", "minister", "pages", "chunks", "figures")}
+        assert len(a.chunk_ids(did)) == e["chunks"]
+    assert a.document("503/2018").number == "503"
+    st = a.stats()
+    assert (st["schema"], st["model"], st["dim"]) == (2, "hash:128", 128)
+    assert len(a.all_figures()) == st["figures"] == sum(e["figures"] for e in old["docs"].values()) > 0
+    assert a.check() == []
+    # the CLI on it, and a second open: nothing more to migrate
+    res = CliRunner().invoke(app, ["ask", "vraag 503 van 2018", "--index", str(legacy), "--json", "-k", "1"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["results"][0]["doc"] == "2018-503-regionale-spreiding.txt"
+    assert "omgezet" not in res.stderr
+
+
+def test_the_cli_says_in_dutch_that_it_migrated(legacy: Path):
+    res = CliRunner().invoke(app, ["docs", "--index", str(legacy), "--json"])
+    assert res.exit_code == 0, res.output
+    assert res.stderr == (f"pq: index {legacy} omgezet naar het nieuwe formaat (catalogus catalog.sqlite, schema 2): "
+                          f"3 documenten, niets opnieuw berekend\n")
+    assert len(json.loads(res.stdout)["documents"]) == 3
+
+
+def test_an_old_index_left_half_written_is_migrated_with_its_pending_document(legacy: Path, tmp_path: Path):
+    """A schema-1 ingest killed mid-document: the pending mark comes along, the next ingest repairs it."""
+    src = copy_docs(["2018-503-regionale-spreiding.txt"], tmp_path / "src")
+    m = json.loads((legacy / "manifest.json").read_text(encoding="utf-8"))
+    m["pending"] = "2018-503-regionale-spreiding"
+    m["docs"]["2018-503-regionale-spreiding"]["path"] = str((src / "2018-503-regionale-spreiding.txt").resolve())
+    (legacy / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    a = Assistant(legacy)
+    assert [(p.code, p.doc_id) for p in a.check()][:1] == [("pending", "2018-503-regionale-spreiding")]
+    assert a.lexical.is_legacy  # the old BM25 folder is read as it is ...
+    report = a.ingest([])  # nothing named: the cut-off document comes back from its file
+    assert report.ingested == [str((src / "2018-503-regionale-spreiding.txt").resolve())]
+    assert not a.lexical.is_legacy  # ... and rebuilt in segments by the first writer
+    assert a.check() == []
+    assert a.search("vraag 503 van 2018", top_k=1)[0].doc_id == "2018-503-regionale-spreiding"
+
+
+def test_old_files_left_by_a_migration_cut_off_are_deleted(legacy: Path):
+    manifest = (legacy / "manifest.json").read_text(encoding="utf-8")
+    Assistant(legacy).stats()  # migrates
+    (legacy / "manifest.json").write_text(manifest, encoding="utf-8")  # as if killed before deleting it
+    a = Assistant(legacy)
+    assert [p.code for p in a.check()] == ["temp-file"]
+    assert a.stats()["documents"] == 3  # the catalog wins
+    a.repair()  # (any writer deletes them first thing)
+    assert a.check() == [] and not (legacy / "manifest.json").exists()
+
+
+@pytest.fixture(scope="module")
+def corpus_index(tmp_path_factory) -> Assistant:
+    base = tmp_path_factory.mktemp("storage")
+    a = Assistant(base / "index", model="hash:128")
+    a.ingest([ROOT / "corpus"])
+    return a
+
+
+@pytest.mark.parametrize("f", [
+    Filters(minister="vandeurzen"), Filters(minister="Jo Vandeurzen"), Filters(asker="van malderen"),
+    Filters(since="2019"), Filters(until="2016-06"), Filters(since="2015", until="2018-05-23"),
+    Filters(minister="casteleyn", since="2025"), Filters(number="214"), Filters(minister="nobody"),
+    Filters(asker="maertens", until="2026"), Filters(minister="  "), Filters(type="schriftelijke-vraag", since="2020"),
+])
+def test_the_snapshot_look_ups_give_what_doc_passes_gives(corpus_index: Assistant, f: Filters):
+    """Filters look only at the snapshot's candidates (names by word, dates sorted): the same
+    documents as search.doc_passes over every document."""
+    snap = corpus_index.storage.snapshot()
+    want = sorted(did for did, d in snap.docs.items() if doc_passes(d, f))
+    assert sorted(corpus_index._passing(snap, f)) == want
+    assert sorted(d["doc_id"] for d in corpus_index.documents(f)) == want
+
+
+def test_changing_one_document_rewrites_only_that_document(tmp_path: Path):
+    folder = copy_docs(SMALL, tmp_path / "corpus")
+    a = Assistant(tmp_path / "index", model="hash:128")
+    a.ingest([folder])
+    before = a.storage.catalog.documents()
+    f = folder / "2018-214-kleuterparticipatie.txt"
+    f.write_text(f.read_text(encoding="utf-8") + "\n\nAanvulling: 42 nieuwe kleuterscholen.\n", encoding="utf-8")
+    rep = a.ingest([folder])
+    assert [Path(p).name for p in rep.ingested] == ["2018-214-kleuterparticipatie.txt"]
+    after = a.storage.catalog.documents()
+    changed = {did for did in before if before[did] != after[did]}
+    assert changed == {"2018-214-kleuterparticipatie"}
+    assert a.check() == []
+
+
+def test_a_change_that_leaves_the_figures_alone_keeps_the_ledger(tmp_path: Path, monkeypatch):
+    """The ledger is a function of all figures: re-ingesting a document whose figures did not
+    change does not rebuild it; changing a figure, adding or removing a document with figures does."""
+    from pq_assistant.storage.writer import Writer
+
+    folder = copy_docs(SMALL, tmp_path / "corpus")
+    a = Assistant(tmp_path / "index", model="hash:128")
+    a.ingest([folder])
+    ledger = (tmp_path / "index" / "figures.json").read_text(encoding="utf-8")
+    builds = []
+    real = Writer.rebuild_ledger
+    monkeypatch.setattr(Writer, "rebuild_ledger", lambda self, build: builds.append(1) or real(self, build))
+    f = folder / "2018-503-regionale-spreiding.txt"
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text.replace("consultatiebureau aangesloten", "zorgburgbureau aangesloten"), encoding="utf-8")
+    assert a.ingest([folder]).ingested and builds == []
+    assert a.check() == [] and (tmp_path / "index" / "figures.json").read_text(encoding="utf-8") == ledger
+    f.write_text(f.read_text(encoding="utf-8").replace("153", "157"), encoding="utf-8")
+    assert a.ingest([folder]).ingested and builds == [1]
+    assert "157" in {e.figure.value for e in a.ledger()}
+    (folder / "2021-214-prenatale-ondersteuning.txt").unlink()
+    a.ingest([folder], prune=True)
+    assert builds == [1, 1] and a.check() == []
