@@ -20,13 +20,13 @@ import math
 import re
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 OFF_TOPIC = [
     "Hoeveel kilometer fietspad werd in 2022 aangelegd langs gewestwegen?",
@@ -124,9 +124,9 @@ def main() -> int:
         summary = f"CALIBRATION=({w[0]:.2f}, {w[1]:.2f}, {w[2]:.2f}); no threshold meets the 5 % limit"
     print("SUMMARY " + summary)
     if not args.no_record:
-        with (ROOT / "benchmarks" / "RESULTS.md").open("a", encoding="utf-8") as fh:
-            fh.write(f"\n### calibrate_scores {time.strftime('%Y-%m-%d %H:%M')}\n\n"
-                     f"`python benchmarks/calibrate_scores.py`: {summary}\n")
+        from common import append_results
+
+        append_results("calibrate_scores", "python benchmarks/calibrate_scores.py", [summary])
     return 0
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 QUESTIONS = [
     # -- now ------------------------------------------------------------------------------------
@@ -114,9 +115,9 @@ def main() -> int:
                + f" ({'no time priors' if args.no_time_priors else 'default'}; {secs:.1f} s for all questions)")
     print(summary)
     if not args.no_record:
-        with (ROOT / "benchmarks" / "RESULTS.md").open("a", encoding="utf-8") as fh:
-            fh.write(f"\n### now_eval {time.strftime('%Y-%m-%d %H:%M')}\n\n`python benchmarks/now_eval.py"
-                     f"{' --no-time-priors' if args.no_time_priors else ''}`: {summary}\n")
+        from common import append_results
+
+        append_results("now_eval", "python benchmarks/now_eval.py" + (" --no-time-priors" if args.no_time_priors else ""), [summary])
     return 0
 
 

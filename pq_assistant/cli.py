@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from .errors import PQError, UsageError
+from .search import check_question
 
 # rich_markup_mode=None: Typer's rich help formatting costs more start-up time than it is worth here.
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
@@ -89,13 +90,6 @@ def _notes(notes: list[str]) -> None:
 
     for note in notes:
         render.err(f"pq: {note}")
-
-
-def check_question(text: str) -> str:
-    """A question needs at least one letter or digit (a blank or '???' is a usage error)."""
-    if not re.search(r"\w", text or ""):
-        raise UsageError("de vraag is leeg (alleen spaties of leestekens): geef een vraag met woorden")
-    return text
 
 
 def _read_batch(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:

@@ -421,3 +421,10 @@ def collapse_near_duplicates(items: list[tuple[str, str]], threshold: float = 0.
         kept.append((cid, sh))
     return [cid for cid, _ in kept]
 
+
+def check_question(text: str) -> str:
+    """A question needs at least one letter or digit: a blank or '???' is a usage error (the CLI
+    and the web page give the same message)."""
+    if not re.search(r"\w", text or ""):
+        raise UsageError("de vraag is leeg (alleen spaties of leestekens): geef een vraag met woorden")
+    return text

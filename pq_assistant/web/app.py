@@ -29,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import EmbeddingError, IndexError_, LoadError, PQError, UsageError
+from ..search import check_question
 from . import views
 
 if TYPE_CHECKING:
@@ -436,15 +437,6 @@ def _form_error(request: Request, site: Site, template: str, ctx: dict, exc: Exc
     status = _status_of(exc)
     ctx["error"] = f"{_LEAD.get(status, 'Fout')}: {_message(exc)}"
     return site.render(request, template, status=status, **ctx)
-
-
-def check_question(text: str) -> str:
-    """A question needs a letter or a digit: the rule and the message of `pq ask`."""
-    import re
-
-    if not re.search(r"\w", text or ""):
-        raise UsageError("de vraag is leeg (alleen spaties of leestekens): geef een vraag met woorden")
-    return text
 
 
 def _int(value: Any, default: int, what: str) -> int:
