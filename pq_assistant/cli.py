@@ -162,7 +162,7 @@ def ingest(
     try:
         report = a.ingest(paths, prune=prune, rebuild=rebuild, progress=cb, wait=not no_wait,
                           on_error=lambda p, r: render.err(f"pq: {p}: {r}"),
-                          on_wait=lambda: render.err(f"pq: waiting for another ingest to finish on {a.index} ..."))
+                          on_wait=lambda: render.err(f"pq: wacht tot een andere ingest klaar is met {a.index} ..."))
     finally:
         stop()
     if report.upgraded:
@@ -343,8 +343,8 @@ def reindex(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = Chroma
     if as_json:
         render.print_json(out)
     else:
-        render.err(f"pq: reindexed {out['documents']} documents ({len(out['added'])} new from the server, "
-                   f"{len(out['removed'])} gone), lexical index: {out['lexical_chunks']} chunks")
+        render.err(f"pq: opnieuw opgebouwd: {out['documents']} documenten ({len(out['added'])} nieuw van de server, "
+                   f"{len(out['removed'])} verdwenen), lexicale index: {out['lexical_chunks']} passages")
 
 
 @app.command(name="eval")
@@ -388,7 +388,7 @@ def doctor(
     from . import render
 
     a = _assistant(index, chroma_url=chroma_url)
-    on_wait = lambda: render.err(f"pq: waiting for another ingest to finish on {a.index} ...")  # noqa: E731
+    on_wait = lambda: render.err(f"pq: wacht tot een andere ingest klaar is met {a.index} ...")  # noqa: E731
     fixed: list[str] = []
     if fix and a.storage.exists():
         fixed = a.repair(on_wait=on_wait)
@@ -434,9 +434,9 @@ def draft(
         fmt = "json" if as_json else {".docx": "docx", ".json": "json"}.get(suffix, "markdown")
     fmt = {"md": "markdown"}.get(fmt.lower(), fmt.lower())
     if fmt not in ("markdown", "docx", "json"):
-        raise UsageError(f"unknown --format {fmt!r} (markdown, docx or json)")
+        raise UsageError(f"onbekend --format {fmt!r} (markdown, docx of json)")
     if fmt == "docx" and not out:
-        raise UsageError("--format docx needs --out FILE.docx")
+        raise UsageError("--format docx vraagt --out BESTAND.docx")
     q = load_question(question, sys.stdin.read() if question == "-" else None)
     a = _assistant(index, model, chroma_url)
     _ensure_index(a, quiet=as_json or fmt == "json", explicit=index is not None)
@@ -450,7 +450,7 @@ def draft(
         else:
             sys.stdout.write(text)
     if out:
-        render.err(f"pq: briefing written to {out}")
+        render.err(f"pq: briefing geschreven naar {out}")
 
 
 @app.command()

@@ -213,16 +213,18 @@ def ingest_report(report) -> None:
 
     table = Table(title="pq ingest", title_justify="left")
     table.add_column("status")
-    table.add_column("files", justify="right")
-    table.add_row("ingested", str(len(report.ingested)))
-    table.add_row("unchanged", str(len(report.unchanged)))
+    table.add_column("bestanden", justify="right")
+    table.add_row("ingelezen", str(len(report.ingested)))
+    table.add_row("ongewijzigd", str(len(report.unchanged)))
+    if getattr(report, "upgraded", None):
+        table.add_row("opnieuw gelezen", str(len(report.upgraded)))
     if report.removed:
-        table.add_row("removed", str(len(report.removed)))
-    table.add_row("failed", str(len(report.failed)), style="red" if report.failed else None)
-    table.add_row("chunks added", str(report.chunks))
+        table.add_row("verwijderd", str(len(report.removed)))
+    table.add_row("mislukt", str(len(report.failed)), style="red" if report.failed else None)
+    table.add_row("passages toegevoegd", str(report.chunks))
     _console(stderr=True).print(table)
     for path, reason in report.failed:
-        err(f"  failed: {path}: {reason}")
+        err(f"  mislukt: {path}: {reason}")
 
 
 _STATUS = {"latest": "[bold green]nieuwste[/]", "confirmed": "[green]bevestigd[/]", "superseded": "[dim]vervangen[/]",

@@ -109,7 +109,7 @@ def _pq_lines(stderr: str) -> list[str]:
 
 
 def _summary(stderr: str) -> dict[str, int]:
-    return {k: int(v) for k, v in re.findall(r"(ingested|unchanged|failed|chunks added)\s*\S\s*(\d+)", stderr)}
+    return {k: int(v) for k, v in re.findall(r"(ingelezen|ongewijzigd|mislukt|passages toegevoegd)\s*\S\s*(\d+)", stderr)}
 
 
 def test_bad_files_named_good_files_ingested_exit_1(messy: Path, tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def test_bad_files_named_good_files_ingested_exit_1(messy: Path, tmp_path: Path)
     for line, name in zip(lines, sorted(BAD)):
         prefix = f"pq: {messy / name}: {BAD[name]}"
         assert line == prefix if not BAD[name].endswith("(") else (line.startswith(prefix) and line.endswith(")")), line
-    assert _summary(res.stderr) == {"ingested": 8, "unchanged": 0, "failed": 9, "chunks added": _summary(res.stderr)["chunks added"]}
+    assert _summary(res.stderr) == {"ingelezen": 8, "ongewijzigd": 0, "mislukt": 9, "passages toegevoegd": _summary(res.stderr)["passages toegevoegd"]}
 
     a = Assistant(index, model=MODEL)
     docs = {d["file"]: d for d in a.documents()}
@@ -146,7 +146,7 @@ def test_bad_files_named_good_files_ingested_exit_1(messy: Path, tmp_path: Path)
     res2 = CliRunner().invoke(app, ["ingest", str(messy), "--index", str(index), "--model", MODEL])
     assert res2.exit_code == 1
     assert _pq_lines(res2.stderr) == lines
-    assert _summary(res2.stderr) == {"ingested": 0, "unchanged": 8, "failed": 9, "chunks added": 0}
+    assert _summary(res2.stderr) == {"ingelezen": 0, "ongewijzigd": 8, "mislukt": 9, "passages toegevoegd": 0}
     a2 = Assistant(index, model=MODEL)
     assert (chroma_ids(a2), a2.storage.catalog.documents()) == before
     assert check_index(a2) == []
@@ -209,7 +209,7 @@ def test_second_ingest_waits_with_a_message(small_index: Path, tmp_path: Path) -
         reader = threading.Thread(target=lambda: first.append(proc.stderr.readline()), daemon=True)
         reader.start()
         reader.join(60)
-        assert first == [f"pq: waiting for another ingest to finish on {small_index} ...\n"]
+        assert first == [f"pq: wacht tot een andere ingest klaar is met {small_index} ...\n"]
         time.sleep(0.3)
         assert proc.poll() is None  # still waiting: nothing written while the lock is held
         assert len(Assistant(small_index).documents()) == 3
