@@ -28,20 +28,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CORPUS, DEV_QUERIES, ROOT, append_results, median, percentile, pq_command, verdict  # noqa: E402
+from common import DEV_QUERIES, ROOT, append_results, ensure_index, median, percentile, pq_command, verdict  # noqa: E402
 
 GOAL_P50_MS, GOAL_COLD_S, GOAL_HELP_S = 40.0, 1.5, 0.3
 ASK = "Hoeveel Huizen van het Kind waren er erkend in mei 2018?"
-
-
-def ensure_index(index: Path, model: str | None) -> None:
-    if (index / "catalog.sqlite").exists() or (index / "manifest.json").exists():  # (manifest: the old layout)
-        return
-    print(f"building {index} with pq ingest {CORPUS} (once) ...", flush=True)
-    cmd = pq_command() + ["ingest", str(CORPUS), "--index", str(index), "--json"] + (["--model", model] if model else [])
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    if proc.returncode != 0:
-        sys.exit(f"pq ingest failed:\n{proc.stderr[-2000:]}")
 
 
 def time_process(cmd: list[str], n: int = 5) -> list[float]:

@@ -29,21 +29,11 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CORPUS, DEV_QUERIES, ROOT, append_results, percentile, pq_command  # noqa: E402
+from common import DEV_QUERIES, ROOT, append_results, ensure_index, percentile, pq_command  # noqa: E402
 
 GOAL_TTFB_P50_MS = 60.0  # the warm search (~40 ms) plus rendering
 FIGURE_QUERIES = ["aantal erkende Huizen van het Kind", "budget Huizen van het Kind", "vaccinatiegraad",
                   "aantal consultatiebureaus", "kleuterparticipatie"]
-
-
-def ensure_index(index: Path, model: str | None) -> None:
-    if (index / "catalog.sqlite").exists() or (index / "manifest.json").exists():  # (manifest: the old layout)
-        return
-    print(f"building {index} with pq ingest {CORPUS} (once) ...", flush=True)
-    cmd = pq_command() + ["ingest", str(CORPUS), "--index", str(index), "--json"] + (["--model", model] if model else [])
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    if proc.returncode != 0:
-        sys.exit(f"pq ingest failed:\n{proc.stderr[-2000:]}")
 
 
 def free_port() -> int:

@@ -116,3 +116,13 @@ def fresh_dir(path: Path) -> Path:
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     return path
+
+
+def ensure_index(index: Path, model: str | None) -> None:
+    if (index / "catalog.sqlite").exists() or (index / "manifest.json").exists():  # (manifest: the old layout)
+        return
+    print(f"building {index} with pq ingest {CORPUS} (once) ...", flush=True)
+    cmd = pq_command() + ["ingest", str(CORPUS), "--index", str(index), "--json"] + (["--model", model] if model else [])
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        sys.exit(f"pq ingest failed:\n{proc.stderr[-2000:]}")
