@@ -373,8 +373,8 @@ class Assistant:
         if len(hits) == 1:
             return hits[0]
         if not hits:
-            raise UsageError(f"no document {ref!r} in index {self.index} (see: pq docs)")
-        raise UsageError(f"{ref!r} matches several documents: {', '.join(sorted(hits))}; give the file name")
+            raise UsageError(f"geen document {ref!r} in de index {self.index} (zie: pq docs)")
+        raise UsageError(f"{ref!r} past bij meerdere documenten: {', '.join(sorted(hits))}; geef de bestandsnaam")
 
     def document(self, ref: str) -> PQDocument:
         """The parsed structure of one document."""
@@ -383,7 +383,7 @@ class Assistant:
         did = self.resolve_doc(ref)
         rec = self.storage.catalog.record(did)
         if rec is None:
-            raise IndexError_(f"index {self.index}: record of {did} is missing; run pq doctor")
+            raise IndexError_(f"index {self.index}: het record van {did} ontbreekt; herstel met  pq doctor --fix --index {self.index}")
         return record_to_document(rec)
 
     def record(self, doc_id: str) -> dict | None:

@@ -187,7 +187,7 @@ def _ensure_index(a, quiet: bool, explicit: bool) -> None:
     from . import render
 
     if not quiet:
-        render.err(f"pq: index {a.index} is leeg: eerst {corpus}/ inlezen ...")
+        render.err(f"pq: de index in {a.index}/ is leeg: eerst {corpus}/ inlezen ...")
     cb, stop = _progress_bar() if sys.stderr.isatty() else (None, lambda: None)
     try:
         a.ingest([corpus], progress=cb, on_error=lambda p, r: render.err(f"pq: {p}: {r}"))
@@ -366,7 +366,7 @@ def eval_(
         src = corpus or (queries.parent / "corpus" if (queries.parent / "corpus").is_dir() else None)
         if src is not None:
             if not as_json:
-                render.err(f"pq: index {a.index} is leeg: eerst {src} inlezen ...")
+                render.err(f"pq: de index in {a.index}/ is leeg: eerst {src} inlezen ...")
             report = a.ingest([src], on_error=lambda p, r: render.err(f"pq: {p}: {r}"))
             if report.failed:
                 raise typer.Exit(1)

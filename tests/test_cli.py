@@ -122,7 +122,7 @@ def test_errors_and_exit_codes(runner, small_corpus, index_dir, tmp_path):
     res = runner.invoke(app, ["ask", "iets", "--since", "mei", "--index", str(index_dir)])
     assert res.exit_code == 2 and "ongeldige datum --since mei" in res.output
     res = runner.invoke(app, ["show", "nope.txt", "--index", str(index_dir)])
-    assert res.exit_code == 2 and "no document" in res.output
+    assert res.exit_code == 2 and "geen document" in res.output
     # a bad file among good ones: named, the rest goes in, exit 1
     bad = tmp_path / "more"
     bad.mkdir()
