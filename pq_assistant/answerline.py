@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from .models import Figure, Passage
 from .querytime import QueryTime
+from .ranking import NO_ANSWER_BELOW
 from .textutil import fold
 
 # Questions that ask for a figure (Dutch and English).
@@ -199,3 +201,82 @@ def _when(d: str) -> str:
     if re.fullmatch(r"\d{4}-\d{2}", d):
         return "in " + " ".join(iso_to_dutch(d + "-01").split()[1:])
     return "in " + d
+
+
+# -- the Cijfers of an answer --------------------------------------------------------------------
+def known_quantities(query: str, groups: list[int], entries, passages: list[Passage]) -> set[int]:
+    """The timelines of `groups` that are about what `query` names: a content word of the
+    question in the timeline's wording, or, when the question shares no word with any (another
+    language), the nearest ones if a passage answers the question with confidence. An unknown
+    quantity gets none, and `pq figures` says so instead of listing unrelated figures."""
+    qwords = _words(query)
+    phrases: dict[int, set[str]] = {}
+    for e in entries:
+        if e.group in groups:
+            phrases.setdefault(e.group, set()).update(_words(f"{e.figure.quantity} {e.figure.unit}"))
+    named = {g for g in groups if shared(qwords, phrases.get(g, set()))}
+    if named:
+        return named
+    if any(p.score >= NO_ANSWER_BELOW for p in passages) and not any(shared(qwords, ph) for ph in phrases.values()):
+        return set(groups[:3])
+    return set()
+
+
+def relevant_figures(query: str, passages: list[Passage], groups: list[int], by_figure: dict, line, entries) -> list[Figure]:
+    """The Cijfers of an answer: the figures of the question's quantity (its timelines, best
+    first) that the shown passages hold, plus the answer line's figure; without a matching
+    timeline, the passages' figures whose quantity shares a word with the question. Sorted by
+    relevance (timeline rank, then passage rank), then newest reference date first."""
+    figs = figures_of(passages)
+    if line is not None:
+        extra = next((e.figure for e in entries if e.figure.chunk_id == line.chunk_id and e.figure.value == line.value
+                      and e.figure.date == line.date), None)
+        if extra is not None and all(f is not extra for f in figs):
+            figs.append(extra)
+    rank_of_chunk = {p.chunk_id: i for i, p in enumerate(passages)}
+    group_rank = {g: i for i, g in enumerate(groups)}
+    if groups and any(by_figure.get(id(f)) and by_figure[id(f)].group in group_rank for f in figs):
+        keep = [f for f in figs if by_figure.get(id(f)) and by_figure[id(f)].group in group_rank]
+        rel = lambda f: group_rank[by_figure[id(f)].group]  # noqa: E731
+    else:
+        qwords = _words(query)
+        keep = [f for f in figs if qwords & _words(f"{f.quantity} {f.unit}")]
+        rel = lambda f: rank_of_chunk.get(f.chunk_id, len(passages))  # noqa: E731
+    # newest first within equal relevance: sort by date descending, then stably by relevance
+    keep.sort(key=lambda f: _date_key(f), reverse=True)
+    keep.sort(key=rel)
+    return keep
+
+
+def replaced_by(figs: list[Figure], by_figure: dict, entries) -> dict[int, dict]:
+    """For each superseded figure: what replaced it and where (the ledger's `replaced_by`)."""
+    out: dict[int, dict] = {}
+    for f in figs:
+        e = by_figure.get(id(f))
+        if e is not None and e.status == "superseded" and getattr(e, "replaced_by", None):
+            out[id(f)] = e.replaced_by
+    return out
+
+
+def _date_key(f: Figure) -> tuple:
+    """A year-only date sorts with its year (at its end), not before every dated day of it."""
+    d = f.date or ""
+    if len(d) == 4:
+        d += "-12-31"
+    elif len(d) == 7:
+        d += "-31"
+    return (d, f.doc_date or "")
+
+
+def figures_of(passages: list[Passage]) -> list[Figure]:
+    """The figures of the passages, newest reference date first, each once."""
+    seen, out = set(), []
+    for p in passages:
+        for f in p.figures:
+            key = (f.chunk_id, f.value, f.sentence)
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return sorted(out, key=lambda f: (f.date or "", f.doc_date or ""), reverse=True)
+
+

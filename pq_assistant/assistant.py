@@ -279,7 +279,7 @@ class Assistant:
                 top_k: int = 10):
         """Timelines of figures: for `query` the quantities it asks about (found through the best
         passages), else the whole ledger. Entries are ordered by timeline, then reference date."""
-        from . import ledger
+        from . import answerline, ledger
 
         entries = self.ledger()
         if query:
@@ -290,7 +290,7 @@ class Assistant:
             qvec = self.embedder.embed_queries([query])[0]
             groups += [g for g in ledger.semantic_groups(qvec, self.ledger_vectors(), entries, query) if g not in groups]
             groups += [g for g in ledger.named_groups(query, entries) if g not in groups]
-            keep = known_quantities(query, groups, entries, passages)
+            keep = answerline.known_quantities(query, groups, entries, passages)
             entries = sorted((e for e in entries if e.group in keep), key=ledger.sort_key)
         else:
             entries = sorted(entries, key=lambda e: (e.group, ledger.sort_key(e)))
@@ -525,10 +525,10 @@ class Assistant:
                 line = None  # nothing answers the question: no figure is offered as its answer
             if line is not None:
                 passages = self._lead_with(line.chunk_id, query, passages, top_k)
-            figs = relevant_figures(query, passages, groups, by_figure, line, entries)
+            figs = answerline.relevant_figures(query, passages, groups, by_figure, line, entries)
             out.append(Answer(query=query, passages=passages, figures=figs, filters=f,
                               status=self.figure_status(figs), answer=line, time=qt,
-                              replaced_by=replaced_by(figs, by_figure, entries), weak_below=NO_ANSWER_BELOW,
+                              replaced_by=answerline.replaced_by(figs, by_figure, entries), weak_below=NO_ANSWER_BELOW,
                               notes=notes))
         return out
 
@@ -720,87 +720,3 @@ def _parser_outdated(entry: dict) -> bool:  # entry: a catalog row as a dict
     from .parsing import PARSER_VERSION
 
     return int(entry.get("parser") or 1) < PARSER_VERSION
-
-
-def known_quantities(query: str, groups: list[int], entries, passages: list[Passage]) -> set[int]:
-    """The timelines of `groups` that are about what `query` names: a content word of the
-    question in the timeline's wording, or, when the question shares no word with any (another
-    language), the nearest ones if a passage answers the question with confidence. An unknown
-    quantity gets none, and `pq figures` says so instead of listing unrelated figures."""
-    from .answerline import _words, shared
-
-    qwords = _words(query)
-    phrases: dict[int, set[str]] = {}
-    for e in entries:
-        if e.group in groups:
-            phrases.setdefault(e.group, set()).update(_words(f"{e.figure.quantity} {e.figure.unit}"))
-    named = {g for g in groups if shared(qwords, phrases.get(g, set()))}
-    if named:
-        return named
-    if any(p.score >= NO_ANSWER_BELOW for p in passages) and not any(shared(qwords, ph) for ph in phrases.values()):
-        return set(groups[:3])
-    return set()
-
-
-def relevant_figures(query: str, passages: list[Passage], groups: list[int], by_figure: dict, line, entries) -> list[Figure]:
-    """The Cijfers of an answer: the figures of the question's quantity (its timelines, best
-    first) that the shown passages hold, plus the answer line's figure; without a matching
-    timeline, the passages' figures whose quantity shares a word with the question. Sorted by
-    relevance (timeline rank, then passage rank), then newest reference date first."""
-    from . import ledger
-
-    figs = figures_of(passages)
-    if line is not None:
-        extra = next((e.figure for e in entries if e.figure.chunk_id == line.chunk_id and e.figure.value == line.value
-                      and e.figure.date == line.date), None)
-        if extra is not None and all(f is not extra for f in figs):
-            figs.append(extra)
-    rank_of_chunk = {p.chunk_id: i for i, p in enumerate(passages)}
-    group_rank = {g: i for i, g in enumerate(groups)}
-    if groups and any(by_figure.get(id(f)) and by_figure[id(f)].group in group_rank for f in figs):
-        keep = [f for f in figs if by_figure.get(id(f)) and by_figure[id(f)].group in group_rank]
-        rel = lambda f: group_rank[by_figure[id(f)].group]  # noqa: E731
-    else:
-        from .answerline import _words
-
-        qwords = _words(query)
-        keep = [f for f in figs if qwords & _words(f"{f.quantity} {f.unit}")]
-        rel = lambda f: rank_of_chunk.get(f.chunk_id, len(passages))  # noqa: E731
-    # newest first within equal relevance: sort by date descending, then stably by relevance
-    keep.sort(key=lambda f: _date_key(f), reverse=True)
-    keep.sort(key=rel)
-    return keep
-
-
-def replaced_by(figs: list[Figure], by_figure: dict, entries) -> dict[int, dict]:
-    """For each superseded figure: what replaced it and where (the ledger's `replaced_by`)."""
-    out: dict[int, dict] = {}
-    for f in figs:
-        e = by_figure.get(id(f))
-        if e is not None and e.status == "superseded" and getattr(e, "replaced_by", None):
-            out[id(f)] = e.replaced_by
-    return out
-
-
-def _date_key(f: Figure) -> tuple:
-    """A year-only date sorts with its year (at its end), not before every dated day of it."""
-    d = f.date or ""
-    if len(d) == 4:
-        d += "-12-31"
-    elif len(d) == 7:
-        d += "-31"
-    return (d, f.doc_date or "")
-
-
-def figures_of(passages: list[Passage]) -> list[Figure]:
-    """The figures of the passages, newest reference date first, each once."""
-    seen, out = set(), []
-    for p in passages:
-        for f in p.figures:
-            key = (f.chunk_id, f.value, f.sentence)
-            if key not in seen:
-                seen.add(key)
-                out.append(f)
-    return sorted(out, key=lambda f: (f.date or "", f.doc_date or ""), reverse=True)
-
-
