@@ -19,7 +19,6 @@ import json
 import math
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -73,15 +72,11 @@ def main() -> int:
     ap.add_argument("--no-record", action="store_true")
     args = ap.parse_args()
 
-    from pq_assistant import Assistant
     from pq_assistant.search import Filters
 
-    tmp = None
-    if args.index is None:
-        tmp = tempfile.TemporaryDirectory()
-        args.index = Path(tmp.name) / "index"
-        Assistant(args.index).ingest([ROOT / "corpus"])
-    a = Assistant(args.index)
+    from common import corpus_assistant
+
+    a, _tmp = corpus_assistant(args.index)
     queries = [q for s in ("dev-eval", "dev-formats") for q in load(ROOT / "tests" / "data" / s / "queries.jsonl")]
     qs = [q["query"] for q in queries] + OFF_TOPIC
     flt = [Filters.from_dict(q.get("filters")) for q in queries] + [Filters() for _ in OFF_TOPIC]

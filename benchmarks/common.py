@@ -126,3 +126,18 @@ def ensure_index(index: Path, model: str | None) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         sys.exit(f"pq ingest failed:\n{proc.stderr[-2000:]}")
+
+
+def corpus_assistant(index: Path | None):
+    """An Assistant over `index`, or over a fresh temporary index of corpus/ (real default model)
+    when none is given. Returns (assistant, the temporary directory to keep alive or None)."""
+    import tempfile
+
+    from pq_assistant import Assistant
+
+    tmp = None
+    if index is None:
+        tmp = tempfile.TemporaryDirectory()
+        index = Path(tmp.name) / "index"
+        Assistant(index).ingest([CORPUS])
+    return Assistant(index), tmp

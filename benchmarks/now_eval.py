@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -82,16 +81,13 @@ def main() -> int:
     ap.add_argument("--no-record", action="store_true", help="do not append to benchmarks/RESULTS.md")
     args = ap.parse_args()
 
-    from pq_assistant import Assistant, ranking
+    from pq_assistant import ranking
 
     if args.no_time_priors:
         ranking.PRESENT_PRIOR = ranking.NAMED_DOC_PRIOR = ranking.NAMED_FIGURE_PRIOR = 0.0
-    tmp = None
-    if args.index is None:
-        tmp = tempfile.TemporaryDirectory()
-        args.index = Path(tmp.name) / "index"
-        Assistant(args.index).ingest([ROOT / "corpus"])
-    a = Assistant(args.index)
+    from common import corpus_assistant
+
+    a, _tmp = corpus_assistant(args.index)
     t0 = time.perf_counter()
     answers = a.ask_many([q for _, q, _, _ in QUESTIONS], top_k=max(args.k, 5))
     secs = time.perf_counter() - t0

@@ -6,11 +6,12 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from .textutil import fold
+from .textutil import DUTCH_MONTHS, fold
 
+# Dutch month names (textutil, shared with the parser and the figures), English ones and the
+# abbreviations a question is typed with.
 MONTHS = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
-    "september": 9, "oktober": 10, "november": 11, "december": 12,
+    **DUTCH_MONTHS,
     "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "october": 10,
     "jan": 1, "feb": 2, "mrt": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "okt": 10,
     "oct": 10, "nov": 11, "dec": 12,
