@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from .errors import PQError, UsageError
+from .cliusage import usage_message
 from .search import check_question
 
 # rich_markup_mode=None: Typer's rich help formatting costs more start-up time than it is worth here.
@@ -471,107 +472,16 @@ def serve(
     run_server(a, host=host, port=port, open_browser=open_browser)
 
 
-def _param_name(param) -> str:
-    """How the user wrote a parameter: '--top-k' for an option, 'QUERY' for an argument."""
-    if param is None:
-        return ""
-    opts = [o for o in getattr(param, "opts", []) if o.startswith("--")] or list(getattr(param, "opts", []))
-    if getattr(param, "param_type_name", "") == "option" and opts:
-        return opts[0]
-    return (getattr(param, "name", "") or "").upper()
-
-
-# Typer's own messages (in English) of the cases a user meets, in the tool's language. Anything
-# else keeps Typer's wording: a message in English is better than none.
-_VALUE_MESSAGES = [
-    (re.compile(r"Input should be greater than or equal to (-?\d+)"), r"moet minstens \1 zijn"),
-    (re.compile(r"Input should be less than or equal to (-?\d+)"), r"mag hoogstens \1 zijn"),
-    (re.compile(r"Input should be a valid integer.*"), "moet een geheel getal zijn"),
-    (re.compile(r"Input should be a valid number.*"), "moet een getal zijn"),
-    (re.compile(r"(-?\S+) is not in the range x>=(-?\d+)\.?"), r"\1 moet minstens \2 zijn"),
-    (re.compile(r"'(.*)' is not a valid integer\.?"), r"'\1' is geen geheel getal"),
-]
-
-
-def usage_message(exc: Exception, args: list[str] | None = None) -> str:
-    """One Dutch line for a command-line mistake that Typer (or click) reports."""
-    name = type(exc).__name__
-    msg = str(getattr(exc, "message", "") or exc).strip()
-    ctx = getattr(exc, "ctx", None)
-    where = ctx.command_path if ctx is not None else "pq"
-    if where == "pq" and args:  # some errors come without their command's context
-        cmd = next((a for a in args if not a.startswith("-")), "")
-        if cmd in _command_names():
-            where = f"pq {cmd}"
-    hint = f" (zie '{where} --help')"
-    if name == "NoSuchOption":
-        opt = getattr(exc, "option_name", "") or msg.rsplit(" ", 1)[-1]
-        import difflib
-
-        # Typer offers every option that looks a little alike; name the one or two that are close
-        close = difflib.get_close_matches(opt, list(getattr(exc, "possibilities", None) or []), n=2, cutoff=0.75)
-        maybe = f"; bedoelt u {' of '.join(close)}?" if close else ""
-        return f"onbekende optie {opt}{maybe}{hint}"
-    if name == "MissingParameter":
-        param = getattr(exc, "param", None)
-        kind = "optie" if getattr(param, "param_type_name", "") == "option" else "argument"
-        return f"{kind} {_param_name(param) or msg} ontbreekt{hint}"
-    if name == "BadParameter":
-        reason = msg
-        for pattern, repl in _VALUE_MESSAGES:
-            if pattern.fullmatch(msg) or pattern.match(msg):
-                reason = pattern.sub(repl, msg, count=1)
-                break
-        pname = _param_name(getattr(exc, "param", None))
-        return f"ongeldige waarde{' voor ' + pname if pname else ''}: {reason}{hint}"
-    m = re.fullmatch(r"Option '(.+)' requires an argument\.?", msg)
-    if m:
-        return f"optie {m.group(1)} vraagt een waarde{hint}"
-    m = re.match(r"No such command '(.+?)'\.?", msg)
-    if m:
-        import difflib
-
-        commands = _command_names()
-        close = difflib.get_close_matches(m.group(1), commands, n=2)
-        maybe = f"; bedoelt u {' of '.join(close)}?" if close else f"; commando's: {', '.join(commands)}"
-        return f"onbekend commando '{m.group(1)}'{maybe}"
-    m = re.fullmatch(r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", msg)
-    if m:
-        return (f"onverwacht extra argument: {m.group(1)} (zet een vraag van meer woorden tussen "
-                f"aanhalingstekens){hint}")
-    return f"{msg}{hint}"
-
-
 def _command_names() -> list[str]:
     return sorted((c.name or c.callback.__name__).replace("_", "-") for c in app.registered_commands)
 
 
-def _usage_exception_types() -> tuple[type, ...]:
-    """Typer >= 0.20 raises its vendored click's exceptions, older Typer the real click's: catch both."""
+def _click_types(name: str) -> tuple[type, ...]:
+    """Typer >= 0.20 raises its vendored click's exceptions, older Typer the real click's: both."""
     types: list[type] = []
     for mod in ("typer._click.exceptions", "click.exceptions"):
         try:
-            types.append(__import__(mod, fromlist=["UsageError"]).UsageError)
-        except (ImportError, AttributeError):
-            pass
-    return tuple(types)
-
-
-def _click_exception_types() -> tuple[type, ...]:
-    types: list[type] = []
-    for mod in ("typer._click.exceptions", "click.exceptions"):
-        try:
-            types.append(__import__(mod, fromlist=["ClickException"]).ClickException)
-        except (ImportError, AttributeError):
-            pass
-    return tuple(types)
-
-
-def _abort_types() -> tuple[type, ...]:
-    types: list[type] = [typer.Abort]
-    for mod in ("typer._click.exceptions", "click.exceptions"):
-        try:
-            types.append(__import__(mod, fromlist=["Abort"]).Abort)
+            types.append(getattr(__import__(mod, fromlist=[name]), name))
         except (ImportError, AttributeError):
             pass
     return tuple(types)
@@ -608,16 +518,16 @@ def main(argv: list[str] | None = None) -> None:
         # Each document is written as one unit (see the crash tests): what was ingested stays.
         sys.stderr.write("pq: afgebroken\n")
         sys.exit(130)
-    except _abort_types():
+    except (typer.Abort, *_click_types("Abort")):
         sys.stderr.write("pq: afgebroken\n")
         sys.exit(130)
-    except _usage_exception_types() as exc:
+    except _click_types("UsageError") as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # a command group without a command: its help
             sys.stdout.write(str(getattr(exc, "message", exc)).rstrip() + "\n")
             sys.exit(0)
-        sys.stderr.write(f"pq: fout: {usage_message(exc, args)}\n")
+        sys.stderr.write(f"pq: fout: {usage_message(exc, args, _command_names())}\n")
         sys.exit(2)
-    except _click_exception_types() as exc:
+    except _click_types("ClickException") as exc:
         sys.stderr.write(f"pq: fout: {exc.format_message()}\n")
         sys.exit(getattr(exc, "exit_code", 1) or 1)
     except BrokenPipeError:
