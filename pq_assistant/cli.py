@@ -404,7 +404,7 @@ def doctor(
                            "problems": [p.to_dict() for p in problems]})
     else:
         for line in fixed:
-            render.err(f"pq doctor: fixed: {line}")
+            render.err(f"pq doctor: hersteld: {line}")
         for p in problems:
             sys.stdout.write(f"{p.severity}: {p.message}\n    fix: {p.fix}\n")
         if not problems:

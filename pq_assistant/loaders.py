@@ -75,7 +75,7 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             if once(path):
                 yield path
         else:
-            raise LoadError(path, "no such file or directory")
+            raise LoadError(path, "bestaat niet")
 
 
 # ---------------------------------------------------------------------------
@@ -88,12 +88,12 @@ def load(path: str | Path) -> LoadedDocument:
     suffix = p.suffix.lower()
     try:
         if not p.exists():
-            raise LoadError(path, "no such file or directory")
+            raise LoadError(path, "bestaat niet")
         if p.is_dir():
-            raise LoadError(path, "is a directory")
+            raise LoadError(path, "is een map")
         if suffix not in SUPPORTED:
-            what = f"'{p.suffix}'" if p.suffix else "(no extension)"
-            raise UnsupportedFileType(path, f"unsupported file type {what} (supported: {', '.join(SUPPORTED)})")
+            what = f"'{p.suffix}'" if p.suffix else "zonder extensie"
+            raise UnsupportedFileType(path, f"bestandstype {what} wordt niet gelezen (wel: {', '.join(SUPPORTED)})")
         if suffix == ".txt":
             return _load_txt(p, str(path))
         if suffix == ".pdf":
@@ -108,7 +108,7 @@ def load(path: str | Path) -> LoadedDocument:
     except OSError as exc:
         raise LoadError(path, _os_reason(exc)) from None
     except Exception as exc:  # noqa: BLE001 - the contract: only LoadError leaves this function
-        raise LoadError(path, f"could not read ({_short(exc)})") from None
+        raise LoadError(path, f"kon niet gelezen worden ({_short(exc)})") from None
 
 
 def _short(exc: BaseException) -> str:
@@ -124,11 +124,11 @@ def _short(exc: BaseException) -> str:
 
 def _os_reason(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
-        return "no such file or directory"
+        return "bestaat niet"
     if isinstance(exc, PermissionError):
-        return "permission denied"
+        return "geen leesrecht"
     if isinstance(exc, IsADirectoryError):
-        return "is a directory"
+        return "is een map"
     return (exc.strerror or _short(exc)).lower()
 
 
@@ -207,27 +207,27 @@ def split_pages(text: str) -> list[str]:
 def _load_txt(p: Path, name: str) -> LoadedDocument:
     data = p.read_bytes()
     if not data:
-        raise LoadError(name, "empty file")
+        raise LoadError(name, "leeg bestand")
     sha = hashlib.sha256(data).hexdigest()
     try:
         text, enc = _decode(data)
     except (ValueError, UnicodeDecodeError):
-        raise LoadError(name, "binary file, not text") from None
+        raise LoadError(name, "binair bestand, geen tekst") from None
     del data  # a 50 MB file: don't hold the bytes and the text at once longer than needed
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not _has_text(text):
-        raise LoadError(name, "no text (whitespace only)")
+        raise LoadError(name, "geen tekst (alleen witruimte)")
     warnings = []
     if enc == "cp1252":
-        warnings.append("not valid UTF-8: decoded as cp1252")
+        warnings.append("geen geldige UTF-8: gelezen als cp1252")
     return LoadedDocument(path=name, pages=split_pages(text), sha256=sha, kind="txt", warnings=warnings)
 
 
 # ---------------------------------------------------------------------------
 # .pdf
 
-_NEEDS_CRYPTOGRAPHY = "encrypted PDF (AES: needs the 'cryptography' package)"
+_NEEDS_CRYPTOGRAPHY = "versleutelde PDF (AES: vraagt het pakket 'cryptography')"
 _HTML = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title|script)\b")
 
 
@@ -274,11 +274,11 @@ def _load_pdf(p: Path, name: str) -> LoadedDocument:
     with p.open("rb") as fh:
         head = fh.read(1024)
     if not head:
-        raise LoadError(name, "empty file")
+        raise LoadError(name, "leeg bestand")
     if b"%PDF" not in head:
         if _HTML.search(head.lower()):
-            raise LoadError(name, "not a PDF (an HTML page saved as .pdf)")
-        raise LoadError(name, "not a PDF (no %PDF header)")
+            raise LoadError(name, "geen PDF (een HTML-pagina bewaard als .pdf)")
+        raise LoadError(name, "geen PDF (geen %PDF-kop)")
     sha = _sha256_file(p)
 
     from pypdf import PdfReader
@@ -288,7 +288,7 @@ def _load_pdf(p: Path, name: str) -> LoadedDocument:
         try:
             reader = PdfReader(p, strict=False)
         except Exception as exc:  # noqa: BLE001 - any parser failure means the file is broken
-            raise LoadError(name, f"corrupt PDF ({_short(exc)})") from None
+            raise LoadError(name, f"beschadigde PDF ({_short(exc)})") from None
 
         if reader.is_encrypted:
             try:
@@ -296,16 +296,16 @@ def _load_pdf(p: Path, name: str) -> LoadedDocument:
             except DependencyError:
                 raise LoadError(name, _NEEDS_CRYPTOGRAPHY) from None
             except Exception as exc:  # noqa: BLE001
-                raise LoadError(name, f"encrypted PDF ({_short(exc)})") from None
+                raise LoadError(name, f"versleutelde PDF ({_short(exc)})") from None
             if not ok:
-                raise LoadError(name, "encrypted PDF (password required)")
+                raise LoadError(name, "versleutelde PDF (wachtwoord nodig)")
 
         try:
             n_pages = len(reader.pages)
         except Exception as exc:  # noqa: BLE001
-            raise LoadError(name, f"corrupt PDF ({_short(exc)})") from None
+            raise LoadError(name, f"beschadigde PDF ({_short(exc)})") from None
         if n_pages == 0:
-            raise LoadError(name, "corrupt PDF (no pages)")
+            raise LoadError(name, "beschadigde PDF (geen pagina's)")
 
         pages: list[str] = []
         warnings: list[str] = []
@@ -318,18 +318,18 @@ def _load_pdf(p: Path, name: str) -> LoadedDocument:
                     # AES content without `cryptography`: every page would fail the same way.
                     raise LoadError(name, _NEEDS_CRYPTOGRAPHY) from None
                 text = ""
-                warnings.append(f"page {i + 1}: text extraction failed ({_short(exc)})")
+                warnings.append(f"pagina {i + 1}: tekst niet leesbaar ({_short(exc)})")
             except Exception as exc:  # noqa: BLE001 - one bad page must not cost the others
                 text = ""
-                warnings.append(f"page {i + 1}: text extraction failed ({_short(exc)})")
+                warnings.append(f"pagina {i + 1}: tekst niet leesbaar ({_short(exc)})")
             pages.append(text)
         del reader
 
     if not any(_has_text(t) for t in pages):
         if warnings and len(warnings) == n_pages:
-            raise LoadError(name, "text extraction failed on every page")
+            raise LoadError(name, "op geen enkele pagina kon tekst gelezen worden")
         # Scanned documents end here. OCR would plug in at this point (see _ocr_pages).
-        raise LoadError(name, "no text layer (scanned?)")
+        raise LoadError(name, "geen tekstlaag (gescand?)")
     for msg in log[:_MAX_PDF_LOG_WARNINGS]:
         warnings.append(f"pdf: {_short(Exception(msg))}")
     return LoadedDocument(path=name, pages=pages, sha256=sha, kind="pdf", warnings=warnings)
@@ -339,7 +339,7 @@ def _ocr_pages(path: Path, page_numbers: list[int]) -> list[str]:
     """Hook for OCR of pages without a text layer (e.g. with Tesseract). Not implemented.
 
     When implemented, `_load_pdf` would call it for the pages whose text is empty instead of
-    raising "no text layer (scanned?)", and add a warning that the text comes from OCR.
+    raising "geen tekstlaag (gescand?)", and add a warning that the text comes from OCR.
     """
     raise NotImplementedError("OCR is not available")
 
@@ -356,11 +356,11 @@ def _load_docx(p: Path, name: str) -> LoadedDocument:
     with p.open("rb") as fh:
         head = fh.read(8)
     if not head:
-        raise LoadError(name, "empty file")
+        raise LoadError(name, "leeg bestand")
     if head.startswith(_OLE2):
-        raise LoadError(name, "corrupt DOCX (an OLE2 file: password-protected, or a .doc renamed)")
+        raise LoadError(name, "beschadigde DOCX (een OLE2-bestand: met wachtwoord beveiligd, of een hernoemde .doc)")
     if not zipfile.is_zipfile(p):
-        raise LoadError(name, "corrupt DOCX (not a zip archive)")
+        raise LoadError(name, "beschadigde DOCX (geen zip-archief)")
     sha = _sha256_file(p)
 
     import docx
@@ -380,9 +380,9 @@ def _load_docx(p: Path, name: str) -> LoadedDocument:
             if _has_text(block):
                 blocks.append(block)
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a broken package
-        raise LoadError(name, f"corrupt DOCX ({_short(exc)})") from None
+        raise LoadError(name, f"beschadigde DOCX ({_short(exc)})") from None
     if not blocks:
-        raise LoadError(name, "no text")
+        raise LoadError(name, "geen tekst")
     return LoadedDocument(path=name, pages=["\n\n".join(blocks)], sha256=sha, kind="docx")
 
 
@@ -416,9 +416,9 @@ def _load_html(p: Path, name: str) -> LoadedDocument:
 
     data = p.read_bytes()
     if not data.strip():
-        raise LoadError(name, "empty file")
+        raise LoadError(name, "leeg bestand")
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise LoadError(name, "binary file, not an HTML page")
+        raise LoadError(name, "binair bestand, geen HTML-pagina")
     try:
         soup = BeautifulSoup(data, "lxml")
     except Exception:  # noqa: BLE001 - lxml missing or choking: the stdlib parser
@@ -440,7 +440,7 @@ def _load_html(p: Path, name: str) -> LoadedDocument:
     lines = [line.strip() for line in text.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if not _has_text(text):
-        raise LoadError(name, "no text in the HTML page")
+        raise LoadError(name, "geen tekst in de HTML-pagina")
     return LoadedDocument(path=name, pages=[text], sha256=hashlib.sha256(data).hexdigest(), kind="html")
 
 
@@ -455,11 +455,11 @@ def _load_xlsx(p: Path, name: str) -> LoadedDocument:
     with p.open("rb") as fh:
         head = fh.read(8)
     if not head:
-        raise LoadError(name, "empty file")
+        raise LoadError(name, "leeg bestand")
     if head.startswith(_OLE2):
-        raise LoadError(name, "corrupt XLSX (an OLE2 file: password-protected, or an .xls renamed)")
+        raise LoadError(name, "beschadigde XLSX (een OLE2-bestand: met wachtwoord beveiligd, of een hernoemde .xls)")
     if not zipfile.is_zipfile(p):
-        raise LoadError(name, "corrupt XLSX (not a zip archive)")
+        raise LoadError(name, "beschadigde XLSX (geen zip-archief)")
     sha = _sha256_file(p)
 
     import openpyxl
@@ -467,7 +467,7 @@ def _load_xlsx(p: Path, name: str) -> LoadedDocument:
     try:
         book = openpyxl.load_workbook(str(p), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken package
-        raise LoadError(name, f"corrupt XLSX ({_short(exc)})") from None
+        raise LoadError(name, f"beschadigde XLSX ({_short(exc)})") from None
     pages: list[str] = []
     try:
         for sheet in book.worksheets:
@@ -484,7 +484,7 @@ def _load_xlsx(p: Path, name: str) -> LoadedDocument:
     finally:
         book.close()
     if not pages:
-        raise LoadError(name, "no text (every sheet is empty)")
+        raise LoadError(name, "geen tekst (elk werkblad is leeg)")
     return LoadedDocument(path=name, pages=pages, sha256=sha, kind="xlsx")
 
 

@@ -21,7 +21,7 @@ def prepare(loaded: LoadedDocument, doc_id: str, key: str, embedder) -> Prepared
     doc.path = key
     chunks = chunk_document(doc)
     if not chunks:
-        raise LoadError(loaded.path, "no text to index after parsing")
+        raise LoadError(loaded.path, "geen tekst om te indexeren na het ontleden")
     figures = figures_for(doc)
     link_figures(figures, chunks)
     vectors = embedder.embed_passages([c.embed_text for c in chunks])

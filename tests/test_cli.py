@@ -129,7 +129,7 @@ def test_errors_and_exit_codes(runner, small_corpus, index_dir, tmp_path):
     (bad / "leeg.txt").write_text("", encoding="utf-8")
     shutil.copy(CORPUS / "2024-301-kraamzorg.txt", bad)
     res = ingest(runner, index_dir, bad)
-    assert res.exit_code == 1 and "leeg.txt: empty file" in res.output
+    assert res.exit_code == 1 and "leeg.txt: leeg bestand" in res.output
     assert "2024-301-kraamzorg" in {d["doc_id"] for d in Assistant(index_dir).documents()}
     assert len(Assistant(index_dir).documents()) == 7
 

@@ -254,6 +254,6 @@ def test_cli_usage_errors(runner, index, tmp_path):
     res = runner.invoke(app, ["draft", str(NEW_QUESTION), "--index", str(index), "--format", "docx"])
     assert res.exit_code == 2 and "--out" in res.stderr
     res = runner.invoke(app, ["draft", str(tmp_path / "missing.txt"), "--index", str(index)])
-    assert res.exit_code == 1 and "no such file" in res.stderr
+    assert res.exit_code == 1 and "bestaat niet" in res.stderr
     res = runner.invoke(app, ["draft", str(NEW_QUESTION), "--index", str(index), "--format", "html"])
     assert res.exit_code == 2

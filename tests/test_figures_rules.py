@@ -229,7 +229,7 @@ def test_a_broken_xlsx_is_named_with_its_reason(tmp_path):
 
     bad = tmp_path / "kapot.xlsx"
     bad.write_bytes(b"geen zip")
-    with pytest.raises(LoadError, match="corrupt XLSX"):
+    with pytest.raises(LoadError, match="beschadigde XLSX"):
         load(bad)
 
 

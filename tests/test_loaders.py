@@ -67,7 +67,7 @@ def test_txt_cp1252(tmp_path: Path) -> None:
     p = write(tmp_path, "a.txt", "De coördinatie kost € 450.000.\n".encode("cp1252"))
     doc = load(p)
     assert doc.pages == ["De coördinatie kost € 450.000.\n"]
-    assert doc.warnings == ["not valid UTF-8: decoded as cp1252"]
+    assert doc.warnings == ["geen geldige UTF-8: gelezen als cp1252"]
 
 
 def test_txt_cp1252_undefined_byte_falls_back_to_latin1(tmp_path: Path) -> None:
@@ -120,12 +120,12 @@ def test_txt_corpus_file_pages() -> None:
 
 
 def test_txt_empty(tmp_path: Path) -> None:
-    assert load_error(write(tmp_path, "a.txt", b"")).reason == "empty file"
+    assert load_error(write(tmp_path, "a.txt", b"")).reason == "leeg bestand"
 
 
 def test_txt_whitespace_only(tmp_path: Path) -> None:
     err = load_error(write(tmp_path, "a.txt", b" \n\r\n\t\f \n"))
-    assert err.reason == "no text (whitespace only)"
+    assert err.reason == "geen tekst (alleen witruimte)"
 
 
 @pytest.mark.parametrize(
@@ -137,7 +137,7 @@ def test_txt_whitespace_only(tmp_path: Path) -> None:
     ],
 )
 def test_txt_binary(tmp_path: Path, data: bytes) -> None:
-    assert load_error(write(tmp_path, "a.txt", data)).reason == "binary file, not text"
+    assert load_error(write(tmp_path, "a.txt", data)).reason == "binair bestand, geen tekst"
 
 
 def test_txt_large_file(tmp_path: Path) -> None:
@@ -169,30 +169,30 @@ def test_pdf_uppercase_extension(tmp_path: Path) -> None:
 
 
 def test_pdf_zero_bytes(tmp_path: Path) -> None:
-    assert load_error(write(tmp_path, "a.pdf", b"")).reason == "empty file"
+    assert load_error(write(tmp_path, "a.pdf", b"")).reason == "leeg bestand"
 
 
 def test_pdf_html_saved_as_pdf(tmp_path: Path) -> None:
     html = b"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body>Not found</body></html>\n"
     err = load_error(write(tmp_path, "a.pdf", html))
-    assert err.reason == "not a PDF (an HTML page saved as .pdf)"
+    assert err.reason == "geen PDF (een HTML-pagina bewaard als .pdf)"
 
 
 def test_pdf_no_header(tmp_path: Path) -> None:
     err = load_error(write(tmp_path, "a.pdf", b"PK\x03\x04 this is a zip file really"))
-    assert err.reason == "not a PDF (no %PDF header)"
+    assert err.reason == "geen PDF (geen %PDF-kop)"
 
 
 def test_pdf_truncated(tmp_path: Path) -> None:
     data = CORPUS_PDF.read_bytes()
     err = load_error(write(tmp_path, "a.pdf", data[: len(data) // 2]))
-    assert err.reason.startswith("corrupt PDF (")
+    assert err.reason.startswith("beschadigde PDF (")
     assert err.reason.endswith(")")
 
 
 def test_pdf_header_only(tmp_path: Path) -> None:
     err = load_error(write(tmp_path, "a.pdf", b"%PDF-1.7\n%%EOF\n"))
-    assert err.reason.startswith("corrupt PDF (")
+    assert err.reason.startswith("beschadigde PDF (")
 
 
 def test_pdf_made_with_pypdf(tmp_path: Path) -> None:
@@ -208,21 +208,21 @@ def test_pdf_encrypted_empty_user_password_opens(tmp_path: Path) -> None:
 
 def test_pdf_encrypted_with_password(tmp_path: Path) -> None:
     p = write(tmp_path, "a.pdf", pdf_bytes(["Geheim"], user_password="geheim", owner_password="eigenaar"))
-    assert load_error(p).reason == "encrypted PDF (password required)"
+    assert load_error(p).reason == "versleutelde PDF (wachtwoord nodig)"
 
 
 def test_pdf_sample_with_user_password() -> None:
-    assert load_error(PASSWORD_PDF).reason == "encrypted PDF (password required)"
+    assert load_error(PASSWORD_PDF).reason == "versleutelde PDF (wachtwoord nodig)"
 
 
 def test_pdf_without_text(tmp_path: Path) -> None:
     p = write(tmp_path, "a.pdf", pdf_bytes(blank_pages=2))
-    assert load_error(p).reason == "no text layer (scanned?)"
+    assert load_error(p).reason == "geen tekstlaag (gescand?)"
 
 
 def test_pdf_image_only_sample() -> None:
     p = SAMPLES / "007-imagemagick-images" / "imagemagick-lzw.pdf"
-    assert load_error(p).reason == "no text layer (scanned?)"
+    assert load_error(p).reason == "geen tekstlaag (gescand?)"
 
 
 def test_pdf_page_extraction_failure_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -239,7 +239,7 @@ def test_pdf_page_extraction_failure_is_a_warning(tmp_path: Path, monkeypatch: p
     p = write(tmp_path, "a.pdf", pdf_bytes(["Een", "Twee", "Drie"]))
     doc = load(p)
     assert [t.strip() for t in doc.pages] == ["Een", "", "Drie"]
-    assert doc.warnings == ["page 2: text extraction failed (bad content stream)"]
+    assert doc.warnings == ["pagina 2: tekst niet leesbaar (bad content stream)"]
 
 
 def test_pdf_every_page_failing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -250,7 +250,7 @@ def test_pdf_every_page_failing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(PageObject, "extract_text", broken)
     p = write(tmp_path, "a.pdf", pdf_bytes(["Een"]))
-    assert load_error(p).reason == "text extraction failed on every page"
+    assert load_error(p).reason == "op geen enkele pagina kon tekst gelezen worden"
 
 
 def test_pdf_unexpected_error_is_wrapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -261,7 +261,7 @@ def test_pdf_unexpected_error_is_wrapped(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(pypdf, "PdfReader", boom)
     err = load_error(write(tmp_path, "a.pdf", CORPUS_PDF.read_bytes()))
-    assert err.reason == "corrupt PDF (something)"
+    assert err.reason == "beschadigde PDF (something)"
 
 
 def test_pdf_samples_load_or_are_named() -> None:
@@ -339,12 +339,12 @@ def test_docx_empty(tmp_path: Path) -> None:
 
     p = tmp_path / "a.docx"
     docx.Document().save(str(p))
-    assert load_error(p).reason == "no text"
+    assert load_error(p).reason == "geen tekst"
 
 
 def test_docx_not_a_zip(tmp_path: Path) -> None:
     err = load_error(write(tmp_path, "a.docx", b"this is not a docx"))
-    assert err.reason == "corrupt DOCX (not a zip archive)"
+    assert err.reason == "beschadigde DOCX (geen zip-archief)"
 
 
 def test_docx_zip_without_document(tmp_path: Path) -> None:
@@ -353,11 +353,11 @@ def test_docx_zip_without_document(tmp_path: Path) -> None:
     p = tmp_path / "a.docx"
     with zipfile.ZipFile(p, "w") as z:
         z.writestr("hello.txt", "hi")
-    assert load_error(p).reason.startswith("corrupt DOCX (")
+    assert load_error(p).reason.startswith("beschadigde DOCX (")
 
 
 def test_docx_zero_bytes(tmp_path: Path) -> None:
-    assert load_error(write(tmp_path, "a.docx", b"")).reason == "empty file"
+    assert load_error(write(tmp_path, "a.docx", b"")).reason == "leeg bestand"
 
 
 # --------------------------------------------------------------------------- other types, paths
@@ -369,14 +369,14 @@ def test_unsupported(tmp_path: Path, name: str) -> None:
     with pytest.raises(UnsupportedFileType) as info:
         load(p)
     ext = Path(name).suffix
-    assert str(info.value) == f"{p}: unsupported file type '{ext}' (supported: .txt, .pdf, .docx, .html, .htm, .xlsx, .xlsm)"
+    assert str(info.value) == f"{p}: bestandstype '{ext}' wordt niet gelezen (wel: .txt, .pdf, .docx, .html, .htm, .xlsx, .xlsm)"
 
 
 def test_unsupported_no_extension(tmp_path: Path) -> None:
     p = write(tmp_path, "README", b"text")
     with pytest.raises(UnsupportedFileType) as info:
         load(p)
-    assert info.value.reason == "unsupported file type (no extension) (supported: .txt, .pdf, .docx, .html, .htm, .xlsx, .xlsm)"
+    assert info.value.reason == "bestandstype zonder extensie wordt niet gelezen (wel: .txt, .pdf, .docx, .html, .htm, .xlsx, .xlsm)"
 
 
 def test_supported() -> None:
@@ -384,13 +384,13 @@ def test_supported() -> None:
 
 
 def test_load_missing_file(tmp_path: Path) -> None:
-    assert load_error(tmp_path / "nope.txt").reason == "no such file or directory"
+    assert load_error(tmp_path / "nope.txt").reason == "bestaat niet"
 
 
 def test_load_directory(tmp_path: Path) -> None:
     d = tmp_path / "map.txt"
     d.mkdir()
-    assert load_error(d).reason == "is a directory"
+    assert load_error(d).reason == "is een map"
 
 
 def test_iter_files_nested(tmp_path: Path) -> None:
@@ -423,7 +423,7 @@ def test_iter_files_missing_path(tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     with pytest.raises(LoadError) as info:
         list(iter_files([missing]))
-    assert str(info.value) == f"{missing}: no such file or directory"
+    assert str(info.value) == f"{missing}: bestaat niet"
 
 
 def test_import_does_not_load_pdf_or_docx_libraries() -> None:

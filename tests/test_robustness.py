@@ -25,7 +25,7 @@ from pq_assistant.errors import IndexError_, ModelMismatch
 MODEL = "hash:256"
 GOOD_CORPUS = ["2018-503-regionale-spreiding.txt", "2014-86-stand-van-zaken-erkenningen.txt",
                "2015-312-spreiding-over-de-provincies.pdf"]
-SUPPORTED = "(supported: .txt, .pdf, .docx, .html, .htm, .xlsx, .xlsm)"
+SUPPORTED = "(wel: .txt, .pdf, .docx, .html, .htm, .xlsx, .xlsm)"
 
 
 def check_index(a):
@@ -64,17 +64,17 @@ def docx_file(path: Path, paragraphs: list[str]) -> None:
 
 
 # The bad files and the reason each one gets (loaders.py); the truncated PDF's reason carries
-# pypdf's own words after "corrupt PDF (".
+# pypdf's own words after "beschadigde PDF (".
 BAD = {
-    "empty.txt": "empty file",
-    "blank.txt": "no text (whitespace only)",
-    "zero.pdf": "empty file",
-    "truncated.pdf": "corrupt PDF (",
-    "page-saved-as.pdf": "not a PDF (an HTML page saved as .pdf)",
-    "binary.txt": "binary file, not text",
-    "secret.pdf": "encrypted PDF (password required)",
-    "scan.pdf": "no text layer (scanned?)",
-    "old.doc": f"unsupported file type '.doc' {SUPPORTED}",
+    "empty.txt": "leeg bestand",
+    "blank.txt": "geen tekst (alleen witruimte)",
+    "zero.pdf": "leeg bestand",
+    "truncated.pdf": "beschadigde PDF (",
+    "page-saved-as.pdf": "geen PDF (een HTML-pagina bewaard als .pdf)",
+    "binary.txt": "binair bestand, geen tekst",
+    "secret.pdf": "versleutelde PDF (wachtwoord nodig)",
+    "scan.pdf": "geen tekstlaag (gescand?)",
+    "old.doc": f"bestandstype '.doc' wordt niet gelezen {SUPPORTED}",
 }
 GOOD_EXTRA = ["cp1252.txt", "utf16.txt", "crlf.txt", "wachtlijst.docx", "page.html"]  # a saved web page is read
 
@@ -160,12 +160,12 @@ def test_bad_file_named_explicitly_and_missing_path(tmp_path: Path) -> None:
                                    "--index", str(tmp_path / "index"), "--model", MODEL, "--json"])
     assert res.exit_code == 1
     # Paths that do not exist are named while the files are listed, before any file is read.
-    assert _pq_lines(res.stderr) == [f"pq: {tmp_path / 'nope.txt'}: no such file or directory",
-                                    f"pq: {tmp_path / 'b.pdf'}: empty file"]
+    assert _pq_lines(res.stderr) == [f"pq: {tmp_path / 'nope.txt'}: bestaat niet",
+                                    f"pq: {tmp_path / 'b.pdf'}: leeg bestand"]
     report = json.loads(res.stdout)
     assert report["ingested"] == [str(good)]
-    assert report["failed"] == [{"path": str(tmp_path / "nope.txt"), "reason": "no such file or directory"},
-                                {"path": str(tmp_path / "b.pdf"), "reason": "empty file"}]
+    assert report["failed"] == [{"path": str(tmp_path / "nope.txt"), "reason": "bestaat niet"},
+                                {"path": str(tmp_path / "b.pdf"), "reason": "leeg bestand"}]
 
 
 # --------------------------------------------------------------------------- one writer at a time
@@ -462,7 +462,7 @@ def test_doctor_fixes_an_unreadable_lexical_index(small_index: Path) -> None:
     assert [(p.code, p.message.split(" (")[0]) for p in problems] == [("lexical", "lexical index cannot be read")]
     res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
     assert res.exit_code == 0, res.output
-    assert res.stderr.endswith(f"pq doctor: fixed: rebuilt the lexical index ({len(clean['chunks'])} chunks)\n")
+    assert res.stderr.endswith(f"pq doctor: hersteld: rebuilt the lexical index ({len(clean['chunks'])} chunks)\n")
     assert _state(small_index) == clean
     assert Assistant(small_index).search("kraamzorg")
 
@@ -480,7 +480,7 @@ def test_doctor_fixes_a_document_left_pending(small_index: Path) -> None:
                                    f"was left half-written by an interrupted ingest")
     res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
     assert res.exit_code == 0, res.output
-    assert f"pq doctor: fixed: dropped the half-written document {did}\n" in res.stderr
+    assert f"pq doctor: hersteld: dropped the half-written document {did}\n" in res.stderr
     assert _state(small_index) == clean
 
 
@@ -502,7 +502,7 @@ def test_doctor_fixes_a_missing_or_misaligned_figures_ledger(small_index: Path) 
         ("ledger", f"figures ledger figures.json is missing ({want} figures in the documents)")]
     res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
     assert res.exit_code == 0, res.output
-    assert f"pq doctor: fixed: rebuilt the figures ledger ({want} figures)\n" in res.stderr
+    assert f"pq doctor: hersteld: rebuilt the figures ledger ({want} figures)\n" in res.stderr
     assert (small_index / "figures.json").read_text() == ledger
     # figures.npy no longer aligned with figures.json (a write cut off between the two)
     import numpy as np

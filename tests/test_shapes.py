@@ -375,7 +375,7 @@ def test_html_saved_as_pdf_stays_a_clear_error(tmp_path):
 
     bad = tmp_path / "verslag.pdf"
     bad.write_text(HTML, encoding="utf-8")
-    with pytest.raises(LoadError, match="not a PDF"):
+    with pytest.raises(LoadError, match="geen PDF"):
         load(bad)
 
 
