@@ -202,10 +202,17 @@ def document(doc) -> None:
                 con.print("   " + para.text.replace("\n", "\n   "))
 
 
+# Dutch labels for `pq stats` (the JSON keeps the English keys of the contract).
+_STAT_LABELS = {"documents": "documenten", "chunks": "passages", "figures": "cijfers", "model": "model",
+                "dim": "dimensie", "index": "index", "schema": "schema", "chroma": "chroma",
+                "lexical_chunks": "bm25-passages", "updated": "bijgewerkt", "pending": "onafgewerkt",
+                "stale": "verouderd"}
+
+
 def stats(s: dict) -> None:
     con = _console()
     for k, v in s.items():
-        con.print(f"{k:15s} {v}")
+        con.print(f"{_STAT_LABELS.get(k, k.replace('_', ' ')):15s} {v}")
 
 
 def ingest_report(report) -> None:

@@ -138,3 +138,35 @@ def test_cli_shows_the_answer_line_first(corpus_assistant):
                          "-k", "2", "--json", "--index", str(corpus_assistant.index)], capture_output=True, text=True,
                         env=env, timeout=300)
     assert json.loads(js.stdout)["answer"]["value"] == "104"
+
+
+def _pq(index, *args, columns: int = 80) -> subprocess.CompletedProcess:
+    env = {"PYTHONPATH": str(ROOT), "PATH": str(Path(sys.executable).parent), "COLUMNS": str(columns)}
+    return subprocess.run([sys.executable, "-m", "pq_assistant", *args, "--index", str(index)], capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+@pytest.mark.slow
+def test_readable_at_80_columns_words_are_never_cut(corpus_assistant):
+    """`pq docs` and `pq ask` at 80 columns: no line is wider, and every word of every title,
+    asker and minister appears whole (a cell wraps on word boundaries, not 'CASTELEY/N')."""
+    docs = json.loads(_pq(corpus_assistant.index, "docs", "--json").stdout)["documents"]
+    res = _pq(corpus_assistant.index, "docs")
+    assert res.returncode == 0, res.stderr
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80
+    printed = set(res.stdout.split())
+    for d in docs:
+        for field in ("title", "minister"):
+            for word in (d.get(field) or "").split():
+                assert word in printed or any(word in w for w in printed), (field, word, d["doc"])
+    ask = _pq(corpus_assistant.index, "ask", "Hoeveel Huizen van het Kind zijn er erkend?")
+    assert ask.returncode == 0, ask.stderr
+    assert max(len(line) for line in ask.stdout.splitlines()) <= 80
+    assert "Casteleyn" in ask.stdout.split() and "antwoord 1 · score 0," in ask.stdout
+
+
+@pytest.mark.slow
+def test_one_voice_stats_in_dutch_json_keys_in_english(corpus_assistant):
+    text = _pq(corpus_assistant.index, "stats").stdout
+    assert text.splitlines()[0].split() == ["documenten", "54"] and "passages" in text and "cijfers" in text
+    assert json.loads(_pq(corpus_assistant.index, "stats", "--json").stdout)["documents"] == 54
