@@ -158,21 +158,21 @@ def format_report(result: dict) -> str:
     k = result["k"]
     cols = [c for c in ("recall@1", "recall@5", "recall@10", f"mrr@{k}", "figure@3") if c in result["total"]]
     heads = [c.replace("recall", "R").replace("mrr", "MRR").replace("figure", "fig") for c in cols]
-    lines = [f"{'type':13s}{'n':>4s}" + "".join(f"{h:>9s}" for h in heads)]
+    lines = [f"{'soort':13s}{'n':>4s}" + "".join(f"{h:>9s}" for h in heads)]
     for t, s in result["by_type"].items():
         lines.append(f"{t:13s}{s['n']:4d}" + "".join(f"{_fmt(s.get(c)):>9s}" for c in cols))
     tot = result["total"]
-    lines.append(f"{'all':13s}{tot['n']:4d}" + "".join(f"{_fmt(tot.get(c)):>9s}" for c in cols))
+    lines.append(f"{'alle':13s}{tot['n']:4d}" + "".join(f"{_fmt(tot.get(c)):>9s}" for c in cols))
     lines.append("")
-    lines.append(f"timeline@{k} {_fmt(tot.get(f'timeline@{k}'))}   ({result['n']} queries, "
-                 f"{result['seconds']:.2f} s for the searches)")
+    lines.append(f"timeline@{k} {_fmt(tot.get(f'timeline@{k}'))}   ({result['n']} vragen, "
+                 f"{result['seconds']:.2f} s voor de zoekopdrachten)")
     if result["misses"]:
         lines.append("")
-        lines.append(f"misses (nothing relevant in the top {MISS_AT}):")
+        lines.append(f"gemist (niets relevants in de top {MISS_AT}):")
         for m in result["misses"]:
-            where = f"rank {m['rank']}" if m["rank"] else f"not in top {k}"
-            top = m["top"][0]["chunk_id"] if m["top"] else "no results"
+            where = f"rang {m['rank']}" if m["rank"] else f"niet in de top {k}"
+            top = m["top"][0]["chunk_id"] if m["top"] else "geen resultaten"
             lines.append(f"  {m['id']} ({m['type']}, {where}): {m['query']}  [top: {top}]")
     else:
-        lines.append(f"misses: none (every query has a relevant passage in its top {MISS_AT})")
+        lines.append(f"gemist: geen (elke vraag heeft een relevante passage in haar top {MISS_AT})")
     return "\n".join(lines) + "\n"

@@ -248,7 +248,7 @@ def test_cli_eval(built):
     out = runner.invoke(app, ["eval", str(qfile), "--index", str(root / "index"), "--top-k", "3"])
     assert out.exit_code == 0, out.output
     assert "R@1" in out.stdout and "MRR@3" in out.stdout and "R@10" not in out.stdout
-    assert "q3 (filter, not in top 3)" in out.stdout
+    assert "q3 (filter, niet in de top 3)" in out.stdout
     assert "timeline@3 0.500" in out.stdout
 
 
@@ -267,7 +267,7 @@ def test_cli_eval_ingests_an_empty_index_first(built, tmp_path):
     # a corpus/ folder beside the queries file is used when no --corpus is given
     out = runner.invoke(app, ["eval", str(qfile), "--index", str(tmp_path / "i2"), "--model", "hash:256"])
     assert out.exit_code == 0, out.output
-    assert "misses" in out.stdout
+    assert "gemist" in out.stdout
     # no corpus and an empty index: the index error, not a crash
     out = runner.invoke(app, ["eval", str(q2), "--index", str(tmp_path / "i3"), "--model", "hash:256"])
     assert out.exit_code != 0 and "empty" in str(out.exception)
@@ -277,5 +277,5 @@ def test_format_report_lists_misses():
     fake = FakeAssistant({"A": filler(3)})
     res = evaluate(fake, [{"id": "z", "type": "fact", "query": "A", "relevant": [{"doc": "a", "contains": "b"}]}])
     text = format_report(res)
-    assert "z (fact, not in top 10): A  [top: o:0]" in text
+    assert "z (fact, niet in de top 10): A  [top: o:0]" in text
     assert "all" in text and "timeline@10 -" in text
