@@ -105,8 +105,15 @@ def main() -> int:
         got = f"{ans.answer.value} ({ans.answer.date})" if ans.answer is not None else "-"
         print(f"{'ok ' if top else 'MISS'} {'ok ' if line else 'MISS'}  [{kind}] {q}  want {value}; line: {got}; "
               f"top3: {', '.join(p.doc[:28] for p in ans.passages[: args.k])}")
+    # Questions the corpus cannot answer (calibrate_scores.OFF_TOPIC) must get no answer line.
+    from calibrate_scores import OFF_TOPIC
+
+    offered = [(q, ans.answer) for q, ans in zip(OFF_TOPIC, a.ask_many(OFF_TOPIC, top_k=5)) if ans.answer is not None]
+    for q, line in offered:
+        print(f"FALSE LINE  [off-topic] {q}  line: {line.value} {line.quantity} ({line.date})")
     n = len(QUESTIONS)
     summary = (f"SUMMARY top{args.k}={n_top / n:.3f} answer_line={n_line / n:.3f} n={n} "
+               f"off_topic_lines={len(offered)}/{len(OFF_TOPIC)} "
                + " ".join(f"{k}: top{args.k}={v[1]}/{v[0]} line={v[2]}/{v[0]}" for k, v in per_kind.items())
                + f" ({'no time priors' if args.no_time_priors else 'default'}; {secs:.1f} s for all questions)")
     print(summary)

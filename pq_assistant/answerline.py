@@ -117,13 +117,16 @@ def _specificity(d: str) -> int:
 
 
 def choose(query: str, qt: QueryTime, passages, entries: Sequence, groups: list[int], sort_key, cite,
-           semantic: Sequence[int] = ()) -> AnswerLine | None:
+           semantic: Sequence[int] = (), named_by: str | None = None) -> AnswerLine | None:
     """The answer line for `query`, from the ledger `entries` of the candidate timelines `groups`
     (best first; `semantic` are those whose description is nearest to the question's embedding).
-    `cite(doc_id, page)` gives a source's citation. None without a confident match."""
+    `named_by` is the text whose words name the quantity (the question with the official terms
+    of the thesaurus, so "Houses of the Child" names "Huizen van het Kind"); the question itself
+    decides whether it asks for a figure and which unit fits. `cite(doc_id, page)` gives a
+    source's citation. None without a confident match."""
     if not is_figure_question(query) or not groups:
         return None
-    qwords = _words(query)
+    qwords = _words(named_by or query)
     chunk_rank = {p.chunk_id: i for i, p in enumerate(passages[:5])}
     candidates = []
     for order, g in enumerate(groups):
@@ -155,10 +158,10 @@ def choose(query: str, qt: QueryTime, passages, entries: Sequence, groups: list[
         fit = {id(e): shared(qwords, _words(f"{e.figure.quantity} {e.figure.unit}")) /
                max(1, len(_words(f"{e.figure.quantity} {e.figure.unit}"))) for e in series}
         score = overlap + 0.5 / (1 + min(shown)) + (0.2 if g in semantic else 0.0) - 0.05 * order
-        candidates.append((score, order, series, fit))
+        candidates.append((score, order, series, fit, min(shown)))
     if not candidates:
         return None
-    _, _, series, fit = max(candidates, key=lambda c: (c[0], -c[1]))
+    _, _, series, fit, held_at = max(candidates, key=lambda c: (c[0], -c[1]))
     # At one reference date, the figure whose own wording the question names best wins
     # ("erkende Huizen van het Kind" over "… intergemeentelijk georganiseerd" of the same day).
     key = lambda e: (sort_key(e)[0], fit[id(e)], sort_key(e)[1:])  # noqa: E731
@@ -176,9 +179,45 @@ def choose(query: str, qt: QueryTime, passages, entries: Sequence, groups: list[
         if older:
             o = max(older, key=sort_key).figure
             replaces = {"value": o.value, "unit": o.unit, "date": o.date, "source": cite(o.doc_id, o.page)}
+    wording = _words(f"{f.quantity} {f.unit}")
     return AnswerLine(value=f.value, unit=f.unit, quantity=f.quantity, date=f.date, scope=f.scope,
                       source=cite(f.doc_id, f.page), chunk_id=f.chunk_id, doc_id=f.doc_id, page=f.page, mode=mode,
-                      replaces=replaces)
+                      replaces=replaces,
+                      extra={"named": shared(qwords, wording), "wording": len(wording), "held_at": held_at})
+
+
+_MONTHS_EN = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december"}
+
+
+def unexplained(query: str, line: AnswerLine, explained: str = "") -> set[str]:
+    """The question's content words that neither the line's wording nor the thesaurus' mapped
+    parts (`explained`) account for; month names are the question's time, not its quantity."""
+    from .textutil import DUTCH_MONTHS
+
+    months = _words(" ".join(_MONTHS_EN) + " " + " ".join(DUTCH_MONTHS))
+    wording = _words(f"{line.quantity} {line.unit} {line.scope}")
+    rest = _words(query) - _words(explained) - months
+    return {w for w in rest if not shared({w}, wording)}
+
+
+def confident(line: AnswerLine | None, passages: Sequence[Passage], threshold: float = NO_ANSWER_BELOW,
+              query: str = "", explained: str = "") -> bool:
+    """May the line be shown? When a passage answers with a calibrated score at or above the
+    threshold, yes. Below it — as for a question in another language, whose cosines the small
+    multilingual model keeps low and whose words the passages do not share — only when the
+    question names the line's quantity itself: at least two content words of its wording and
+    half of them (with the thesaurus' official terms), no other content word of the question left
+    unaccounted for ("intermunicipal" is not in "erkende Huizen van het Kind"), and passages among
+    the first three hold a figure of its timeline. A question about something the corpus does not hold names
+    no quantity, so gets no line (benchmarks/now_eval.py counts lines offered for off-topic questions)."""
+    if line is None:
+        return False
+    if any(p.score >= threshold for p in passages):
+        return True
+    named, size, held_at = line.extra.get("named", 0), line.extra.get("wording", 0), line.extra.get("held_at")
+    return (named >= 2 and named * 2 >= size and held_at is not None and held_at < 3
+            and not unexplained(query, line, explained))
 
 
 def format_line(a: AnswerLine) -> str:

@@ -27,6 +27,7 @@ from .ranking import NO_ANSWER_BELOW
 from .search import Filters, doc_passes, strip_filter_terms
 from .storage import Snapshot, Storage
 from .thesaurus import expand
+from .thesaurus import explained as thesaurus_explained
 
 DEFAULT_INDEX = "index"
 
@@ -510,18 +511,23 @@ class Assistant:
             qt = query_time(query, {nl[1]} if nl and nl[1] else None)
             groups: list[int] = []
             semantic: list[int] = []
+            # The words that name a quantity: the question's, plus the official terms the thesaurus
+            # adds ("Houses of the Child" -> "Huizen van het Kind").
+            naming = expand(query) if self.thesaurus else query
             if entries and passages:
-                groups = ledger.choose_groups(query, passages, entries, max_groups=6)
+                groups = ledger.choose_groups(naming, passages, entries, max_groups=6)
                 if answerline.is_figure_question(query):
-                    semantic = ledger.semantic_groups(qv, self.ledger_vectors(), entries, query)
+                    semantic = ledger.semantic_groups(qv, self.ledger_vectors(), entries, naming)
                     groups += [g for g in semantic if g not in groups]
             # The answer line obeys the filters like the passages: only figures of documents that pass.
             pool = entries
             if f.active():
                 docs = self.require_index().docs
                 pool = [e for e in entries if (d := docs.get(e.figure.doc_id)) is not None and doc_passes(d, f)]
-            line = answerline.choose(query, qt, passages, pool, groups, ledger.sort_key, self.cite, semantic)
-            if line is not None and not any(p.score >= NO_ANSWER_BELOW for p in passages):
+            line = answerline.choose(query, qt, passages, pool, groups, ledger.sort_key, self.cite, semantic,
+                                     named_by=naming)
+            if not answerline.confident(line, passages, query=query,
+                                        explained=thesaurus_explained(query) if self.thesaurus else ""):
                 line = None  # nothing answers the question: no figure is offered as its answer
             if line is not None:
                 passages = self._lead_with(line.chunk_id, query, passages, top_k)

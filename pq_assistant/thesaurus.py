@@ -42,3 +42,10 @@ def expand(query: str) -> str:
     extra = [terms for terms, rx in _COMPILED
              if rx.search(q) and not all(fold(t) in q for t in terms.split()[:1])]
     return query if not extra else query + " (" + "; ".join(extra) + ")"
+
+
+def explained(query: str) -> str:
+    """The parts of the query that the thesaurus maps to official terms (space-joined), so a
+    caller can tell which of the question's words it has accounted for."""
+    q = fold(query)
+    return " ".join(m.group(0) for _, rx in _COMPILED for m in rx.finditer(q))

@@ -170,3 +170,45 @@ def test_one_voice_stats_in_dutch_json_keys_in_english(corpus_assistant):
     text = _pq(corpus_assistant.index, "stats").stdout
     assert text.splitlines()[0].split() == ["documenten", "54"] and "passages" in text and "cijfers" in text
     assert json.loads(_pq(corpus_assistant.index, "stats", "--json").stdout)["documents"] == 54
+
+
+def _line(quantity: str, unit: str, named: int, wording: int, held_at: int | None):
+    from pq_assistant.answerline import AnswerLine
+
+    return AnswerLine(value="160", unit=unit, quantity=quantity, date="2019-10-01", source="", chunk_id="c", doc_id="d",
+                      page=1, mode="named", extra={"named": named, "wording": wording, "held_at": held_at})
+
+
+def test_a_line_below_the_passage_threshold_needs_the_question_to_name_its_quantity():
+    from pq_assistant.answerline import confident, unexplained
+    from pq_assistant.models import Passage
+    from pq_assistant.thesaurus import explained
+
+    weak = [Passage(chunk_id="c", doc_id="d", doc="d.txt", text="", score=0.01, page=1, section="answer", part="1", metadata={})]
+    strong = [Passage(chunk_id="c", doc_id="d", doc="d.txt", text="", score=0.5, page=1, section="answer", part="1", metadata={})]
+    line = _line("erkende Huizen van het Kind", "Huizen van het Kind", named=2, wording=3, held_at=0)
+    q = "How many Houses of the Child were there in October 2019?"
+    assert explained(q) == "houses of the child"
+    assert unexplained(q, line, explained(q)) == set()  # month names are the time, not the quantity
+    assert confident(line, weak, query=q, explained=explained(q))
+    # a content word the wording does not hold: another quantity ("intermunicipal" houses)
+    q2 = "What is the latest number of intermunicipal Houses of the Child?"
+    assert unexplained(q2, line, explained(q2)) == {"intermunicipal"}
+    assert not confident(line, weak, query=q2, explained=explained(q2))
+    assert confident(line, strong, query=q2, explained=explained(q2))  # a passage that answers decides
+    # one word named, or a timeline held only by the fourth passage: no line
+    assert not confident(_line("budget Huizen van het Kind", "euro", 1, 3, 0), weak, query="Wat kost het?")
+    assert not confident(_line("erkende Huizen van het Kind", "Huizen van het Kind", 2, 3, 3), weak, query=q,
+                         explained=explained(q))
+    assert not confident(None, strong)
+
+
+@pytest.mark.slow
+def test_an_english_question_gets_the_dutch_figure_and_off_topic_questions_none(corpus_assistant):
+    ans = corpus_assistant.ask("How many Houses of the Child were there in 2019?")
+    assert ans.answer is not None and (ans.answer.value, ans.answer.date) == ("160", "2019-10-01")
+    for q in ("Hoeveel kilometer fietspad werd in 2022 aangelegd langs gewestwegen?",
+              "What is the budget for public transport in Brussels?",
+              "Hoeveel pendelaars nemen dagelijks de trein naar Brussel?",
+              "What is the latest number of intermunicipal Houses of the Child?"):
+        assert corpus_assistant.ask(q).answer is None, q
