@@ -170,7 +170,8 @@ def test_changing_one_document_rewrites_only_that_document(tmp_path: Path):
 
 def test_a_change_that_leaves_the_figures_alone_keeps_the_ledger(tmp_path: Path, monkeypatch):
     """The ledger is a function of all figures: re-ingesting a document whose figures did not
-    change does not rebuild it; changing a figure, adding or removing a document with figures does."""
+    change leaves it as it is; changing a figure, adding or removing a document with figures
+    updates it (for the timelines they touch: test below)."""
     from pq_assistant.storage.writer import Writer
 
     folder = copy_docs(SMALL, tmp_path / "corpus")
@@ -179,7 +180,9 @@ def test_a_change_that_leaves_the_figures_alone_keeps_the_ledger(tmp_path: Path,
     ledger = (tmp_path / "index" / "figures.json").read_text(encoding="utf-8")
     builds = []
     real = Writer.rebuild_ledger
+    real_update = Writer.update_ledger
     monkeypatch.setattr(Writer, "rebuild_ledger", lambda self, build: builds.append(1) or real(self, build))
+    monkeypatch.setattr(Writer, "update_ledger", lambda self, ids, build: builds.append(1) or real_update(self, ids, build))
     f = folder / "2018-503-regionale-spreiding.txt"
     text = f.read_text(encoding="utf-8")
     f.write_text(text.replace("consultatiebureau aangesloten", "zorgburgbureau aangesloten"), encoding="utf-8")
@@ -191,3 +194,52 @@ def test_a_change_that_leaves_the_figures_alone_keeps_the_ledger(tmp_path: Path,
     (folder / "2021-214-prenatale-ondersteuning.txt").unlink()
     a.ingest([folder], prune=True)
     assert builds == [1, 1] and a.check() == []
+
+
+def _timelines(entries) -> tuple[set, dict]:
+    """The ledger as what it says: which figures share a timeline, and each figure's status."""
+    key = lambda f: (f.doc_id, f.chunk_id, f.start, f.value, f.quantity)  # noqa: E731
+    groups: dict[int, set] = {}
+    for e in entries:
+        groups.setdefault(e.group, set()).add(key(e.figure))
+    return {frozenset(g) for g in groups.values()}, {key(e.figure): (e.status, e.replaced_by) for e in entries}
+
+
+def test_the_ledger_updated_for_one_document_equals_a_rebuild(tmp_path: Path, monkeypatch):
+    """Adding, changing and removing one document update the ledger for the timelines it touches
+    (no whole rebuild), and the result is the ledger a whole rebuild makes."""
+    from pq_assistant.storage.writer import Writer
+
+    names = ["2018-503-regionale-spreiding.txt"] + [
+        p.name for p in sorted((ROOT / "corpus").iterdir()) if p.suffix == ".txt" and not p.name.startswith("2018-503")][:13]
+    folder = copy_docs(names[:-1], tmp_path / "corpus")
+    a = Assistant(tmp_path / "index", model="hash:128")
+    a.ingest([folder])
+    rebuilds, updates = [], []
+    real_rebuild, real_update = Writer.rebuild_ledger, Writer.update_ledger
+    monkeypatch.setattr(Writer, "rebuild_ledger", lambda self, build: rebuilds.append(1) or real_rebuild(self, build))
+    monkeypatch.setattr(Writer, "update_ledger", lambda self, ids, build: updates.append(set(ids)) or real_update(self, ids, build))
+
+    def same_as_rebuild() -> None:
+        got = _timelines(a.ledger())
+        assert len(a.ledger_vectors()) == len(a.ledger())
+        a.rebuild_ledger()
+        assert _timelines(a.ledger()) == got
+        assert a.check() == []
+
+    copy_docs(names[-1:], folder)
+    a.ingest([folder])
+    assert updates and rebuilds == []
+    same_as_rebuild()
+    f = folder / "2018-503-regionale-spreiding.txt"
+    rebuilds.clear(), updates.clear()
+    f.write_text(f.read_text(encoding="utf-8").replace("153", "157"), encoding="utf-8")
+    a.ingest([folder])
+    assert updates == [{a.resolve_doc(f.name)}] and rebuilds == []
+    assert "157" in {e.figure.value for e in a.ledger()}
+    same_as_rebuild()
+    rebuilds.clear(), updates.clear()
+    (folder / names[1]).unlink()
+    a.ingest([folder], prune=True)
+    assert updates and rebuilds == []
+    same_as_rebuild()

@@ -297,3 +297,11 @@ def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, se
             if date != newest_date:
                 n["replaced_by"] = winner
     return [notes[i] for i in ordered]
+
+
+def grouping_keys(f: Figure) -> tuple[tuple, tuple]:
+    """((family, quantity key), block) of a figure: what `group_quantities` groups it by first and
+    the block its key is compared in. Figures that share neither with a figure cannot be grouped
+    with it (the storage's incremental ledger update regroups only those that do)."""
+    key = quantity_key(f.quantity or f.unit)
+    return (_family(f), key), _block(f, key)

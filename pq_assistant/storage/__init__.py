@@ -198,6 +198,29 @@ class Storage:
                 w.close()
                 self.forget_caches()
 
+    # -- reading vectors --------------------------------------------------------------------
+    # A filtered dense search first asks for more neighbours and drops the other documents' chunks:
+    # Chroma's `$in` over thousands of document ids costs far more (361 ms a search at 150k chunks,
+    # benchmarks/bench_scale.py) than an unfiltered query for a few thousand neighbours. Only when
+    # that finds too few (a narrow filter) does it ask Chroma with the filter.
+    WIDE_MAX = 2000
+
+    def dense(self, qvec, k: int, doc_ids: list[str] | None, index: "Snapshot") -> list[tuple[str, float]]:
+        """The `k` chunks nearest to `qvec` (cosine), only of `doc_ids` when given: (chunk id, similarity)."""
+        if doc_ids is None:
+            return self.vectors.query(qvec, k)
+        if not doc_ids:
+            return []
+        share = len(doc_ids) / max(1, len(index.docs))
+        total = index.chunk_total()
+        wide = min(total, int(k / share * 2) + k)
+        if share > 0.3 or wide <= self.WIDE_MAX:
+            keep = set(doc_ids)
+            hits = [h for h in self.vectors.query(qvec, max(1, wide)) if h[0].split(":", 1)[0] in keep]
+            if len(hits) >= k or wide >= total or share > 0.3:
+                return hits[:k]
+        return self.vectors.query(qvec, k, doc_ids)
+
     # -- the figures ledger -----------------------------------------------------------------
     def ledger(self) -> list:
         """The figures ledger (ledger.LedgerEntry list), read once (until the next write)."""
@@ -213,6 +236,38 @@ class Storage:
         if self._ledger_vectors is None:
             self._ledger_vectors = ledgerfile.load_vectors(self.layout.ledger_vectors)
         return self._ledger_vectors
+
+    def stats(self) -> dict:
+        """Counts, model and where things are (`pq stats`)."""
+        if not self.exists():
+            return {"documents": 0, "chunks": 0, "figures": 0, "model": None, "dim": None, "index": str(self.root),
+                    "schema": None, "chroma": self.vectors.where_label, "lexical_chunks": len(self.lexical.ids),
+                    "updated": None}
+        st = self.catalog.state()
+        n_docs, n_chunks, n_figs = self.catalog.counts()
+        return {"documents": n_docs, "chunks": n_chunks, "figures": n_figs, "model": st.model, "dim": st.dim,
+                "index": str(self.root), "schema": st.schema, "chroma": self.vectors.where_label,
+                "lexical_chunks": len(self.lexical.ids), "updated": st.updated}
+
+    def refresh(self) -> bool:
+        """Pick up what another process wrote since this one read the index (a long-running reader
+        calls it before each request). Costs one catalog query when nothing changed: every write
+        of an index is a catalog transaction (the BM25 index and the ledger are marked in sync by
+        one too), so a new catalog generation means there is something to see. A local Chroma
+        client does not see vectors that another process added after it was opened: it is closed
+        and opened again (~0.3 s, only after a change). Returns whether anything was reloaded."""
+        try:
+            gen = self.catalog.generation if self.exists() else None
+        except IndexError_:
+            gen = None
+        if gen == getattr(self, "_refresh_gen", None):
+            return False
+        first = not hasattr(self, "_refresh_gen")
+        self._refresh_gen = gen
+        if not first:
+            self.vectors.close()
+        self.forget_caches()
+        return True
 
     def forget_caches(self) -> None:
         self._ledger = self._ledger_vectors = None

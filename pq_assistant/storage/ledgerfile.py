@@ -46,3 +46,88 @@ def load_vectors(path: Path):
     import numpy as np
 
     return np.load(path) if path.exists() else None
+
+
+def update(entries: Sequence, vectors, drop_docs: set[str], new_figures: Sequence, build,
+           order=None) -> tuple[list, object]:
+    """The ledger after the documents `drop_docs` changed (or went) and `new_figures` came in:
+    only the timelines they can touch are grouped again, by `build(figures) -> (entries,
+    description vectors)` (the figures code's grouping), the rest is kept as it is.
+
+    What can be touched is found by blocking (`figures.timelines.grouping_keys`): the figures that
+    share a quantity key or a comparison block with a dropped or new figure, the whole timelines
+    they are in, and again for the figures of those timelines, until nothing is added. Grouping
+    never compares figures across blocks, so a timeline outside that set cannot change. The cost
+    is the size of the touched timelines, not of the index. Timelines keep their numbers where
+    they go on; new ones get numbers after the highest. `order(figure)` gives the figures' order
+    in a whole rebuild (the catalog's), so the regrouped figures are met in the same order."""
+    import numpy as np
+
+    from ..figures.timelines import grouping_keys
+
+    keep = [i for i, e in enumerate(entries) if e.figure.doc_id not in drop_docs]
+    touched = [e.figure for e in entries if e.figure.doc_id in drop_docs] + list(new_figures)
+    by_key: dict = {}
+    by_group: dict[int, list[int]] = {}
+    keys_of: dict[int, tuple] = {}
+    for i in keep:
+        k, b = grouping_keys(entries[i].figure)
+        keys_of[i] = (k, b)
+        by_key.setdefault(("k", k), []).append(i)
+        by_key.setdefault(("b", b), []).append(i)
+        by_group.setdefault(entries[i].group, []).append(i)
+    seen_keys: set = set()
+    frontier = [("k", k) for k, _ in map(grouping_keys, touched)] + [("b", b) for _, b in map(grouping_keys, touched)]
+    chosen: set[int] = set()
+    seen_groups: set[int] = set()
+    while frontier:
+        key = frontier.pop()
+        if key in seen_keys:
+            continue
+        seen_keys.add(key)
+        for i in by_key.get(key, ()):
+            g = entries[i].group
+            if g in seen_groups:
+                continue
+            seen_groups.add(g)
+            for j in by_group[g]:
+                if j not in chosen:
+                    chosen.add(j)
+                    k, b = keys_of[j]
+                    frontier += [("k", k), ("b", b)]
+    rest = [i for i in keep if i not in chosen]
+    sub = [entries[i].figure for i in sorted(chosen)] + list(new_figures)
+    if order is not None:
+        sub.sort(key=order)
+    sub_entries, sub_vectors = build(sub) if sub else ([], None)
+    # Timeline numbers: a regrouped timeline keeps the (lowest) number of the old one it holds
+    # most of, when no other took it; the others get new numbers.
+    old_group = {id(entries[i].figure): entries[i].group for i in chosen}
+    votes: dict[int, dict[int, int]] = {}
+    for e in sub_entries:
+        g = old_group.get(id(e.figure))
+        if g is not None:
+            votes.setdefault(e.group, {}).setdefault(g, 0)
+            votes[e.group][g] += 1
+    used = {entries[i].group for i in rest}
+    nxt = max((e.group for e in entries), default=-1) + 1
+    renum: dict[int, int] = {}
+    for local in sorted({e.group for e in sub_entries}):
+        for g, _n in sorted(votes.get(local, {}).items(), key=lambda kv: (-kv[1], kv[0])):
+            if g not in used:
+                renum[local] = g
+                break
+        else:
+            renum[local], nxt = nxt, nxt + 1
+        used.add(renum[local])
+    for e in sub_entries:
+        e.group = renum[e.group]
+    out = [entries[i] for i in rest] + list(sub_entries)
+    parts = []
+    if rest and vectors is not None and len(vectors):
+        parts.append(np.asarray(vectors)[rest])
+    if sub_entries:
+        parts.append(np.asarray(sub_vectors))
+    dim = np.asarray(vectors).shape[1] if vectors is not None and np.asarray(vectors).ndim == 2 else None
+    vecs = np.concatenate(parts) if parts else np.zeros((0, dim or 1), dtype=np.float32)
+    return out, vecs

@@ -29,6 +29,12 @@ from typing import Callable, Iterator
 from .catalog import Catalog, DocumentRow, DocumentWrite
 
 
+# An ingest that changes the figures of at most this many documents (or this share of the index)
+# updates the ledger for the timelines they touch; a larger one rebuilds it whole.
+INCREMENTAL_LEDGER_DOCS = 50
+INCREMENTAL_LEDGER_SHARE = 0.05
+
+
 def _reached(step: str) -> None:
     """A named point of the write protocol (no-op; tests replace it to kill the process here)."""
 
@@ -77,7 +83,7 @@ class Writer:
         # The ledger is a function of the figures of all documents: when this writer's changes
         # leave those the same (a document changed elsewhere than in its figures), it stays.
         self._ledger_ok = self.ledger_in_sync()
-        self._figures_changed = False
+        self._ledger_docs: set[str] = set()  # documents whose figures this writer changed
 
     def close(self) -> None:
         if self._batch:
@@ -166,7 +172,7 @@ class Writer:
         for did in old:
             self._forget_lexical(self.catalog.chunk_ids(did))
         before = {did: self.catalog.figures(did) for did in old}
-        self._figures_changed |= any(d.write.figures != before.get(d.doc_id, []) for d in docs)
+        self._ledger_docs.update(d.doc_id for d in docs if d.write.figures != before.get(d.doc_id, []))
         self.catalog.begin(ids)
         _reached("pending-saved")
         for did in old:
@@ -190,7 +196,8 @@ class Writer:
     def remove(self, doc_id: str) -> None:
         """Drop a document: its vectors, then its rows."""
         self._forget_lexical(self.catalog.chunk_ids(doc_id))
-        self._figures_changed |= bool(self.catalog.figures(doc_id))
+        if self.catalog.figures(doc_id):
+            self._ledger_docs.add(doc_id)
         self.catalog.begin([doc_id])
         self.vectors.delete_doc(doc_id)
         self.catalog.drop([doc_id])
@@ -235,11 +242,35 @@ class Writer:
         grouping into timelines is the figures code's: storage only keeps the result) — the
         entries and their description vectors."""
         from ..models import Figure
-        from . import ledgerfile
 
         _reached("before-ledger")
         figs = [Figure(**f) for f in self.catalog.figures()]
         entries, vectors = build(figs)
+        return self._save_ledger(entries, vectors)
+
+    def update_ledger(self, doc_ids: set[str], build: Callable[[list], tuple[list, object]]) -> int:
+        """Bring the ledger (in sync before these documents changed) up to date for the figures of
+        `doc_ids` only: their old entries go, their figures now in the catalog come in, and only
+        the timelines they can touch are grouped again (ledgerfile.update)."""
+        from ..models import Figure
+        from . import ledgerfile
+
+        _reached("before-ledger")
+        new = [Figure(**f) for did in sorted(doc_ids) for f in self.catalog.figures(did)]
+        seqs: dict[str, dict] = {}
+
+        def order(f) -> tuple:  # the catalog's order (document, then position): a rebuild's order
+            if f.doc_id not in seqs:
+                seqs[f.doc_id] = {_figure_key(d): i for i, d in enumerate(self.catalog.figures(f.doc_id))}
+            return (f.doc_id, seqs[f.doc_id].get(_figure_key(f.to_dict()), 1 << 30))
+
+        entries, vectors = ledgerfile.update(self.storage.ledger(), self.storage.ledger_vectors(), set(doc_ids),
+                                             new, build, order=order)
+        return self._save_ledger(entries, vectors)
+
+    def _save_ledger(self, entries, vectors) -> int:
+        from . import ledgerfile
+
         ledgerfile.save(entries, vectors, self.layout.ledger, self.layout.ledger_vectors)
         with self.catalog.transaction():
             self.catalog._set("ledger_stale", False)
@@ -262,11 +293,15 @@ class Writer:
             self.rebuild_lexical()
         self._lex_remove, self._lex_add = set(), {}
         self._lexical_ok = True
-        if self.changed and self._ledger_ok and not self._figures_changed and not self.catalog.pending():
+        incremental = self.changed and self._ledger_ok and not self.catalog.pending()
+        if incremental and not self._ledger_docs:
             self.catalog.set_stale(ledger=False)  # the same figures: the same ledger
+        elif incremental and len(self._ledger_docs) <= max(INCREMENTAL_LEDGER_DOCS,
+                                                           INCREMENTAL_LEDGER_SHARE * self.catalog.counts()[0]):
+            self.update_ledger(self._ledger_docs, ledger_build())
         elif self.changed or not self.ledger_in_sync():
             self.rebuild_ledger(ledger_build())
-        self._ledger_ok, self._figures_changed = True, False
+        self._ledger_ok, self._ledger_docs = True, set()
 
     # -- a shared server --------------------------------------------------------------------
     def reindex(self, extra: Callable[[dict], dict] | None = None) -> dict:
@@ -306,6 +341,10 @@ class Writer:
                 self.catalog._set("model", model)
         self.changed = bool(writes or removed)
         return {"added": [w.row.doc_id for w in writes], "removed": removed}
+
+
+def _figure_key(d: dict) -> tuple:
+    return (d.get("chunk_id"), d.get("start"), d.get("end"), d.get("value"), d.get("quantity"), d.get("sentence"))
 
 
 def _chunk_order(cid: str) -> tuple:

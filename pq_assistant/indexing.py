@@ -1,0 +1,234 @@
+"""Filling an index: files (or documents already loaded) -> `pipeline.prepare` -> the storage
+writer, and the rebuilds of what is derived from the catalog (BM25, the figures ledger, a
+catalog from a shared Chroma server). The facade (`Assistant`) calls these; the crash-safety
+protocol itself is `storage.writer`'s.
+
+An `Indexer` holds the index's `Storage` and a function that gives the embedder (the facade
+loads the model on first use, and forgets it after a --rebuild)."""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from .errors import LoadError
+from .models import LoadedDocument
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+@dataclass
+class IngestReport:
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    removed: list[str] = field(default_factory=list)
+    upgraded: list[str] = field(default_factory=list)  # unchanged files read again by a newer parser
+    chunks: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"ingested": self.ingested, "unchanged": self.unchanged, "removed": self.removed,
+                "upgraded": self.upgraded,
+                "failed": [{"path": p, "reason": r} for p, r in self.failed], "chunks": self.chunks,
+                "seconds": round(self.seconds, 3)}
+
+
+class Indexer:
+    """Ingest, batch builds and rebuilds of one index (see the module docstring)."""
+
+    def __init__(self, storage, embedder: Callable[[], object], forget_embedder: Callable[[], None]) -> None:
+        self.storage = storage
+        self._embedder = embedder
+        self._forget_embedder = forget_embedder
+
+    def ledger_build(self):
+        """The ledger's build function for the writer: figures -> (entries, description vectors)."""
+        from . import ledger
+
+        # One memo for both uses: the grouping and the look-up embed the same phrases ("query: "
+        # on both sides, as e5 wants for symmetric similarity).
+        embed = _memo(self._embedder().embed_queries)
+
+        def build(figures):
+            entries = ledger.build(figures, embed=embed)
+            return entries, embed([ledger.description(e) for e in entries])
+
+        return build
+
+    # -- ingest -------------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[str | Path], *, prune: bool = False, rebuild: bool = False,
+               progress: Progress | None = None, on_error: Callable[[str, str], None] | None = None,
+               wait: bool = True, on_wait: Callable[[], None] | None = None) -> IngestReport:
+        """Add or update the documents under `paths` (Assistant.ingest)."""
+        from .loaders import iter_files, load
+        from .pipeline import prepare
+
+        report = IngestReport()
+        t0 = time.perf_counter()
+
+        def failed(path: str, reason: str) -> None:
+            report.failed.append((path, reason))
+            if on_error:
+                on_error(path, reason)
+
+        with self.storage.write(wait=wait, on_wait=on_wait) as w:
+            if rebuild:
+                w.wipe()
+                self._forget_embedder()
+            emb = self._embedder()
+            redo = w.recover()
+            w.set_model(emb.name, emb.dim)
+            files: list[Path] = []
+            for p in paths:
+                try:
+                    files.extend(iter_files([p]))
+                except LoadError as exc:
+                    failed(exc.path, exc.reason)
+            # A document whose update was cut off is ingested again even when not named this time.
+            named = {str(f.resolve()) for f in files}
+            files += [Path(r) for r in redo if r not in named]
+            by_path = w.catalog.by_path()
+            for i, path in enumerate(files):
+                if progress:
+                    progress(path.name, i, len(files))
+                try:
+                    loaded = load(path)
+                except LoadError as exc:
+                    failed(exc.path, exc.reason)
+                    continue
+                key = str(path.resolve())
+                doc_id = by_path.get(key) or new_doc_id(path, key, w.catalog)
+                row = w.catalog.document(doc_id) if by_path.get(key) else None
+                if row is not None and row.sha256 == loaded.sha256:
+                    if not parser_outdated(row.to_dict()):
+                        report.unchanged.append(str(path))
+                        continue
+                    report.upgraded.append(str(path))
+                try:
+                    w.put(prepare(loaded, doc_id, key, emb))
+                except LoadError as exc:
+                    failed(exc.path, exc.reason)
+                    continue
+                by_path[key] = doc_id
+                report.ingested.append(str(path))
+                report.chunks += w.catalog.document(doc_id).chunks
+            if progress:
+                progress("", len(files), len(files))
+            if prune:
+                for did, row in w.catalog.documents().items():
+                    if not Path(row.path).exists():
+                        w.remove(did)
+                        report.removed.append(row.path)
+            w.refresh(self.ledger_build)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def ingest_loaded(self, documents: Iterable[LoadedDocument], *, batch_chunks: int = 5000,
+                      progress: Callable[[int, int], None] | None = None) -> IngestReport:
+        """Add documents already loaded that the index does not hold yet (Assistant.ingest_loaded)."""
+        from .pipeline import prepare
+
+        report = IngestReport()
+        t0 = time.perf_counter()
+        with self.storage.write() as w:
+            emb = self._embedder()
+            w.recover()
+            w.set_model(emb.name, emb.dim)
+            known = set(w.catalog.by_path())
+            taken: set[str] = set(w.catalog.doc_ids())
+            pending_chunks = 0
+            with w.batch(max_chunks=batch_chunks):
+                for loaded in documents:
+                    key = str(Path(loaded.path).resolve())
+                    if key in known:
+                        report.unchanged.append(loaded.path)
+                        continue
+                    doc_id = new_doc_id(Path(loaded.path), key, taken)
+                    try:
+                        doc = prepare(loaded, doc_id, key, emb)
+                    except LoadError as exc:
+                        report.failed.append((exc.path, exc.reason))
+                        continue
+                    w.put(doc)
+                    known.add(key)
+                    taken.add(doc_id)
+                    report.ingested.append(loaded.path)
+                    report.chunks += len(doc.texts)
+                    pending_chunks += len(doc.texts)
+                    if progress and pending_chunks >= batch_chunks:
+                        progress(len(report.ingested), report.chunks)
+                        pending_chunks = 0
+            if progress:
+                progress(len(report.ingested), report.chunks)
+            w.refresh(self.ledger_build)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    # -- rebuilds -----------------------------------------------------------------------------
+    def rebuild_ledger(self) -> int:
+        with self.storage.write() as w:
+            return w.rebuild_ledger(self.ledger_build())
+
+    def rebuild_lexical(self) -> int:
+        with self.storage.write() as w:
+            return w.rebuild_lexical()
+
+    def reindex(self) -> dict:
+        """Rebuild what lives beside the client from the chunks in Chroma (Assistant.reindex)."""
+        with self.storage.write() as w:
+            w.recover()
+            out = w.reindex(extra=shape_from_meta)
+            n = w.rebuild_lexical()
+            if w.catalog.counts()[0]:
+                w.rebuild_ledger(self.ledger_build())
+            docs = w.catalog.counts()[0]
+        return {"documents": docs, **out, "lexical_chunks": n}
+
+
+def new_doc_id(path: Path, key: str, taken) -> str:
+    """The file's id, or (when another file has it) the id with a hash of the path."""
+    from .parsing import doc_id_for
+
+    base = doc_id_for(path)
+    has = taken.has if hasattr(taken, "has") else taken.__contains__
+    if not has(base):
+        return base
+    return f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+
+
+def _memo(embed):
+    """Wrap an embed function so each distinct text is embedded once, across calls."""
+    seen: dict[str, np.ndarray] = {}
+
+    def run(texts: list[str]):
+        new = [t for t in dict.fromkeys(texts) if t not in seen]
+        if new:
+            seen.update(zip(new, embed(new)))
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        return np.stack([seen[t] for t in texts])
+
+    return run
+
+
+def shape_from_meta(m: dict) -> dict:
+    """The shape fields of a catalog row rebuilt from chunk metadata (pq reindex)."""
+    from .parsing import PARSER_VERSION
+
+    split = lambda v: [x for x in str(v or "").split("; ") if x]  # noqa: E731
+    return {"type": m.get("type", ""), "parliament": m.get("parliament", ""), "session": m.get("session", ""),
+            "answer_date": m.get("answer_date", ""), "askers": split(m.get("askers")), "numbers": split(m.get("numbers")),
+            "meeting": m.get("meeting", ""), "parser": PARSER_VERSION if m.get("type") else 1}
+
+
+def parser_outdated(entry: dict) -> bool:  # entry: a catalog row as a dict
+    """A document parsed by an older parser (an index built before the document types): the
+    next ingest parses it again from its file (unchanged files included); nothing else changes."""
+    from .parsing import PARSER_VERSION
+
+    return int(entry.get("parser") or 1) < PARSER_VERSION
