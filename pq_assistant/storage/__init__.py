@@ -62,7 +62,11 @@ class Snapshot:
                     self._all_rows = {}
                 return None
             spans.setdefault(seg, []).append((row, int(d.get("chunks") or 0)))
-        out = {seg: np.sort(np.concatenate([np.arange(r, r + n) for r, n in v])) for seg, v in spans.items()}
+        out = {}
+        for seg, v in spans.items():
+            starts, lens = np.array(v, dtype=np.int64).reshape(-1, 2).T
+            offs = np.cumsum(lens) - lens
+            out[seg] = np.sort(np.arange(int(lens.sum())) - np.repeat(offs, lens) + np.repeat(starts, lens))
         if doc_ids is None:
             self._all_rows = out
         return out
