@@ -379,6 +379,9 @@ def eval_(
         sys.stdout.write(format_report(result))
 
 
+SEVERITY_NL = {"error": "fout", "warning": "waarschuwing"}  # the codes stay English in --json
+
+
 @app.command()
 @handled
 def doctor(
@@ -405,12 +408,12 @@ def doctor(
                            "problems": [p.to_dict() for p in problems]})
     else:
         for line in fixed:
-            render.err(f"pq doctor: fixed: {line}")
+            render.err(f"pq doctor: hersteld: {line}")
         for p in problems:
-            sys.stdout.write(f"{p.severity}: {p.message}\n    fix: {p.fix}\n")
+            sys.stdout.write(f"{SEVERITY_NL.get(p.severity, p.severity)}: {p.message}\n    herstel: {p.fix}\n")
         if not problems:
             s = a.stats()
-            sys.stdout.write(f"ok: index {a.index} is consistent ({s['documents']} documents, {s['chunks']} chunks)\n")
+            sys.stdout.write(f"ok: index {a.index} klopt ({s['documents']} documenten, {s['chunks']} chunks)\n")
     if problems:
         raise typer.Exit(1)
 

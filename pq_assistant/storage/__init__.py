@@ -179,7 +179,7 @@ class Storage:
         if self._catalog is None:
             self._migrate_if_legacy()
             if not self.layout.exists():
-                raise IndexError_(f"index {self.root} is empty: run  pq ingest corpus/ --index {self.root}")
+                raise IndexError_(f"index {self.root} is leeg: maak hem met  pq ingest corpus/ --index {self.root}")
             self._catalog = Catalog(self.layout.catalog)
         return self._catalog
 
@@ -213,11 +213,11 @@ class Storage:
         built, bdim = self.catalog.model, self.catalog.dim
         if built and built != model:
             raise ModelMismatch(
-                f"index {self.root} was built with model {built!r}, not {model!r}; query without --model, or "
-                f"rebuild: pq ingest --rebuild <files> --index {self.root} --model {model}")
+                f"index {self.root} is gemaakt met model {built!r}, niet {model!r}; vraag zonder --model, of "
+                f"bouw opnieuw: pq ingest --rebuild <bestanden> --index {self.root} --model {model}")
         if dim and bdim and bdim != dim:
-            raise ModelMismatch(f"index {self.root} holds {bdim}-d vectors, the model gives {dim}-d; "
-                                f"rebuild: pq ingest --rebuild <files> --index {self.root}")
+            raise ModelMismatch(f"index {self.root} bevat {bdim}-d vectoren, het model geeft {dim}-d; "
+                                f"bouw opnieuw: pq ingest --rebuild <bestanden> --index {self.root}")
 
     @contextmanager
     def write(self, *, wait: bool = True, on_wait=None) -> Iterator["Writer"]:

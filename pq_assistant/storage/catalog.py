@@ -121,7 +121,7 @@ class Catalog:
     def __init__(self, path: Path, *, create: bool = False) -> None:
         self.path = Path(path)
         if not create and not self.path.exists():
-            raise IndexError_(f"no catalog at {self.path}")
+            raise IndexError_(f"geen catalogus in {self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             # check_same_thread=False: a server (pq serve) uses one Assistant from its request threads,
@@ -147,8 +147,8 @@ class Catalog:
                 with self.transaction():
                     self.db.execute("ALTER TABLE documents ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'")
             elif version != SCHEMA_VERSION:
-                raise IndexError_(f"{self.path}: index schema {version!r} is unknown (this pq reads schema "
-                                  f"{SCHEMA_VERSION}); rebuild with: pq ingest --rebuild <files> --index {self.path.parent}")
+                raise IndexError_(f"{self.path}: indexschema {version!r} is onbekend (deze pq leest schema "
+                                  f"{SCHEMA_VERSION}); bouw opnieuw met: pq ingest --rebuild <bestanden> --index {self.path.parent}")
             if version == SCHEMA_VERSION and "vec_seg" not in {r[1] for r in self.db.execute("PRAGMA table_info(documents)")}:
                 # a catalog from before the vector segments and the chunk texts (its documents
                 # have neither: they are read from Chroma) and the listing index
@@ -162,7 +162,7 @@ class Catalog:
                         if "documents_listing" in stmt:
                             self.db.execute(stmt)
         except sqlite3.DatabaseError as exc:
-            raise IndexError_(f"{self.path}: unreadable catalog ({exc}); rebuild with: pq ingest --rebuild <files> "
+            raise IndexError_(f"{self.path}: onleesbare catalogus ({exc}); bouw opnieuw met: pq ingest --rebuild <bestanden> "
                               f"--index {self.path.parent}") from exc
 
     def close(self) -> None:

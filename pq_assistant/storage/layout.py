@@ -83,9 +83,9 @@ class Layout:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 if not wait:
-                    raise IndexLocked(f"index {self.root} is locked by another pq process writing it (lock file "
-                                      f"{self.lock}); try again when it is done, or leave out --no-wait to wait "
-                                      f"for it") from None
+                    raise IndexLocked(f"index {self.root} is vergrendeld door een ander pq-proces dat erin schrijft "
+                                      f"(slotbestand {self.lock}); probeer opnieuw als het klaar is, of laat --no-wait "
+                                      f"weg om erop te wachten") from None
                 if on_wait:
                     on_wait()
                 fcntl.flock(fh, fcntl.LOCK_EX)
