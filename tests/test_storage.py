@@ -294,3 +294,21 @@ def test_one_question_processes_rank_exactly_without_chroma(tmp_path: Path, monk
     a.ingest([f])
     assert len(segs.names()) == 1 and a.check() == []
     assert [p.chunk_id for p in a.search("erkende Huizen van het Kind", top_k=5)] == want
+
+
+def test_doctor_finds_and_fixes_a_lost_vector_segment(tmp_path: Path):
+    folder = copy_docs(SMALL[:3], tmp_path / "corpus")
+    a = Assistant(tmp_path / "index", model="hash:128")
+    a.ingest([folder])
+    want = [p.chunk_id for p in a.search("kinderopvang", top_k=5, filters=Filters(since="2015"))]
+    for seg in a.storage.segments.names():  # one a document (each was written on its own)
+        (tmp_path / "index" / "vectors" / f"{seg}.npy").unlink()
+    problems = Assistant(tmp_path / "index").check()
+    assert {p.code for p in problems} == {"vectors"} and len(problems) == 3
+    assert "vectorsegment" in problems[0].message
+    res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(tmp_path / "index")])
+    assert res.exit_code == 0, res.output
+    assert "pq doctor: hersteld: vectoren van 3 documenten opnieuw geschreven" in res.stderr
+    assert len(a.storage.segments.names()) == 1
+    b = Assistant(tmp_path / "index")
+    assert b.check() == [] and [p.chunk_id for p in b.search("kinderopvang", top_k=5, filters=Filters(since="2015"))] == want

@@ -202,6 +202,17 @@ def check_index(storage) -> list[Problem]:
 
     problems += _check_ledger(storage, sum(r.figures for r in docs.values()), state.ledger_stale, fix_cmd)
 
+    # The vector segments the documents point at (storage/dense.py).
+    rows_of: dict[str, int] = {}
+    for did, row in sorted(docs.items()):
+        if not row.vec_seg or did in unfinished:
+            continue
+        if row.vec_seg not in rows_of:
+            rows_of[row.vec_seg] = storage.segments.rows(row.vec_seg)
+        if row.vec_row < 0 or row.vec_row + row.chunks > rows_of[row.vec_seg]:
+            problems.append(Problem(ERROR, f"document {did}: zijn vectorsegment {row.vec_seg} ontbreekt of is beschadigd",
+                                    fix_cmd + " (schrijft het opnieuw uit Chroma)", "vectors", did, fixable=True))
+
     # Vectors of the recorded dimension.
     if state.dim and in_store:
         try:
@@ -263,6 +274,9 @@ def fix_index(storage, *, reingest: Callable[[list[str]], object], ledger_build:
                 if ids:
                     w.drop_chunks(ids)
                     done.append(f"{len(ids)} {what} verwijderd")
+        lost = sorted({p.doc_id for p in fixable if p.code == "vectors" and cat.has(p.doc_id)})
+        if lost:
+            done.append(w.rewrite_vectors(lost))
         orphans = [p.doc_id for p in fixable if p.code == "orphan-record" and not cat.has(p.doc_id)]
         if orphans:
             cat.drop(orphans)

@@ -130,6 +130,24 @@ class Writer:
         self.catalog.move_vectors([(did, name, r) for did, _, r in moves])
         segs.delete(merge)
 
+    def rewrite_vectors(self, doc_ids: list[str]) -> str:
+        """Write the vectors of these documents anew from the vector store (pq doctor --fix: their
+        segment is gone or damaged); documents whose chunks are not all there are left to Chroma."""
+        ids, vecs, moves = [], [], []
+        for did in doc_ids:
+            want = self.catalog.chunk_ids(did)
+            got = {cid: emb for cid, _t, _m, emb in self.vectors.where({"doc_id": did}, embeddings=True)}
+            if not want or any(c not in got for c in want):
+                moves.append((did, "", -1))
+                continue
+            moves.append((did, None, len(ids)))
+            ids += want
+            vecs += [got[c] for c in want]
+        name = self.storage.segments.write(ids, vecs) if ids else ""
+        self.catalog.move_vectors([(did, name if seg is None else seg, row) for did, seg, row in moves])
+        self._drop_dead_segments()
+        return f"vectoren van {len(doc_ids)} document{'en' if len(doc_ids) > 1 else ''} opnieuw geschreven"
+
     # -- model ------------------------------------------------------------------------------
     def set_model(self, name: str, dim: int) -> None:
         if (self.catalog.model, self.catalog.dim) != (name, dim):
