@@ -312,3 +312,46 @@ def test_doctor_finds_and_fixes_a_lost_vector_segment(tmp_path: Path):
     assert len(a.storage.segments.names()) == 1
     b = Assistant(tmp_path / "index")
     assert b.check() == [] and [p.chunk_id for p in b.search("kinderopvang", top_k=5, filters=Filters(since="2015"))] == want
+
+
+def test_no_import_cycle_between_the_modules():
+    """The modules' top-level imports (those run when a module is imported) form no cycle."""
+    graph: dict[str, set[str]] = {}
+    for path, text in _sources():
+        rel = path.relative_to(PKG.parent).with_suffix("")
+        parts = list(rel.parts)
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        package = name if parts[-1] == "__init__" else ".".join(parts[:-1])
+        deps = graph.setdefault(name, set())
+        for node in ast.parse(text).body:  # module level only: imports inside functions are lazy
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    target = node.module or ""
+                if target.startswith("pq_assistant"):
+                    deps.add(target)
+                    deps.update(f"{target}.{a.name}" for a in node.names)  # `from . import x`
+            elif isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names if a.name.startswith("pq_assistant"))
+    # (a module's own packages are being imported already when it runs: not an edge)
+    graph = {m: {d for d in ds if d in graph and d != m and not m.startswith(d + ".")} for m, ds in graph.items()}
+    state: dict[str, int] = {}
+    cycle: list[str] = []
+
+    def visit(m: str, stack: list[str]) -> bool:
+        state[m] = 1
+        for d in sorted(graph[m]):
+            if state.get(d) == 1:
+                cycle.extend(stack[stack.index(d):] + [m, d] if d in stack else [m, d])
+                return True
+            if d not in state and visit(d, stack + [m]):
+                return True
+        state[m] = 2
+        return False
+
+    for m in sorted(graph):
+        if m not in state and visit(m, []):
+            break
+    assert not cycle, " -> ".join(cycle)
