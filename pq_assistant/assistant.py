@@ -33,12 +33,15 @@ class Assistant:
 
     def __init__(self, index: str | Path | None = None, model: str | None = None,
                  chroma_url: str | None = None, *, collection: str | None = None, thesaurus: bool = True,
-                 on_notice: Callable[[str], None] | None = None) -> None:
+                 on_notice: Callable[[str], None] | None = None, exact_search: bool = False) -> None:
+        """`exact_search`: rank every chunk exactly over the index's vector segments rather than
+        through Chroma's HNSW index (a process that answers one question: no index to load)."""
         from .indexing import Indexer
 
         self.index = Path(index) if index else Path(DEFAULT_INDEX)
         self.model = model
-        self.storage = Storage(self.index, chroma_url=chroma_url, collection=collection, on_notice=on_notice)
+        self.storage = Storage(self.index, chroma_url=chroma_url, collection=collection, on_notice=on_notice,
+                               exact_search=exact_search)
         self._embedder = None
         self.indexer = Indexer(self.storage, lambda: self.embedder, self._forget_embedder)
         self.searcher = Searcher(self.storage, lambda: self.embedder, self.require_index, thesaurus=thesaurus)
@@ -178,7 +181,7 @@ class Assistant:
 
     def chunks(self, ids: list[str]) -> dict[str, dict]:
         """Chunk id -> {"text", "metadata"} for the ids that exist."""
-        return self.storage.vectors.get(ids)
+        return self.storage.chunks(ids)
 
     def section_vectors(self, section: str) -> list[tuple[dict, object]]:
         """(metadata, stored embedding) of every chunk of one section ("question", "answer", ...)."""

@@ -64,9 +64,10 @@ def handled(fn):
     return wrapper
 
 
-def _assistant(index, model=None, chroma_url=None):
+def _assistant(index, model=None, chroma_url=None, one_question: bool = False):
     """The facade, configured from the flags and the PQ_* variables (read here and nowhere else:
-    PQ_INDEX, PQ_MODEL and PQ_CHROMA_URL through the options, PQ_COLLECTION and PQ_THESAURUS here)."""
+    PQ_INDEX, PQ_MODEL and PQ_CHROMA_URL through the options, PQ_COLLECTION and PQ_THESAURUS here).
+    `one_question`: the process answers one question (exact dense search, no HNSW index to load)."""
     import os
 
     from . import render
@@ -75,7 +76,7 @@ def _assistant(index, model=None, chroma_url=None):
     return Assistant(index=index, model=model, chroma_url=chroma_url,
                      collection=os.environ.get("PQ_COLLECTION") or None,
                      thesaurus=os.environ.get("PQ_THESAURUS", "1") != "0",
-                     on_notice=lambda msg: render.err(f"pq: {msg}"))
+                     on_notice=lambda msg: render.err(f"pq: {msg}"), exact_search=one_question)
 
 
 def _filters(minister="", asker="", since="", until="", type_=""):
@@ -216,7 +217,7 @@ def ask(
     if query is not None:
         check_question(query)
     flt = _filters(minister, asker, since, until, type_)  # bad filters are usage errors before any work
-    a = _assistant(index, model, chroma_url)
+    a = _assistant(index, model, chroma_url, one_question=not batch)
     _ensure_index(a, quiet=as_json, explicit=index is not None)
     if batch:
         rows, bad = _read_batch(batch)
@@ -378,6 +379,9 @@ def eval_(
         sys.stdout.write(format_report(result))
 
 
+SEVERITY_NL = {"error": "fout", "warning": "waarschuwing"}  # the codes stay English in --json
+
+
 @app.command()
 @handled
 def doctor(
@@ -406,10 +410,10 @@ def doctor(
         for line in fixed:
             render.err(f"pq doctor: hersteld: {line}")
         for p in problems:
-            sys.stdout.write(f"{p.severity}: {p.message}\n    fix: {p.fix}\n")
+            sys.stdout.write(f"{SEVERITY_NL.get(p.severity, p.severity)}: {p.message}\n    herstel: {p.fix}\n")
         if not problems:
             s = a.stats()
-            sys.stdout.write(f"ok: index {a.index} is consistent ({s['documents']} documents, {s['chunks']} chunks)\n")
+            sys.stdout.write(f"ok: index {a.index} klopt ({s['documents']} documenten, {s['chunks']} chunks)\n")
     if problems:
         raise typer.Exit(1)
 

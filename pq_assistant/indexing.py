@@ -93,32 +93,65 @@ class Indexer:
             named = {str(f.resolve()) for f in files}
             files += [Path(r) for r in redo if r not in named]
             by_path = w.catalog.by_path()
-            for i, path in enumerate(files):
-                if progress:
-                    progress(path.name, i, len(files))
-                try:
-                    loaded = load(path)
-                except LoadError as exc:
-                    failed(exc.path, exc.reason)
-                    continue
+            assigned: set[str] = set()
+
+            class Taken:  # ids of the catalog and those given out in this run (not written yet)
+                @staticmethod
+                def has(x: str) -> bool:
+                    return x in assigned or w.catalog.has(x)
+
+            def analyse(path: Path):
+                """Load, parse, chunk and find the figures of one file (in the worker thread, while
+                the main thread embeds and writes the one before): a PreparedDocument without its
+                vectors, or why it failed, or "unchanged"/"upgraded" with the file's row."""
+                loaded = load(path)
                 key = str(path.resolve())
-                doc_id = by_path.get(key) or new_doc_id(path, key, w.catalog)
-                row = w.catalog.document(doc_id) if by_path.get(key) else None
+                known = by_path.get(key)
+                row = w_rows.get(known) if known else None
+                state = ""
                 if row is not None and row.sha256 == loaded.sha256:
                     if not parser_outdated(row.to_dict()):
+                        return "unchanged", None, None
+                    state = "upgraded"
+                later = _Later(emb)
+                return state, prepare(loaded, doc_ids[path], key, later), later.texts
+
+            # Ids first, in file order (as one file after another would get them).
+            doc_ids: dict[Path, str] = {}
+            for path in files:
+                key = str(path.resolve())
+                if path in doc_ids:
+                    continue
+                doc_ids[path] = by_path.get(key) or new_doc_id(path, key, Taken)
+                assigned.add(doc_ids[path])
+            w_rows = {did: w.catalog.document(did) for did in set(doc_ids.values()) if w.catalog.has(did)}
+            seen: set[str] = set()
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                todo = [p for p in files if not (str(p.resolve()) in seen or seen.add(str(p.resolve())))]
+                ahead = pool.submit(analyse, todo[0]) if todo else None
+                for i, path in enumerate(todo):
+                    if progress:
+                        progress(path.name, i, len(todo))
+                    fut, ahead = ahead, (pool.submit(analyse, todo[i + 1]) if i + 1 < len(todo) else None)
+                    try:
+                        state, doc, texts = fut.result()
+                    except LoadError as exc:
+                        failed(exc.path, exc.reason)
+                        continue
+                    if state == "unchanged":
                         report.unchanged.append(str(path))
                         continue
-                    report.upgraded.append(str(path))
-                try:
-                    w.put(prepare(loaded, doc_id, key, emb))
-                except LoadError as exc:
-                    failed(exc.path, exc.reason)
-                    continue
-                by_path[key] = doc_id
-                report.ingested.append(str(path))
-                report.chunks += w.catalog.document(doc_id).chunks
+                    if state == "upgraded":
+                        report.upgraded.append(str(path))
+                    doc.vectors = emb.embed_passages(texts)
+                    w.put(doc)
+                    by_path[str(path.resolve())] = doc.doc_id
+                    report.ingested.append(str(path))
+                    report.chunks += len(doc.texts)
             if progress:
-                progress("", len(files), len(files))
+                progress("", len(todo), len(todo))
             if prune:
                 for did, row in w.catalog.documents().items():
                     if not Path(row.path).exists():
@@ -188,6 +221,18 @@ class Indexer:
                 w.rebuild_ledger(self.ledger_build())
             docs = w.catalog.counts()[0]
         return {"documents": docs, **out, "lexical_chunks": n}
+
+
+class _Later:
+    """An embedder that only notes what it is asked to embed (zeros for now): the document is
+    prepared in the worker thread, its vectors are made in the main thread."""
+
+    def __init__(self, real) -> None:
+        self.name, self.dim, self.texts = real.name, real.dim, []
+
+    def embed_passages(self, texts: list[str]):
+        self.texts = list(texts)
+        return np.zeros((len(self.texts), self.dim), dtype=np.float32)
 
 
 def new_doc_id(path: Path, key: str, taken) -> str:

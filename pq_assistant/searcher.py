@@ -91,7 +91,7 @@ class StoreView:
         return self.index.chunk_total()
 
     def chunks(self, ids: list[str]) -> dict[str, dict]:
-        return self.storage.vectors.get(ids)
+        return self.storage.chunks(ids)
 
     def doc_chunk_ids(self, doc_id: str) -> list[str]:
         return self.storage.catalog.chunk_ids(doc_id)
@@ -235,7 +235,7 @@ class Searcher:
         hit = next((p for p in passages if p.chunk_id == chunk_id), None)
         if hit is None:
             index = self.snapshot()
-            got = self.storage.vectors.get([chunk_id]).get(chunk_id)
+            got = self.storage.chunks([chunk_id]).get(chunk_id)
             if got is None:
                 return passages
             meta = got["metadata"] or {}

@@ -187,9 +187,9 @@ def test_no_wait_fails_clearly_while_another_writer_holds_the_lock(small_index: 
     with holder.storage.layout.write_lock():
         res = CliRunner().invoke(app, ["ingest", str(extra), "--index", str(small_index), "--no-wait"])
     assert res.exit_code == 1
-    assert res.stderr == (f"pq: fout: index {small_index} is locked by another pq process writing it "
-                          f"(lock file {small_index / '.lock'}); try again when it is done, "
-                          f"or leave out --no-wait to wait for it\n")
+    assert res.stderr == (f"pq: fout: index {small_index} is vergrendeld door een ander pq-proces dat erin schrijft "
+                          f"(slotbestand {small_index / '.lock'}); probeer opnieuw als het klaar is, "
+                          f"of laat --no-wait weg om erop te wachten\n")
     assert len(Assistant(small_index).documents()) == 3
     # Once the lock is free the same command goes through.
     res = CliRunner().invoke(app, ["ingest", str(extra), "--index", str(small_index), "--no-wait"])
@@ -312,8 +312,8 @@ def test_catalog_records_schema_model_and_dimension(small_index: Path) -> None:
 
 
 def test_another_model_is_refused_with_the_fix(small_index: Path, tmp_path: Path) -> None:
-    msg = (f"pq: fout: index {small_index} was built with model 'hash:256', not 'hash:128'; query without --model, "
-           f"or rebuild: pq ingest --rebuild <files> --index {small_index} --model hash:128\n")
+    msg = (f"pq: fout: index {small_index} is gemaakt met model 'hash:256', niet 'hash:128'; vraag zonder --model, "
+           f"of bouw opnieuw: pq ingest --rebuild <bestanden> --index {small_index} --model hash:128\n")
     res = CliRunner().invoke(app, ["ask", "kraamzorg", "--index", str(small_index), "--model", "hash:128"])
     assert (res.exit_code, res.stderr) == (1, msg)
     extra = tmp_path / "extra.txt"
@@ -337,22 +337,22 @@ def test_dimension_mismatch_is_refused(small_index: Path) -> None:
     sql(small_index, "UPDATE meta SET value = '128' WHERE key = 'dim'")
     with pytest.raises(ModelMismatch) as info:
         Assistant(small_index).search("kraamzorg")
-    assert str(info.value) == (f"index {small_index} holds 128-d vectors, the model gives 256-d; "
-                               f"rebuild: pq ingest --rebuild <files> --index {small_index}")
+    assert str(info.value) == (f"index {small_index} bevat 128-d vectoren, het model geeft 256-d; "
+                               f"bouw opnieuw: pq ingest --rebuild <bestanden> --index {small_index}")
 
 
 @pytest.mark.parametrize("manifest, what", [
-    ('{"schema": 99, "docs": {}}', "index schema 99 is unknown (this pq reads schema 1 and 2)"),
-    ('{"schema": 1}', "not a pq manifest (this pq reads schema 1 and 2)"),
-    ('[1, 2]', "not a pq manifest (this pq reads schema 1 and 2)"),
-    ('{"schema": 1, "docs"', "unreadable manifest (Expecting ':' delimiter)"),
+    ('{"schema": 99, "docs": {}}', "indexschema 99 is onbekend (deze pq leest schema 1 en 2)"),
+    ('{"schema": 1}', "geen pq-manifest (deze pq leest schema 1 en 2)"),
+    ('[1, 2]', "geen pq-manifest (deze pq leest schema 1 en 2)"),
+    ('{"schema": 1, "docs"', "onleesbaar manifest (Expecting ':' delimiter)"),
 ])
 def test_unknown_or_broken_old_manifest_is_a_clear_error(tmp_path: Path, manifest: str, what: str) -> None:
     """An index of the old layout (manifest.json, no catalog) that cannot be migrated."""
     index = tmp_path / "index"
     index.mkdir()
     (index / "manifest.json").write_text(manifest)
-    msg = f"{index / 'manifest.json'}: {what}; rebuild with: pq ingest --rebuild <files> --index {index}"
+    msg = f"{index / 'manifest.json'}: {what}; bouw opnieuw met: pq ingest --rebuild <bestanden> --index {index}"
     res = CliRunner().invoke(app, ["docs", "--index", str(index)])
     assert (res.exit_code, res.stderr) == (1, f"pq: fout: {msg}\n")
     with pytest.raises(IndexError_):
@@ -364,15 +364,15 @@ def test_unknown_or_broken_old_manifest_is_a_clear_error(tmp_path: Path, manifes
 
 @pytest.mark.parametrize("damage, what", [
     (lambda p: [f.unlink() for f in p.parent.glob("catalog.sqlite*")] and p.write_bytes(b"not a database" * 200),
-     "unreadable catalog"),
-    (lambda p: sql(p.parent, "UPDATE meta SET value = '99' WHERE key = 'schema'"), "index schema 99 is unknown"),
+     "onleesbare catalogus"),
+    (lambda p: sql(p.parent, "UPDATE meta SET value = '99' WHERE key = 'schema'"), "indexschema 99 is onbekend"),
 ])
 def test_unknown_or_broken_catalog_is_a_clear_error(small_index: Path, damage, what: str) -> None:
     damage(small_index / "catalog.sqlite")
     res = CliRunner().invoke(app, ["docs", "--index", str(small_index)])
     assert res.exit_code == 1
     assert res.stderr.startswith(f"pq: fout: {small_index / 'catalog.sqlite'}: {what}")
-    assert res.stderr.endswith(f"; rebuild with: pq ingest --rebuild <files> --index {small_index}\n")
+    assert res.stderr.endswith(f"; bouw opnieuw met: pq ingest --rebuild <bestanden> --index {small_index}\n")
     with pytest.raises(IndexError_):
         Assistant(small_index).search("kraamzorg")
     res = CliRunner().invoke(app, ["doctor", "--index", str(small_index), "--json"])
@@ -394,7 +394,7 @@ def _state(index: Path) -> dict:
 def test_doctor_on_a_sound_index(small_index: Path) -> None:
     res = CliRunner().invoke(app, ["doctor", "--index", str(small_index)])
     n = Assistant(small_index).storage.vectors.count()
-    assert (res.exit_code, res.stdout) == (0, f"ok: index {small_index} is consistent (3 documents, {n} chunks)\n")
+    assert (res.exit_code, res.stdout) == (0, f"ok: index {small_index} klopt (3 documenten, {n} chunks)\n")
     res = CliRunner().invoke(app, ["doctor", "--index", str(small_index), "--json"])
     assert json.loads(res.stdout) == {"index": str(small_index), "ok": True, "fixed": [], "problems": []}
 
@@ -436,20 +436,20 @@ def test_doctor_names_what_is_broken_and_fix_repairs_it(small_index: Path) -> No
     assert all(p["fixable"] and p["fix"].startswith(f"pq doctor --fix --index {small_index}") for p in out["problems"])
     text = CliRunner().invoke(app, ["doctor", "--index", str(small_index)])
     assert text.exit_code == 1
-    assert (f"error: record of document "
-            f"2014-86-stand-van-zaken-erkenningen is missing from the catalog\n    fix: pq doctor --fix --index {small_index} "
-            f"(ingests {(small_index.parent / 'small' / '2014-86-stand-van-zaken-erkenningen.txt')} again)\n") in text.stdout
-    assert ("error: 1 orphan chunks in Chroma of document ghost, which the catalog does not list "
-            "(e.g. ghost:answer:0)\n") in text.stdout
-    assert "error: lexical index out of sync with Chroma: " in text.stdout
+    assert (f"fout: het record van document "
+            f"2014-86-stand-van-zaken-erkenningen ontbreekt in de catalogus\n    herstel: pq doctor --fix --index {small_index} "
+            f"(leest {(small_index.parent / 'small' / '2014-86-stand-van-zaken-erkenningen.txt')} opnieuw in)\n") in text.stdout
+    assert ("fout: 1 verweesde chunks in Chroma van document ghost, dat de catalogus niet kent "
+            "(bv. ghost:answer:0)\n") in text.stdout
+    assert "fout: lexicale index loopt niet gelijk met Chroma: " in text.stdout
 
     res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index), "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["ok"] is True and out["problems"] == []
-    assert "dropped 1 orphan chunks of ghost" in out["fixed"]
-    assert "deleted the orphan catalog rows of ghost" in out["fixed"]
-    assert "dropped 1 extra chunks of 2018-503-regionale-spreiding" in out["fixed"]
+    assert "1 verweesde chunks van ghost verwijderd" in out["fixed"]
+    assert "verweesde catalogusrijen van ghost verwijderd" in out["fixed"]
+    assert "1 overtollige chunks van 2018-503-regionale-spreiding verwijderd" in out["fixed"]
     assert _state(small_index) == clean
     assert check_index(Assistant(small_index)) == []
 
@@ -459,10 +459,10 @@ def test_doctor_fixes_an_unreadable_lexical_index(small_index: Path) -> None:
     for f in (small_index / "lexical").rglob("*.npy"):
         f.write_bytes(b"garbage")
     problems = check_index(Assistant(small_index))
-    assert [(p.code, p.message.split(" (")[0]) for p in problems] == [("lexical", "lexical index cannot be read")]
+    assert [(p.code, p.message.split(" (")[0]) for p in problems] == [("lexical", "lexicale index is onleesbaar")]
     res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
     assert res.exit_code == 0, res.output
-    assert res.stderr.endswith(f"pq doctor: hersteld: rebuilt the lexical index ({len(clean['chunks'])} chunks)\n")
+    assert res.stderr.endswith(f"pq doctor: hersteld: lexicale index opnieuw opgebouwd ({len(clean['chunks'])} chunks)\n")
     assert _state(small_index) == clean
     assert Assistant(small_index).search("kraamzorg")
 
@@ -477,18 +477,18 @@ def test_doctor_fixes_a_document_left_pending(small_index: Path) -> None:
     problems = check_index(Assistant(small_index))
     assert [(p.code, p.doc_id) for p in problems] == [("pending", did), ("lexical", ""), ("ledger", "")]
     assert problems[0].message == (f"document {did} ({small_index.parent / 'small' / (did + '.txt')}) "
-                                   f"was left half-written by an interrupted ingest")
+                                   f"is half geschreven door een afgebroken ingest")
     res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
     assert res.exit_code == 0, res.output
-    assert f"pq doctor: hersteld: dropped the half-written document {did}\n" in res.stderr
+    assert f"pq doctor: hersteld: half geschreven document {did} verwijderd\n" in res.stderr
     assert _state(small_index) == clean
 
 
 def test_doctor_on_a_missing_index(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["doctor", "--index", str(tmp_path / "nothing")])
     assert res.exit_code == 1
-    assert res.stdout == (f"error: index {tmp_path / 'nothing'} does not exist\n"
-                          f"    fix: pq ingest <files> --index {tmp_path / 'nothing'}\n")
+    assert res.stdout == (f"fout: index {tmp_path / 'nothing'} bestaat niet\n"
+                          f"    herstel: pq ingest <bestanden> --index {tmp_path / 'nothing'}\n")
     assert not (tmp_path / "nothing").exists()
 
 
@@ -499,10 +499,10 @@ def test_doctor_fixes_a_missing_or_misaligned_figures_ledger(small_index: Path) 
     (small_index / "figures.json").unlink()
     problems = check_index(Assistant(small_index))
     assert [(p.code, p.message) for p in problems] == [
-        ("ledger", f"figures ledger figures.json is missing ({want} figures in the documents)")]
+        ("ledger", f"cijferregister figures.json ontbreekt ({want} cijfers in de documenten)")]
     res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
     assert res.exit_code == 0, res.output
-    assert f"pq doctor: hersteld: rebuilt the figures ledger ({want} figures)\n" in res.stderr
+    assert f"pq doctor: hersteld: cijferregister opnieuw opgebouwd ({want} cijfers)\n" in res.stderr
     assert (small_index / "figures.json").read_text() == ledger
     # figures.npy no longer aligned with figures.json (a write cut off between the two)
     import numpy as np
@@ -520,10 +520,10 @@ def test_doctor_does_not_drop_a_damaged_document_whose_file_is_gone(small_index:
     (folder / f"{did}.txt").unlink()
     [p] = check_index(Assistant(small_index))
     assert (p.code, p.fixable) == ("missing-record", False)
-    assert p.fix == (f"restore {folder / (did + '.txt')} and run pq doctor --fix --index {small_index}, "
-                     f"or drop the document: pq ingest --prune <files> --index {small_index}")
+    assert p.fix == (f"zet {folder / (did + '.txt')} terug en voer pq doctor --fix --index {small_index} uit, "
+                     f"of laat het document vallen: pq ingest --prune <bestanden> --index {small_index}")
     res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
-    assert res.exit_code == 1 and "is missing" in res.stdout
+    assert res.exit_code == 1 and "ontbreekt" in res.stdout
     a = Assistant(small_index)
     assert did in {d["doc_id"] for d in a.documents()} and any(c.startswith(did) for c in a.lexical.ids)
     # the fix it names works

@@ -243,3 +243,115 @@ def test_the_ledger_updated_for_one_document_equals_a_rebuild(tmp_path: Path, mo
     a.ingest([folder], prune=True)
     assert updates and rebuilds == []
     same_as_rebuild()
+
+
+@pytest.mark.parametrize("f", [None, Filters(minister="vandeurzen"), Filters(since="2019"), Filters(until="2016-06")])
+def test_the_vector_segments_rank_as_chroma_does(corpus_index: Assistant, f):
+    """The exact search over the index's vector segments (filtered searches over few documents,
+    and every search of a one-question process) finds the neighbours Chroma finds, with the same
+    similarities, and the chunk texts read from the catalog are Chroma's."""
+    s = corpus_index.storage
+    snap = corpus_index.require_index()
+    ids = None if f is None else corpus_index._passing(snap, f)
+    rows = snap.vector_rows(ids)
+    assert rows is not None and sum(len(r) for r in rows.values()) == (
+        snap.chunk_total() if ids is None else sum(snap.docs[d]["chunks"] for d in ids))
+    for q in ("erkende Huizen van het Kind", "budget kinderopvang per provincie"):
+        qv = corpus_index.embedder.embed_queries([q])[0]
+        exact = s.segments.search(qv, 10, rows)
+        chroma = s.vectors.query(qv, 10, ids)
+        assert [c for c, _ in exact] == [c for c, _ in chroma]
+        assert all(abs(a - b) < 2e-3 for (_, a), (_, b) in zip(exact, chroma))
+    some = [c for c, _ in chroma]
+    assert s.catalog.chunk_rows(some) == s.vectors.get(some)
+
+
+def test_one_question_processes_rank_exactly_without_chroma(tmp_path: Path, monkeypatch):
+    """`pq ask` with one question (exact_search) answers without querying Chroma; segments that no
+    document points at are deleted, and many small ones are merged."""
+    from pq_assistant.storage import vectors
+
+    folder = copy_docs(SMALL, tmp_path / "corpus")
+    a = Assistant(tmp_path / "index", model="hash:128")
+    for p in sorted(folder.iterdir()):  # one segment a document
+        a.ingest([p])
+    want = [p.chunk_id for p in a.search("erkende Huizen van het Kind", top_k=5)]
+    monkeypatch.setattr(vectors.ChromaVectors, "query", lambda *a, **k: pytest.fail("Chroma was queried"))
+    monkeypatch.setattr(vectors.ChromaVectors, "get", lambda *a, **k: pytest.fail("Chroma was read"))
+    b = Assistant(tmp_path / "index", exact_search=True)
+    assert [p.chunk_id for p in b.search("erkende Huizen van het Kind", top_k=5)] == want
+    assert b.search("kinderopvang", top_k=3, filters=Filters(since="2019"))
+    monkeypatch.undo()
+    segs = a.storage.segments
+    assert len(segs.names()) == len(SMALL)
+    f = folder / "2018-503-regionale-spreiding.txt"
+    f.write_text(f.read_text(encoding="utf-8") + "\n\nAanvulling: er kwamen 12 plaatsen bij.\n", encoding="utf-8")
+    a.ingest([f])
+    assert len(segs.names()) == len(SMALL)  # the changed document's old segment is gone
+    from pq_assistant.storage import dense
+    monkeypatch.setattr(dense, "MAX_SEGMENTS", 2)
+    f.write_text(f.read_text(encoding="utf-8") + "\nNog een zin.\n", encoding="utf-8")
+    a.ingest([f])
+    assert len(segs.names()) == 1 and a.check() == []
+    assert [p.chunk_id for p in a.search("erkende Huizen van het Kind", top_k=5)] == want
+
+
+def test_doctor_finds_and_fixes_a_lost_vector_segment(tmp_path: Path):
+    folder = copy_docs(SMALL[:3], tmp_path / "corpus")
+    a = Assistant(tmp_path / "index", model="hash:128")
+    a.ingest([folder])
+    want = [p.chunk_id for p in a.search("kinderopvang", top_k=5, filters=Filters(since="2015"))]
+    for seg in a.storage.segments.names():  # one a document (each was written on its own)
+        (tmp_path / "index" / "vectors" / f"{seg}.npy").unlink()
+    problems = Assistant(tmp_path / "index").check()
+    assert {p.code for p in problems} == {"vectors"} and len(problems) == 3
+    assert "vectorsegment" in problems[0].message
+    res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(tmp_path / "index")])
+    assert res.exit_code == 0, res.output
+    assert "pq doctor: hersteld: vectoren van 3 documenten opnieuw geschreven" in res.stderr
+    assert len(a.storage.segments.names()) == 1
+    b = Assistant(tmp_path / "index")
+    assert b.check() == [] and [p.chunk_id for p in b.search("kinderopvang", top_k=5, filters=Filters(since="2015"))] == want
+
+
+def test_no_import_cycle_between_the_modules():
+    """The modules' top-level imports (those run when a module is imported) form no cycle."""
+    graph: dict[str, set[str]] = {}
+    for path, text in _sources():
+        rel = path.relative_to(PKG.parent).with_suffix("")
+        parts = list(rel.parts)
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        package = name if parts[-1] == "__init__" else ".".join(parts[:-1])
+        deps = graph.setdefault(name, set())
+        for node in ast.parse(text).body:  # module level only: imports inside functions are lazy
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    target = node.module or ""
+                if target.startswith("pq_assistant"):
+                    deps.add(target)
+                    deps.update(f"{target}.{a.name}" for a in node.names)  # `from . import x`
+            elif isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names if a.name.startswith("pq_assistant"))
+    # (a module's own packages are being imported already when it runs: not an edge)
+    graph = {m: {d for d in ds if d in graph and d != m and not m.startswith(d + ".")} for m, ds in graph.items()}
+    state: dict[str, int] = {}
+    cycle: list[str] = []
+
+    def visit(m: str, stack: list[str]) -> bool:
+        state[m] = 1
+        for d in sorted(graph[m]):
+            if state.get(d) == 1:
+                cycle.extend(stack[stack.index(d):] + [m, d] if d in stack else [m, d])
+                return True
+            if d not in state and visit(d, stack + [m]):
+                return True
+        state[m] = 2
+        return False
+
+    for m in sorted(graph):
+        if m not in state and visit(m, []):
+            break
+    assert not cycle, " -> ".join(cycle)

@@ -5,6 +5,7 @@ or talks to Chroma. `Storage` is its front door.
     catalog   SQLite: documents, their records, chunk ids, figures, index state
     vectors   Chroma (the only `import chromadb`)
     lexical   the BM25 index
+    dense     the chunks' vectors in segments (exact search without Chroma)
     ledgerfile the figures ledger's files
     writer    the crash-safety protocol: put/remove documents, recover, batches, rebuilds, reindex
     migrate   schema 1 (manifest.json + docs/) -> schema 2
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..errors import IndexError_, ModelMismatch, PQError
 from .catalog import Catalog, DocumentRow, DocumentWrite, IndexState
+from .dense import DenseSegments
 from .layout import SCHEMA_VERSION, Layout
 from .lexical import LexicalIndex
 from .vectors import ChromaVectors
@@ -40,6 +42,34 @@ class Snapshot:
     docs: dict[str, dict]  # doc id -> storage.DocumentRow as a dict
     _lookups: tuple | None = field(default=None, repr=False)
     _chunks: int | None = field(default=None, repr=False)
+    _all_rows: object = field(default=None, repr=False)
+
+    def vector_rows(self, doc_ids=None) -> dict | None:
+        """Vector segment -> the sorted rows of the chunks of `doc_ids` (all documents when None;
+        that one is kept); None when one of them has no segment (it is searched through Chroma)."""
+        import numpy as np
+
+        if doc_ids is None and self._all_rows is not None:
+            return self._all_rows or None
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for did in (self.docs if doc_ids is None else doc_ids):
+            d = self.docs.get(did)
+            if d is None:
+                continue
+            seg, row = d.get("vec_seg"), int(d.get("vec_row", -1))
+            if not seg or row < 0:
+                if doc_ids is None:
+                    self._all_rows = {}
+                return None
+            spans.setdefault(seg, []).append((row, int(d.get("chunks") or 0)))
+        out = {}
+        for seg, v in spans.items():
+            starts, lens = np.array(v, dtype=np.int64).reshape(-1, 2).T
+            offs = np.cumsum(lens) - lens
+            out[seg] = np.sort(np.arange(int(lens.sum())) - np.repeat(offs, lens) + np.repeat(starts, lens))
+        if doc_ids is None:
+            self._all_rows = out
+        return out
 
     def _index(self) -> tuple:
         if self._lookups is None:
@@ -95,8 +125,12 @@ class Storage:
     its figures ledger. Reading never takes the lock; writing goes through `write()`."""
 
     def __init__(self, root: str | Path, *, chroma_url: str | None = None, collection: str | None = None,
-                 on_notice: Callable[[str], None] | None = None) -> None:
+                 on_notice: Callable[[str], None] | None = None, exact_search: bool = False) -> None:
         self.layout = Layout(root)
+        self.segments = DenseSegments(self.layout.vectors)
+        # A process that answers one question (pq ask) ranks every chunk exactly over the vector
+        # segments: less than importing chromadb and loading its HNSW index (~1.5 s at 250k chunks).
+        self.exact_search = exact_search
         self.root = self.layout.root
         self.chroma_url = chroma_url or None
         self.vectors = ChromaVectors(self.layout.chroma, url=self.chroma_url, collection=collection)
@@ -145,7 +179,7 @@ class Storage:
         if self._catalog is None:
             self._migrate_if_legacy()
             if not self.layout.exists():
-                raise IndexError_(f"index {self.root} is empty: run  pq ingest corpus/ --index {self.root}")
+                raise IndexError_(f"index {self.root} is leeg: maak hem met  pq ingest corpus/ --index {self.root}")
             self._catalog = Catalog(self.layout.catalog)
         return self._catalog
 
@@ -163,7 +197,7 @@ class Storage:
         if self._snapshot is None or self._snapshot.generation != gen:
             st = cat.state()
             self._snapshot = Snapshot(model=st.model, dim=st.dim, generation=gen,
-                                      docs={did: r.to_dict() for did, r in cat.documents().items()})
+                                      docs=cat.document_dicts())
         return self._snapshot
 
     def is_empty(self) -> bool:
@@ -179,11 +213,11 @@ class Storage:
         built, bdim = self.catalog.model, self.catalog.dim
         if built and built != model:
             raise ModelMismatch(
-                f"index {self.root} was built with model {built!r}, not {model!r}; query without --model, or "
-                f"rebuild: pq ingest --rebuild <files> --index {self.root} --model {model}")
+                f"index {self.root} is gemaakt met model {built!r}, niet {model!r}; vraag zonder --model, of "
+                f"bouw opnieuw: pq ingest --rebuild <bestanden> --index {self.root} --model {model}")
         if dim and bdim and bdim != dim:
-            raise ModelMismatch(f"index {self.root} holds {bdim}-d vectors, the model gives {dim}-d; "
-                                f"rebuild: pq ingest --rebuild <files> --index {self.root}")
+            raise ModelMismatch(f"index {self.root} bevat {bdim}-d vectoren, het model geeft {dim}-d; "
+                                f"bouw opnieuw: pq ingest --rebuild <bestanden> --index {self.root}")
 
     @contextmanager
     def write(self, *, wait: bool = True, on_wait=None) -> Iterator["Writer"]:
@@ -199,18 +233,26 @@ class Storage:
                 self.forget_caches()
 
     # -- reading vectors --------------------------------------------------------------------
-    # A filtered dense search first asks for more neighbours and drops the other documents' chunks:
-    # Chroma's `$in` over thousands of document ids costs far more (361 ms a search at 150k chunks,
-    # benchmarks/bench_scale.py) than an unfiltered query for a few thousand neighbours. Only when
-    # that finds too few (a narrow filter) does it ask Chroma with the filter.
+    # A filtered dense search over up to EXACT_MAX chunks ranks them exactly over the vector
+    # segments (a matrix product over their rows), where Chroma's filtered query cost ~85 ms at
+    # 250k chunks (benchmarks/bench_scale.py). Over more it asks Chroma for more neighbours and
+    # drops the other documents' chunks (a wide query costs little next to a large `$in`).
+    EXACT_MAX = 50000
     WIDE_MAX = 2000
 
     def dense(self, qvec, k: int, doc_ids: list[str] | None, index: "Snapshot") -> list[tuple[str, float]]:
         """The `k` chunks nearest to `qvec` (cosine), only of `doc_ids` when given: (chunk id, similarity)."""
         if doc_ids is None:
+            if self.exact_search and (rows := index.vector_rows()) is not None:
+                if (got := self.segments.search(qvec, k, rows)) is not None:
+                    return got
             return self.vectors.query(qvec, k)
         if not doc_ids:
             return []
+        n = sum(int(index.docs[d].get("chunks") or 0) for d in doc_ids if d in index.docs)
+        if n <= self.EXACT_MAX or self.exact_search:
+            if (rows := index.vector_rows(doc_ids)) is not None and (got := self.segments.search(qvec, k, rows)) is not None:
+                return got
         share = len(doc_ids) / max(1, len(index.docs))
         total = index.chunk_total()
         wide = min(total, int(k / share * 2) + k)
@@ -220,6 +262,16 @@ class Storage:
             if len(hits) >= k or wide >= total or share > 0.3:
                 return hits[:k]
         return self.vectors.query(qvec, k, doc_ids)
+
+    def chunks(self, ids: list[str]) -> dict[str, dict]:
+        """Chunk id -> {"text", "metadata"} for the ids that exist: from the catalog, else Chroma."""
+        if not ids:
+            return {}
+        got = self.catalog.chunk_rows(ids) if self.exists() else {}
+        missing = [c for c in ids if c not in got]
+        if missing:
+            got.update(self.vectors.get(missing))
+        return got
 
     # -- the figures ledger -----------------------------------------------------------------
     def ledger(self) -> list:
@@ -271,4 +323,5 @@ class Storage:
 
     def forget_caches(self) -> None:
         self._ledger = self._ledger_vectors = None
+        self.segments.forget()
         self.lexical.forget()

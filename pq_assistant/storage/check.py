@@ -63,21 +63,21 @@ def _check_ledger(storage, want: int, stale: bool, fix_cmd: str) -> list[Problem
     """The figures ledger (figures.json, and figures.npy aligned with it) against the catalog."""
     from . import ledgerfile
 
-    fix = fix_cmd + " (rebuilds the figures ledger)"
+    fix = fix_cmd + " (bouwt het cijferregister opnieuw op)"
     path = storage.layout.ledger
     if not path.exists():
-        return [Problem(ERROR, f"figures ledger {path.name} is missing ({want} figures in the documents)", fix,
+        return [Problem(ERROR, f"cijferregister {path.name} ontbreekt ({want} cijfers in de documenten)", fix,
                         "ledger", fixable=True)] if want else []
     try:
         entries = ledgerfile.load(path)
     except Exception as exc:  # noqa: BLE001 - unreadable means rebuild
-        return [Problem(ERROR, f"figures ledger {path.name} cannot be read ({type(exc).__name__})", fix,
+        return [Problem(ERROR, f"cijferregister {path.name} is onleesbaar ({type(exc).__name__})", fix,
                         "ledger", fixable=True)]
     if len(entries) != want:
-        return [Problem(ERROR, f"figures ledger out of sync: {len(entries)} figures, the documents have {want}",
+        return [Problem(ERROR, f"cijferregister loopt niet gelijk: {len(entries)} cijfers, de documenten hebben er {want}",
                         fix, "ledger", fixable=True)]
     if stale:
-        return [Problem(ERROR, "figures ledger is stale (an ingest was cut off before rebuilding it)", fix,
+        return [Problem(ERROR, "cijferregister is verouderd (een ingest werd afgebroken voor het opnieuw opgebouwd was)", fix,
                         "ledger", fixable=True)]
     if entries:
         try:
@@ -86,8 +86,8 @@ def _check_ledger(storage, want: int, stale: bool, fix_cmd: str) -> list[Problem
         except Exception:  # noqa: BLE001
             rows = -1
         if rows != len(entries):
-            return [Problem(ERROR, f"{storage.layout.ledger_vectors.name} has {rows if rows >= 0 else 'unreadable'} "
-                                   f"rows for {len(entries)} ledger figures", fix, "ledger", fixable=True)]
+            return [Problem(ERROR, f"{storage.layout.ledger_vectors.name} heeft {rows if rows >= 0 else 'onleesbare'} "
+                                   f"rijen voor {len(entries)} cijfers in het register", fix, "ledger", fixable=True)]
     return []
 
 
@@ -95,11 +95,11 @@ def check_index(storage) -> list[Problem]:
     """The problems of the index (an empty list when its parts agree). Reads only (an index of
     an earlier layout is migrated first: that is how it is opened)."""
     root = storage.root
-    rebuild = f"pq ingest --rebuild <files> --index {root}"
+    rebuild = f"pq ingest --rebuild <bestanden> --index {root}"
     fix_cmd = f"pq doctor --fix --index {root}"
     if not storage.exists():
-        what = "has no catalog (not an index, or a --rebuild was cut off)" if root.exists() else "does not exist"
-        return [Problem(ERROR, f"index {root} {what}", f"pq ingest <files> --index {root}", "no-index")]
+        what = "heeft geen catalogus (geen index, of een --rebuild werd afgebroken)" if root.exists() else "bestaat niet"
+        return [Problem(ERROR, f"index {root} {what}", f"pq ingest <bestanden> --index {root}", "no-index")]
     try:
         cat = storage.catalog
         state = cat.state()
@@ -109,20 +109,20 @@ def check_index(storage) -> list[Problem]:
 
     problems: list[Problem] = []
     if docs and not state.model:
-        problems.append(Problem(ERROR, "the catalog does not name the model that built the index", rebuild, "model"))
+        problems.append(Problem(ERROR, "de catalogus noemt het model niet waarmee de index gemaakt is", rebuild, "model"))
 
     pending = cat.pending()
     for did in pending:
         entry = docs.get(did)
         where = f" ({entry.path})" if entry else ""
-        problems.append(Problem(ERROR, f"document {did}{where} was left half-written by an interrupted ingest",
-                                fix_cmd + " (or run pq ingest again)", "pending", did, fixable=True))
+        problems.append(Problem(ERROR, f"document {did}{where} is half geschreven door een afgebroken ingest",
+                                fix_cmd + " (of voer pq ingest opnieuw uit)", "pending", did, fixable=True))
     unfinished = set(pending)
 
     try:
         in_store = _vector_chunks(storage)
     except Exception as exc:  # noqa: BLE001 - a broken Chroma folder is a finding, not a crash
-        problems.append(Problem(ERROR, f"Chroma cannot be read ({' '.join(str(exc).split())[:200]})", rebuild, "chroma"))
+        problems.append(Problem(ERROR, f"Chroma is onleesbaar ({' '.join(str(exc).split())[:200]})", rebuild, "chroma"))
         return problems
 
     by_doc: dict[str | None, set[str]] = defaultdict(set)
@@ -134,88 +134,99 @@ def check_index(storage) -> list[Problem]:
         if did in unfinished:
             continue
         have_file = Path(row.path or "").is_file()
-        reingest = (f"{fix_cmd} (ingests {row.path} again)" if have_file else
-                    f"restore {row.path} and run {fix_cmd}, or drop the document: "
-                    f"pq ingest --prune <files> --index {root}")
+        reingest = (f"{fix_cmd} (leest {row.path} opnieuw in)" if have_file else
+                    f"zet {row.path} terug en voer {fix_cmd} uit, of laat het document vallen: "
+                    f"pq ingest --prune <bestanden> --index {root}")
         if not row.remote:
             try:
                 rec = cat.record(did)
             except PQError:
-                problems.append(Problem(ERROR, f"record of document {did} in the catalog is unreadable",
+                problems.append(Problem(ERROR, f"het record van document {did} in de catalogus is onleesbaar",
                                         reingest, "bad-record", did, fixable=have_file))
             else:
                 if rec is None:
-                    problems.append(Problem(ERROR, f"record of document {did} is missing from the catalog",
+                    problems.append(Problem(ERROR, f"het record van document {did} ontbreekt in de catalogus",
                                             reingest, "missing-record", did, fixable=have_file))
         want = set(cat.chunk_ids(did))
         have = by_doc.get(did, set())
         missing, extra = want - have, have - want
         if not want and not have:
-            problems.append(Problem(ERROR, f"document {did} has no chunks in Chroma", reingest,
+            problems.append(Problem(ERROR, f"document {did} heeft geen chunks in Chroma", reingest,
                                     "missing-chunks", did, fixable=have_file))
         if missing:
             problems.append(Problem(
-                ERROR, f"document {did}: {len(missing)} of its {len(want)} chunks are missing from Chroma "
-                       f"(e.g. {min(missing)})", reingest, "missing-chunks", did, fixable=have_file))
+                ERROR, f"document {did}: {len(missing)} van zijn {len(want)} chunks ontbreken in Chroma "
+                       f"(bv. {min(missing)})", reingest, "missing-chunks", did, fixable=have_file))
         if extra:
             problems.append(Problem(
-                ERROR, f"document {did}: {len(extra)} chunks in Chroma that the catalog does not list "
-                       f"(e.g. {min(extra)})", fix_cmd + " (drops them)", "extra-chunks", did, fixable=True))
+                ERROR, f"document {did}: {len(extra)} chunks in Chroma die de catalogus niet kent "
+                       f"(bv. {min(extra)})", fix_cmd + " (verwijdert ze)", "extra-chunks", did, fixable=True))
         if want and row.chunks != len(want):
             problems.append(Problem(
-                ERROR, f"document {did}: the catalog counts {row.chunks} chunks and lists {len(want)}",
+                ERROR, f"document {did}: de catalogus telt {row.chunks} chunks en noemt er {len(want)}",
                 reingest, "chunk-count", did, fixable=have_file))
 
     # Chunks and rows of documents the catalog does not know.
     for did, ids in sorted(by_doc.items(), key=lambda kv: str(kv[0])):
         if did in docs or did in unfinished:
             continue
-        name = f"document {did}" if did else "no document (no doc_id metadata)"
+        name = f"document {did}" if did else "geen document (geen doc_id in de metadata)"
         problems.append(Problem(
-            ERROR, f"{len(ids)} orphan chunks in Chroma of {name}, which the catalog does not list (e.g. {min(ids)})",
-            fix_cmd + " (drops them)", "orphan-chunks", did or "", fixable=True))
+            ERROR, f"{len(ids)} verweesde chunks in Chroma van {name}, dat de catalogus niet kent (bv. {min(ids)})",
+            fix_cmd + " (verwijdert ze)", "orphan-chunks", did or "", fixable=True))
     for did, n in sorted(cat.orphan_rows().items()):
         if did not in unfinished:
-            problems.append(Problem(WARNING, f"{n} catalog rows of {did}, a document the catalog does not list",
-                                    fix_cmd + " (deletes them)", "orphan-record", did, fixable=True))
+            problems.append(Problem(WARNING, f"{n} catalogusrijen van {did}, een document dat de catalogus niet kent",
+                                    fix_cmd + " (verwijdert ze)", "orphan-record", did, fixable=True))
 
     # The lexical index against the vector store.
-    lexical_fix = fix_cmd + f" (or: pq reindex --index {root})"
+    lexical_fix = fix_cmd + f" (of: pq reindex --index {root})"
     try:
         lex = storage.lexical
         lex.validate()  # read it from disk, not from an earlier search
         lex_ids = list(lex.ids)
     except Exception as exc:  # noqa: BLE001 - any failure to read it means it must be rebuilt
-        problems.append(Problem(ERROR, f"lexical index cannot be read ({type(exc).__name__}: "
+        problems.append(Problem(ERROR, f"lexicale index is onleesbaar ({type(exc).__name__}: "
                                        f"{' '.join(str(exc).split())[:120]})", lexical_fix, "lexical", fixable=True))
     else:
         lex_set, store_set = set(lex_ids), set(in_store)
         if lex_set != store_set or len(lex_ids) != len(lex_set):
             miss, extra = store_set - lex_set, lex_set - store_set
             problems.append(Problem(
-                ERROR, f"lexical index out of sync with Chroma: {len(miss)} chunks missing, {len(extra)} extra"
-                       + (f", {len(lex_ids) - len(lex_set)} duplicated" if len(lex_ids) != len(lex_set) else ""),
+                ERROR, f"lexicale index loopt niet gelijk met Chroma: {len(miss)} chunks ontbreken, {len(extra)} te veel"
+                       + (f", {len(lex_ids) - len(lex_set)} dubbel" if len(lex_ids) != len(lex_set) else ""),
                 lexical_fix, "lexical", fixable=True))
         elif state.lexical_stale:
-            problems.append(Problem(ERROR, "lexical index is stale (an ingest was cut off before rebuilding it)",
+            problems.append(Problem(ERROR, "lexicale index is verouderd (een ingest werd afgebroken voor hij opnieuw opgebouwd was)",
                                     lexical_fix, "lexical", fixable=True))
 
     problems += _check_ledger(storage, sum(r.figures for r in docs.values()), state.ledger_stale, fix_cmd)
+
+    # The vector segments the documents point at (storage/dense.py).
+    rows_of: dict[str, int] = {}
+    for did, row in sorted(docs.items()):
+        if not row.vec_seg or did in unfinished:
+            continue
+        if row.vec_seg not in rows_of:
+            rows_of[row.vec_seg] = storage.segments.rows(row.vec_seg)
+        if row.vec_row < 0 or row.vec_row + row.chunks > rows_of[row.vec_seg]:
+            problems.append(Problem(ERROR, f"document {did}: zijn vectorsegment {row.vec_seg} ontbreekt of is beschadigd",
+                                    fix_cmd + " (schrijft het opnieuw uit Chroma)", "vectors", did, fixable=True))
 
     # Vectors of the recorded dimension.
     if state.dim and in_store:
         try:
             got = storage.vectors.dimension()
             if got is not None and got != state.dim:
-                problems.append(Problem(ERROR, f"Chroma holds {got}-d vectors, the catalog says {state.dim}-d "
+                problems.append(Problem(ERROR, f"Chroma bevat {got}-d vectoren, de catalogus zegt {state.dim}-d "
                                                f"(model {state.model})", rebuild, "dimension"))
         except Exception:  # noqa: BLE001 - reported above if Chroma is unreadable
             pass
 
     for p in _leftovers(storage):
-        problems.append(Problem(WARNING, f"leftover temporary {'folder' if p.is_dir() else 'file'} "
-                                         f"{p.relative_to(root)} of an interrupted write",
-                                fix_cmd + " (deletes it)", "temp-file", fixable=True))
+        problems.append(Problem(WARNING, f"achtergebleven tijdelijke {'map' if p.is_dir() else 'bestand'} "
+                                         f"{p.relative_to(root)} van een afgebroken schrijfbeurt",
+                                fix_cmd + " (verwijdert het)", "temp-file", fixable=True))
     return problems
 
 
@@ -238,14 +249,14 @@ def fix_index(storage, *, reingest: Callable[[list[str]], object], ledger_build:
         if any(p.code == "pending" for p in fixable):
             cut = cat.pending()
             redo += w.recover()
-            done.append(f"dropped the half-written document{'s' if len(cut) > 1 else ''} {', '.join(cut)}")
+            done.append(f"half geschreven document{'en' if len(cut) > 1 else ''} {', '.join(cut)} verwijderd")
         for did in sorted({p.doc_id for p in fixable
                            if p.code in ("missing-record", "bad-record", "missing-chunks", "chunk-count")}):
             row = cat.document(did)
             if row is None or not Path(row.path).is_file():
                 continue  # without its file it cannot be rebuilt: keep what there is, and report it
             w.remove(did)
-            done.append(f"dropped damaged document {did}")
+            done.append(f"beschadigd document {did} verwijderd")
             redo.append(row.path)
         stray = [p for p in fixable if p.code in ("extra-chunks", "orphan-chunks")]
         if stray:
@@ -254,34 +265,37 @@ def fix_index(storage, *, reingest: Callable[[list[str]], object], ledger_build:
                 if p.code == "extra-chunks" and cat.has(p.doc_id):
                     want = set(cat.chunk_ids(p.doc_id))
                     ids = [cid for cid, did in in_store.items() if did == p.doc_id and cid not in want]
-                    what = f"extra chunks of {p.doc_id}"
+                    what = f"overtollige chunks van {p.doc_id}"
                 elif p.code == "orphan-chunks" and not cat.has(p.doc_id):
                     ids = [cid for cid, did in in_store.items() if (did or "") == p.doc_id]
-                    what = f"orphan chunks of {p.doc_id or '(no document)'}"
+                    what = f"verweesde chunks van {p.doc_id or '(geen document)'}"
                 else:
                     continue
                 if ids:
                     w.drop_chunks(ids)
-                    done.append(f"dropped {len(ids)} {what}")
+                    done.append(f"{len(ids)} {what} verwijderd")
+        lost = sorted({p.doc_id for p in fixable if p.code == "vectors" and cat.has(p.doc_id)})
+        if lost:
+            done.append(w.rewrite_vectors(lost))
         orphans = [p.doc_id for p in fixable if p.code == "orphan-record" and not cat.has(p.doc_id)]
         if orphans:
             cat.drop(orphans)
-            done += [f"deleted the orphan catalog rows of {did}" for did in orphans]
+            done += [f"verweesde catalogusrijen van {did} verwijderd" for did in orphans]
         for leftover in _leftovers(storage):
             if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
                 leftover.unlink(missing_ok=True)
-            done.append(f"deleted {leftover.relative_to(storage.root)}")
+            done.append(f"{leftover.relative_to(storage.root)} verwijderd")
     if redo:
         # Outside the lock: an ingest takes it itself (and rebuilds the BM25 index and ledger).
         report = reingest(redo)
-        done += [f"ingested {p} again" for p in report.ingested]
-        done += [f"could not ingest {p}: {r}" for p, r in report.failed]
+        done += [f"{p} opnieuw ingelezen" for p in report.ingested]
+        done += [f"{p} kon niet ingelezen worden: {r}" for p, r in report.failed]
     with storage.write(wait=wait, on_wait=on_wait) as w:
         left = {p.code for p in check_index(storage)}
         if "lexical" in left:
-            done.append(f"rebuilt the lexical index ({w.rebuild_lexical()} chunks)")
+            done.append(f"lexicale index opnieuw opgebouwd ({w.rebuild_lexical()} chunks)")
         if "ledger" in left:
-            done.append(f"rebuilt the figures ledger ({w.rebuild_ledger(ledger_build())} figures)")
+            done.append(f"cijferregister opnieuw opgebouwd ({w.rebuild_ledger(ledger_build())} cijfers)")
     return done

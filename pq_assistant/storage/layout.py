@@ -26,6 +26,7 @@ SCHEMA_VERSION = 2
 CATALOG = "catalog.sqlite"
 CHROMA = "chroma"
 LEXICAL = "lexical"
+VECTORS = "vectors"  # the chunks' vectors in segments (dense.py), beside Chroma
 LEDGER = "figures.json"
 LEDGER_VECTORS = "figures.npy"
 LOCK = ".lock"
@@ -42,6 +43,7 @@ class Layout:
     catalog = property(lambda self: self.root / CATALOG)
     chroma = property(lambda self: self.root / CHROMA)
     lexical = property(lambda self: self.root / LEXICAL)
+    vectors = property(lambda self: self.root / VECTORS)
     ledger = property(lambda self: self.root / LEDGER)
     ledger_vectors = property(lambda self: self.root / LEDGER_VECTORS)
     lock = property(lambda self: self.root / LOCK)
@@ -59,7 +61,7 @@ class Layout:
     def has_leftovers(self) -> bool:
         """Derived data without a catalog: a --rebuild cut off, or a catalog deleted."""
         return not self.exists() and not self.is_legacy() and any(
-            (self.root / sub).exists() for sub in (CHROMA, LEXICAL, LEGACY_DOCS, LEDGER))
+            (self.root / sub).exists() for sub in (CHROMA, LEXICAL, VECTORS, LEGACY_DOCS, LEDGER))
 
     def temp_leftovers(self) -> list[Path]:
         """Files and folders an interrupted atomic write (or migration) leaves behind."""
@@ -81,9 +83,9 @@ class Layout:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 if not wait:
-                    raise IndexLocked(f"index {self.root} is locked by another pq process writing it (lock file "
-                                      f"{self.lock}); try again when it is done, or leave out --no-wait to wait "
-                                      f"for it") from None
+                    raise IndexLocked(f"index {self.root} is vergrendeld door een ander pq-proces dat erin schrijft "
+                                      f"(slotbestand {self.lock}); probeer opnieuw als het klaar is, of laat --no-wait "
+                                      f"weg om erop te wachten") from None
                 if on_wait:
                     on_wait()
                 fcntl.flock(fh, fcntl.LOCK_EX)

@@ -21,15 +21,15 @@ LEGACY_SCHEMA = 1
 def read_legacy_manifest(layout: Layout) -> dict:
     """The schema-1 manifest, or an IndexError_ that says why it cannot be used."""
     path = layout.legacy_manifest
-    rebuild = f"rebuild with: pq ingest --rebuild <files> --index {layout.root}"
+    rebuild = f"bouw opnieuw met: pq ingest --rebuild <bestanden> --index {layout.root}"
     try:
         m = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise IndexError_(f"{path}: unreadable manifest ({exc.msg}); {rebuild}") from exc
+        raise IndexError_(f"{path}: onleesbaar manifest ({exc.msg}); {rebuild}") from exc
     schema = m.get("schema") if isinstance(m, dict) else None
     if schema != LEGACY_SCHEMA or not isinstance(m.get("docs"), dict):
-        what = f"index schema {schema!r} is unknown" if schema not in (None, LEGACY_SCHEMA) else "not a pq manifest"
-        raise IndexError_(f"{path}: {what} (this pq reads schema {LEGACY_SCHEMA} and {SCHEMA_VERSION}); {rebuild}")
+        what = f"indexschema {schema!r} is onbekend" if schema not in (None, LEGACY_SCHEMA) else "geen pq-manifest"
+        raise IndexError_(f"{path}: {what} (deze pq leest schema {LEGACY_SCHEMA} en {SCHEMA_VERSION}); {rebuild}")
     return m
 
 

@@ -71,6 +71,7 @@ class Writer:
         from .migrate import remove_leftovers
 
         remove_leftovers(self.layout)
+        self._drop_dead_segments()
         self._batch: list[PreparedDocument] | None = None
         self._batch_chunks = 0
         self._batch_limit = 0
@@ -88,6 +89,64 @@ class Writer:
     def close(self) -> None:
         if self._batch:
             self.flush()
+
+    # -- vector segments --------------------------------------------------------------------
+    def _drop_dead_segments(self) -> None:
+        """Delete the vector segments no document points at (a write cut off, documents since
+        changed or removed)."""
+        segs = self.storage.segments
+        dead = segs.names() - set(self.catalog.vector_segments())
+        if dead:
+            segs.delete(dead)
+
+    def compact_segments(self) -> None:
+        """Merge the small vector segments into one when many have gathered, and rewrite every
+        segment when a large share of their rows is dead (cost: the rows merged)."""
+        from .dense import MAX_DEAD, MAX_SEGMENTS, SMALL_SEGMENT
+
+        segs = self.storage.segments
+        live = self.catalog.vector_segments()
+        if not live:
+            return
+        sizes = {n: segs.rows(n) for n in live}
+        total = sum(sizes.values())
+        if total and 1 - sum(live.values()) / total > MAX_DEAD:
+            merge = sorted(live)
+        else:
+            merge = sorted(n for n in live if sizes[n] < SMALL_SEGMENT)
+            if len(merge) <= MAX_SEGMENTS:
+                return
+        rows = self.catalog.vector_rows(merge)
+        ids, parts, moves, at = [], [], [], 0
+        for did, seg, row, n in rows:
+            mat, seg_ids = segs.segment(seg)
+            parts.append(mat[row:row + n])
+            ids += seg_ids[row:row + n]
+            moves.append((did, "", at))
+            at += n
+        import numpy as np
+
+        name = segs.write(ids, np.concatenate(parts) if parts else np.zeros((0, 1), dtype=np.float32))
+        self.catalog.move_vectors([(did, name, r) for did, _, r in moves])
+        segs.delete(merge)
+
+    def rewrite_vectors(self, doc_ids: list[str]) -> str:
+        """Write the vectors of these documents anew from the vector store (pq doctor --fix: their
+        segment is gone or damaged); documents whose chunks are not all there are left to Chroma."""
+        ids, vecs, moves = [], [], []
+        for did in doc_ids:
+            want = self.catalog.chunk_ids(did)
+            got = {cid: emb for cid, _t, _m, emb in self.vectors.where({"doc_id": did}, embeddings=True)}
+            if not want or any(c not in got for c in want):
+                moves.append((did, "", -1))
+                continue
+            moves.append((did, None, len(ids)))
+            ids += want
+            vecs += [got[c] for c in want]
+        name = self.storage.segments.write(ids, vecs) if ids else ""
+        self.catalog.move_vectors([(did, name if seg is None else seg, row) for did, seg, row in moves])
+        self._drop_dead_segments()
+        return f"vectoren van {len(doc_ids)} document{'en' if len(doc_ids) > 1 else ''} opnieuw geschreven"
 
     # -- model ------------------------------------------------------------------------------
     def set_model(self, name: str, dim: int) -> None:
@@ -107,7 +166,7 @@ class Writer:
 
     def _clear_everything(self, drop_vectors: bool) -> None:
         dropped = self.vectors.drop() if drop_vectors and self.vectors.exists() else False
-        for sub in ("lexical", "lexical.tmp", "lexical.old", "docs"):
+        for sub in ("lexical", "lexical.tmp", "lexical.old", "docs", "vectors"):
             shutil.rmtree(self.layout.root / sub, ignore_errors=True)
         for f in (self.layout.ledger, self.layout.ledger_vectors, self.layout.legacy_manifest):
             f.unlink(missing_ok=True)
@@ -169,18 +228,27 @@ class Writer:
     def _write(self, docs: list[PreparedDocument]) -> None:
         ids = [d.doc_id for d in docs]
         old = [did for did in ids if self.catalog.has(did)]
+        old_chunks = {did: self.catalog.chunk_ids(did) for did in old}
         for did in old:
-            self._forget_lexical(self.catalog.chunk_ids(did))
+            self._forget_lexical(old_chunks[did])
         before = {did: self.catalog.figures(did) for did in old}
         self._ledger_docs.update(d.doc_id for d in docs if d.write.figures != before.get(d.doc_id, []))
         self.catalog.begin(ids)
         _reached("pending-saved")
-        for did in old:
-            self.vectors.delete_doc(did)
         cids = [cid for d in docs for cid in d.write.chunk_ids]
+        # By id (Chroma's delete by metadata scans the collection: 0.5 s at 250k chunks); the
+        # chunks the new version keeps are overwritten by the upsert. (`recover` deletes by
+        # metadata: after a cut-off write the catalog may not list every chunk of a document.)
+        keep = set(cids)
+        self.vectors.delete_ids([c for did in old for c in old_chunks[did] if c not in keep])
         vecs = [v for d in docs for v in d.vectors]
         self.vectors.add(cids, vecs, [t for d in docs for t in d.texts], [m for d in docs for m in d.metadatas])
         _reached("chunks-added")
+        seg, row = self.storage.segments.write(cids, vecs), 0
+        for d in docs:
+            d.write.row.vec_seg, d.write.row.vec_row = seg, row
+            d.write.texts, d.write.metadatas = d.texts, d.metadatas
+            row += len(d.write.chunk_ids)
         self.catalog.finish([d.write for d in docs])
         _reached("document-saved")
         for d in docs:
@@ -198,8 +266,9 @@ class Writer:
         self._forget_lexical(self.catalog.chunk_ids(doc_id))
         if self.catalog.figures(doc_id):
             self._ledger_docs.add(doc_id)
+        chunk_ids = self.catalog.chunk_ids(doc_id)
         self.catalog.begin([doc_id])
-        self.vectors.delete_doc(doc_id)
+        self.vectors.delete_ids(chunk_ids)
         self.catalog.drop([doc_id])
         self.changed = True
 
@@ -302,6 +371,9 @@ class Writer:
         elif self.changed or not self.ledger_in_sync():
             self.rebuild_ledger(ledger_build())
         self._ledger_ok, self._ledger_docs = True, set()
+        if self.changed:
+            self.compact_segments()
+            self._drop_dead_segments()
 
     # -- a shared server --------------------------------------------------------------------
     def reindex(self, extra: Callable[[dict], dict] | None = None) -> dict:
