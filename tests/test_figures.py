@@ -156,9 +156,12 @@ def test_values_units_and_numbers(text, value, number, unit):
     assert f.sentence[f.start:f.end] == value
 
 
-def test_numbers_in_words_only_on_request():
+def test_counts_in_words_only_on_request_shares_in_words_always():
+    # a share in words is a figure whatever follows it ("twee derde van", "zeven op de tien");
+    # a count in words ("drie inloopteams", but also "drie sporen") only with words=True
     text = "Dat is twee derde van de gemeenten; drie inloopteams werken mee."
-    assert extract_figures(text) == []
+    assert [(f.value, round(f.number_value, 3), f.unit) for f in extract_figures(text)] == [
+        ("twee derde", 0.667, "verhouding")]
     figs = extract_figures(text, words=True)
     assert [(f.value, round(f.number_value, 3), f.unit) for f in figs] == [
         ("twee derde", 0.667, "verhouding"), ("drie", 3.0, "inloopteams")]

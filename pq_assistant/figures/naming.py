@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..textutil import MONTH_RE, fold
-from .lexicon import _ABBREVIATIONS, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _IN_PLACE_RE, _LIGHT_VERBS, _NP_STOP, _PLACES, _PLACE_RE, _TIME_UNITS, _clause_bounds, _expand_abbreviations, _find_dates, _lazy
+from .lexicon import _PLACE_ALT, _ABBREVIATIONS, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _IN_PLACE_RE, _LIGHT_VERBS, _NP_STOP, _PLACES, _PLACE_RE, _TIME_UNITS, _clause_bounds, _expand_abbreviations, _find_dates, _lazy
 from .state import _Fig, _State
 
 
@@ -115,12 +115,18 @@ def _places(text: str) -> list[str]:
     return [p for p in found if not any(p != q and p in q for q in found)]
 
 
+_IN_PLACE_RIGHT_BEFORE_RE = _lazy(r"\bin\s+(?:de\s+provincie\s+|het\s+)?(" + _PLACE_ALT + r")\s*:?\s*$", re.I)
+
+
 def _find_scope(sentence: str, fig: _Fig, clause: tuple[int, int], stop: int, after_prev: int = 0) -> str:
     """The place a figure is about: named after it (up to the next figure: "212 in Vlaanderen"),
     a label right before it ("Antwerpen 20,6 %", "Genk (25,3 %)", "Antwerpen: 87 ..."), named
     before it in its clause ("in Brussel 9 consultatiebureaus"), or a locative "in <place>"
     earlier in the sentence ("In de dertien centrumsteden ligt het gemiddelde ... op 21,8 %")."""
     left, right = clause
+    if (just := _IN_PLACE_RIGHT_BEFORE_RE.search(sentence[max(0, fig.start - 60):fig.start])) is not None:
+        # "in Limburg 4, in Vlaams-Brabant 3 en in West-Vlaanderen 4": the place right before it
+        return _PLACES[just.group(1).lower()]
     if found := _places(sentence[fig.start:min(right, stop)]):
         return " en ".join(found)
     m = re.search(r"([A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*){0,3})\s*[:(]?\s*$", sentence[max(0, fig.start - 60):fig.start])

@@ -72,7 +72,7 @@ def quantity_key(text: str) -> str:
     return " ".join(sorted(set(out)))
 
 
-def _family(f: Figure) -> str:
+def figure_family(f: Figure) -> str:
     """'share' (percentages and ratios), 'money' or 'count': groups never mix families."""
     u = f.unit.lower()
     if u in ("%", "verhouding"):
@@ -80,6 +80,9 @@ def _family(f: Figure) -> str:
     if "euro" in u:
         return "money"
     return "count"
+
+
+_family = figure_family
 
 
 def _markers(key: str) -> frozenset[str]:
