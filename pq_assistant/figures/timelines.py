@@ -300,3 +300,27 @@ def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, se
             if date != newest_date:
                 n["replaced_by"] = winner
     return [notes[i] for i in ordered]
+
+
+def current_entries(entries: Iterable[Any]) -> dict[tuple[int, tuple[str, str]], list[Any]]:
+    """The current value(s) of every series of the ledger entries given (objects with `.figure`,
+    `.group`, `.status`, e.g. `ledger.LedgerEntry`): per (group, `series_key`), the entries at
+    the series' newest reference date, in `sort_key` order (the newest source, which wins, last).
+    More than one is a confirmation or a conflict (their status says which). This is the
+    "current value" that a superseded entry's `replaced_by` points at; callers use this instead
+    of re-deriving it from statuses."""
+    out: dict[tuple[int, tuple[str, str]], list[Any]] = {}
+    for e in entries:
+        f = e.figure
+        if not f.date or e.status == UNDATED:
+            continue
+        key = (e.group, series_key(f))
+        have = out.get(key)
+        here = sort_key(f)[0]
+        if not have or here > sort_key(have[0].figure)[0]:
+            out[key] = [e]
+        elif here == sort_key(have[0].figure)[0]:
+            have.append(e)
+    for v in out.values():
+        v.sort(key=lambda e: sort_key(e.figure))
+    return out
