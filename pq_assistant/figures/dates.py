@@ -34,6 +34,7 @@ _ADVERB_GAP = _lazy(r"\s*(?:(?!(?:en|of|maar|terwijl|tegenover|dan|die|dat|waar)
 _ADVERB_KINDS = ("yearbefore", "now", "lastyear", "thisyear", "nextyear")
 # a count over a period that started at a date ("sinds 1 januari 2024 werden 23 ... gesloten")
 _SINCE_RE = _lazy(r"\b(?:sinds|vanaf|sedert)\s+$", re.I)
+_SINCE_EVENT_RE = _lazy(r"\b(?:sinds|sedert)\s+(?:de|het)\s+[a-zà-ÿ]", re.I)
 _PAST_EVENT_RE = _lazy(r"\b(?:werden|werd|zijn\s+\w+\s+ge\w+(?:d|t)|sloten|openden|kwamen|gingen)\b", re.I)
 
 UNDATED = "undated"
@@ -99,6 +100,11 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
             fig.date, fig.date_source = state.answer_date, "relative"
         else:
             fig.date, fig.date_source = (carried, "context") if carried else (state.answer_date, "relative")
+    elif chosen is None and state.moment and state.answer_date and _SINCE_EVENT_RE.search(sentence) \
+            and _PAST_EVENT_RE.search(sentence):
+        # "in 17 gemeenten werd het aanbod sinds de samenvoeging verminderd", said in a meeting:
+        # counted from that event up to the day it is said
+        fig.date, fig.date_source = state.answer_date, "relative"
     elif chosen is not None:
         iso = chosen.iso
         if chosen.role == "same-period" and len(carried) == 10:  # "dezelfde periode van 2019"
@@ -206,6 +212,10 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "") -> None
     # ("sinds 1 januari 2025 beschikken alle gemeenten ..."): the text's reference date stays.
     # In a meeting or a press text, "vorig jaar" dates its own sentence: the next one speaks in the
     # present again ("Vorig jaar werd 17,8 % ... De 104 Huizen van het Kind blijven ...").
+    starts = [iso for d, iso in pairs if d.kind not in ("now", "yearbefore", "yearspan")
+              and not _COMPARED_RE.search(sentence[:d.start])]
+    if starts:
+        state.para_plan = max([state.para_plan, *starts], key=lambda x: _pad(x, end=False))
     spoken_only = ("lastyear", "nextyear") if state.moment else ()
     plain = [(iso, d.kind) for d, iso in pairs if d.kind not in ("now", "yearbefore", "yearspan")
              and not _COMPARED_RE.search(sentence[:d.start]) and not _SINCE_RE.search(sentence[:d.start])]

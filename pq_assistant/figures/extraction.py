@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..models import Figure
 from ..textutil import fold, normalize
 from .dates import _choose_date, _update_carry
-from .lexicon import _BULLET_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number
+from .lexicon import _pad, _BULLET_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number
 from .naming import _describe, _family_of, note_per_unit
 from .state import _Fig, _State
 from .tables import _annex_figures
@@ -148,7 +148,7 @@ def _prose_figures(text: str, state: _State, fallback: str, words: bool) -> list
         if not para:
             continue
         para = _NUMBERING_RE.sub("", para, count=1)
-        state.para_date = state.para_max = ""
+        state.para_date = state.para_max = state.para_plan = ""
         for _, sent in _split_sentences(para):
             bullet = _BULLET_RE.match(sent)
             if bullet:
@@ -178,6 +178,11 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
     for fig in figs:
         _choose_date(fig, dates, sent, state, fallback, figs)
         _describe(fig, sent, state, figs)
+        if fig.date_source == "context" and state.para_plan and "verwacht" in quantity_key(fig.quantity) \
+                and _pad(state.para_plan) > _pad(fig.date):
+            # "Vanaf 1 januari 2021 geldt een nieuw kader ... Opgroeien verwacht dat er ongeveer 125
+            # ... zullen overblijven": a forecast is as of the start or plan its paragraph names
+            fig.date = state.para_plan[:4] if fig.kind == "money" else state.para_plan
         done.append(fig)
     if done:
         state.last_sentence_share = _family_of(done[-1].kind) == "share"
@@ -322,9 +327,17 @@ _WEAK_SOURCES = ("context", "document-date", "inferred", "undated")
 
 
 def _repeat_key(f: Figure) -> tuple[str, str, str]:
+    """(value, family, scope); a number without a unit of its own ("tussen 96,6 en 95,4 procent")
+    has family "?"."""
     from .timelines import figure_family
 
-    return (re.sub(r"[.\s]", "", f.value), figure_family(f), fold(f.scope or ""))
+    return (re.sub(r"[.\s]", "", f.value), figure_family(f) if f.unit else "?", fold(f.scope or ""))
+
+
+def _repeat_keys(f: Figure) -> list[tuple[str, str, str]]:
+    """The keys a dated figure is found under: its own, and the unit-less one."""
+    key = _repeat_key(f)
+    return [key, (key[0], "?", key[2])] if key[1] != "?" else [key]
 
 
 _DENOMINATOR_BEFORE = _lazy(r"\d\s+(?:van|op)\s+(?:de|het|alle|die|deze)\s+$", re.I)
@@ -345,17 +358,25 @@ def _date_repeats(figs: list[Figure], may_date: list[bool] | None = None) -> lis
     index the firm figures by (value, family, scope), one to look the others up. `may_date[i]`
     False: figure i does not date others (a written question's context: its dates never carry
     into the answer)."""
-    firm: dict[tuple[str, str, str], set[str]] = {}
+    firm: dict[tuple[str, str, str], set[str]] = {}  # dated in the sentence or a table
+    carried: dict[tuple[str, str, str], set[str]] = {}  # dated from the sentences before
     for n, f in enumerate(figs):
-        if may_date is not None and not may_date[n]:
+        if (may_date is not None and not may_date[n]) or not f.date or _is_denominator(f):
             continue
-        if f.date and f.date_source in _FIRM_SOURCES and not _is_denominator(f):
-            firm.setdefault(_repeat_key(f), set()).add(f.date)
+        for key in _repeat_keys(f):
+            if f.date_source in _FIRM_SOURCES:
+                firm.setdefault(key, set()).add(f.date)
+            elif f.date_source == "context":
+                carried.setdefault(key, set()).add(f.date)
     out = []
     for f in figs:
         weak = f.date_source in _WEAK_SOURCES or (_is_denominator(f) and f.date_source != "table")
-        dates = firm.get(_repeat_key(f)) if weak else None
-        if dates and len(dates) == 1 and f.date not in dates:
-            f = replace(f, date=next(iter(dates)), date_source="context")
+        if weak:
+            key = _repeat_key(f)
+            dates = firm.get(key)
+            if not dates and f.date_source != "context":  # the document's date: a carried date is firmer
+                dates = carried.get(key)
+            if dates and len(dates) == 1 and f.date not in dates:
+                f = replace(f, date=next(iter(dates)), date_source="context")
         out.append(f)
     return out

@@ -30,6 +30,7 @@ class _State:
     """What carries from one sentence to the next within a text (and across answer parts)."""
 
     date: str = ""  # carried reference date (never after the answer date)
+    para_plan: str = ""  # latest date of the paragraph, a start ("vanaf 1 januari 2021") or plan included
     para_max: str = ""  # latest (not future) reference date of the current paragraph
     para_date: str = ""  # last reference date of the current paragraph (may be a planned date)
     answer_date: str = ""  # the answer's date (ISO) to judge "future" dates; may be ""
