@@ -9,7 +9,7 @@ from ..models import Figure
 from ..textutil import fold, normalize
 from .dates import _choose_date, _update_carry
 from .lexicon import _pad, _BULLET_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number
-from .naming import _describe, _family_of, note_per_unit
+from .naming import _describe, _family_of, note_per_unit, note_topic
 from .state import _Fig, _State
 from .tables import _annex_figures
 from .timelines import quantity_key
@@ -148,7 +148,7 @@ def _prose_figures(text: str, state: _State, fallback: str, words: bool) -> list
         if not para:
             continue
         para = _NUMBERING_RE.sub("", para, count=1)
-        state.para_date = state.para_max = state.para_plan = ""
+        state.para_date = state.para_max = state.para_plan = state.topic = ""
         for _, sent in _split_sentences(para):
             bullet = _BULLET_RE.match(sent)
             if bullet:
@@ -186,6 +186,8 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
         done.append(fig)
     if done:
         state.last_sentence_share = _family_of(done[-1].kind) == "share"
+    else:
+        note_topic(sent, state)
     seen: set[str] = set()
     for fig in done:
         fam = _family_of(fig.kind)

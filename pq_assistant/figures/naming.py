@@ -129,9 +129,16 @@ def _find_scope(sentence: str, fig: _Fig, clause: tuple[int, int], stop: int, af
         return _PLACES[just.group(1).lower()]
     if found := _places(sentence[fig.start:min(right, stop)]):
         return " en ".join(found)
-    m = re.search(r"([A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*){0,3})\s*[:(]?\s*$", sentence[max(0, fig.start - 60):fig.start])
+    m = re.search(r"([A-ZÀ-Ý][\w-]*(?:\s+(?:en\s+)?[A-ZÀ-Ý][\w-]*){0,3})\s*[:(]?\s*$", sentence[max(0, fig.start - 60):fig.start])
     if m and (pm := _PLACE_RE.fullmatch(m.group(1))):
         return _PLACES[pm.group(1).lower()]
+    if m and " en " in m.group(1):  # "in Vlaanderen en Brussel 144": both places
+        parts = [_PLACE_RE.fullmatch(p.strip()) for p in m.group(1).split(" en ")]
+        if all(parts):
+            return " en ".join(_PLACES[p.group(1).lower()] for p in parts if p)
+        last = _PLACE_RE.fullmatch(m.group(1).split(" en ")[-1].strip())
+        if last:  # "... Antwerpen en Limburg" after other capitals: the last place only
+            return _PLACES[last.group(1).lower()]
     lab = re.match(r"\s*([A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*){0,3})\s*:", sentence)
     if lab and (pm := _PLACE_RE.fullmatch(lab.group(1))):
         return _PLACES[pm.group(1).lower()]
@@ -429,6 +436,10 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         parent = state.lead or (wholes[-1] if wholes else (state.first.get("count") or a.prev))
     elif not noun:  # "121 hebben een gemeentelijk werkingsgebied": the figure before it
         parent = wholes[-1] if wholes else (a.earlier[-1] if a.earlier else (state.lead or a.prev))
+        if parent is None and state.topic:
+            # "Het aantal Huizen van het Kind is gestegen. Op 1 januari waren er 144 erkend": the
+            # paragraph's topic is what it counts
+            noun = state.topic
     per = re.match(r"\s*per\s+([\w-]+(?:\s+[\w-]+)?)", a.rest[np_end:])
     noun_unit = " per " + per.group(1) if per else ""
     # what the clause says about the counted things, up to the next figure or conjunction
@@ -478,3 +489,13 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     words = [w for w in words if fold(w) not in ("verwacht", "bevraagd", "bevraging", "deel")]
     fig.quantity = " ".join(w for w in [*markers, base, *words] if w).strip()
 
+
+
+def note_topic(sentence: str, state: _State) -> None:
+    """Remember what a paragraph counts when a sentence names it without a figure: "Het aantal
+    Huizen van het Kind is op een jaar tijd fors gestegen." """
+    m = _NUMBER_OF_RE.search(sentence)
+    if m:
+        phrase, _ = _noun_phrase(m.group(1))
+        if phrase:
+            state.topic = phrase

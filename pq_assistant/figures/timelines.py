@@ -24,6 +24,12 @@ _IRREGULAR = {"huizen": "huis", "kinderen": "kind", "steden": "stad", "uren": "u
               "gezinnen": "gezin", "zwangeren": "zwanger", "vrouwen": "vrouw", "besturen": "bestuur"}
 
 
+# Words for the money allotted to something: one key word, so "middelen voor de Huizen van het
+# Kind" and "het budget van de Huizen van het Kind" are one quantity ("bedrag" stays apart: a sum
+# per unit or a one-off amount, not a budget line).
+_MONEY_SYNONYMS = {"budget", "budgetten", "middelen", "werkingsmiddelen", "begroting", "begrotingen", "kredieten"}
+
+
 def _stem(word: str) -> str:
     """A crude Dutch stem that maps singular and plural to one form ('Huizen'/'Huis' -> 'huis')."""
     w = word.lower()
@@ -64,6 +70,9 @@ def quantity_key(text: str) -> str:
     out = []
     for tok in toks:
         if tok in _KEY_STOP or tok.isdigit():
+            continue
+        if tok in _MONEY_SYNONYMS:  # "middelen", "werkingsmiddelen", "begroting": the budget
+            out.append("budget")
             continue
         if tok in _MARKERS:
             out.append(_MARKERS[tok])
