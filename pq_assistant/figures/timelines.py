@@ -318,18 +318,14 @@ def current_entries(entries: Iterable[Any]) -> dict[tuple[int, tuple[str, str]],
     More than one is a confirmation or a conflict (their status says which). This is the
     "current value" that a superseded entry's `replaced_by` points at; callers use this instead
     of re-deriving it from statuses."""
-    out: dict[tuple[int, tuple[str, str]], list[Any]] = {}
+    by_series: dict[tuple[int, tuple[str, str]], list[Any]] = {}
     for e in entries:
-        f = e.figure
-        if not f.date or e.status == UNDATED:
-            continue
-        key = (e.group, series_key(f))
-        have = out.get(key)
-        here = sort_key(f)[0]
-        if not have or here > sort_key(have[0].figure)[0]:
-            out[key] = [e]
-        elif here == sort_key(have[0].figure)[0]:
-            have.append(e)
-    for v in out.values():
-        v.sort(key=lambda e: sort_key(e.figure))
+        if e.figure.date and e.status != UNDATED:
+            by_series.setdefault((e.group, series_key(e.figure)), []).append(e)
+    out: dict[tuple[int, tuple[str, str]], list[Any]] = {}
+    for key, members in by_series.items():
+        # the newest reference date as `annotate_timeline` finds it: by `sort_key`, then every
+        # figure with that same date (a year-only date is one date whatever its source's day)
+        newest = max(members, key=lambda e: sort_key(e.figure)[0]).figure.date
+        out[key] = sorted((e for e in members if e.figure.date == newest), key=lambda e: sort_key(e.figure))
     return out
