@@ -212,3 +212,11 @@ def test_current_entries_are_the_newest_reference_date_of_each_series():
     assert {k: [(e.figure.value, e.status) for e in v] for k, v in cur.items()} == {
         (0, ("", "measurement")): [("15,1", "latest"), ("15,1", "confirmed")],
         (0, ("limburg", "measurement")): [("2,0", "latest")]}
+
+
+def test_the_value_before_a_change_in_a_year_is_of_the_year_before():
+    assert dated("Het aantal opleidingsplaatsen wordt in 2025 verhoogd van 60 naar 80.", "2025-02-19") == [
+        ("60", "2024", "relative"), ("80", "2025", "explicit")]
+    # a change on a day: the value before it has no date of its own
+    assert dated("Op 1 januari 2025 daalde het aantal gemeenten van 300 naar 285.", "2026-01-14") == [
+        ("300", "", "undated"), ("285", "2025-01-01", "explicit")]

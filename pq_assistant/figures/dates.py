@@ -67,8 +67,13 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
     from_to = re.search(r"\bvan\s+$", sentence[:fig.start]) and \
         re.match(r"\s*(?:\S+\s+){0,2}?(?:naar|tot)\s+\d", sentence[fig.end:])
     if from_to and not attached and _FROM_TO_VERB_RE.search(sentence):
-        # "daalt van 300 naar 285": 300 is the value before the change, not at the date
-        fig.date, fig.date_source = "", UNDATED
+        # "daalt van 300 naar 285": 300 is the value before the change, not at the date; a change
+        # in a year ("wordt in 2025 verhoogd van 60 naar 80") starts from the year before
+        years = [d for d in before if d.kind == "year" and d.role == "ref"]
+        if years:
+            fig.date, fig.date_source = str(int(years[-1].iso) - 1), "relative"
+        else:
+            fig.date, fig.date_source = "", UNDATED
         return
     if attached and survey and attached[0].kind == "now":
         # "uit een peiling in september 2023 blijkt dat 41 % in het afgelopen half jaar ...":
