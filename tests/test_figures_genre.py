@@ -220,3 +220,10 @@ def test_the_value_before_a_change_in_a_year_is_of_the_year_before():
     # a change on a day: the value before it has no date of its own
     assert dated("Op 1 januari 2025 daalde het aantal gemeenten van 300 naar 285.", "2026-01-14") == [
         ("300", "", "undated"), ("285", "2025-01-01", "explicit")]
+
+
+def test_a_count_in_words_of_a_named_kind_is_a_figure_other_word_counts_on_request():
+    text = "Vorig jaar zijn vijf Huizen van het Kind opgegaan in een buurhuis. Kind en Gezin zet in op drie sporen."
+    assert [(f.value, f.number_value, f.unit) for f in extract_figures(text, fallback_date="2026-02-24")] == [
+        ("vijf", 5.0, "Huizen van het Kind")]
+    assert [f.value for f in extract_figures(text, fallback_date="2026-02-24", words=True)] == ["vijf", "drie"]
