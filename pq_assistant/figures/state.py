@@ -42,6 +42,7 @@ class _State:
     per_unit: str = ""  # the unit of a fixed amount named earlier ("een vast bedrag per Huis van het Kind")
     moment: bool = False  # the document speaks on its date (a meeting, a release): undated present = that day
     prev_date: tuple[str, str] | None = None  # (iso, pattern kind) of the last date of the sentence before
+    last_entity: str = ""  # the last named kind of thing a sentence spoke of ("Huizen van het Kind")
     topic: str = ""  # "Het aantal Huizen van het Kind is gestegen.": what a count without a noun counts, in its paragraph
     past_date: str = ""  # a spoken text's "vorig jaar" of the sentence before: dates a next sentence in the past tense
 
