@@ -107,7 +107,9 @@ def semantic_groups(qvec, vectors, entries: Sequence[LedgerEntry], query: str, m
     """
     import numpy as np
 
-    if vectors is None or not len(entries):
+    if vectors is None or not len(entries) or len(vectors) != len(entries):
+        # (entries and vectors read while another process rewrites the ledger: no semantic match
+        # rather than a crash; the named and passage-based timelines still answer)
         return []
     qwords = _words(query)
     lex = np.array([len(qwords & _words(description(e))) / max(1, len(qwords)) for e in entries])
