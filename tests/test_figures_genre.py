@@ -243,3 +243,14 @@ def test_their_budget_is_the_budget_of_what_the_text_spoke_of():
     figs = extract_figures("Het aantal Huizen van het Kind daalde. Dit jaar trekt de Vlaamse Regering 15,1 miljoen "
                            "euro uit voor hun werking.", fallback_date="2026-02-24")
     assert [(f.value, f.quantity) for f in figs] == [("15,1", "budget Huizen van het Kind")]
+
+
+def test_a_one_word_quantity_names_its_qualified_series_and_its_total():
+    entries = [
+        _entry("Nederlandstalige consultatiebureaus", "consultatiebureaus", 0),
+        _entry("totaal consultatiebureaus", "consultatiebureaus", 1),
+        _entry("consultatiebureaus prenataal consult aangeboden", "consultatiebureaus", 2),
+        _entry("verwacht consultatiebureaus", "consultatiebureaus", 3),
+        _entry("aandeel consultatiebureaus", "%", 4),
+    ]
+    assert named_groups("aantal consultatiebureaus", entries) == [0, 1]

@@ -150,10 +150,13 @@ def named_groups(query: str, entries: Sequence[LedgerEntry]) -> list[int]:
             # it shares ("aandeel Huizen van het Kind prenataal aanbod" for "aandeel Huizen van het
             # Kind met specifiek aanbod"; not "Huizen van het Kind samenwerking zelfstandige
             # vroedvrouwen" for "aantal erkende Huizen van het Kind"); an average is a series of
-            # the quantity it averages ("gemiddeld bedrag per Huis van het Kind")
+            # the quantity it averages ("gemiddeld bedrag per Huis van het Kind"), a total ("van de
+            # 124 Huizen van het Kind") the count of what it totals
             shared = words & qwords
-            specifies = (head in words and fam == family and _markers(k) - {"gemiddeld"} == qmarks and len(shared) >= 2
-                         and len(shared) >= len(qwords - qmarks) - 1 and len(words - qwords) <= len(shared))
+            content = qwords - qmarks
+            specifies = (head in words and fam == family and _markers(k) - {"gemiddeld", "totaal"} == qmarks
+                         and len(shared) >= min(2, len(content)) and len(shared) >= len(content) - 1
+                         and len(words - qwords) <= len(shared))
             seen[(k, fam)] = named or specifies
         if seen[(k, fam)] and e.group not in out:
             out.append(e.group)
