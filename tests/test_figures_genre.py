@@ -251,6 +251,6 @@ def test_a_one_word_quantity_names_its_qualified_series_and_its_total():
         _entry("totaal consultatiebureaus", "consultatiebureaus", 1),
         _entry("consultatiebureaus prenataal consult aangeboden", "consultatiebureaus", 2),
         _entry("verwacht consultatiebureaus", "consultatiebureaus", 3),
-        _entry("aandeel consultatiebureaus", "%", 4),
+        _entry("consultatiebureaus open gebleven", "consultatiebureaus", 4),
     ]
     assert named_groups("aantal consultatiebureaus", entries) == [0, 1]
