@@ -254,3 +254,21 @@ def test_a_one_word_quantity_names_its_qualified_series_and_its_total():
         _entry("consultatiebureaus open gebleven", "consultatiebureaus", 4),
     ]
     assert named_groups("aantal consultatiebureaus", entries) == [0, 1]
+
+
+def test_close_pairs_of_a_big_block_are_found_without_comparing_all_pairs():
+    import numpy as np
+
+    from pq_assistant.figures.timelines import close_pairs
+
+    rng = np.random.default_rng(7)
+    base = rng.standard_normal((3000, 64))
+    base /= np.linalg.norm(base, axis=1, keepdims=True)
+    # 40 near-duplicates (cosine >= 0.98) of the first 40 rows, at the end
+    noise = rng.standard_normal((40, 64)) * 0.02
+    dup = base[:40] + noise
+    dup /= np.linalg.norm(dup, axis=1, keepdims=True)
+    vecs = np.vstack([base, dup])
+    exact = close_pairs(vecs, 0.97, exact_below=10**9)
+    assert exact == [(i, 3000 + i) for i in range(40)]
+    assert close_pairs(vecs, 0.97) == exact  # the hashed path (3040 rows >= 2048) finds the same pairs

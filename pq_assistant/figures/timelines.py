@@ -110,8 +110,8 @@ def figure_kind(f: Figure) -> str:
 
 def _block(f: Figure, key: str) -> tuple:
     """The block a quantity key is compared in: the same family, the same marker words and (for
-    counts) the same counted noun. Keys of different blocks are never compared, so grouping
-    costs the sum of the squared block sizes, not the square of all keys."""
+    counts) the same counted noun. Keys of different blocks are never compared, and inside a big
+    block only near neighbours are (`close_pairs`): grouping never compares all pairs of keys."""
     fam = _family(f)
     return (fam, _markers(key), quantity_key(f.unit) if fam == "count" else "")
 
@@ -174,17 +174,65 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
         phrases = [figures[items[n][1][0]].quantity or figures[items[n][1][0]].unit or items[n][0][1] for n in members]
         vecs = np.asarray(embed(phrases), dtype=float)
         vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
-        for start in range(0, len(members), 512):  # row chunks: memory stays bounded in a big block
-            sims = vecs[start:start + 512] @ vecs.T
-            for r, c in zip(*np.where(sims >= threshold)):
-                a_, b_ = members[start + int(r)], members[int(c)]
-                if a_ < b_ and not _specialises(figures[items[a_][1][0]], figures[items[b_][1][0]],
-                                                items[a_][0][1], items[b_][0][1]):
-                    parent[find(b_)] = find(a_)
+        for r, c in close_pairs(vecs, threshold):
+            a_, b_ = sorted((members[r], members[c]))
+            if not _specialises(figures[items[a_][1][0]], figures[items[b_][1][0]], items[a_][0][1], items[b_][0][1]):
+                parent[find(b_)] = find(a_)
     merged: dict[int, list[int]] = {}
     for n, (_, idx) in enumerate(items):
         merged.setdefault(find(n), []).extend(idx)
     return sorted((sorted(g) for g in merged.values()), key=lambda g: g[0])
+
+
+EXACT_BELOW = 2048  # a block of fewer keys is compared exactly (all its pairs, in row chunks)
+
+
+def close_pairs(vecs: Any, threshold: float, exact_below: int = EXACT_BELOW) -> list[tuple[int, int]]:
+    """The pairs (i < j) of L2-normalised rows whose cosine is at least `threshold`, sorted.
+
+    A small set is compared exactly (row chunks of 512: memory stays bounded). A big one (a
+    block of a whole parliament's ledger) is not compared pair by pair: its rows are hashed with
+    random hyperplanes (after centring, so that the narrow cone of e5 vectors spreads out) into
+    8 bands of 10 bits; only rows that share a band's bucket are compared, exactly. Two rows at
+    cosine 0.97 share at least one of the 8 buckets with probability above 0.99; no pair below
+    the threshold is ever returned. The hyperplanes come from a fixed seed: the same input gives
+    the same pairs."""
+    import numpy as np
+
+    n = len(vecs)
+    if n < 2:
+        return []
+    if n < exact_below:
+        return _exact_pairs(vecs, np.arange(n), threshold)
+    centred = vecs - vecs.mean(axis=0, keepdims=True)
+    rng = np.random.default_rng(20261201)
+    bands, bits = 8, 10
+    planes = rng.standard_normal((vecs.shape[1], bands * bits))
+    signs = (centred @ planes) > 0
+    weights = 1 << np.arange(bits)
+    found: set[tuple[int, int]] = set()
+    for b in range(bands):
+        codes = signs[:, b * bits:(b + 1) * bits] @ weights
+        order = np.argsort(codes, kind="stable")
+        cuts = np.flatnonzero(np.diff(codes[order])) + 1
+        for bucket in np.split(order, cuts):
+            if len(bucket) > 1:
+                found.update(_exact_pairs(vecs, bucket, threshold))
+    return sorted(found)
+
+
+def _exact_pairs(vecs: Any, rows: Any, threshold: float) -> list[tuple[int, int]]:
+    import numpy as np
+
+    out: list[tuple[int, int]] = []
+    sub = vecs[rows]
+    for start in range(0, len(rows), 512):
+        sims = sub[start:start + 512] @ sub.T
+        for r, c in zip(*np.where(sims >= threshold)):
+            i, j = int(rows[start + int(r)]), int(rows[int(c)])
+            if i < j:
+                out.append((i, j))
+    return out
 
 
 def _sort_date(f: Figure) -> str:
