@@ -100,7 +100,7 @@ def test_seed_000_answer_figures_exactly():
     figs = extract_figures(paragraphs(answer))  # no header: no answer date
     assert rows(figs) == [
         ("123", 123.0, "Huizen van het Kind", "", "undated", ""),
-        ("177", 177.0, "gemeenten", "", "undated", "Vlaams Gewest en Brussels Hoofdstedelijk Gewest"),
+        ("177", 177.0, "gemeenten", "", "undated", ""),  # Flanders and Brussels together: the whole, no scope
         ("36", 36.0, "praktijken", "2015", "context", ""),
         ("127", 127.0, "Huizen van het Kind", "2016-05-31", "explicit", ""),
         ("1", 1.0, "Huizen van het Kind", "2016-05-31", "context", "Brussels Hoofdstedelijk Gewest"),

@@ -157,7 +157,9 @@ def test_a_place_right_before_a_figure_is_its_scope():
     assert [(f.value, f.scope) for f in figs] == [
         ("8", "Antwerpen"), ("4", "Limburg"), ("3", "Vlaams-Brabant"), ("4", "West-Vlaanderen")]
     figs = extract_figures("Op 1 januari waren er in Vlaanderen en Brussel 144 huizen.", fallback_date="2017-03-14")
-    assert [(f.value, f.scope) for f in figs] == [("144", "Vlaams Gewest en Brussel")]
+    assert [(f.value, f.scope) for f in figs] == [("144", "")]  # Flanders and Brussels: the whole, no scope
+    figs = extract_figures("In Limburg en Antwerpen zijn er 12 teams.")
+    assert [(f.value, f.scope) for f in figs] == [("12", "Limburg en Antwerpen")]
 
 
 def test_the_paragraphs_number_of_names_what_a_bare_count_counts():

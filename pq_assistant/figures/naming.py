@@ -118,6 +118,15 @@ def _places(text: str) -> list[str]:
 _IN_PLACE_RIGHT_BEFORE_RE = _lazy(r"\bin\s+(?:de\s+provincie\s+|het\s+)?(" + _PLACE_ALT + r")\s*:?\s*$", re.I)
 
 
+_WHOLE = ({"Vlaams Gewest", "Brussel"}, {"Vlaams Gewest", "Brussels Hoofdstedelijk Gewest"})
+
+
+def _joined(places: list[str]) -> str:
+    """Places a figure is about, joined; Flanders and Brussels together are the whole: no scope
+    (as "304 gemeenten" with Brussels included has none, and "285 Vlaamse gemeenten" has one)."""
+    return "" if set(places) in _WHOLE else " en ".join(places)
+
+
 def _find_scope(sentence: str, fig: _Fig, clause: tuple[int, int], stop: int, after_prev: int = 0) -> str:
     """The place a figure is about: named after it (up to the next figure: "212 in Vlaanderen"),
     a label right before it ("Antwerpen 20,6 %", "Genk (25,3 %)", "Antwerpen: 87 ..."), named
@@ -128,14 +137,14 @@ def _find_scope(sentence: str, fig: _Fig, clause: tuple[int, int], stop: int, af
         # "in Limburg 4, in Vlaams-Brabant 3 en in West-Vlaanderen 4": the place right before it
         return _PLACES[just.group(1).lower()]
     if found := _places(sentence[fig.start:min(right, stop)]):
-        return " en ".join(found)
+        return _joined(found)
     m = re.search(r"([A-ZÀ-Ý][\w-]*(?:\s+(?:en\s+)?[A-ZÀ-Ý][\w-]*){0,3})\s*[:(]?\s*$", sentence[max(0, fig.start - 60):fig.start])
     if m and (pm := _PLACE_RE.fullmatch(m.group(1))):
         return _PLACES[pm.group(1).lower()]
     if m and " en " in m.group(1):  # "in Vlaanderen en Brussel 144": both places
         parts = [_PLACE_RE.fullmatch(p.strip()) for p in m.group(1).split(" en ")]
         if all(parts):
-            return " en ".join(_PLACES[p.group(1).lower()] for p in parts if p)
+            return _joined([_PLACES[p.group(1).lower()] for p in parts if p])
         last = _PLACE_RE.fullmatch(m.group(1).split(" en ")[-1].strip())
         if last:  # "... Antwerpen en Limburg" after other capitals: the last place only
             return _PLACES[last.group(1).lower()]
@@ -143,7 +152,7 @@ def _find_scope(sentence: str, fig: _Fig, clause: tuple[int, int], stop: int, af
     if lab and (pm := _PLACE_RE.fullmatch(lab.group(1))):
         return _PLACES[pm.group(1).lower()]
     if found := _places(sentence[max(left, after_prev):fig.start]):
-        return " en ".join(found)
+        return _joined(found)
     loc = [m.group(1) for m in _IN_PLACE_RE.finditer(sentence[after_prev:fig.start])]
     if loc:
         return _PLACES[loc[-1].lower()]
