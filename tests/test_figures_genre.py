@@ -237,8 +237,11 @@ def test_a_part_with_words_of_its_own_is_that_quantity_a_bare_part_stays_a_part(
     alle = extract_figures("Sinds 1 januari 2025 beschikken alle 285 Vlaamse gemeenten over een lokaal loket kinderopvang.")
     assert quantity_key(part.quantity) == quantity_key(alle[0].quantity)
     assert quantity_key(whole.quantity) == "gement totaal"
-    bare = extract_figures("In totaal bestrijken de erkende Huizen van het Kind 142 van de 308 Vlaamse gemeenten.")
+    bare = extract_figures("Er zijn 142 van de 308 Vlaamse gemeenten.")
     assert "deel" in quantity_key(bare[0].quantity).split()
+    # what the part is said of may stand before it
+    said = extract_figures("In totaal bestrijken de erkende Huizen van het Kind 142 van de 308 Vlaamse gemeenten.")
+    assert said[0].quantity == "Vlaamse gemeenten bestrijken erkende Huizen van het Kind"
 
 
 def test_their_budget_is_the_budget_of_what_the_text_spoke_of():

@@ -475,6 +475,10 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     # "153 Huizen van het Kind omvatten 231 gemeenten": the verb relates two figures
     links_figures = cut is None and not fig.subset and any(f.start == pred_stop for f in figs if f is not fig)
     pred = [] if fig.denominator or links_figures else _content_words(pred_text, 3)
+    if fig.subset and not pred and not anaphor:
+        # "In totaal bestrijken de erkende Huizen van het Kind 142 van de 308 Vlaamse gemeenten":
+        # what the part is said of stands before it
+        pred = _content_words(a.prefix, 3)
     if fig.denominator and noun:  # "van de 308 Vlaamse gemeenten": the total
         fig.noun, fig.own_noun = noun, True
         fig.unit = (fig.unit + " " if fig.unit else "") + _head(noun) + noun_unit
