@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..models import Figure
 from ..textutil import fold, normalize
 from .dates import _choose_date, _update_carry
-from .lexicon import _pad, _ENTITIES, _BULLET_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number
+from .lexicon import _pad, _BULLET_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number
 from .naming import _describe, _family_of, note_entity, note_per_unit, note_topic
 from .state import _Fig, _State
 from .tables import _annex_figures
@@ -79,9 +79,6 @@ def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> 
     shares = _word_shares(sentence, taken + consumed)
     figs.extend(shares)
     consumed.extend((f.start, f.end) for f in shares)
-    named = [] if words else _word_counts_of_names(sentence, taken + consumed)
-    figs.extend(named)
-    consumed.extend((f.start, f.end) for f in named)
     if words:
         figs.extend(_word_numbers(sentence, taken + consumed))
     figs.sort(key=lambda f: f.start)
@@ -94,20 +91,6 @@ _WORD_ALT = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
 _WORD_RATIO_RE = _lazy(rf"\b({_WORD_ALT}|een|één)\s+op\s+(?:de\s+)?({_WORD_ALT}|\d{{1,4}})(?![\w.,]\d|\w)", re.I)
 _WORD_FRACTION_RE = _lazy(rf"\b(?:({_WORD_ALT})\s+(kwart|derde|vierde|vijfde)|(een|één)\s+(kwart|derde|vierde|vijfde)(?=\s+van\b))\b",
                           re.I)
-
-
-_WORD_COUNT_OF_NAME_RE = _lazy(rf"\b({_WORD_ALT})\s+(?:(?:[a-zà-ÿ]+e|extra)\s+)?(?=(?:{'|'.join(re.escape(e) for e in _ENTITIES)})\b)",
-                               re.I)
-
-
-def _word_counts_of_names(sentence: str, taken: list[tuple[int, int]]) -> list[_Fig]:
-    """A count in words of a named kind of thing is a figure ("negen Huizen van het Kind", "vijf
-    erkende Huizen van het Kind"); other counts in words ("drie sporen") only with words=True."""
-    out: list[_Fig] = []
-    for m in _WORD_COUNT_OF_NAME_RE.finditer(sentence):
-        if not _overlaps(m.start(1), m.end(1), taken):
-            out.append(_Fig(m.start(1), m.end(1), m.group(1), float(_WORD_NUMBERS[m.group(1).lower()]), "count"))
-    return out
 
 
 def _word_shares(sentence: str, taken: list[tuple[int, int]]) -> list[_Fig]:

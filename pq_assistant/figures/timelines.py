@@ -304,7 +304,9 @@ def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None 
       for one date in one document are parts or variants the phrase did not tell apart — first
       dose / full series — not a contradiction: they go to "same_date");
     - otherwise, at the newest reference date: the first source that states a value is
-      "latest" (nieuwste); the same value again in a newer source is "confirmed" (bevestigd);
+      "latest" (nieuwste); the same value again in a newer source is "confirmed" (bevestigd) —
+      also at a later reference date: when the newest dates all give the current value, its
+      first statement is "latest" and the later ones confirm it (never "104 vervangen door 104");
     - an older reference date is "superseded" (vervangen), with "replaced_by" the current figure:
       the newest reference date's figure from the newest source (at equal reference date the
       newer source wins);
@@ -320,6 +322,19 @@ def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None 
         for series, members in by_series.items():
             out.extend(_annotate_series(figures, members, gid, series))
     return out
+
+
+def _status_at(figures: Sequence[Figure], notes: dict, i: int, bucket: list[int], date: str, newest_date: str,
+               winner: int) -> None:
+    """The status of figure i at a reference date that is not the current value's (see
+    `_annotate_series`): conflict with another source's value for that date, else superseded."""
+    f, n = figures[i], notes[i]
+    others = [j for j in bucket if j != i]
+    n["repeats"] = [j for j in others if _agree(f, figures[j])]
+    n["same_date"] = [j for j in others if not _agree(f, figures[j])]
+    n["conflicts_with"] = [j for j in n["same_date"] if figures[j].doc != f.doc or not f.doc]
+    n["status"] = CONFLICT if n["conflicts_with"] else SUPERSEDED
+    n["replaced_by"] = winner
 
 
 def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, series: tuple[str, str]) -> list[dict]:
@@ -338,6 +353,33 @@ def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, se
         return [notes[i] for i in ordered]
     newest_date = max(by_date, key=lambda d: sort_key(figures[by_date[d][0]])[0])
     winner = by_date[newest_date][-1]  # the newest source at the newest reference date
+    # The current value's run: going back from the newest reference date, the dates at which every
+    # source gives that same value ("104 op 1 januari 2026" in the answer, "nu nog 104" in the press
+    # release of 24 februari): its first statement is "latest", the later ones confirm it — the
+    # same value again in a newer source is never "vervangen" by itself.
+    dates_newest_first = sorted(by_date, key=lambda d: sort_key(figures[by_date[d][0]])[0], reverse=True)
+    run = []
+    for d in dates_newest_first:
+        if all(_agree(figures[j], figures[winner]) for j in by_date[d]):
+            run.append(d)
+        else:
+            break
+    if len(run) > 1:
+        first = by_date[run[-1]][0]  # the first statement of the current value
+        for d in run:
+            for i in by_date[d]:
+                n = notes[i]
+                n["repeats"] = [j for j in by_date[d] if j != i]
+                if i == first or figures[i].doc == figures[first].doc:  # (a repeat in its own document)
+                    n["status"] = LATEST
+                else:
+                    n["status"], n["confirms"] = CONFIRMED, first
+        for date, bucket in by_date.items():
+            if date in run:
+                continue
+            for i in bucket:
+                _status_at(figures, notes, i, bucket, date, newest_date, winner)
+        return [notes[i] for i in ordered]
     for date, bucket in by_date.items():
         for i in bucket:
             f, n = figures[i], notes[i]
