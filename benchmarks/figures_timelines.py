@@ -29,12 +29,37 @@ def norm_value(v: str) -> str:
     return re.sub(r"[.\s]", "", v)
 
 
+def refigure(a: Assistant) -> None:
+    """The ledger of the current figures code on an index built earlier: every stored record is
+    read again, its figures extracted and linked to the chunks it had (chunking is deterministic),
+    and the ledger rebuilt with the index's embedder. Nothing is written to the index."""
+    from pq_assistant.chunking import chunk_document
+    from pq_assistant.pipeline import figures_for, link_figures, record_to_document
+
+    catalog = a.storage.catalog
+    figs = []
+    for doc_id in catalog.doc_ids():
+        rec = catalog.record(doc_id)
+        if rec is None:
+            continue
+        doc = record_to_document(rec)
+        f = figures_for(doc)
+        link_figures(f, chunk_document(doc))
+        figs.extend(f)
+    entries, vectors = a._ledger_build()(figs)
+    a.storage._ledger, a.storage._ledger_vectors = entries, vectors
+    print(f"--refigure: {len(figs)} figures re-extracted, {len({e.group for e in entries})} timelines")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--index")
     ap.add_argument("--set", default=str(ROOT / "tests/data/dev-eval"))
     ap.add_argument("--corpus", default=str(ROOT / "corpus"))
     ap.add_argument("-v", action="store_true")
+    ap.add_argument("--refigure", action="store_true",
+                    help="re-extract the figures of an existing --index with the current code (records and chunk "
+                         "ids from the catalog; chunks are not re-embedded) and rebuild its ledger in memory")
     ap.add_argument("--append", action="store_true", help="append the summary to benchmarks/RESULTS.md")
     args = ap.parse_args()
     index = Path(args.index or tempfile.mkdtemp(prefix="pq-figtl-"))
@@ -42,6 +67,8 @@ def main() -> None:
     corpus = Path(args.set, "corpus") if Path(args.set, "corpus").is_dir() else Path(args.corpus)
     if a.is_empty():
         a.ingest([str(corpus)])
+    if args.refigure:
+        refigure(a)
     gold = [json.loads(x) for x in Path(args.set, "figures.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     by_q: dict[str, list[dict]] = defaultdict(list)
     for g in gold:

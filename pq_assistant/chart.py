@@ -165,8 +165,8 @@ def _fmt_value(v: float) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
-# The ledger's status codes, in the words the chart shows.
-STATUS_NL = {"latest": "nieuwste", "confirmed": "bevestigd", "superseded": "vervangen", "conflict": "conflict"}
+# The ledger's status codes, in the words the chart shows (one table: the timelines module's).
+from .figures.timelines import STATUS_NL  # noqa: E402
 
 
 def source_label(f) -> str:
@@ -187,7 +187,8 @@ def points_from_entries(entries) -> list[ChartPoint]:
         f = e.figure
         if f.number_value is None:
             continue
-        kind = getattr(f, "kind", "measurement") or "measurement"
+        # the entry knows its kind (timelines.figure_kind); a bare figure may carry it as an attribute
+        kind = getattr(e, "kind", None) or getattr(f, "kind", "measurement") or "measurement"
         scope = f.scope or ""
         status = STATUS_NL.get(e.status, e.status)
         if kind != "measurement":

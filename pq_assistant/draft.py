@@ -373,34 +373,28 @@ def _part_figures(query: str, passages: list[Passage], entries: list[LedgerEntry
     conflict, overall values). Per timeline, newest reference date first; a superseded figure
     comes with the current value(s) of its timeline (same scope)."""
     from . import ledger
+    from .figures.timelines import current_entries, series_key
 
     if not passages or not entries:
         return []
     groups = ledger.choose_groups(query, passages, entries, max_groups=MAX_GROUPS)
     keep_groups = set(groups)
     in_passages = {p.chunk_id for p in passages}
-    # the current value(s) of each timeline and scope: the newest latest or conflicting figures
-    current: dict[tuple[int, str], list[LedgerEntry]] = {}
-    for e in entries:
-        if e.group in keep_groups and e.status in ("latest", "confirmed", "conflict"):
-            key = (e.group, e.figure.scope)
-            have = current.get(key)
-            if not have or ledger.sort_key(e)[0] > ledger.sort_key(have[0])[0]:
-                current[key] = [e]
-            elif ledger.sort_key(e)[0] == ledger.sort_key(have[0])[0]:
-                have.append(e)
+    # the current value(s) of each timeline series: the timelines module's (what `replaced_by` names)
+    current = current_entries(e for e in entries if e.group in keep_groups)
+    is_current = {id(e) for v in current.values() for e in v}
     rows: list[LedgerEntry] = []
     seen = set()
     for e in entries:
         if e.group not in keep_groups:
             continue
         f = e.figure
-        if f.chunk_id not in in_passages and not (e.status in ("latest", "confirmed", "conflict") and not f.scope):
+        if f.chunk_id not in in_passages and not (id(e) in is_current and not f.scope):
             continue
-        if f.scope and e.status == "superseded" and (e.group, f.scope) in current:
+        if f.scope and e.status == "superseded" and (e.group, series_key(f)) in current:
             # an old value of one province or target group: its current value stands in for it
             # (the old one is still in the passage quoted above)
-            e = current[(e.group, f.scope)][0]
+            e = current[(e.group, series_key(f))][-1]
             f = e.figure
         key = (f.value, f.unit, f.scope, f.date, f.doc_id)
         if key in seen:
@@ -414,8 +408,7 @@ def _part_figures(query: str, passages: list[Passage], entries: list[LedgerEntry
     rows = rows[:MAX_FIGURES]
     out = []
     for e in rows:
-        newer = (current.get((e.group, e.figure.scope)) or current.get((e.group, "")) or []) \
-            if e.status == "superseded" else []
+        newer = current.get((e.group, series_key(e.figure)), []) if e.status == "superseded" else []
         out.append((e, _distinct_figures(newer)))
     return out
 

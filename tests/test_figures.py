@@ -100,7 +100,7 @@ def test_seed_000_answer_figures_exactly():
     figs = extract_figures(paragraphs(answer))  # no header: no answer date
     assert rows(figs) == [
         ("123", 123.0, "Huizen van het Kind", "", "undated", ""),
-        ("177", 177.0, "gemeenten", "", "undated", "Vlaams Gewest en Brussels Hoofdstedelijk Gewest"),
+        ("177", 177.0, "gemeenten", "", "undated", ""),  # Flanders and Brussels together: the whole, no scope
         ("36", 36.0, "praktijken", "2015", "context", ""),
         ("127", 127.0, "Huizen van het Kind", "2016-05-31", "explicit", ""),
         ("1", 1.0, "Huizen van het Kind", "2016-05-31", "context", "Brussels Hoofdstedelijk Gewest"),
@@ -156,9 +156,12 @@ def test_values_units_and_numbers(text, value, number, unit):
     assert f.sentence[f.start:f.end] == value
 
 
-def test_numbers_in_words_only_on_request():
+def test_counts_in_words_only_on_request_shares_in_words_always():
+    # a share in words is a figure whatever follows it ("twee derde van", "zeven op de tien");
+    # a count in words ("drie inloopteams", but also "drie sporen") only with words=True
     text = "Dat is twee derde van de gemeenten; drie inloopteams werken mee."
-    assert extract_figures(text) == []
+    assert [(f.value, round(f.number_value, 3), f.unit) for f in extract_figures(text)] == [
+        ("twee derde", 0.667, "verhouding")]
     figs = extract_figures(text, words=True)
     assert [(f.value, round(f.number_value, 3), f.unit) for f in figs] == [
         ("twee derde", 0.667, "verhouding"), ("drie", 3.0, "inloopteams")]

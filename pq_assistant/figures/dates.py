@@ -34,6 +34,7 @@ _ADVERB_GAP = _lazy(r"\s*(?:(?!(?:en|of|maar|terwijl|tegenover|dan|die|dat|waar)
 _ADVERB_KINDS = ("yearbefore", "now", "lastyear", "thisyear", "nextyear")
 # a count over a period that started at a date ("sinds 1 januari 2024 werden 23 ... gesloten")
 _SINCE_RE = _lazy(r"\b(?:sinds|vanaf|sedert)\s+$", re.I)
+_SINCE_EVENT_RE = _lazy(r"\b(?:sinds|sedert)\s+(?:de|het)\s+[a-zà-ÿ]", re.I)
 _PAST_EVENT_RE = _lazy(r"\b(?:werden|werd|zijn\s+\w+\s+ge\w+(?:d|t)|sloten|openden|kwamen|gingen)\b", re.I)
 
 UNDATED = "undated"
@@ -66,10 +67,19 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
     from_to = re.search(r"\bvan\s+$", sentence[:fig.start]) and \
         re.match(r"\s*(?:\S+\s+){0,2}?(?:naar|tot)\s+\d", sentence[fig.end:])
     if from_to and not attached and _FROM_TO_VERB_RE.search(sentence):
-        # "daalt van 300 naar 285": 300 is the value before the change, not at the date
-        fig.date, fig.date_source = "", UNDATED
+        # "daalt van 300 naar 285": 300 is the value before the change, not at the date; a change
+        # in a year ("wordt in 2025 verhoogd van 60 naar 80") starts from the year before
+        years = [d for d in before if d.kind == "year" and d.role == "ref"]
+        if years:
+            fig.date, fig.date_source = str(int(years[-1].iso) - 1), "relative"
+        else:
+            fig.date, fig.date_source = "", UNDATED
         return
-    if attached:
+    if attached and survey and attached[0].kind == "now":
+        # "uit een peiling in september 2023 blijkt dat 41 % in het afgelopen half jaar ...":
+        # the period runs up to the survey, not up to the document's date
+        chosen = survey[-1]
+    elif attached:
         chosen = attached[0]
     elif survey:
         chosen = survey[-1]
@@ -83,10 +93,23 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         chosen = after[0]
     change = _CHANGE_BEFORE_RE.search(sentence[:fig.start]) and _CHANGE_WORD_RE.search(sentence)
     carried = state.para_date or state.date
+    if state.past_date and _PAST_TENSE_RE.search(sentence):
+        # "Vorig jaar bleven 2.650 aanvragen onbeantwoord. Tegelijk kregen 18.390 gezinnen ...":
+        # a spoken text's past tense goes on about last year
+        carried = state.past_date
     if chosen is not None and _SINCE_RE.search(sentence[:chosen.start]) and _PAST_EVENT_RE.search(sentence) \
             and (carried or state.answer_date):
-        # "Sinds 1 januari 2024 werden 23 consultatieplaatsen gesloten": counted up to now
-        fig.date, fig.date_source = (carried, "context") if carried else (state.answer_date, "relative")
+        # "Sinds 1 januari 2024 werden 23 consultatieplaatsen gesloten": counted up to now — the
+        # day a meeting or release speaks, else the written answer's last reference date
+        if state.moment and state.answer_date:
+            fig.date, fig.date_source = state.answer_date, "relative"
+        else:
+            fig.date, fig.date_source = (carried, "context") if carried else (state.answer_date, "relative")
+    elif chosen is None and state.moment and state.answer_date and _SINCE_EVENT_RE.search(sentence) \
+            and _PAST_EVENT_RE.search(sentence):
+        # "in 17 gemeenten werd het aanbod sinds de samenvoeging verminderd", said in a meeting:
+        # counted from that event up to the day it is said
+        fig.date, fig.date_source = state.answer_date, "relative"
     elif chosen is not None:
         iso = chosen.iso
         if chosen.role == "same-period" and len(carried) == 10:  # "dezelfde periode van 2019"
@@ -100,14 +123,27 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
             fig.date_source = "context" if chosen.role == "survey" else ("relative" if chosen.relative else "explicit")
         else:
             fig.date, fig.date_source = "", UNDATED
+    elif change and any(d.role == "compare" for d in dates) and (state.para_max or carried):
+        # "In 2016 bereikten ze 6.340 gezinnen. Dat is een stijging met 8 % ten opzichte van 2014":
+        # the change up to the date its paragraph speaks of
+        fig.date, fig.date_source = state.para_max or carried, "context"
     elif change and state.max_date:
+        # "Op 31 december 2023 ... 2.410. Op 31 december 2022 waren dat er 2.685. Dat is een daling
+        # met 10 %": as of the newest date so far
         fig.date, fig.date_source = state.max_date, "context"
     elif carried and not any(d.kind == "now" and d.end <= fig.start for d in dates):
         # ("Op dit moment ..." in a text without a date is the document's moment, not an earlier date)
         fig.date, fig.date_source = carried, "context"
+        if state.moment and fig.kind == "count" and len(carried) == 4 and carried == state.answer_date[:4] \
+                and not _PAST_TENSE_RE.search(sentence):
+            # a meeting speaks on its day: a count stated in the present, dated only by "dit jaar"
+            # of an earlier sentence, is as of that day ("De 104 Huizen van het Kind blijven ...")
+            fig.date, fig.date_source = state.answer_date, "document-date"
     elif fallback:
-        # a meeting or a press release speaks on its day; a written answer's date is unknown
-        fig.date, fig.date_source = (fallback if state.moment else fallback[:4]), "document-date"
+        # a meeting or a press release speaks on its day (a share or rate: over its year); a
+        # written answer's date is unknown
+        day = state.moment and fig.kind not in ("percent", "ratio")
+        fig.date, fig.date_source = (fallback if day else fallback[:4]), "document-date"
     else:
         fig.date, fig.date_source = "", UNDATED
     if money and fig.date:
@@ -138,7 +174,25 @@ def _year_before(d: _Date, dates: list[_Date], state: _State) -> str:
     return year + base[4:]
 
 
-_HISTORICAL_RE = _lazy(r"\bter\s+vergelijking\b|\bvóór\b|\btoen\b|\bdestijds\b|\bvroeger\b", re.I)
+_HISTORICAL_RE = _lazy(r"\bter\s+vergelijking\b|\btoen\b|\bdestijds\b|\bvroeger\b", re.I)
+_BEFORE_WORD_RE = _lazy(r"\bvóór\b", re.I)
+# past-tense verbs that most often carry a figure (a closed list: weak pasts in -de/-te are too
+# easily confused with adjectives)
+_PAST_TENSE_RE = _lazy(
+    r"\b(?:was|waren|werd|werden|had|hadden|kreeg|kregen|ging|gingen|kwam|kwamen|bleef|bleven|lag|lagen|"
+    r"stond|stonden|telde|telden|bedroeg|bedroegen|gaf|gaven|nam|namen|vond|vonden|steeg|stegen|daalde|daalden|"
+    r"sloot|sloten|opende|openden|bereikte|bereikten|registreerde|registreerden|ontving|ontvingen|deed|deden|"
+    r"legde|legden|maakte|maakten|betaalde|betaalden|vroeg|vroegen|wachtte|wachtten)\b", re.I)
+
+
+def _looks_back(sentence: str, dates: list) -> bool:
+    """A sentence about an earlier state: "Ter vergelijking: in 2014 ...", "toen", "destijds", or
+    "vóór" next to its date ("Op 1 januari 2020, vóór de schaalvergroting, ..."; not "een
+    huisbezoek vóór de geboorte" far from the date)."""
+    if _HISTORICAL_RE.search(sentence):
+        return True
+    return any(any(abs(m.start() - d.end) <= 40 or abs(d.start - m.end()) <= 40 for d in dates if d.iso)
+               for m in _BEFORE_WORD_RE.finditer(sentence))
 
 
 def _update_carry(dates: list[_Date], state: _State, sentence: str = "") -> None:
@@ -147,7 +201,8 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "") -> None
     Not carried: comparison/citation/target dates, the dates of a sentence that looks back
     ("Ter vergelijking: in 2014 ...", "Op 1 januari 2020, vóór de schaalvergroting, ..."), and a
     date after the answer date (a plan) beyond its own paragraph."""
-    if sentence and _HISTORICAL_RE.search(sentence):
+    state.past_date = ""
+    if sentence and _looks_back(sentence, dates):
         state.prev_date = None
         return
     pairs = []
@@ -162,12 +217,25 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "") -> None
     # ("sinds 1 januari 2025 beschikken alle gemeenten ..."): the text's reference date stays.
     # In a meeting or a press text, "vorig jaar" dates its own sentence: the next one speaks in the
     # present again ("Vorig jaar werd 17,8 % ... De 104 Huizen van het Kind blijven ...").
+    starts = [iso for d, iso in pairs if d.kind not in ("now", "yearbefore", "yearspan")
+              and not _COMPARED_RE.search(sentence[:d.start])]
+    if starts:
+        state.para_plan = max([state.para_plan, *starts], key=lambda x: _pad(x, end=False))
     spoken_only = ("lastyear", "nextyear") if state.moment else ()
-    resolved = [(iso, d.kind) for d, iso in pairs if d.kind not in ("now", "yearbefore", *spoken_only)
-                and not _COMPARED_RE.search(sentence[:d.start]) and not _SINCE_RE.search(sentence[:d.start])]
+    plain = [(iso, d.kind) for d, iso in pairs if d.kind not in ("now", "yearbefore", "yearspan")
+             and not _COMPARED_RE.search(sentence[:d.start]) and not _SINCE_RE.search(sentence[:d.start])]
+    resolved = [(iso, k) for iso, k in plain if k not in spoken_only]
+    if state.moment and plain and plain[-1][1] == "lastyear":
+        state.past_date = plain[-1][0]  # only a next sentence in the past tense goes on about it
+    if state.moment and plain and plain[-1][1] == "nextyear":
+        state.para_date = plain[-1][0]  # "Volgend jaar stijgt dat tot ... Elk Huis krijgt ...": the plan, in its paragraph
+    # a period of a year ("het eerste semester van dit jaar") dates its own count; what follows
+    # ("Ongeveer 23 % van de aanvragen ...") is about the year
+    resolved = [(iso[:4] if k in ("semester", "quarter", "firstmonths") else iso, k) for iso, k in resolved]
     if resolved:
         state.para_date = resolved[-1][0]
     past = [(iso, k) for iso, k in resolved if not _is_future(iso, state.answer_date)]
     if past:
         state.date = past[-1][0]
         state.max_date = max([state.max_date] + [iso for iso, _ in past], key=lambda x: _pad(x, end=True))
+        state.para_max = max([state.para_max] + [iso for iso, _ in past], key=lambda x: _pad(x, end=True))

@@ -6,10 +6,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..models import Figure
-from ..textutil import normalize
+from ..textutil import fold, normalize
 from .dates import _choose_date, _update_carry
-from .lexicon import _BULLET_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number
-from .naming import _describe, _family_of, note_per_unit
+from .lexicon import _pad, _BULLET_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number
+from .naming import _describe, _family_of, note_entity, note_per_unit, note_topic
 from .state import _Fig, _State
 from .tables import _annex_figures
 from .timelines import quantity_key
@@ -76,10 +76,43 @@ def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> 
                 fig.end = after
         figs.append(fig)
         consumed.append((s, fig.end))
+    shares = _word_shares(sentence, taken + consumed)
+    figs.extend(shares)
+    consumed.extend((f.start, f.end) for f in shares)
     if words:
         figs.extend(_word_numbers(sentence, taken + consumed))
     figs.sort(key=lambda f: f.start)
     return figs
+
+
+_WORD_ALT = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+# shares in words are figures whatever follows: "zeven op de tien locaties", "een op vier kinderen",
+# "drie kwart van alle vaccinaties", "twee derde van de plaatsen"
+_WORD_RATIO_RE = _lazy(rf"\b({_WORD_ALT}|een|één)\s+op\s+(?:de\s+)?({_WORD_ALT}|\d{{1,4}})(?![\w.,]\d|\w)", re.I)
+_WORD_FRACTION_RE = _lazy(rf"\b(?:({_WORD_ALT})\s+(kwart|derde|vierde|vijfde)|(een|één)\s+(kwart|derde|vierde|vijfde)(?=\s+van\b))\b",
+                          re.I)
+
+
+def _word_shares(sentence: str, taken: list[tuple[int, int]]) -> list[_Fig]:
+    """Shares written in words: a ratio ("zeven op de tien") or a fraction ("drie kwart")."""
+    out: list[_Fig] = []
+    for m in _WORD_RATIO_RE.finditer(sentence):
+        if _overlaps(m.start(), m.end(), taken):
+            continue
+        a = 1.0 if m.group(1).lower() in ("een", "één") else float(_WORD_NUMBERS[m.group(1).lower()])
+        b_txt = m.group(2).lower()
+        b = float(b_txt) if b_txt.isdigit() else float(_WORD_NUMBERS[b_txt])
+        if 0 < a < b:
+            out.append(_Fig(m.start(), m.end(), m.group(), a / b, "ratio", "verhouding"))
+    for m in _WORD_FRACTION_RE.finditer(sentence):
+        if _overlaps(m.start(), m.end(), taken + [(f.start, f.end) for f in out]):
+            continue
+        count = m.group(1) or m.group(3)
+        n = 1.0 if count.lower() in ("een", "één") else float(_WORD_NUMBERS[count.lower()])
+        frac = _FRACTIONS[(m.group(2) or m.group(4)).lower()]
+        if n * frac < 1:
+            out.append(_Fig(m.start(), m.end(), m.group(), n * frac, "ratio", "verhouding"))
+    return out
 
 
 _WORD_NUMBER_RE = _lazy(r"\b(" + "|".join(_WORD_NUMBERS) + r")\s+(derde|vierde|vijfde)?\s*([a-zà-ÿ][\w'-]+)", re.I)
@@ -115,7 +148,7 @@ def _prose_figures(text: str, state: _State, fallback: str, words: bool) -> list
         if not para:
             continue
         para = _NUMBERING_RE.sub("", para, count=1)
-        state.para_date = ""
+        state.para_date = state.para_max = state.para_plan = state.topic = ""
         for _, sent in _split_sentences(para):
             bullet = _BULLET_RE.match(sent)
             if bullet:
@@ -145,9 +178,16 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
     for fig in figs:
         _choose_date(fig, dates, sent, state, fallback, figs)
         _describe(fig, sent, state, figs)
+        if fig.date_source == "context" and state.para_plan and "verwacht" in quantity_key(fig.quantity) \
+                and _pad(state.para_plan) > _pad(fig.date):
+            # "Vanaf 1 januari 2021 geldt een nieuw kader ... Opgroeien verwacht dat er ongeveer 125
+            # ... zullen overblijven": a forecast is as of the start or plan its paragraph names
+            fig.date = state.para_plan[:4] if fig.kind == "money" else state.para_plan
         done.append(fig)
     if done:
         state.last_sentence_share = _family_of(done[-1].kind) == "share"
+    else:
+        note_topic(sent, state)
     seen: set[str] = set()
     for fig in done:
         fam = _family_of(fig.kind)
@@ -160,6 +200,7 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
     elif not re.match(r"\s*(?:waarvan|daarvan|van wie)\b", sent, re.I):
         state.lead = None
     _update_carry(dates, state, sent)
+    note_entity(sent, state)
     return [
         Figure(value=f.value, number_value=f.number, unit=f.unit, quantity=f.quantity, date=f.date,
                date_source=f.date_source, sentence=sent, scope=f.scope, start=f.start, end=f.start + len(f.value))
@@ -249,6 +290,7 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
     spoken = getattr(doc, "type", "") in SPOKEN_TYPES
     whole = spoken or (not doc.answer and not doc.annex)  # the text is read as a whole
     moment = whole
+    asked: set[int] = set()  # figures of a written question's context: they never date the answer's
     if include_question or whole:
         qstate = _State(answer_date=ref, moment=moment)
         for part in [*doc.question, *getattr(doc, "replies", [])]:
@@ -259,6 +301,7 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
                 for f in _prose_figures(para.text, qstate, fallback if whole else "", words):
                     if whole or f.date_source not in ("undated", "document-date"):
                         figures.append((f, para.page))
+                        asked.add(id(f))
     state = _State(answer_date=ref, moment=moment)
     for part in doc.answer:
         state.last, state.first, state.lead = {}, {}, None
@@ -271,8 +314,72 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
             for f in _annex_figures(para.text, _State(answer_date=ref), fallback, context):
                 figures.append((f, para.page))
     out: list[Figure] = []
+    firm_ok: list[bool] = []
     for f, page in figures:
         src = "inferred" if inferred and f.date_source == "document-date" else f.date_source
         out.append(replace(f, date_source=src, doc=doc.file, doc_id=doc.doc_id, number=doc.number, page=page,
                            minister=doc.minister, doc_date=doc.date))
+        firm_ok.append(whole or id(f) not in asked)
+    return _date_repeats(out, firm_ok)
+
+
+# How a date was found, from the firmest: a figure with a weak one takes the date of the same
+# figure stated with a firm one elsewhere in its document.
+_FIRM_SOURCES = ("explicit", "relative", "table")
+_WEAK_SOURCES = ("context", "document-date", "inferred", "undated")
+
+
+def _repeat_key(f: Figure) -> tuple[str, str, str]:
+    """(value, family, scope); a number without a unit of its own ("tussen 96,6 en 95,4 procent")
+    has family "?"."""
+    from .timelines import figure_family
+
+    return (re.sub(r"[.\s]", "", f.value), figure_family(f) if f.unit else "?", fold(f.scope or ""))
+
+
+def _repeat_keys(f: Figure) -> list[tuple[str, str, str]]:
+    """The keys a dated figure is found under: its own, and the unit-less one."""
+    key = _repeat_key(f)
+    return [key, (key[0], "?", key[2])] if key[1] != "?" else [key]
+
+
+_DENOMINATOR_BEFORE = _lazy(r"\d\s+(?:van|op)\s+(?:de|het|alle|die|deze)\s+$", re.I)
+
+
+def _is_denominator(f: Figure) -> bool:
+    """"24 van de 27 inloopteams": 27 restates the whole."""
+    return f.start > 0 and bool(_DENOMINATOR_BEFORE.search(f.sentence[:f.start]))
+
+
+def _date_repeats(figs: list[Figure], may_date: list[bool] | None = None) -> list[Figure]:
+    """The same figure said again in one document is the same statement: "Minister, 204 nieuwe
+    locaties tegenover 318 sluitingen" repeats the minister's "tot eind september 318 locaties"
+    and "in 96 van de 104 Huizen van het Kind" the "Op 1 januari 2026 zijn er 104". A figure whose
+    date is weak (carried, the document's date, none) or that restates a total ("van de 27") takes
+    the date of the same value, family and scope stated with a date of its own — only when that
+    date is one (a value given for several dates is not a repeat of either). Linear: one pass to
+    index the firm figures by (value, family, scope), one to look the others up. `may_date[i]`
+    False: figure i does not date others (a written question's context: its dates never carry
+    into the answer)."""
+    firm: dict[tuple[str, str, str], set[str]] = {}  # dated in the sentence or a table
+    carried: dict[tuple[str, str, str], set[str]] = {}  # dated from the sentences before
+    for n, f in enumerate(figs):
+        if (may_date is not None and not may_date[n]) or not f.date or _is_denominator(f):
+            continue
+        for key in _repeat_keys(f):
+            if f.date_source in _FIRM_SOURCES:
+                firm.setdefault(key, set()).add(f.date)
+            elif f.date_source == "context":
+                carried.setdefault(key, set()).add(f.date)
+    out = []
+    for f in figs:
+        weak = f.date_source in _WEAK_SOURCES or (_is_denominator(f) and f.date_source != "table")
+        if weak:
+            key = _repeat_key(f)
+            dates = firm.get(key)
+            if not dates and f.date_source != "context":  # the document's date: a carried date is firmer
+                dates = carried.get(key)
+            if dates and len(dates) == 1 and f.date not in dates:
+                f = replace(f, date=next(iter(dates)), date_source="context")
+        out.append(f)
     return out

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..models import Figure, Passage
+from .lexicon import _lazy
 
 
 @dataclass
@@ -106,7 +107,9 @@ def semantic_groups(qvec, vectors, entries: Sequence[LedgerEntry], query: str, m
     """
     import numpy as np
 
-    if vectors is None or not len(entries):
+    if vectors is None or not len(entries) or len(vectors) != len(entries):
+        # (entries and vectors read while another process rewrites the ledger: no semantic match
+        # rather than a crash; the named and passage-based timelines still answer)
         return []
     qwords = _words(query)
     lex = np.array([len(qwords & _words(description(e))) / max(1, len(qwords)) for e in entries])
@@ -122,21 +125,56 @@ def named_groups(query: str, entries: Sequence[LedgerEntry]) -> list[int]:
     no passage or near embedding found it. Nothing is compared pairwise: one set test a key."""
     from .timelines import quantity_key
 
+    from .timelines import _markers, figure_family
+
     qkey = quantity_key(query)
     qwords = set(qkey.split())
     if not qwords:
         return []
-    head = next((quantity_key(w) for w in query.split() if quantity_key(w)), "")
+    qmarks = _markers(qkey)
+    # the counted noun: the first word with a key that is not a marker ("extra middelen ..." -> budget)
+    head = next((quantity_key(w) for w in query.split() if quantity_key(w) and quantity_key(w) not in qmarks),
+                next((quantity_key(w) for w in query.split() if quantity_key(w)), ""))
+    family = _query_family(query)
     out: list[int] = []
-    seen: dict[str, bool] = {}
+    seen: dict[tuple[str, str], bool] = {}
     for e in entries:
         k = quantity_key(e.figure.quantity or e.figure.unit)
-        if k not in seen:
+        fam = figure_family(e.figure)
+        if (k, fam) not in seen:
             words = set(k.split())
-            seen[k] = bool(words) and words <= qwords and head in words
-        if seen[k] and e.group not in out:
+            # every word of the timeline in the query ("locaties" for "aantal locaties consultatiebureaus") ...
+            named = bool(words) and words <= qwords and head in words
+            # ... or a series that specifies the query's quantity: the same family and marker words,
+            # its counted noun, all but one of the query's words, and no more words of its own than
+            # it shares ("aandeel Huizen van het Kind prenataal aanbod" for "aandeel Huizen van het
+            # Kind met specifiek aanbod"; not "Huizen van het Kind samenwerking zelfstandige
+            # vroedvrouwen" for "aantal erkende Huizen van het Kind"); an average is a series of
+            # the quantity it averages ("gemiddeld bedrag per Huis van het Kind"), a total ("van de
+            # 124 Huizen van het Kind") the count of what it totals
+            shared = words & qwords
+            content = qwords - qmarks
+            specifies = (head in words and fam == family and _markers(k) - {"gemiddeld", "totaal"} == qmarks
+                         and len(shared) >= min(2, len(content)) and len(shared) >= len(content) - 1
+                         and len(words - qwords) <= len(shared))
+            seen[(k, fam)] = named or specifies
+        if seen[(k, fam)] and e.group not in out:
             out.append(e.group)
     return out
+
+
+_SHARE_WORDS = _lazy(r"\b(?:aandeel|percentage|procent|graad|\w+graad|index|bereik|verhouding)\b")
+_MONEY_WORDS = _lazy(r"\b(?:budget|middelen|werkingsmiddelen|bedrag|\w+bedrag|euro|subsidie\w*|kost\w*|uitgaven)\b")
+
+
+def _query_family(query: str) -> str:
+    """What a question about a quantity asks for: a share, an amount of money or a count."""
+    q = query.lower()
+    if _SHARE_WORDS.search(q):
+        return "share"
+    if _MONEY_WORDS.search(q):
+        return "money"
+    return "count"
 
 
 def _words(text: str) -> set[str]:

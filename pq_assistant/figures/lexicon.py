@@ -140,6 +140,10 @@ _DATE_PATTERNS: list[tuple[str, Any]] = [
                       rf"({_YEAR})(?!\d)", re.I)),
     ("schoolyear", _lazy(rf"\b(?:(?:school|werk|academie|zittings|begrotings)jaar|(?:in\s+de\s+)?periode)\s+"
                          rf"({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?!\d)", re.I)),
+    # a span of years: "de jaren 2023 tot en met 2026", "van 2019 tot 2024" (dated by its end,
+    # never carried to the next sentences: it names a period, not a moment)
+    ("yearspan", _lazy(rf"\b(?:de\s+jaren|van|tussen|(?:in\s+de\s+)?periode)\s+({_YEAR})\s+(?:tot\s+en\s+met|t/m|tot|en)\s+"
+                       rf"({_YEAR})(?![\w.,]\d|\d)", re.I)),
     ("range", _lazy(rf"(?<![\d.,])({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?![\d.,]\d|\d)")),
     ("thisyearend", _lazy(r"\b(?:het\s+)?(?:einde?|eind)\s+van\s+(?:het|dit)\s+jaar\b|\beind\s+dit\s+jaar\b", re.I)),
     # "de eerste negen maanden van dit jaar / van 2024": as of the end of the last month
@@ -181,7 +185,8 @@ _CHANGE_WORD_RE = _lazy(
     r"\b(?:stijg\w*|steeg|stegen|gestegen|daal\w*|dalen|gedaald|daling|toename|toenam\w*|toegenomen|"
     r"(?:neemt|nam|namen)\s+(?:\w+\s+){0,3}?(?:toe|af)|afname|afnam\w*|afgenomen|groei\w*|gegroeid|"
     r"verhoogd|verhoging|verlaagd|verlaging|vermindering|verminderd)\b", re.I)
-_FROM_TO_VERB_RE = _lazy(r"\b(?:daal\w*|dal\w*|stij\w*|gaat|ging|evolueer\w*|groei\w*|zakt\w*|klom|klimt)\b", re.I)
+_FROM_TO_VERB_RE = _lazy(r"\b(?:daal\w*|dal\w*|stij\w*|gaat|ging|evolueer\w*|groei\w*|zakt\w*|klom|klimt|"
+                         r"verhoog\w*|verlaag\w*|gestegen|gedaald|opgetrokken|verminder\w*)\b", re.I)
 _NOW_RE = _lazy(r"\b(?:op\s+dit\s+moment|momenteel|op\s+dit\s+ogenblik|thans|op\s+heden)\b", re.I)
 
 # Things that are never figures: article/question/page numbers, URLs, phone numbers, ...
@@ -246,7 +251,9 @@ YEAR_BEFORE = "<year-before>"  # "een jaar eerder": resolved against the date it
 # A date after these words dates the whole survey or report: "uit de bevraging van 2022 blijkt".
 _SURVEY_BEFORE_RE = _lazy(
     r"\b(?:bevraging|enqu[eê]te|peiling|survey|onderzoek|meting|monitor|telling|rapport|jaarverslag|jaarrapport|"
-    r"studie|analyse|registratie|cijfers|gegevens|data)\w*\s+(?:van|uit|in|over|voor)\s+(?:(?:de|het)\s+)?(?:maand\s+)?$",
+    r"studie|analyse|registratie|cijfers|gegevens|data)\w*\s+"
+    r"(?:(?:van|onder|bij|door)\s+(?:(?:de|het|alle)\s+)?[\w-]+\s+)?"  # "peiling van brancheorganisaties in ..."
+    r"(?:van|uit|in|over|voor)\s+(?:(?:de|het)\s+)?(?:maand\s+)?$",
     re.I)
 
 
@@ -351,6 +358,8 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
                 mo, y = DUTCH_MONTHS[m.group(2).lower()], m.group(3)
                 last = (m.group(1) or "").lower().startswith("eind")
                 iso = f"{y}-{mo:02d}-{_MONTH_DAYS[mo] if last else 1:02d}"
+            elif kind == "yearspan":
+                iso = m.group(2)
             elif kind == "yearend":
                 iso = f"{m.group(1)}-12-31"
             elif kind == "schoolyear":
@@ -408,7 +417,7 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
                     role = "target"
                 elif kind == "year" and _SAME_PERIOD_RE.search(before):
                     role = "same-period"
-            if role == "ref" and _SURVEY_BEFORE_RE.search(sentence[max(0, m.start() - 60):m.start()]):
+            if role == "ref" and _SURVEY_BEFORE_RE.search(sentence[max(0, m.start() - 80):m.start()]):
                 role = "survey"  # "uit de bevraging van 2022 blijkt": the date of all its figures
             found.append(_Date(m.start(), m.end(), iso, role, rel, kind))
             taken.append((m.start(), m.end()))

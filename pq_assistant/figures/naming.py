@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..textutil import MONTH_RE, fold
-from .lexicon import _ABBREVIATIONS, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _IN_PLACE_RE, _LIGHT_VERBS, _NP_STOP, _PLACES, _PLACE_RE, _TIME_UNITS, _clause_bounds, _expand_abbreviations, _find_dates, _lazy
+from .lexicon import _PLACE_ALT, _ABBREVIATIONS, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _IN_PLACE_RE, _LIGHT_VERBS, _NP_STOP, _PLACES, _PLACE_RE, _TIME_UNITS, _clause_bounds, _expand_abbreviations, _find_dates, _lazy
 from .state import _Fig, _State
 
 
@@ -115,22 +115,44 @@ def _places(text: str) -> list[str]:
     return [p for p in found if not any(p != q and p in q for q in found)]
 
 
+_IN_PLACE_RIGHT_BEFORE_RE = _lazy(r"\bin\s+(?:de\s+provincie\s+|het\s+)?(" + _PLACE_ALT + r")\s*:?\s*$", re.I)
+
+
+_WHOLE = ({"Vlaams Gewest", "Brussel"}, {"Vlaams Gewest", "Brussels Hoofdstedelijk Gewest"})
+
+
+def _joined(places: list[str]) -> str:
+    """Places a figure is about, joined; Flanders and Brussels together are the whole: no scope
+    (as "304 gemeenten" with Brussels included has none, and "285 Vlaamse gemeenten" has one)."""
+    return "" if set(places) in _WHOLE else " en ".join(places)
+
+
 def _find_scope(sentence: str, fig: _Fig, clause: tuple[int, int], stop: int, after_prev: int = 0) -> str:
     """The place a figure is about: named after it (up to the next figure: "212 in Vlaanderen"),
     a label right before it ("Antwerpen 20,6 %", "Genk (25,3 %)", "Antwerpen: 87 ..."), named
     before it in its clause ("in Brussel 9 consultatiebureaus"), or a locative "in <place>"
     earlier in the sentence ("In de dertien centrumsteden ligt het gemiddelde ... op 21,8 %")."""
     left, right = clause
+    if (just := _IN_PLACE_RIGHT_BEFORE_RE.search(sentence[max(0, fig.start - 60):fig.start])) is not None:
+        # "in Limburg 4, in Vlaams-Brabant 3 en in West-Vlaanderen 4": the place right before it
+        return _PLACES[just.group(1).lower()]
     if found := _places(sentence[fig.start:min(right, stop)]):
-        return " en ".join(found)
-    m = re.search(r"([A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*){0,3})\s*[:(]?\s*$", sentence[max(0, fig.start - 60):fig.start])
+        return _joined(found)
+    m = re.search(r"([A-ZÀ-Ý][\w-]*(?:\s+(?:en\s+)?[A-ZÀ-Ý][\w-]*){0,3})\s*[:(]?\s*$", sentence[max(0, fig.start - 60):fig.start])
     if m and (pm := _PLACE_RE.fullmatch(m.group(1))):
         return _PLACES[pm.group(1).lower()]
+    if m and " en " in m.group(1):  # "in Vlaanderen en Brussel 144": both places
+        parts = [_PLACE_RE.fullmatch(p.strip()) for p in m.group(1).split(" en ")]
+        if all(parts):
+            return _joined([_PLACES[p.group(1).lower()] for p in parts if p])
+        last = _PLACE_RE.fullmatch(m.group(1).split(" en ")[-1].strip())
+        if last:  # "... Antwerpen en Limburg" after other capitals: the last place only
+            return _PLACES[last.group(1).lower()]
     lab = re.match(r"\s*([A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*){0,3})\s*:", sentence)
     if lab and (pm := _PLACE_RE.fullmatch(lab.group(1))):
         return _PLACES[pm.group(1).lower()]
     if found := _places(sentence[max(left, after_prev):fig.start]):
-        return " en ".join(found)
+        return _joined(found)
     loc = [m.group(1) for m in _IN_PLACE_RE.finditer(sentence[after_prev:fig.start])]
     if loc:
         return _PLACES[loc[-1].lower()]
@@ -331,6 +353,17 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     fig.quantity = "aandeel"
 
 
+_POSSESSIVES = {"hun", "haar", "zijn", "hen"}
+
+
+def note_entity(sentence: str, state: _State) -> None:
+    """Remember the last named kind of thing a text speaks of ("de Huizen van het Kind"), for a
+    later "voor hun werking"."""
+    names = [e.group() for e in _ENTITY_RE.finditer(_expand_abbreviations(sentence)) if not _PAYERS_RE.fullmatch(e.group())]
+    if names:
+        state.last_entity = names[-1]
+
+
 def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> None:
     """An amount: 'budget <recipient>', 'bedrag per <unit>', with 'extra', 'deel', 'gemiddeld'."""
     s = a.sentence
@@ -359,6 +392,9 @@ def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
             break
         for m in _MONEY_TARGET_RE.finditer(where):  # "voor de preventieve gezinsondersteuning"
             phrase, length = _noun_phrase(where[m.end():])
+            if phrase.lower() in _POSSESSIVES:  # "voor hun werking": the named kind of thing spoken of
+                target = state.last_entity
+                break
             if phrase and not _MONEY_BASE_RE.match(phrase) and not re.match(r"\d", phrase):
                 of = re.match(r"\s+van\s+(?:de\s+|het\s+)?", where[m.end() + length:])
                 more = _noun_phrase(where[m.end() + length + of.end():])[0] if of else ""
@@ -423,6 +459,10 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         parent = state.lead or (wholes[-1] if wholes else (state.first.get("count") or a.prev))
     elif not noun:  # "121 hebben een gemeentelijk werkingsgebied": the figure before it
         parent = wholes[-1] if wholes else (a.earlier[-1] if a.earlier else (state.lead or a.prev))
+        if parent is None and state.topic:
+            # "Het aantal Huizen van het Kind is gestegen. Op 1 januari waren er 144 erkend": the
+            # paragraph's topic is what it counts
+            noun = state.topic
     per = re.match(r"\s*per\s+([\w-]+(?:\s+[\w-]+)?)", a.rest[np_end:])
     noun_unit = " per " + per.group(1) if per else ""
     # what the clause says about the counted things, up to the next figure or conjunction
@@ -435,6 +475,10 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     # "153 Huizen van het Kind omvatten 231 gemeenten": the verb relates two figures
     links_figures = cut is None and not fig.subset and any(f.start == pred_stop for f in figs if f is not fig)
     pred = [] if fig.denominator or links_figures else _content_words(pred_text, 3)
+    if fig.subset and not pred and not anaphor:
+        # "In totaal bestrijken de erkende Huizen van het Kind 142 van de 308 Vlaamse gemeenten":
+        # what the part is said of stands before it
+        pred = _content_words(a.prefix, 3)
     if fig.denominator and noun:  # "van de 308 Vlaamse gemeenten": the total
         fig.noun, fig.own_noun = noun, True
         fig.unit = (fig.unit + " " if fig.unit else "") + _head(noun) + noun_unit
@@ -455,7 +499,10 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         markers.append("gemiddeld")
     if _SURVEY_RE.search(s):
         markers.append("bevraagd")
-    if fig.subset:
+    if fig.subset and not pred:
+        # "142 van de 308 Vlaamse gemeenten": a part, not the count of municipalities; with words
+        # of its own it is a quantity of its own ("288 van de 300 gemeenten beschikken over een
+        # lokaal loket" counts the municipalities with a loket, as "alle 285 gemeenten" does)
         markers.append("deel")
     if _is_change(s, fig):
         markers.append("verandering")
@@ -472,3 +519,13 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     words = [w for w in words if fold(w) not in ("verwacht", "bevraagd", "bevraging", "deel")]
     fig.quantity = " ".join(w for w in [*markers, base, *words] if w).strip()
 
+
+
+def note_topic(sentence: str, state: _State) -> None:
+    """Remember what a paragraph counts when a sentence names it without a figure: "Het aantal
+    Huizen van het Kind is op een jaar tijd fors gestegen." """
+    m = _NUMBER_OF_RE.search(sentence)
+    if m:
+        phrase, _ = _noun_phrase(m.group(1))
+        if phrase:
+            state.topic = phrase

@@ -30,6 +30,8 @@ class _State:
     """What carries from one sentence to the next within a text (and across answer parts)."""
 
     date: str = ""  # carried reference date (never after the answer date)
+    para_plan: str = ""  # latest date of the paragraph, a start ("vanaf 1 januari 2021") or plan included
+    para_max: str = ""  # latest (not future) reference date of the current paragraph
     para_date: str = ""  # last reference date of the current paragraph (may be a planned date)
     answer_date: str = ""  # the answer's date (ISO) to judge "future" dates; may be ""
     last: dict[str, _Fig] = field(default_factory=dict)  # last figure per kind family
@@ -40,4 +42,7 @@ class _State:
     per_unit: str = ""  # the unit of a fixed amount named earlier ("een vast bedrag per Huis van het Kind")
     moment: bool = False  # the document speaks on its date (a meeting, a release): undated present = that day
     prev_date: tuple[str, str] | None = None  # (iso, pattern kind) of the last date of the sentence before
+    last_entity: str = ""  # the last named kind of thing a sentence spoke of ("Huizen van het Kind")
+    topic: str = ""  # "Het aantal Huizen van het Kind is gestegen.": what a count without a noun counts, in its paragraph
+    past_date: str = ""  # a spoken text's "vorig jaar" of the sentence before: dates a next sentence in the past tense
 

@@ -24,6 +24,12 @@ _IRREGULAR = {"huizen": "huis", "kinderen": "kind", "steden": "stad", "uren": "u
               "gezinnen": "gezin", "zwangeren": "zwanger", "vrouwen": "vrouw", "besturen": "bestuur"}
 
 
+# Words for the money allotted to something: one key word, so "middelen voor de Huizen van het
+# Kind" and "het budget van de Huizen van het Kind" are one quantity ("bedrag" stays apart: a sum
+# per unit or a one-off amount, not a budget line).
+_MONEY_SYNONYMS = {"budget", "budgetten", "middelen", "werkingsmiddelen", "begroting", "begrotingen", "kredieten"}
+
+
 def _stem(word: str) -> str:
     """A crude Dutch stem that maps singular and plural to one form ('Huizen'/'Huis' -> 'huis')."""
     w = word.lower()
@@ -65,6 +71,9 @@ def quantity_key(text: str) -> str:
     for tok in toks:
         if tok in _KEY_STOP or tok.isdigit():
             continue
+        if tok in _MONEY_SYNONYMS:  # "middelen", "werkingsmiddelen", "begroting": the budget
+            out.append("budget")
+            continue
         if tok in _MARKERS:
             out.append(_MARKERS[tok])
             continue
@@ -72,7 +81,7 @@ def quantity_key(text: str) -> str:
     return " ".join(sorted(set(out)))
 
 
-def _family(f: Figure) -> str:
+def figure_family(f: Figure) -> str:
     """'share' (percentages and ratios), 'money' or 'count': groups never mix families."""
     u = f.unit.lower()
     if u in ("%", "verhouding"):
@@ -80,6 +89,9 @@ def _family(f: Figure) -> str:
     if "euro" in u:
         return "money"
     return "count"
+
+
+_family = figure_family
 
 
 def _markers(key: str) -> frozenset[str]:
@@ -98,8 +110,8 @@ def figure_kind(f: Figure) -> str:
 
 def _block(f: Figure, key: str) -> tuple:
     """The block a quantity key is compared in: the same family, the same marker words and (for
-    counts) the same counted noun. Keys of different blocks are never compared, so grouping
-    costs the sum of the squared block sizes, not the square of all keys."""
+    counts) the same counted noun. Keys of different blocks are never compared, and inside a big
+    block only near neighbours are (`close_pairs`): grouping never compares all pairs of keys."""
     fam = _family(f)
     return (fam, _markers(key), quantity_key(f.unit) if fam == "count" else "")
 
@@ -162,17 +174,65 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
         phrases = [figures[items[n][1][0]].quantity or figures[items[n][1][0]].unit or items[n][0][1] for n in members]
         vecs = np.asarray(embed(phrases), dtype=float)
         vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
-        for start in range(0, len(members), 512):  # row chunks: memory stays bounded in a big block
-            sims = vecs[start:start + 512] @ vecs.T
-            for r, c in zip(*np.where(sims >= threshold)):
-                a_, b_ = members[start + int(r)], members[int(c)]
-                if a_ < b_ and not _specialises(figures[items[a_][1][0]], figures[items[b_][1][0]],
-                                                items[a_][0][1], items[b_][0][1]):
-                    parent[find(b_)] = find(a_)
+        for r, c in close_pairs(vecs, threshold):
+            a_, b_ = sorted((members[r], members[c]))
+            if not _specialises(figures[items[a_][1][0]], figures[items[b_][1][0]], items[a_][0][1], items[b_][0][1]):
+                parent[find(b_)] = find(a_)
     merged: dict[int, list[int]] = {}
     for n, (_, idx) in enumerate(items):
         merged.setdefault(find(n), []).extend(idx)
     return sorted((sorted(g) for g in merged.values()), key=lambda g: g[0])
+
+
+EXACT_BELOW = 2048  # a block of fewer keys is compared exactly (all its pairs, in row chunks)
+
+
+def close_pairs(vecs: Any, threshold: float, exact_below: int = EXACT_BELOW) -> list[tuple[int, int]]:
+    """The pairs (i < j) of L2-normalised rows whose cosine is at least `threshold`, sorted.
+
+    A small set is compared exactly (row chunks of 512: memory stays bounded). A big one (a
+    block of a whole parliament's ledger) is not compared pair by pair: its rows are hashed with
+    random hyperplanes (after centring, so that the narrow cone of e5 vectors spreads out) into
+    8 bands of 10 bits; only rows that share a band's bucket are compared, exactly. Two rows at
+    cosine 0.97 share at least one of the 8 buckets with probability above 0.99; no pair below
+    the threshold is ever returned. The hyperplanes come from a fixed seed: the same input gives
+    the same pairs."""
+    import numpy as np
+
+    n = len(vecs)
+    if n < 2:
+        return []
+    if n < exact_below:
+        return _exact_pairs(vecs, np.arange(n), threshold)
+    centred = vecs - vecs.mean(axis=0, keepdims=True)
+    rng = np.random.default_rng(20261201)
+    bands, bits = 8, 10
+    planes = rng.standard_normal((vecs.shape[1], bands * bits))
+    signs = (centred @ planes) > 0
+    weights = 1 << np.arange(bits)
+    found: set[tuple[int, int]] = set()
+    for b in range(bands):
+        codes = signs[:, b * bits:(b + 1) * bits] @ weights
+        order = np.argsort(codes, kind="stable")
+        cuts = np.flatnonzero(np.diff(codes[order])) + 1
+        for bucket in np.split(order, cuts):
+            if len(bucket) > 1:
+                found.update(_exact_pairs(vecs, bucket, threshold))
+    return sorted(found)
+
+
+def _exact_pairs(vecs: Any, rows: Any, threshold: float) -> list[tuple[int, int]]:
+    import numpy as np
+
+    out: list[tuple[int, int]] = []
+    sub = vecs[rows]
+    for start in range(0, len(rows), 512):
+        sims = sub[start:start + 512] @ sub.T
+        for r, c in zip(*np.where(sims >= threshold)):
+            i, j = int(rows[start + int(r)]), int(rows[int(c)])
+            if i < j:
+                out.append((i, j))
+    return out
 
 
 def _sort_date(f: Figure) -> str:
@@ -244,7 +304,9 @@ def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None 
       for one date in one document are parts or variants the phrase did not tell apart — first
       dose / full series — not a contradiction: they go to "same_date");
     - otherwise, at the newest reference date: the first source that states a value is
-      "latest" (nieuwste); the same value again in a newer source is "confirmed" (bevestigd);
+      "latest" (nieuwste); the same value again in a newer source is "confirmed" (bevestigd) —
+      also at a later reference date: when the newest dates all give the current value, its
+      first statement is "latest" and the later ones confirm it (never "104 vervangen door 104");
     - an older reference date is "superseded" (vervangen), with "replaced_by" the current figure:
       the newest reference date's figure from the newest source (at equal reference date the
       newer source wins);
@@ -260,6 +322,19 @@ def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None 
         for series, members in by_series.items():
             out.extend(_annotate_series(figures, members, gid, series))
     return out
+
+
+def _status_at(figures: Sequence[Figure], notes: dict, i: int, bucket: list[int], date: str, newest_date: str,
+               winner: int) -> None:
+    """The status of figure i at a reference date that is not the current value's (see
+    `_annotate_series`): conflict with another source's value for that date, else superseded."""
+    f, n = figures[i], notes[i]
+    others = [j for j in bucket if j != i]
+    n["repeats"] = [j for j in others if _agree(f, figures[j])]
+    n["same_date"] = [j for j in others if not _agree(f, figures[j])]
+    n["conflicts_with"] = [j for j in n["same_date"] if figures[j].doc != f.doc or not f.doc]
+    n["status"] = CONFLICT if n["conflicts_with"] else SUPERSEDED
+    n["replaced_by"] = winner
 
 
 def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, series: tuple[str, str]) -> list[dict]:
@@ -278,6 +353,33 @@ def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, se
         return [notes[i] for i in ordered]
     newest_date = max(by_date, key=lambda d: sort_key(figures[by_date[d][0]])[0])
     winner = by_date[newest_date][-1]  # the newest source at the newest reference date
+    # The current value's run: going back from the newest reference date, the dates at which every
+    # source gives that same value ("104 op 1 januari 2026" in the answer, "nu nog 104" in the press
+    # release of 24 februari): its first statement is "latest", the later ones confirm it — the
+    # same value again in a newer source is never "vervangen" by itself.
+    dates_newest_first = sorted(by_date, key=lambda d: sort_key(figures[by_date[d][0]])[0], reverse=True)
+    run = []
+    for d in dates_newest_first:
+        if all(_agree(figures[j], figures[winner]) for j in by_date[d]):
+            run.append(d)
+        else:
+            break
+    if len(run) > 1:
+        first = by_date[run[-1]][0]  # the first statement of the current value
+        for d in run:
+            for i in by_date[d]:
+                n = notes[i]
+                n["repeats"] = [j for j in by_date[d] if j != i]
+                if i == first or figures[i].doc == figures[first].doc:  # (a repeat in its own document)
+                    n["status"] = LATEST
+                else:
+                    n["status"], n["confirms"] = CONFIRMED, first
+        for date, bucket in by_date.items():
+            if date in run:
+                continue
+            for i in bucket:
+                _status_at(figures, notes, i, bucket, date, newest_date, winner)
+        return [notes[i] for i in ordered]
     for date, bucket in by_date.items():
         for i in bucket:
             f, n = figures[i], notes[i]
@@ -305,3 +407,23 @@ def grouping_keys(f: Figure) -> tuple[tuple, tuple]:
     with it (the storage's incremental ledger update regroups only those that do)."""
     key = quantity_key(f.quantity or f.unit)
     return (_family(f), key), _block(f, key)
+
+
+def current_entries(entries: Iterable[Any]) -> dict[tuple[int, tuple[str, str]], list[Any]]:
+    """The current value(s) of every series of the ledger entries given (objects with `.figure`,
+    `.group`, `.status`, e.g. `ledger.LedgerEntry`): per (group, `series_key`), the entries at
+    the series' newest reference date, in `sort_key` order (the newest source, which wins, last).
+    More than one is a confirmation or a conflict (their status says which). This is the
+    "current value" that a superseded entry's `replaced_by` points at; callers use this instead
+    of re-deriving it from statuses."""
+    by_series: dict[tuple[int, tuple[str, str]], list[Any]] = {}
+    for e in entries:
+        if e.figure.date and e.status != UNDATED:
+            by_series.setdefault((e.group, series_key(e.figure)), []).append(e)
+    out: dict[tuple[int, tuple[str, str]], list[Any]] = {}
+    for key, members in by_series.items():
+        # the newest reference date as `annotate_timeline` finds it: by `sort_key`, then every
+        # figure with that same date (a year-only date is one date whatever its source's day)
+        newest = max(members, key=lambda e: sort_key(e.figure)[0]).figure.date
+        out[key] = sorted((e for e in members if e.figure.date == newest), key=lambda e: sort_key(e.figure))
+    return out
