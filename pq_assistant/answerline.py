@@ -21,7 +21,9 @@ _FIGURE_QUESTION = re.compile(
 # Words that say nothing about what is counted: overlap on them is no evidence of the quantity.
 _GENERIC = {"aantal", "hoeveel", "zijn", "er", "de", "het", "een", "van", "in", "op", "nu", "vandaag", "momenteel",
             "laatst", "laatste", "recentst", "recentste", "huidig", "huidige", "bedrag", "cijfer", "cijfers", "totaal",
-            "vlaanderen", "how", "many", "much", "the", "are", "there", "number", "of", "today", "latest", "now"}
+            "vlaanderen", "how", "many", "much", "the", "are", "there", "number", "of", "today", "latest", "now",
+            # measures, not what is measured: "budget loketten" + "miljoen euro" is named by "budget … loketten"
+            "euro", "eur", "miljoen", "miljard", "duizend", "procent", "percent"}
 
 
 _COUNT = re.compile(r"\b(hoeveel|how many|aantal|number of)\b")
@@ -112,6 +114,19 @@ def shared(qwords: set[str], pwords: set[str]) -> int:
 _WHOLE_SCOPE = re.compile(r"^(totaal|total|vlaanderen|vlaams gewest|vlaanderen en brussel|in totaal)\b")
 
 
+_SOFT_DATES = {"relative", "document-date", "answer-date"}
+
+
+def _firm(pick, series, key):
+    """`pick`, or — when its date is only relative or its document's — the newest entry of
+    `series` with the same value and a firm date (see choose)."""
+    if getattr(pick.figure, "date_source", "") not in _SOFT_DATES:
+        return pick
+    firm = [e for e in series if e.figure.value == pick.figure.value and e.figure.date
+            and getattr(e.figure, "date_source", "") not in _SOFT_DATES]
+    return max(firm, key=key) if firm else pick
+
+
 def _specificity(d: str) -> int:
     return 3 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) else 2 if re.fullmatch(r"\d{4}-\d{2}", d) else 1
 
@@ -139,6 +154,7 @@ def choose(query: str, qt: QueryTime, passages, entries: Sequence, groups: list[
         # of the shown passages: the line must be about what was asked.
         phrases = {f"{e.figure.quantity} {e.figure.unit}" for e in members}
         overlap = max(shared(qwords, _words(ph)) / max(1, len(_words(ph))) for ph in phrases)
+        named = max(shared(qwords, _words(ph)) for ph in phrases)
         shown = [chunk_rank[e.figure.chunk_id] for e in members if e.figure.chunk_id in chunk_rank]
         if not shown or (overlap == 0 and g not in semantic):
             continue
@@ -158,10 +174,21 @@ def choose(query: str, qt: QueryTime, passages, entries: Sequence, groups: list[
         fit = {id(e): shared(qwords, _words(f"{e.figure.quantity} {e.figure.unit}")) /
                max(1, len(_words(f"{e.figure.quantity} {e.figure.unit}"))) for e in series}
         score = overlap + 0.5 / (1 + min(shown)) + (0.2 if g in semantic else 0.0) - 0.05 * order
-        candidates.append((score, order, series, fit, min(shown)))
+        candidates.append((score, order, series, fit, min(shown), overlap, named))
     if not candidates:
         return None
-    _, _, series, fit, held_at = max(candidates, key=lambda c: (c[0], -c[1]))
+    best = max(candidates, key=lambda c: (c[0], -c[1]))
+    if not qt.named:
+        # Timelines that the question names completely, each with two words or more ("budget lokale
+        # loketten kinderopvang" and "budget loketten"), are one quantity worded twice as far as the
+        # question can tell: for "the latest", the one with the newest figure answers.
+        # When the newest figures agree, the better-named timeline stays (its source and date).
+        full = [c for c in candidates if c[5] >= 0.999 and c[6] >= 2]
+        if best in full and len(full) > 1:
+            newest = max(full, key=lambda c: (max(sort_key(e) for e in c[2]), c[0]))
+            if max(newest[2], key=sort_key).figure.value != max(best[2], key=sort_key).figure.value:
+                best = newest
+    _, _, series, fit, held_at, _, _ = best
     # At one reference date, the figure whose own wording the question names best wins
     # ("erkende Huizen van het Kind" over "… intergemeentelijk georganiseerd" of the same day).
     key = lambda e: (sort_key(e)[0], fit[id(e)], sort_key(e)[1:])  # noqa: E731
@@ -171,13 +198,18 @@ def choose(query: str, qt: QueryTime, passages, entries: Sequence, groups: list[
         mode = "named"
     else:
         pick, mode = max(series, key=key), "latest"
+        # The same value with a firm reference date (written out, a table's column, a survey's year)
+        # is quoted over a later repeat dated only by "nu"/"vandaag" or its document's date: the
+        # press release that says "er zijn er nu nog 104" confirms the answer of 1 January, and the
+        # advisor cites the answer and its date.
+        pick = _firm(pick, series, key)
     f = pick.figure
     replaces = None
     if mode == "latest":
         older = [e for e in series if sort_key(e) < sort_key(pick) and e.figure.value != f.value
                  and e.figure.date != f.date and (e.figure.scope or "") == (f.scope or "")]
         if older:
-            o = max(older, key=sort_key).figure
+            o = _firm(max(older, key=sort_key), older, sort_key).figure
             replaces = {"value": o.value, "unit": o.unit, "date": o.date, "source": cite(o.doc_id, o.page)}
     wording = _words(f"{f.quantity} {f.unit}")
     return AnswerLine(value=f.value, unit=f.unit, quantity=f.quantity, date=f.date, scope=f.scope,

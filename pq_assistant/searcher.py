@@ -202,7 +202,8 @@ class Searcher:
             # adds ("Houses of the Child" -> "Huizen van het Kind").
             naming = expand(query) if self.thesaurus else query
             if entries and passages:
-                groups = ledger.choose_groups(naming, passages, entries, max_groups=6)
+                # candidates only: answerline.choose decides which one (if any) answers
+                groups = ledger.choose_groups(naming, passages, entries, max_groups=8, keep_share=0.2)
                 if answerline.is_figure_question(query):
                     semantic = ledger.semantic_groups(qv, self.storage.ledger_vectors(), entries, naming)
                     groups += [g for g in semantic if g not in groups]

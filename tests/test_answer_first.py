@@ -212,3 +212,28 @@ def test_an_english_question_gets_the_dutch_figure_and_off_topic_questions_none(
               "Hoeveel pendelaars nemen dagelijks de trein naar Brussel?",
               "What is the latest number of intermunicipal Houses of the Child?"):
         assert corpus_assistant.ask(q).answer is None, q
+
+
+def test_the_line_quotes_a_firm_date_over_a_later_repeat_dated_by_nu():
+    """'Er zijn er nu nog 104' in a press release of 24 February confirms the written answer's
+    '104 op 1 januari 2026': the line quotes the answer and its date, and what it replaces with
+    its written-out date rather than the same value dated by 'een jaar eerder'."""
+    from pq_assistant.answerline import choose
+    from pq_assistant.figures.ledger import LedgerEntry, sort_key
+    from pq_assistant.models import Figure, Passage
+
+    def fig(value, date, source, doc, doc_date, chunk):
+        return Figure(value=value, number_value=float(value), unit="Huizen van het Kind", quantity="Huizen van het Kind",
+                      date=date, date_source=source, sentence="", doc=doc + ".txt", doc_id=doc, chunk_id=chunk,
+                      doc_date=doc_date)
+
+    entries = [LedgerEntry(fig("104", "2026-01-01", "explicit", "sv-312", "2026-01-14", "sv-312:answer:0"), 0, "latest"),
+               LedgerEntry(fig("109", "2025-01-01", "explicit", "sv-312", "2026-01-14", "sv-312:answer:0"), 0, "superseded"),
+               LedgerEntry(fig("104", "2026-02-24", "relative", "pb-0224", "2026-02-24", "pb-0224:text:0"), 0, "confirmed"),
+               LedgerEntry(fig("109", "2025", "relative", "pb-0224", "2026-02-24", "pb-0224:text:0"), 0, "superseded")]
+    passages = [Passage(chunk_id=c, doc_id=c.split(":")[0], doc="", text="", score=0.5, page=1, section="answer",
+                        part="1", metadata={}) for c in ("pb-0224:text:0", "sv-312:answer:0")]
+    line = choose("Hoeveel Huizen van het Kind zijn er?", query_time("Hoeveel Huizen van het Kind zijn er?"), passages,
+                  entries, [0], sort_key, lambda d, p: d)
+    assert (line.value, line.date, line.doc_id) == ("104", "2026-01-01", "sv-312")
+    assert (line.replaces["value"], line.replaces["date"]) == ("109", "2025-01-01")

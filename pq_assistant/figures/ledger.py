@@ -184,9 +184,10 @@ def _words(text: str) -> set[str]:
 
 
 def choose_groups(query: str, passages: list[Passage], entries: Sequence[LedgerEntry],
-                  max_groups: int = 3) -> list[int]:
+                  max_groups: int = 3, keep_share: float = 0.5) -> list[int]:
     """The timelines that answer `query`: groups whose figures sit in the best passages, weighted
-    by how much of the quantity phrase the query names ("aantal erkende Huizen van het Kind")."""
+    by how much of the quantity phrase the query names ("aantal erkende Huizen van het Kind");
+    those scoring at least `keep_share` of the best one's."""
     qwords = _words(query)
     by_chunk: dict[str, list[LedgerEntry]] = {}
     for e in entries:
@@ -201,7 +202,7 @@ def choose_groups(query: str, passages: list[Passage], entries: Sequence[LedgerE
         return []
     ranked = sorted(score, key=lambda g: -score[g])
     best = score[ranked[0]]
-    return [g for g in ranked[:max_groups] if score[g] >= 0.5 * best]
+    return [g for g in ranked[:max_groups] if score[g] >= keep_share * best]
 
 
 def filter_entries(entries: Sequence[LedgerEntry], *, since: str = "", until: str = "", minister: str = "") -> list[LedgerEntry]:
