@@ -438,13 +438,14 @@ class Assistant:
         return out, qvecs
 
     def _search_one(self, query: str, qvec, top_k: int, f: Filters, index: Snapshot) -> list[Passage]:
+        from . import lay
         from .ranking import rank
 
         view = _StoreView(self, index)
         # The thesaurus adds the official terms to the BM25 query only: measured on the dev set,
         # expanding the dense query as well pulled e5 away from the question's own wording.
         hits = rank(view, query, qvec, top_k, f, lexical_query=expand(query) if self.thesaurus else query,
-                    recency=self._recency(index), figure_dates=self._figure_dates)
+                    recency=self._recency(index), figure_dates=self._figure_dates, lay=lay.for_index(self.index))
         docs = index.docs
         out = []
         for h in hits:

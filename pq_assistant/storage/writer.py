@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from . import layfile
 from .catalog import Catalog, DocumentRow, DocumentWrite
 
 
@@ -103,7 +104,8 @@ class Writer:
         dropped = self.vectors.drop() if drop_vectors and self.vectors.exists() else False
         for sub in ("lexical", "lexical.tmp", "lexical.old", "docs"):
             shutil.rmtree(self.layout.root / sub, ignore_errors=True)
-        for f in (self.layout.ledger, self.layout.ledger_vectors, self.layout.legacy_manifest):
+        for f in (self.layout.ledger, self.layout.ledger_vectors, self.layout.legacy_manifest,
+                  layfile.path_of(self.layout.root), layfile.adapter_path(self.layout.root)):
             f.unlink(missing_ok=True)
         if not self.layout.exists():
             for suffix in ("-wal", "-shm"):  # of a deleted catalog: never replay them into a new one
@@ -267,6 +269,14 @@ class Writer:
         elif self.changed or not self.ledger_in_sync():
             self.rebuild_ledger(ledger_build())
         self._ledger_ok, self._figures_changed = True, False
+        if self.changed or layfile.chunk_count(self.layout.root) != self.catalog.chunk_count():
+            self.rebuild_lay()
+
+    def rebuild_lay(self) -> None:
+        """The lay-language data (lay.py: learned from the index's questions and answers)."""
+        from .. import lay
+
+        layfile.save(self.layout.root, *lay.build(self.vectors.scan(embeddings=True)))
 
     # -- a shared server --------------------------------------------------------------------
     def reindex(self, extra: Callable[[dict], dict] | None = None) -> dict:
