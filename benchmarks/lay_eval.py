@@ -5,14 +5,13 @@ per query type and for the paraphrase questions of both sets together.
   python benchmarks/lay_eval.py --ev /tmp/lay-ev-idx --fm /tmp/lay-fm-idx [--methods asked,translate]
 
 The indexes are built with `pq ingest <set>/corpus --index DIR` (an empty DIR: built here). Methods
-are switched with PQ_LAY (see pq_assistant/lay.py); the official numbers come from the shared tool.
+are switched with --methods (lay.ACTIVE); the official numbers come from the shared tool.
 """
 from __future__ import annotations
 
 import argparse
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,17 +57,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--ev", default="/tmp/lay-ev-idx")
     ap.add_argument("--fm", default="/tmp/lay-fm-idx")
-    ap.add_argument("--methods", default=None, help="PQ_LAY value for this run")
+    ap.add_argument("--methods", default=None, help="comma list of lay.py methods (asked, translate, compounds,"
+                    " adapter) or 'none'; default: lay.DEFAULT_METHODS")
     ap.add_argument("--json-out")
     args = ap.parse_args()
+    from pq_assistant import lay
+
     if args.methods is not None:
-        os.environ["PQ_LAY"] = args.methods
+        lay.ACTIVE = frozenset(m for m in args.methods.split(",") if m and m != "none")
     ev = run_set(SHARED / "dev-eval", Path(args.ev))
     fm = run_set(SHARED / "dev-formats", Path(args.fm))
     te, tf = table(ev), table(fm)
     para = [r for r in ev + fm if r["type"] == "paraphrase"]
     tp = table(para)["ALL"]
-    print(f"methods={os.environ.get('PQ_LAY', '(default)')}")
+    print(f"methods={','.join(sorted(lay.ACTIVE)) or 'none'}")
     for t in sorted(set(te) | set(tf)):
         a, b = te.get(t), tf.get(t)
         fa = f"{a[1]:.3f}/{a[2]:.3f}" if a else "   -   "

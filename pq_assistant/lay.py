@@ -13,12 +13,12 @@ Every written question pairs its numbered sub-questions with the answer parts th
 - compounds: the index's word vocabulary; a query word the index never uses is split into two words
   it does use ("kinderopvangplaatsen" -> "kinderopvang plaatsen"), added to the BM25 query.
 
-PQ_LAY (comma list of asked, translate, compounds; "none": off) picks the methods; the default is
-DEFAULT_METHODS (benchmarks/RESULTS.md, "Lay language", says what each one measured).
+`ACTIVE` (a set of: asked, translate, compounds, adapter) holds the methods in use, DEFAULT_METHODS
+unless a benchmark or a test sets it; benchmarks/RESULTS.md, "Lay language", says what each one
+measured alone and together.
 """
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter, defaultdict
 
@@ -38,11 +38,12 @@ MIN_ADAPTER_PAIRS = 8  # a word shorter than this is not split
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+# The methods in use (benchmarks/lay_eval.py and the tests switch them; the CLI uses the default).
+ACTIVE: frozenset[str] = frozenset(DEFAULT_METHODS)
+
+
 def methods() -> frozenset[str]:
-    v = os.environ.get("PQ_LAY")
-    if v is None:
-        return frozenset(DEFAULT_METHODS)
-    return frozenset(m.strip() for m in v.split(",") if m.strip() and m.strip() != "none")
+    return ACTIVE
 
 
 def _numbers(label: str) -> set[int]:

@@ -133,12 +133,11 @@ def test_learned_part_is_deterministic_for_one_corpus(tmp_path):
 
 def test_a_lay_question_finds_its_answer_only_with_the_learned_part(tmp_path, monkeypatch):
     a = ingest(tmp_path / "index", make_corpus(tmp_path / "corpus"))
-    monkeypatch.setenv("PQ_LAY", "none")
-    without = [p.chunk_id for p in a.search(LAY_QUESTION, top_k=3)]
-    monkeypatch.setenv("PQ_LAY", "translate")
-    translated = [p.chunk_id for p in a.search(LAY_QUESTION, top_k=3)]
-    monkeypatch.delenv("PQ_LAY")
     default = [p.chunk_id for p in a.search(LAY_QUESTION, top_k=3)]
+    monkeypatch.setattr(lay, "ACTIVE", frozenset())
+    without = [p.chunk_id for p in a.search(LAY_QUESTION, top_k=3)]
+    monkeypatch.setattr(lay, "ACTIVE", frozenset({"translate"}))
+    translated = [p.chunk_id for p in a.search(LAY_QUESTION, top_k=3)]
     assert TARGET not in without
     assert TARGET in translated[:2]
     assert default[0] == TARGET
