@@ -43,6 +43,37 @@ def run_set(set_dir: Path, index: Path, k: int = 10) -> list[dict]:
     return tool.score(queries, results, k)
 
 
+def latency(index: Path, reps: int = 5) -> tuple[float, float, float]:
+    """Warm Assistant.search over the dev-eval queries, with the lay methods on and off in turn
+    (paired, so the load of a shared machine hits both alike): p50 on, p50 off, median paired
+    difference, in ms."""
+    import statistics
+    import time
+
+    from pq_assistant import lay
+    from pq_assistant.assistant import Assistant
+    from pq_assistant.search import Filters
+
+    tool = _tool()
+    queries = tool.load_jsonl(SHARED / "dev-eval" / "queries.jsonl")
+    a = Assistant(index)
+    on_set = lay.ACTIVE
+    on, off, diff = [], [], []
+    for rep in range(reps + 1):
+        for q in queries:
+            f = Filters.from_dict(q.get("filters"))
+            t = {}
+            for state in ((on_set, frozenset()) if rep % 2 else (frozenset(), on_set)):
+                lay.ACTIVE = state
+                t0 = time.perf_counter()
+                a.search(q["query"], top_k=5, filters=f)
+                t[bool(state)] = (time.perf_counter() - t0) * 1000
+            if rep:  # the first pass warms up
+                on.append(t[True]); off.append(t[False]); diff.append(t[True] - t[False])
+    lay.ACTIVE = on_set
+    return statistics.median(on), statistics.median(off), statistics.median(diff)
+
+
 def table(rows: list[dict]) -> dict[str, tuple[int, float, float]]:
     out = {}
     for t in sorted({r["type"] for r in rows}) + ["ALL"]:
@@ -60,11 +91,16 @@ def main() -> None:
     ap.add_argument("--methods", default=None, help="comma list of lay.py methods (asked, translate, compounds,"
                     " adapter) or 'none'; default: lay.DEFAULT_METHODS")
     ap.add_argument("--json-out")
+    ap.add_argument("--latency", type=Path, help="an index of the shipped corpus: time the search with and without")
     args = ap.parse_args()
     from pq_assistant import lay
 
     if args.methods is not None:
         lay.ACTIVE = frozenset(m for m in args.methods.split(",") if m and m != "none")
+    if args.latency:
+        p_on, p_off, d = latency(args.latency)
+        print(f"warm search p50 with lay {p_on:.1f} ms, without {p_off:.1f} ms, median paired difference {d:+.1f} ms")
+        return
     ev = run_set(SHARED / "dev-eval", Path(args.ev))
     fm = run_set(SHARED / "dev-formats", Path(args.fm))
     te, tf = table(ev), table(fm)

@@ -31,6 +31,7 @@ TRANSLATE_WEIGHT = 0.15  # fusion weight of the translated BM25 list (the query'
 EM_ITERATIONS = 8
 T_MIN = 0.05  # translations kept: t(a|q) at least this ...
 T_TOP = 3  # ... and at most this many per question word
+MAX_PAIRS = 20000  # the translation table learns from at most this many pairs (an archive's first)
 MIN_PAIRS = 2  # a question word needs this many pairs to be translated
 COMPOUND_MIN = 8
 RIDGE = 3.0  # the adapter's shrinkage towards the identity
@@ -96,6 +97,8 @@ def build(chunks) -> tuple[dict, "np.ndarray | None"]:
             if not answers:
                 continue
             asked[qcid] = [acid for acid, _ in answers]
+            if len(pairs) >= MAX_PAIRS:
+                continue
             qtok = tokenize(qtext)
             atok = tokenize(" ".join(t for _, t in answers))
             if qtok and atok:
@@ -117,7 +120,7 @@ def adapter(asked: dict[str, list[str]], vecs: dict) -> "np.ndarray | None":
     The query then searches with normalise(q + q W)."""
     import numpy as np
 
-    keys = [q for q in sorted(asked) if q in vecs and all(a in vecs for a in asked[q])]
+    keys = [q for q in sorted(asked) if q in vecs and all(a in vecs for a in asked[q])][:MAX_PAIRS]
     if len(keys) < MIN_ADAPTER_PAIRS:
         return None
     X = np.asarray([vecs[q] for q in keys], dtype=np.float64)
