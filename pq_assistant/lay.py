@@ -12,6 +12,8 @@ Every written question pairs its numbered sub-questions with the answer parts th
   use, searched with BM25 as a separate list and fused with a small weight (`translated_query`).
 - compounds: the index's word vocabulary; a query word the index never uses is split into two words
   it does use ("kinderopvangplaatsen" -> "kinderopvang plaatsen"), added to the BM25 query.
+- adapter: a linear map fitted (ridge, shrunk towards the identity) so that a sub-question's
+  vector lands near its answer parts' vectors; the dense search uses normalise(q + q W).
 
 `ACTIVE` (a set of: asked, translate, compounds, adapter) holds the methods in use, DEFAULT_METHODS
 unless a benchmark or a test sets it; benchmarks/RESULTS.md, "Lay language", says what each one
@@ -33,9 +35,9 @@ T_MIN = 0.05  # translations kept: t(a|q) at least this ...
 T_TOP = 3  # ... and at most this many per question word
 MAX_PAIRS = 20000  # the translation table learns from at most this many pairs (an archive's first)
 MIN_PAIRS = 2  # a question word needs this many pairs to be translated
-COMPOUND_MIN = 8
+COMPOUND_MIN = 8  # a word shorter than this is not split
 RIDGE = 3.0  # the adapter's shrinkage towards the identity
-MIN_ADAPTER_PAIRS = 8  # a word shorter than this is not split
+MIN_ADAPTER_PAIRS = 8  # fewer sub-question/answer pairs: no adapter
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -197,7 +199,6 @@ class Lay:
         w = fold(word)
         if len(w) < COMPOUND_MIN or w in self.words:
             return []
-        best: list[str] = []
         for i in range(3, len(w) - 2):
             head, tail = w[:i], w[i:]
             if tail not in self.words:
@@ -206,7 +207,7 @@ class Lay:
                       head[:-1] if head.endswith("e") else ""):
                 if len(h) >= 3 and h in self.words:
                     return [h, tail]  # the first known split has the longest tail
-        return best
+        return []
 
     def lexical_query(self, query: str) -> str:
         """The BM25 query with the parts of unknown compounds added."""
