@@ -132,8 +132,9 @@ def figure_date_in(ref: str, qt: QueryTime) -> bool:
 
 def rank(view: IndexView, query: str, qvec, top_k: int, f: Filters, *, lexical_query: str | None = None,
          recency: dict[str, float] | None = None, figure_dates: Callable[[str], list[str]] | None = None,
-         qtime: QueryTime | None = None) -> list[Ranked]:
-    """The best `top_k` chunks for `query` (already stripped of filter names), best first."""
+         qtime: QueryTime | None = None, lay=None) -> list[Ranked]:
+    """The best `top_k` chunks for `query` (already stripped of filter names), best first.
+    `lay` (lay.Lay: what the index learned from its own questions and answers) adds its lists."""
     docs = view.docs
     recency = recency if recency is not None else recency_map(docs)
     nl = number_lookup(query)
@@ -144,9 +145,12 @@ def rank(view: IndexView, query: str, qvec, top_k: int, f: Filters, *, lexical_q
         if not allowed_docs:
             return []
     n_cand = max(CANDIDATES, top_k * 4)
-    dense = view.dense(qvec, n_cand, allowed_docs)
-    lexical = view.lexical(lexical_query if lexical_query is not None else query, n_cand, allowed_docs)
+    dense = view.dense(lay.query_vector(qvec) if lay is not None else qvec, n_cand, allowed_docs)
+    lexq = lexical_query if lexical_query is not None else query
+    lexical = view.lexical(lay.lexical_query(lexq) if lay is not None else lexq, n_cand, allowed_docs)
     fused = fuse(dense, lexical)
+    if lay is not None:
+        fused = lay.fuse_into(view, query, fused, n_cand, allowed_docs)
     dense_raw = dict(dense)
     top_lex = lexical[0][1] if lexical and lexical[0][1] else 1.0
     lex_rel = {cid: s / top_lex for cid, s in lexical}

@@ -122,13 +122,14 @@ class Searcher:
         return [self.search_one(q, qv, top_k, f, index) for q, f, qv in zip(queries, filters, qvecs)], qvecs
 
     def search_one(self, query: str, qvec, top_k: int, f: Filters, index: Snapshot) -> list[Passage]:
+        from . import lay
         from .ranking import rank
 
         view = StoreView(self.storage, index)
         # The thesaurus adds the official terms to the BM25 query only: measured on the dev set,
         # expanding the dense query as well pulled e5 away from the question's own wording.
         hits = rank(view, query, qvec, top_k, f, lexical_query=expand(query) if self.thesaurus else query,
-                    recency=self._recency(index), figure_dates=self._figure_dates)
+                    recency=self._recency(index), figure_dates=self._figure_dates, lay=lay.for_index(self.storage.root))
         out = []
         for h in hits:
             # The score shown is the calibrated confidence (comparable across questions); the
@@ -201,24 +202,32 @@ class Searcher:
             # The words that name a quantity: the question's, plus the official terms the thesaurus
             # adds ("Houses of the Child" -> "Huizen van het Kind").
             naming = expand(query) if self.thesaurus else query
+            candidates: list[int] = []
             if entries and passages:
-                # candidates only: answerline.choose decides which one (if any) answers
-                groups = ledger.choose_groups(naming, passages, entries, max_groups=8, keep_share=0.2)
+                groups = ledger.choose_groups(naming, passages, entries, max_groups=6)
+                # more candidates for the line than for the Cijfers: answerline.choose decides
+                # which one (if any) answers, and it names the whole series it came from
+                candidates = ledger.choose_groups(naming, passages, entries, max_groups=8, keep_share=0.2)
                 if answerline.is_figure_question(query):
                     semantic = ledger.semantic_groups(qv, self.storage.ledger_vectors(), entries, naming)
                     groups += [g for g in semantic if g not in groups]
+                    candidates += [g for g in semantic if g not in candidates]
             # The answer line obeys the filters like the passages: only figures of documents that pass.
             pool = entries
             if f.active():
                 docs = self.snapshot().docs
                 pool = [e for e in entries if (d := docs.get(e.figure.doc_id)) is not None and doc_passes(d, f)]
-            line = answerline.choose(query, qt, passages, pool, groups, ledger.sort_key, self.cite, semantic,
+            line = answerline.choose(query, qt, passages, pool, candidates, ledger.sort_key, self.cite, semantic,
                                      named_by=naming)
             if not answerline.confident(line, passages, query=query,
                                         explained=thesaurus_explained(query) if self.thesaurus else ""):
                 line = None  # nothing answers the question: no figure is offered as its answer
             if line is not None:
                 passages = self._lead_with(line.chunk_id, query, passages, top_k)
+                g_line = next((e.group for e in entries if e.figure.chunk_id == line.chunk_id
+                               and e.figure.value == line.value and e.figure.date == line.date), None)
+                if g_line is not None and g_line not in groups:
+                    groups = [g_line] + groups
             figs = answerline.relevant_figures(query, passages, groups, by_figure, line, entries)
             out.append(Answer(query=query, passages=passages, figures=figs, filters=f,
                               status=self.figure_status(figs), answer=line, time=qt,

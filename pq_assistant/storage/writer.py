@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from . import layfile
 from .catalog import Catalog, DocumentRow, DocumentWrite
 
 
@@ -51,6 +52,13 @@ class PreparedDocument:
     @property
     def doc_id(self) -> str:
         return self.write.row.doc_id
+
+
+# The lay-language data is rebuilt when the chunk count moved by more than this share (or this
+# many chunks), and after every change while the index is small (under LAY_REBUILD_SMALL chunks).
+LAY_REBUILD_SHARE = 0.02
+LAY_REBUILD_MIN = 50
+LAY_REBUILD_SMALL = 20000
 
 
 class Writer:
@@ -168,7 +176,8 @@ class Writer:
         dropped = self.vectors.drop() if drop_vectors and self.vectors.exists() else False
         for sub in ("lexical", "lexical.tmp", "lexical.old", "docs", "vectors"):
             shutil.rmtree(self.layout.root / sub, ignore_errors=True)
-        for f in (self.layout.ledger, self.layout.ledger_vectors, self.layout.legacy_manifest):
+        for f in (self.layout.ledger, self.layout.ledger_vectors, self.layout.legacy_manifest,
+                  layfile.path_of(self.layout.root), layfile.adapter_path(self.layout.root)):
             f.unlink(missing_ok=True)
         if not self.layout.exists():
             for suffix in ("-wal", "-shm"):  # of a deleted catalog: never replay them into a new one
@@ -374,6 +383,27 @@ class Writer:
         if self.changed:
             self.compact_segments()
             self._drop_dead_segments()
+        if self.lay_outdated(self.changed):
+            self.rebuild_lay()
+
+    def lay_outdated(self, changed: bool = False) -> bool:
+        """Is the lay-language data (lay.py) missing, or built from a corpus that has since changed
+        by more than LAY_REBUILD_SHARE of its chunks? It is a statistic of the whole corpus (word
+        translations, a query adapter, the sub-question map): one more document barely moves it,
+        and rebuilding it reads every chunk, so a small change to a large index keeps it."""
+        built = layfile.chunk_count(self.layout.root)
+        now = self.catalog.chunk_count()
+        if built is None:
+            return now > 0
+        if now < LAY_REBUILD_SMALL:
+            return changed or built != now
+        return abs(now - built) > max(LAY_REBUILD_MIN, LAY_REBUILD_SHARE * now)
+
+    def rebuild_lay(self) -> None:
+        """The lay-language data (lay.py: learned from the index's questions and answers)."""
+        from .. import lay
+
+        layfile.save(self.layout.root, *lay.build(self.vectors.scan(embeddings=True)))
 
     # -- a shared server --------------------------------------------------------------------
     def reindex(self, extra: Callable[[dict], dict] | None = None) -> dict:

@@ -1,0 +1,55 @@
+"""The lay-language file of an index (`lay.json`): what pq_assistant/lay.py learns from the
+index's own questions and answers (sub-question -> answer-part map, the question->answer word
+translation table, the word vocabulary). Derived data like the BM25 index: rebuilt by the writer
+when the chunks change, written atomically, read once per change."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .layout import atomic_write, save_npy
+
+FILE = "lay.json"
+ADAPTER = "lay.npy"  # the query adapter (dim x dim float32); absent when there is none
+
+
+def path_of(root: Path) -> Path:
+    return Path(root) / FILE
+
+
+def adapter_path(root: Path) -> Path:
+    return Path(root) / ADAPTER
+
+
+def save(root: Path, data: dict, adapter=None) -> None:
+    """The adapter first, the JSON last: lay.json's chunk count is what says the data is current."""
+    if adapter is not None:
+        save_npy(adapter_path(root), adapter)
+    else:
+        adapter_path(root).unlink(missing_ok=True)
+    atomic_write(path_of(root), json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+
+
+def load_adapter(root: Path):
+    import numpy as np
+
+    try:
+        return np.load(adapter_path(root))
+    except (OSError, ValueError):
+        return None
+
+
+def load(root: Path) -> dict | None:
+    """The saved data, or None (absent, unreadable: the search runs without it)."""
+    p = path_of(root)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def chunk_count(root: Path) -> int | None:
+    """How many chunks the saved file was built from (None: no usable file)."""
+    data = load(root)
+    return int(data["chunks"]) if data and isinstance(data.get("chunks"), int) else None
