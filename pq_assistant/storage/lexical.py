@@ -264,13 +264,14 @@ class LexicalIndex:
         the segments grow many or hold many deleted chunks. One commit."""
         assert not self.is_legacy, "a legacy BM25 folder is rebuilt, not updated"
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._open()
         m = json.loads(json.dumps(self._manifest()))
         remove = set(remove)
-        if remove:
-            for seg, s in zip(self._segs or [], m["segments"]):
-                dead = set(s["deleted"])
-                s["deleted"] = sorted(dead | {i for i, cid in enumerate(seg.ids) if cid in remove})
+        if remove:  # only the segments' ids are read (not the whole index's look-ups)
+            for s in m["segments"]:
+                ids_of = json.loads((self.folder / s["name"] / "ids.json").read_text(encoding="utf-8"))
+                hit = {i for i, cid in enumerate(ids_of) if cid in remove}
+                if hit:
+                    s["deleted"] = sorted(set(s["deleted"]) | hit)
         if ids:
             name = self._new_name(m)
             total = _segment_from_texts(self.folder / name, ids, texts)
