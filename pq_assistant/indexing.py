@@ -59,6 +59,7 @@ class Indexer:
             entries = ledger.build(figures, embed=embed)
             return entries, embed([ledger.description(e) for e in entries])
 
+        build.embed = embed  # the phrases' embedding: the incremental update's neighbour search
         return build
 
     # -- ingest -------------------------------------------------------------------------------

@@ -334,7 +334,7 @@ class Writer:
             return (f.doc_id, seqs[f.doc_id].get(_figure_key(f.to_dict()), 1 << 30))
 
         entries, vectors = ledgerfile.update(self.storage.ledger(), self.storage.ledger_vectors(), set(doc_ids),
-                                             new, build, order=order)
+                                             new, build, order=order, embed=getattr(build, "embed", None))
         return self._save_ledger(entries, vectors)
 
     def _save_ledger(self, entries, vectors) -> int:
