@@ -331,7 +331,7 @@ class Writer:
         def order(f) -> tuple:  # the catalog's order (document, then position): a rebuild's order
             if f.doc_id not in seqs:
                 seqs[f.doc_id] = {_figure_key(d): i for i, d in enumerate(self.catalog.figures(f.doc_id))}
-            return (f.doc_id, seqs[f.doc_id].get(_figure_key(f.to_dict()), 1 << 30))
+            return (f.doc_id, seqs[f.doc_id].get(_figure_key(f.__dict__), 1 << 30))
 
         entries, vectors = ledgerfile.update(self.storage.ledger(), self.storage.ledger_vectors(), set(doc_ids),
                                              new, build, order=order, embed=getattr(build, "embed", None))
