@@ -247,10 +247,10 @@ class Catalog:
         """Every document as `DocumentRow.to_dict()` gives it, by id (in id order), without making
         the rows (a reader's snapshot: 26k documents in a fraction of the time)."""
         cols = [c for c in _DOC_COLUMNS if c != "extra"]
-        loads = json.loads
+        rows = self.db.execute(f"SELECT {', '.join(cols)}, extra FROM documents ORDER BY doc_id").fetchall()
+        extras = json.loads("[" + ",".join(r[-1] or "{}" for r in rows) + "]")  # one parse, not one a row
         out = {}
-        for r in self.db.execute(f"SELECT {', '.join(cols)}, extra FROM documents ORDER BY doc_id"):
-            d = loads(r[-1] or "{}")
+        for r, d in zip(rows, extras):
             d.update(zip(cols, r))
             d["is_pq"], d["remote"] = bool(d["is_pq"]), bool(d["remote"])
             out[r[0]] = d
