@@ -3,16 +3,19 @@
 
 Writing documents (one, or a batch):
     1. the catalog marks them pending and the BM25 index and ledger stale   (one transaction)
-    2. the vector store drops their old chunks and takes the new ones
-    3. the catalog stores their rows, records, chunk ids and figures and
-       clears the pending marks                                             (one transaction)
+    2. the vector store drops their old chunks and takes the new ones; their vectors are written
+       (synced) as a new vector segment (dense.py), which nothing points at yet
+    3. the catalog stores their rows (pointing at that segment), records, chunks and figures
+       and clears the pending marks                                         (one transaction)
 Removing one: mark pending, drop its vectors, drop its rows (one transaction).
 
 A process killed anywhere leaves either the old state or pending marks; `recover()` (the first
 thing every writer does) drops the vectors and rows of pending documents and returns the files
 of those that were ingested before, for the caller to ingest again: nothing ingested is lost.
-The BM25 index and the ledger are derived data: rebuilt (each written atomically) whenever they
-are stale or do not match the catalog's counts.
+The BM25 index and the ledger are derived data: updated for the change alone when they were in
+sync before it (the ledger for the timelines the changed figures touch), else rebuilt (each
+written atomically) whenever they are stale or do not match the catalog's counts. A vector
+segment no document points at (a write cut off, documents changed since) is deleted.
 
 `_reached(step)` marks each step; the crash tests SIGKILL the process there.
 """
