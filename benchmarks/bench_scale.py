@@ -16,8 +16,9 @@ The index grows through the sizes (in chunks); after each size a fresh process o
 the synthetic queries (half with minister/asker/date filters; one warm-up pass, then 3 passes):
 p50/p95 without and with filters, the first search of the process, its peak RSS
 (VmHWM). A size whose estimated build time would pass --budget-min is not run.
---ledger-docs times the figures-ledger rebuild (which every changing ingest runs over the whole
-index) on smaller indexes: it grows much faster than linearly, so the big index is built without it.
+--ledger-docs times the whole figures-ledger rebuild (a first build or a large change) and adding
+one document (which updates the ledger for the timelines it touches) on smaller indexes: the
+whole rebuild grows much faster than linearly, so the big index is built without a ledger.
 --product-docs N also times the product path (`Assistant.ingest`, one document at a time) on N
 documents, to show its per-document cost as the index grows.
 At the largest size it also times, with `Assistant.ingest` on the big index, adding one new

@@ -8,6 +8,7 @@ loads the model on first use, and forgets it after a --rebuild)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,7 @@ class Indexer:
             entries = ledger.build(figures, embed=embed)
             return entries, embed([ledger.description(e) for e in entries])
 
+        build.embed = embed  # the phrases' embedding: the incremental update's neighbour search
         return build
 
     # -- ingest -------------------------------------------------------------------------------
@@ -153,10 +155,10 @@ class Indexer:
             if progress:
                 progress("", len(todo), len(todo))
             if prune:
-                for did, row in w.catalog.documents().items():
-                    if not Path(row.path).exists():
+                for path, did in sorted(w.catalog.by_path().items(), key=lambda kv: kv[1]):
+                    if path and not os.path.exists(path):  # (a document from a server may have none)
                         w.remove(did)
-                        report.removed.append(row.path)
+                        report.removed.append(path)
             w.refresh(self.ledger_build)
         report.seconds = time.perf_counter() - t0
         return report

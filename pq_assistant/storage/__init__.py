@@ -249,11 +249,13 @@ class Storage:
             return self.vectors.query(qvec, k)
         if not doc_ids:
             return []
-        n = sum(int(index.docs[d].get("chunks") or 0) for d in doc_ids if d in index.docs)
-        if n <= self.EXACT_MAX or self.exact_search:
-            if (rows := index.vector_rows(doc_ids)) is not None and (got := self.segments.search(qvec, k, rows)) is not None:
-                return got
         share = len(doc_ids) / max(1, len(index.docs))
+        if share <= 0.3 or self.exact_search:  # (over 30 % of the documents a wide query is cheap)
+            n = sum(int(index.docs[d].get("chunks") or 0) for d in doc_ids if d in index.docs)
+            if n <= self.EXACT_MAX or self.exact_search:
+                if (rows := index.vector_rows(doc_ids)) is not None and \
+                        (got := self.segments.search(qvec, k, rows)) is not None:
+                    return got
         total = index.chunk_total()
         wide = min(total, int(k / share * 2) + k)
         if share > 0.3 or wide <= self.WIDE_MAX:

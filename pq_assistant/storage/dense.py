@@ -66,8 +66,13 @@ class DenseSegments:
             tmp.unlink(missing_ok=True)
 
     def rows(self, name: str) -> int:
+        """How many rows a segment holds (0 when it is missing or damaged): its header only."""
         try:
-            return len(self.segment(name)[1])
+            got = self._open.get(name)
+            if got is not None:
+                return len(got[1])
+            mat = np.load(self.folder / f"{name}.npy", mmap_mode="r")
+            return int(mat.shape[0]) if (self.folder / f"{name}.ids.json").exists() else 0
         except (OSError, ValueError):
             return 0
 

@@ -20,8 +20,13 @@ def save(entries: Sequence, vectors, path: Path, vectors_path: Path) -> None:
     """Write the ledger, then its vectors (each file atomically). A row is the figure's fields
     plus the entry's other fields prefixed with "_" (the ledger module's own format)."""
     rows = []
+    fig_fields: list[str] | None = None
+    extra: list[str] | None = None
     for e in entries:
-        rows.append({**e.figure.to_dict(), **{"_" + k: getattr(e, k) for k in _extra_fields(type(e))}})
+        if fig_fields is None:  # (dataclasses.asdict deep-copies: a third of an update's time at 15k figures)
+            fig_fields, extra = [f.name for f in fields(type(e.figure))], _extra_fields(type(e))
+        f = e.figure
+        rows.append({**{k: getattr(f, k) for k in fig_fields}, **{"_" + k: getattr(e, k) for k in extra}})
     atomic_write(path, json.dumps(rows, ensure_ascii=False))
     save_npy(vectors_path, vectors)
 
@@ -48,53 +53,58 @@ def load_vectors(path: Path):
     return np.load(path) if path.exists() else None
 
 
+NEIGHBOUR_MIN = 0.95  # below the grouping's merge threshold (0.97): it compares one phrase a quantity key
+
+
 def update(entries: Sequence, vectors, drop_docs: set[str], new_figures: Sequence, build,
-           order=None) -> tuple[list, object]:
+           order=None, embed=None) -> tuple[list, object]:
     """The ledger after the documents `drop_docs` changed (or went) and `new_figures` came in:
     only the timelines they can touch are grouped again, by `build(figures) -> (entries,
     description vectors)` (the figures code's grouping), the rest is kept as it is.
 
-    What can be touched is found by blocking (`figures.timelines.grouping_keys`): the figures that
-    share a quantity key or a comparison block with a dropped or new figure, the whole timelines
-    they are in, and again for the figures of those timelines, until nothing is added. Grouping
-    never compares figures across blocks, so a timeline outside that set cannot change. The cost
-    is the size of the touched timelines, not of the index. Timelines keep their numbers where
-    they go on; new ones get numbers after the highest. `order(figure)` gives the figures' order
-    in a whole rebuild (the catalog's), so the regrouped figures are met in the same order."""
+    The timelines that can change: those of the dropped figures (a timeline may split when one
+    goes), those holding a figure of the same quantity key as a new one (`figures.timelines.
+    grouping_keys`: they are grouped together first), and those holding a figure whose phrase is a
+    near neighbour of a new figure's phrase in the same comparison block (by `embed`, against the
+    ledger's description vectors: the phrases the grouping compares). A timeline that is none of
+    these cannot be merged with a new figure nor lose one, so the cost is the size of the touched
+    timelines, not of the index. Timelines keep their numbers where they go on; new ones get
+    numbers after the highest. `order(figure)` gives the figures' order in a whole rebuild (the
+    catalog's), so the regrouped figures are met in the same order."""
     import numpy as np
 
     from ..figures.timelines import grouping_keys
 
     keep = [i for i, e in enumerate(entries) if e.figure.doc_id not in drop_docs]
-    touched = [e.figure for e in entries if e.figure.doc_id in drop_docs] + list(new_figures)
-    by_key: dict = {}
-    by_group: dict[int, list[int]] = {}
-    keys_of: dict[int, tuple] = {}
+    chosen_groups = {e.group for e in entries if e.figure.doc_id in drop_docs}
+    keys: dict[tuple, tuple] = {}
+
+    def keys_of(f) -> tuple:  # memo by what the keys are made of (far fewer than the figures)
+        k = (f.quantity, f.unit)
+        if k not in keys:
+            keys[k] = grouping_keys(f)
+        return keys[k]
+
+    new_keys = {keys_of(f)[0] for f in new_figures}
+    new_blocks = {keys_of(f)[1] for f in new_figures}
     for i in keep:
-        k, b = grouping_keys(entries[i].figure)
-        keys_of[i] = (k, b)
-        by_key.setdefault(("k", k), []).append(i)
-        by_key.setdefault(("b", b), []).append(i)
-        by_group.setdefault(entries[i].group, []).append(i)
-    seen_keys: set = set()
-    frontier = [("k", k) for k, _ in map(grouping_keys, touched)] + [("b", b) for _, b in map(grouping_keys, touched)]
-    chosen: set[int] = set()
-    seen_groups: set[int] = set()
-    while frontier:
-        key = frontier.pop()
-        if key in seen_keys:
-            continue
-        seen_keys.add(key)
-        for i in by_key.get(key, ()):
-            g = entries[i].group
-            if g in seen_groups:
-                continue
-            seen_groups.add(g)
-            for j in by_group[g]:
-                if j not in chosen:
-                    chosen.add(j)
-                    k, b = keys_of[j]
-                    frontier += [("k", k), ("b", b)]
+        if entries[i].group not in chosen_groups and keys_of(entries[i].figure)[0] in new_keys:
+            chosen_groups.add(entries[i].group)
+    if new_figures and embed is not None and vectors is not None and len(keep):
+        mat = np.asarray(vectors, dtype=np.float32)[keep]
+        q = np.asarray(embed([f.quantity or f.unit for f in new_figures]), dtype=np.float32)
+        mat = mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-12)
+        q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
+        best = np.max(mat @ q.T, axis=1)
+        for r in np.nonzero(best >= NEIGHBOUR_MIN)[0]:
+            e = entries[keep[int(r)]]
+            if e.group not in chosen_groups and keys_of(e.figure)[1] in new_blocks:
+                chosen_groups.add(e.group)
+    elif new_figures:  # no embedder given: every timeline of the new figures' blocks
+        for i in keep:
+            if keys_of(entries[i].figure)[1] in new_blocks:
+                chosen_groups.add(entries[i].group)
+    chosen = {i for i in keep if entries[i].group in chosen_groups}
     rest = [i for i in keep if i not in chosen]
     sub = [entries[i].figure for i in sorted(chosen)] + list(new_figures)
     if order is not None:

@@ -3,16 +3,19 @@
 
 Writing documents (one, or a batch):
     1. the catalog marks them pending and the BM25 index and ledger stale   (one transaction)
-    2. the vector store drops their old chunks and takes the new ones
-    3. the catalog stores their rows, records, chunk ids and figures and
-       clears the pending marks                                             (one transaction)
+    2. the vector store drops their old chunks and takes the new ones; their vectors are written
+       (synced) as a new vector segment (dense.py), which nothing points at yet
+    3. the catalog stores their rows (pointing at that segment), records, chunks and figures
+       and clears the pending marks                                         (one transaction)
 Removing one: mark pending, drop its vectors, drop its rows (one transaction).
 
 A process killed anywhere leaves either the old state or pending marks; `recover()` (the first
 thing every writer does) drops the vectors and rows of pending documents and returns the files
 of those that were ingested before, for the caller to ingest again: nothing ingested is lost.
-The BM25 index and the ledger are derived data: rebuilt (each written atomically) whenever they
-are stale or do not match the catalog's counts.
+The BM25 index and the ledger are derived data: updated for the change alone when they were in
+sync before it (the ledger for the timelines the changed figures touch), else rebuilt (each
+written atomically) whenever they are stale or do not match the catalog's counts. A vector
+segment no document points at (a write cut off, documents changed since) is deleted.
 
 `_reached(step)` marks each step; the crash tests SIGKILL the process there.
 """
@@ -245,11 +248,12 @@ class Writer:
         self.catalog.begin(ids)
         _reached("pending-saved")
         cids = [cid for d in docs for cid in d.write.chunk_ids]
-        # By id (Chroma's delete by metadata scans the collection: 0.5 s at 250k chunks); the
-        # chunks the new version keeps are overwritten by the upsert. (`recover` deletes by
-        # metadata: after a cut-off write the catalog may not list every chunk of a document.)
-        keep = set(cids)
-        self.vectors.delete_ids([c for did in old for c in old_chunks[did] if c not in keep])
+        # All the old chunks, by id (Chroma's delete by metadata scans the collection: 0.5 s at
+        # 250k chunks), then the new ones added: the same operations on Chroma as before, where
+        # an upsert over the ids that stay was tried (the crash tests' HNSW check failed once in
+        # that trial, and passed 3 times of 3 after; not kept). `recover` deletes by metadata:
+        # after a cut-off write the catalog may not list every chunk of a document.
+        self.vectors.delete_ids([c for did in old for c in old_chunks[did]])
         vecs = [v for d in docs for v in d.vectors]
         self.vectors.add(cids, vecs, [t for d in docs for t in d.texts], [m for d in docs for m in d.metadatas])
         _reached("chunks-added")
@@ -340,10 +344,10 @@ class Writer:
         def order(f) -> tuple:  # the catalog's order (document, then position): a rebuild's order
             if f.doc_id not in seqs:
                 seqs[f.doc_id] = {_figure_key(d): i for i, d in enumerate(self.catalog.figures(f.doc_id))}
-            return (f.doc_id, seqs[f.doc_id].get(_figure_key(f.to_dict()), 1 << 30))
+            return (f.doc_id, seqs[f.doc_id].get(_figure_key(f.__dict__), 1 << 30))
 
         entries, vectors = ledgerfile.update(self.storage.ledger(), self.storage.ledger_vectors(), set(doc_ids),
-                                             new, build, order=order)
+                                             new, build, order=order, embed=getattr(build, "embed", None))
         return self._save_ledger(entries, vectors)
 
     def _save_ledger(self, entries, vectors) -> int:
