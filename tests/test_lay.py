@@ -148,3 +148,24 @@ def test_search_runs_without_the_file(tmp_path):
     layfile.path_of(a.index).unlink()
     layfile.adapter_path(a.index).unlink(missing_ok=True)
     assert Assistant(tmp_path / "index", model="hash:256").search("naschoolse opvang")
+
+
+def test_a_large_index_keeps_its_learned_part_until_the_corpus_has_moved(tmp_path, monkeypatch):
+    """Rebuilding reads every chunk; in a large index one more document barely moves the
+    statistics, so the data is kept until the chunk count moved by LAY_REBUILD_SHARE (here the
+    'large' threshold is lowered to the test corpus' size)."""
+    from pq_assistant.storage import writer
+
+    corpus = make_corpus(tmp_path / "corpus", list(DOCS)[:4])
+    a = ingest(tmp_path / "index", corpus)
+    built = layfile.load(a.index)["chunks"]
+    monkeypatch.setattr(writer, "LAY_REBUILD_SMALL", 1)
+    monkeypatch.setattr(writer, "LAY_REBUILD_MIN", 1000)
+    make_corpus(corpus, ["sv-2022-90-speelpleinwerking.txt"])
+    a.ingest([corpus])
+    assert layfile.load(a.index)["chunks"] == built < a.storage.catalog.chunk_count()
+    monkeypatch.setattr(writer, "LAY_REBUILD_MIN", 1)  # now the move is large enough
+    (corpus / "sv-2022-90-speelpleinwerking.txt").unlink()
+    a.ingest([corpus], prune=True)
+    a.ingest([make_corpus(corpus, ["sv-2022-90-speelpleinwerking.txt"])])
+    assert layfile.load(a.index)["chunks"] == a.storage.catalog.chunk_count()
