@@ -165,7 +165,7 @@ def test_a_place_right_before_a_figure_is_its_scope():
 def test_the_paragraphs_number_of_names_what_a_bare_count_counts(monkeypatch):
     from pq_assistant.figures import extraction
 
-    monkeypatch.setattr(extraction, "TOPIC_NOUNS", True)  # off by default (see extraction.TOPIC_NOUNS)
+    monkeypatch.setattr(extraction, "TOPIC_NOUNS", True)  # on by default; set here so the test says what it needs
     figs = extract_figures("Het aantal Huizen van het Kind is fors gestegen. Op 1 januari waren er 144 erkend, "
                            "een jaar eerder nog maar 118.", fallback_date="2017-03-14")
     assert [(f.value, f.date, f.unit) for f in figs] == [
@@ -248,7 +248,10 @@ def test_a_part_with_words_of_its_own_is_that_quantity_a_bare_part_stays_a_part(
     assert said[0].quantity == "Vlaamse gemeenten bestrijken erkende Huizen van het Kind"
 
 
-def test_a_noun_less_count_stays_without_noun_while_topic_nouns_are_off():
+def test_a_noun_less_count_stays_without_noun_while_topic_nouns_are_off(monkeypatch):
+    from pq_assistant.figures import extraction
+
+    monkeypatch.setattr(extraction, "TOPIC_NOUNS", False)
     figs = extract_figures("Het aantal Huizen van het Kind is fors gestegen. Op 1 januari waren er 144 erkend.",
                            fallback_date="2017-03-14")
     assert [(f.value, f.unit) for f in figs] == [("144", "")]
