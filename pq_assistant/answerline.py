@@ -215,7 +215,8 @@ def choose(query: str, qt: QueryTime, passages, entries: Sequence, groups: list[
     return AnswerLine(value=f.value, unit=f.unit, quantity=f.quantity, date=f.date, scope=f.scope,
                       source=cite(f.doc_id, f.page), chunk_id=f.chunk_id, doc_id=f.doc_id, page=f.page, mode=mode,
                       replaces=replaces,
-                      extra={"named": shared(qwords, wording), "wording": len(wording), "held_at": held_at})
+                      extra={"named": shared(qwords, wording), "wording": len(wording), "held_at": held_at,
+                             "group": pick.group})
 
 
 _MONTHS_EN = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",

@@ -224,8 +224,7 @@ class Searcher:
                 line = None  # nothing answers the question: no figure is offered as its answer
             if line is not None:
                 passages = self._lead_with(line.chunk_id, query, passages, top_k)
-                g_line = next((e.group for e in entries if e.figure.chunk_id == line.chunk_id
-                               and e.figure.value == line.value and e.figure.date == line.date), None)
+                g_line = line.extra.get("group")  # the line's timeline: its Cijfers are shown too
                 if g_line is not None and g_line not in groups:
                     groups = [g_line] + groups
             figs = answerline.relevant_figures(query, passages, groups, by_figure, line, entries)
