@@ -149,7 +149,7 @@ def _progress_bar():
 @app.command()
 @handled
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Files or folders (.txt, .pdf, .docx)."),
+    paths: list[Path] = typer.Argument(..., help="Files or folders (.txt, .pdf, .docx, .html, .xlsx)."),
     index: Optional[Path] = IndexOpt, model: Optional[str] = ModelOpt, chroma_url: Optional[str] = ChromaOpt,
     prune: bool = typer.Option(False, "--prune", help="Drop documents whose files are gone."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Start a fresh index (e.g. for another model)."),

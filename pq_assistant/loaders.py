@@ -1,4 +1,4 @@
-"""Turn files (.txt, .pdf, .docx, saved .html/.htm pages) into page texts.
+"""Turn files (.txt, .pdf, .docx, saved .html/.htm pages, .xlsx/.xlsm annexes) into page texts.
 
 `load(path)` returns a LoadedDocument or raises LoadError / UnsupportedFileType with a short,
 one-line reason; nothing else escapes. pypdf and python-docx are imported lazily so that

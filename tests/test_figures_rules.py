@@ -189,11 +189,45 @@ def test_years_as_rows_and_two_quantities():
              "2019 110.320 49.380")
     figs = extract_figures(table, section="annex", fallback_date="2024-03-13")
     got = [(f.value, f.date, f.date_source, f.quantity) for f in figs]
-    assert got == [("108.940", "2018-10-01", "table", "Plaatsen"),
-                   ("47.615", "2018-10-01", "table", "Plaatsen met inkomenstarief"),
-                   ("110.320", "2019-10-01", "table", "Plaatsen"),
-                   ("49.380", "2019-10-01", "table", "Plaatsen met inkomenstarief")]
-    assert {f.unit for f in figs} == {"Plaatsen"} and {f.scope for f in figs} == {""}
+    # the column "Plaatsen" is the head of the caption's compound: the cells count kinderopvangplaatsen
+    assert got == [("108.940", "2018-10-01", "table", "Kinderopvangplaatsen"),
+                   ("47.615", "2018-10-01", "table", "Kinderopvangplaatsen met inkomenstarief"),
+                   ("110.320", "2019-10-01", "table", "Kinderopvangplaatsen"),
+                   ("49.380", "2019-10-01", "table", "Kinderopvangplaatsen met inkomenstarief")]
+    assert {f.unit for f in figs} == {"Kinderopvangplaatsen"} and {f.scope for f in figs} == {""}
+
+
+def test_a_column_that_is_no_head_of_the_caption_keeps_its_name():
+    table = ("Aantal consultatiebureaus per provincie op 1 januari\n"
+             "Jaar Locaties\n"
+             "2018 331\n"
+             "2019 335")
+    figs = extract_figures(table, section="annex", fallback_date="2024-03-13")
+    assert [(f.value, f.quantity, f.unit) for f in figs] == [("331", "Locaties", "Locaties"), ("335", "Locaties", "Locaties")]
+
+
+def test_the_head_of_a_compound_named_before_refers_to_it():
+    # the paragraph's topic ("het totale aantal kinderopvangplaatsen") names the later "plaatsen"
+    text = ("De tabel geeft het totale aantal kinderopvangplaatsen voor baby's en peuters op 1 oktober. "
+            "Op 1 oktober 2023 waren er 109.120 plaatsen.")
+    [f] = extract_figures(text, fallback_date="2024-03-13")
+    assert (f.value, f.unit, f.quantity, f.date) == ("109.120", "kinderopvangplaatsen", "kinderopvangplaatsen", "2023-10-01")
+    # ... and so does a compound counted in an earlier answer part of the document
+    text = ("Op 1 oktober 2022 waren er 108.455 kinderopvangplaatsen voor baby's en peuters.\n\n"
+            "Op 1 oktober 2020 waren er 109.870 plaatsen.")
+    figs = extract_figures(text, fallback_date="2022-12-12")
+    assert [(f.value, f.unit) for f in figs] == [("108.455", "kinderopvangplaatsen"), ("109.870", "kinderopvangplaatsen")]
+    # a word that only ends like the compound is no head of it ("aanvragen" is not "vragen"'s part)
+    text = "Er werden 1.200 opvangaanvragen ingediend. Daarnaast kwamen er 300 vragen binnen."
+    assert [f.unit for f in extract_figures(text, fallback_date="2022-12-12")] == ["opvangaanvragen", "vragen"]
+
+
+def test_a_named_kind_of_thing_late_in_the_clause_names_the_quantity():
+    text = ("Sinds 1 januari 2025 beschikken alle 285 Vlaamse gemeenten over een lokaal loket kinderopvang. "
+            "In 247 gemeenten is dat loket fysiek of organisatorisch ondergebracht in het Huis van het Kind.")
+    figs = {f.value: f for f in extract_figures(text, fallback_date="2025-10-02")}
+    assert "Huis van het Kind" in figs["247"].quantity
+    assert "Huis van het Kind" not in figs["285"].quantity
 
 
 def test_an_xlsx_annex_is_read_as_tables_each_sheet_a_page(tmp_path):

@@ -83,6 +83,28 @@ def _head(noun: str) -> str:
 
 
 
+def with_compound(noun: str, compound: str) -> str:
+    """`noun` with its last word replaced by `compound` when that word is the compound's head:
+    Dutch names a thing by a compound once ("het aantal kinderopvangplaatsen voor baby's", a caption
+    "Kinderopvangplaatsen op 1 oktober") and then by its head alone ("109.120 plaatsen", a column
+    "Plaatsen totaal"). Otherwise `noun` unchanged. `compound` is a noun phrase; its head word counts."""
+    words = noun.split()
+    heads = _head(compound).split() if compound else []
+    if not words or len(heads) != 1:
+        return noun
+    w, c = fold(words[-1]), fold(heads[0])
+    modifier = c[:-len(w)]
+    # "opvangaanvragen" ends in "vragen" but is built on "aanvragen": a modifier that ends in a
+    # verb particle is no modifier of the shorter word
+    if len(w) >= 4 and len(modifier) >= 3 and c.endswith(w) and modifier.isalpha() \
+            and not modifier.endswith(_PARTICLES):
+        return " ".join([*words[:-1], heads[0]])
+    return noun
+
+
+_PARTICLES = ("aan", "op", "af", "in", "uit", "toe", "om", "door", "over", "mee", "terug", "bij", "na", "voor", "weg")
+
+
 _NOT_CONTENT = {"aantal", "daarvan", "waarvan", "hiervan", "dus"}
 
 
@@ -100,9 +122,14 @@ def _content_words(text: str, limit: int = 3) -> list[str]:
             continue
         if _PLACE_RE.fullmatch(w.replace("_", " ")):
             continue
-        out.append(w.replace("_", " "))
         if len(out) >= limit:
-            break
+            # a named kind of thing later in the clause says more than a fourth word: "247
+            # gemeenten is dat loket fysiek of organisatorisch ondergebracht in het Huis van het Kind"
+            if "_" in w:
+                out.append(w.replace("_", " "))
+                break
+            continue
+        out.append(w.replace("_", " "))
     return out
 
 
@@ -182,7 +209,7 @@ _OF_THOSE_BEFORE_RE = _lazy(r"\bvan\s+(?:die|deze|de|het|alle|hun)\s+(.*)$", re.
 _OF_THEM_RE = _lazy(r"\b(?:van\s+hen|daarvan|waarvan|hiervan)\b", re.I)
 _TOPIC_RE = _lazy(r"\s*(?:op|voor|bij|in)\s+(?:de|het|een)?\s*([a-zà-ÿ][\w-]*(?:\s+(?:en|van)\s+[a-zà-ÿ][\w-]*)?)",
                   re.I)
-_NUMBER_OF_RE = _lazy(r"\b(?:het|dat)\s+aantal\s+(.*)", re.I)
+_NUMBER_OF_RE = _lazy(r"\b(?:het|dat)\s+(?:totale\s+|globale\s+|gezamenlijke\s+)?aantal\s+(.*)", re.I)
 _MONEY_BASE_RE = _lazy(
     r"\b(budget|begroting|werkingsmiddelen|middelen|subsidie|subsidies|subsidiëring|investering|bijdrage|toelage|"
     r"basisbedrag|bedrag|bedragen|kostprijs|uitgaven|kredieten|krediet|totaal|totale)\b", re.I)
@@ -453,6 +480,17 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         np_end = sub.end() + length
     if not noun and (m := _NUMBER_OF_RE.search(s[:fig.start])):
         noun, _ = _noun_phrase(m.group(1))  # "het aantal Huizen van het Kind ... tot ongeveer 105"
+    if noun:
+        # "het aantal kinderopvangplaatsen ... Op 1 oktober waren er 109.120 plaatsen": the head of a
+        # compound named before in the paragraph (its topic) or in the document refers to it
+        for compound in ([state.topic] if state.topic else []) + state.compounds[::-1]:
+            named = with_compound(noun, compound)
+            if named != noun:
+                noun = named
+                break
+        head_word = _head(noun).split()
+        if len(head_word) == 1 and len(head_word[0]) >= 9 and head_word[0] not in state.compounds[-3:]:
+            state.compounds.append(head_word[0])
     parent: _Fig | None = None
     wholes = [f for f in a.earlier if not f.denominator]
     if anaphor:  # "Daarvan ...": the first figure of the previous sentence (or the list lead)
@@ -529,3 +567,5 @@ def note_topic(sentence: str, state: _State) -> None:
         phrase, _ = _noun_phrase(m.group(1))
         if phrase:
             state.topic = phrase
+            if len(phrase.split()) == 1 and len(phrase) >= 9:
+                state.compounds.append(phrase)

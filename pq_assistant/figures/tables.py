@@ -6,7 +6,7 @@ import re
 from ..models import Figure
 from ..textutil import DUTCH_MONTHS, MONTH_RE
 from .lexicon import _ABBREVIATIONS, _ENTITY_RE, _NUM, _PLACES, _SCALES, _YEAR, _expand_abbreviations, _find_dates, _lazy, _overlaps, _to_number
-from .naming import _head, _is_adjective
+from .naming import _head, _is_adjective, _noun_phrase, with_compound
 from .state import _State
 
 
@@ -186,6 +186,10 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
             col_words = " ".join(w for w in col_words.split() if w.lower() not in ("aantal", "totaal"))
             if not col_words:  # a year column: the caption says what is counted
                 col_words = cap_quantity
+            elif cap_quantity:  # caption "Kinderopvangplaatsen voor ..." + column "Plaatsen totaal"
+                first, _, rest = col_words.partition(" ")
+                named = with_compound(first, _noun_phrase(cap_quantity)[0])
+                col_words = f"{named} {rest}".strip() if named != first else col_words
             if pct:
                 unit, kind = "%", "percent"
                 quantity = col_words if col_words.lower().startswith("aandeel") else ("aandeel " + col_words).strip()
