@@ -465,6 +465,24 @@ def test_annotate_timeline_latest_superseded_conflict_and_repeats():
     assert notes[0]["group"] == notes[2]["group"] == notes[4]["group"]
 
 
+def test_annotate_timeline_a_big_date_bucket_is_grouped_by_value_and_its_lists_are_capped():
+    from pq_assistant.figures.timelines import LISTED
+
+    # one quantity, one reference date, 600 statements of two values from 300 documents (a whole
+    # parliament's ledger has such buckets): every figure is in conflict with the other value,
+    # the old value is replaced by the newest source's figure, and no list grows with the bucket
+    ledger = [_fig(v, float(v), "plaatsen", "plaatsen", "2020", f"d{n % 300:03d}.txt")
+              for n, v in enumerate(["100", "101"] * 300)]
+    ledger.append(_fig("105", 105.0, "plaatsen", "plaatsen", "2021", "z.txt"))
+    notes = {a["index"]: a for a in annotate_timeline(ledger, [list(range(len(ledger)))])}
+    assert notes[600]["status"] == "latest"
+    assert {notes[i]["status"] for i in range(600)} == {"conflict"}
+    assert {notes[i]["replaced_by"] for i in range(600)} == {600}
+    assert all(len(notes[i][k]) == LISTED for i in range(600) for k in ("repeats", "same_date", "conflicts_with"))
+    assert all(ledger[j].value != ledger[0].value for j in notes[0]["conflicts_with"])
+    assert all(ledger[j].value == ledger[0].value for j in notes[0]["repeats"])
+
+
 def test_percentage_and_ratio_agree():
     ledger = [_fig("17", 17, "%", "aandeel intergemeentelijk", "2016-05-31", "a.txt"),
               _fig("1 op 5", 0.2, "verhouding", "aandeel intergemeentelijk", "2016-05-31", "b.txt")]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -324,15 +325,82 @@ def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None 
     return out
 
 
-def _status_at(figures: Sequence[Figure], notes: dict, i: int, bucket: list[int], date: str, newest_date: str,
-               winner: int) -> None:
+LISTED = 20  # at most this many indices in a note's repeats / same_date / conflicts_with lists
+
+
+class _Bucket:
+    """The figures of one series at one reference date, in `sort_key` order, split into classes of
+    values that agree (`_agree`, which allows rounding). Figures are compared only with the first
+    figure of each class, so a bucket of n figures with k distinct values costs n·k comparisons,
+    not n² (a whole parliament's ledger has buckets of thousands: one quantity, one year)."""
+
+    def __init__(self, figures: Sequence[Figure], members: list[int]):
+        self.figures, self.members = figures, members
+        self.pos = {i: n for n, i in enumerate(members)}
+        self.cls: dict[int, int] = {}  # figure index -> class number
+        self.heads: list[int] = []  # first figure of each class
+        self.by_cls: list[list[int]] = []
+        exact: dict[tuple, int] = {}
+        for i in members:
+            f = figures[i]
+            key = (f.number_value, f.unit) if f.number_value is not None else (f.value, f.unit)
+            c = exact.get(key)
+            if c is None:
+                c = next((n for n, h in enumerate(self.heads) if _agree(f, figures[h])), None)
+                if c is None:
+                    c = len(self.heads)
+                    self.heads.append(i)
+                    self.by_cls.append([])
+                exact[key] = c
+            self.cls[i] = c
+            self.by_cls[c].append(i)
+        # per class, members of up to LISTED + 1 distinct documents: enough to list the conflicts
+        # of any figure (one of them is from another document than the figure's, if any is)
+        self.doc_reps: list[list[int]] = []
+        for idx in self.by_cls:
+            seen: dict[str, int] = {}
+            reps = []
+            for j in idx:
+                d = figures[j].doc
+                if not d or d not in seen:
+                    seen[d] = j
+                    reps.append(j)
+                    if len(reps) > LISTED:
+                        break
+            self.doc_reps.append(reps)
+
+    def agree(self, i: int, j: int) -> bool:
+        return self.cls[i] == self.cls[j]
+
+    def first_agreeing(self, i: int) -> int:
+        """The first figure (source order) whose value agrees with figure i's."""
+        return self.by_cls[self.cls[i]][0]
+
+    def note(self, n: dict, i: int) -> None:
+        """Fill n's repeats / same_date / conflicts_with (each at most LISTED indices)."""
+        f = self.figures[i]
+        mine = self.cls[i]
+        n["repeats"] = list(islice((j for j in self.by_cls[mine] if j != i), LISTED))
+        same: list[int] = []
+        conflicts: list[int] = []
+        for c, idx in enumerate(self.by_cls):
+            if c == mine:
+                continue
+            if len(same) < LISTED:
+                same.extend(idx[:LISTED - len(same)])
+            if len(conflicts) < LISTED:
+                conflicts.extend(j for j in self.doc_reps[c] if self.figures[j].doc != f.doc or not f.doc)
+            if len(same) >= LISTED and len(conflicts) >= LISTED:
+                break
+        n["same_date"] = sorted(same, key=self.pos.__getitem__)
+        n["conflicts_with"] = sorted(conflicts, key=self.pos.__getitem__)[:LISTED]
+
+
+def _status_at(figures: Sequence[Figure], notes: dict, i: int, bucket: _Bucket, winner: int) -> None:
     """The status of figure i at a reference date that is not the current value's (see
     `_annotate_series`): conflict with another source's value for that date, else superseded."""
-    f, n = figures[i], notes[i]
-    others = [j for j in bucket if j != i]
-    n["repeats"] = [j for j in others if _agree(f, figures[j])]
-    n["same_date"] = [j for j in others if not _agree(f, figures[j])]
-    n["conflicts_with"] = [j for j in n["same_date"] if figures[j].doc != f.doc or not f.doc]
+    n = notes[i]
+    bucket.note(n, i)
     n["status"] = CONFLICT if n["conflicts_with"] else SUPERSEDED
     n["replaced_by"] = winner
 
@@ -353,6 +421,7 @@ def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, se
         return [notes[i] for i in ordered]
     newest_date = max(by_date, key=lambda d: sort_key(figures[by_date[d][0]])[0])
     winner = by_date[newest_date][-1]  # the newest source at the newest reference date
+    buckets = {d: _Bucket(figures, idx) for d, idx in by_date.items()}
     # The current value's run: going back from the newest reference date, the dates at which every
     # source gives that same value ("104 op 1 januari 2026" in the answer, "nu nog 104" in the press
     # release of 24 februari): its first statement is "latest", the later ones confirm it — the
@@ -360,7 +429,8 @@ def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, se
     dates_newest_first = sorted(by_date, key=lambda d: sort_key(figures[by_date[d][0]])[0], reverse=True)
     run = []
     for d in dates_newest_first:
-        if all(_agree(figures[j], figures[winner]) for j in by_date[d]):
+        b = buckets[d]
+        if all(_agree(figures[h], figures[winner]) for h in b.heads):
             run.append(d)
         else:
             break
@@ -369,25 +439,23 @@ def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, se
         for d in run:
             for i in by_date[d]:
                 n = notes[i]
-                n["repeats"] = [j for j in by_date[d] if j != i]
+                n["repeats"] = list(islice((j for j in by_date[d] if j != i), LISTED))
                 if i == first or figures[i].doc == figures[first].doc:  # (a repeat in its own document)
                     n["status"] = LATEST
                 else:
                     n["status"], n["confirms"] = CONFIRMED, first
-        for date, bucket in by_date.items():
+        for date, idx in by_date.items():
             if date in run:
                 continue
-            for i in bucket:
-                _status_at(figures, notes, i, bucket, date, newest_date, winner)
+            for i in idx:
+                _status_at(figures, notes, i, buckets[date], winner)
         return [notes[i] for i in ordered]
-    for date, bucket in by_date.items():
-        for i in bucket:
+    for date, idx in by_date.items():
+        b = buckets[date]
+        for i in idx:
             f, n = figures[i], notes[i]
-            others = [j for j in bucket if j != i]
-            n["repeats"] = [j for j in others if _agree(f, figures[j])]
-            n["same_date"] = [j for j in others if not _agree(f, figures[j])]
-            n["conflicts_with"] = [j for j in n["same_date"] if figures[j].doc != f.doc or not f.doc]
-            first = next((j for j in bucket if _agree(f, figures[j])), i)  # the first source of this value
+            b.note(n, i)
+            first = b.first_agreeing(i)  # the first source of this value
             if n["conflicts_with"]:
                 n["status"] = CONFLICT
             elif date != newest_date:
