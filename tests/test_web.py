@@ -415,6 +415,7 @@ def test_server_picks_up_an_ingest_by_another_process(tmp_path):
     assert Path(SMALL[2]).stem in {x["doc_id"] for x in r["results"]}
 
 
+@pytest.mark.slow  # processes, signals or a browser: the slow tier
 def test_refresh_sees_vectors_another_process_added(tmp_path):
     folder = copy_docs(SMALL[:2], tmp_path / "c")
     ingest = [*_pq(), "ingest", str(folder), "--index", str(tmp_path / "ix"), "--model", MODEL, "--json"]
@@ -496,6 +497,7 @@ def test_pq_help_does_not_import_the_web_stack():
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow  # processes, signals or a browser: the slow tier
 def test_serve_binds_loopback_and_warns_on_another_host(web_index):
     s = Server(web_index)
     try:
@@ -509,6 +511,7 @@ def test_serve_binds_loopback_and_warns_on_another_host(web_index):
     assert "er is geen login" in err
 
 
+@pytest.mark.slow  # processes, signals or a browser: the slow tier
 def test_serve_answers_during_an_ingest_and_sees_its_documents_after(tmp_path):
     folder = copy_docs(SMALL[:2], tmp_path / "c")
     ingest = [*_pq(), "ingest", str(folder), "--index", str(tmp_path / "ix"), "--model", MODEL, "--json"]
@@ -689,6 +692,7 @@ def _walk_through(driver, url: str, shots: Path, tag: str) -> None:
 
 
 @needs_browser
+@pytest.mark.slow  # processes, signals or a browser: the slow tier
 def test_browser_walk_through(browser, live, tmp_path_factory):
     _walk_through(browser, live.url, _artefacts(tmp_path_factory), "hash")
 
