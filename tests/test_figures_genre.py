@@ -38,6 +38,22 @@ def test_a_repeat_in_one_document_takes_the_date_of_the_first_statement():
         ("95,4", "2016", "context")]
 
 
+def test_a_sentence_that_goes_on_from_a_redated_repeat_moves_with_it():
+    # the MP's 318 repeats the minister's "tot eind september 318" (2022-09-30); "Daarmee" goes on
+    # from it, so its 3.150 is of that time too, not of the meeting's day
+    got = spoken(["Sinds januari sloten 318 opvanglocaties definitief de deuren. Daarmee gingen 3.150 "
+                  "plaatsen verloren.",
+                  "Het klopt dat er dit jaar tot eind september 318 locaties definitief sloten."],
+                 "2022-10-19", "actuele-vraag")
+    assert got[:2] == [("318", "2022-09-30", "context"), ("3.150", "2022-09-30", "context")]
+    # without the link the next sentence keeps its own date
+    got = spoken(["Sinds januari sloten 318 opvanglocaties definitief de deuren. Vandaag wachten 3.150 "
+                  "gezinnen op een plaats.",
+                  "Het klopt dat er dit jaar tot eind september 318 locaties definitief sloten."],
+                 "2022-10-19", "actuele-vraag")
+    assert got[1] == ("3.150", "2022-10-19", "relative")
+
+
 def test_a_restated_total_takes_the_date_of_its_statement():
     assert dated("Op 1 juni 2017 zijn er 27 inloopteams erkend.\n\n"
                  "Op dit ogenblik maken 24 van de 27 inloopteams deel uit van een huis.", "2017-06-19") == [

@@ -387,5 +387,15 @@ def _date_repeats(figs: list[Figure], may_date: list[bool] | None = None) -> lis
                 dates = carried.get(key)
             if dates and len(dates) == 1 and f.date not in dates:
                 f = replace(f, date=next(iter(dates)), date_source="context")
+            elif out and _LINKED_RE.match(f.sentence) and out[-1].sentence != f.sentence \
+                    and out[-1].date != figs[len(out) - 1].date and f.date == figs[len(out) - 1].date:
+                # "Sinds januari sloten 318 locaties. Daarmee gingen 3.150 plaatsen verloren.": a
+                # sentence that goes on from the one before shares its time; that one's figure
+                # was re-dated as a repeat, so this one moves with it
+                f = replace(f, date=out[-1].date, date_source="context")
         out.append(f)
     return out
+
+
+# a sentence that goes on from the one before: its figures are of the same time
+_LINKED_RE = _lazy(r"\W*(?:daarmee|hiermee|daardoor|hierdoor|daarbij|hierbij|samen|in totaal)\b", re.I)
