@@ -310,7 +310,8 @@ def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None 
       first statement is "latest" and the later ones confirm it (never "104 vervangen door 104");
     - an older reference date is "superseded" (vervangen), with "replaced_by" the current figure:
       the newest reference date's figure from the newest source (at equal reference date the
-      newer source wins);
+      newer source wins) — or, when later sources only repeat the current value, its first
+      statement;
     - a figure without a reference date is "undated": kept, never placed.
     """
     if groups is None:
@@ -448,7 +449,9 @@ def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, se
             if date in run:
                 continue
             for i in idx:
-                _status_at(figures, notes, i, buckets[date], winner)
+                # replaced by the current value's first statement ("104 op 1 januari 2026, nr.
+                # 312"), not by a later repeat of it ("nu nog 104" in a press release)
+                _status_at(figures, notes, i, buckets[date], first)
         return [notes[i] for i in ordered]
     for date, idx in by_date.items():
         b = buckets[date]
@@ -482,8 +485,8 @@ def current_entries(entries: Iterable[Any]) -> dict[tuple[int, tuple[str, str]],
     `.group`, `.status`, e.g. `ledger.LedgerEntry`): per (group, `series_key`), the entries at
     the series' newest reference date, in `sort_key` order (the newest source, which wins, last).
     More than one is a confirmation or a conflict (their status says which). This is the
-    "current value" that a superseded entry's `replaced_by` points at; callers use this instead
-    of re-deriving it from statuses."""
+    "current value" (a superseded entry's `replaced_by` names it, or its first statement when
+    the newer sources only repeat it); callers use this instead of re-deriving it from statuses."""
     by_series: dict[tuple[int, tuple[str, str]], list[Any]] = {}
     for e in entries:
         if e.figure.date and e.status != UNDATED:
