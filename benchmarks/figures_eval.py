@@ -23,6 +23,9 @@ separators and spaces ("14.600.000" == "14600000", "1 op 5" == "1op5").
               the cells that matter), so the strict precision also counts real figures with their
               right date as false; the rest of the extracted pairs are "unjudged" (UNJUDGED with -v).
               Both are printed; the strict one is what the issue's target names.
+- judged, scope-aware = as judged, but a key figure's value at another date is false only when the
+              extracted figure has that key figure's scope or none (a table cell of another row that
+              happens to hold the same number is another figure, not a wrong date).
 Figures whose value matches but whose date differs are reported apart ("date misses").
 
 Non-figures (non_figures.jsonl: question numbers, numbering, ages, articles, dates, years, pages,
@@ -204,6 +207,27 @@ def main() -> int:
     unjudged = got_pairs - gold_pairs - wrong
     print(f"judged precision (false = a key figure's value with another date, or a non-figure): "
           f"{judged:.3f}  ({len(correct)}/{len(correct) + len(wrong)}; {len(unjudged)} extracted pairs unjudged)")
+    # A table cell "Vlaams-Brabant 2023: 23" is not the key figure "Oost-Vlaanderen 2025: 23" with a
+    # wrong date: it is another figure. Scope-aware, a key figure's value with another date is
+    # false only when the extracted figure has the gold figure's scope (row label, province, ...)
+    # or none at all (an unscoped figure claims to be the overall value).
+    def _scope(x: str) -> str:
+        return re.sub(r"\W+", " ", (x or "").lower()).strip()
+
+    gold_scopes: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for g in gold:
+        gold_scopes[(g["doc"], norm_value(g["value"]))].add(_scope(g.get("scope", "")))
+    pair_scopes: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for f in figs:
+        pair_scopes[(f.doc, norm_value(f.value), f.date)].add(_scope(f.scope))
+    wrong_scoped = {p for p in got_pairs - gold_pairs if (p[0], p[1]) in gold_values
+                    and (pair_scopes[p] & gold_scopes[(p[0], p[1])] or "" in pair_scopes[p])} | (non_pairs - gold_pairs)
+    judged_scoped = len(correct) / max(1, len(correct) + len(wrong_scoped))
+    print(f"judged precision, scope-aware (false = a key figure's value, with its scope, at another date, "
+          f"or a non-figure): {judged_scoped:.3f}  ({len(correct)}/{len(correct) + len(wrong_scoped)})")
+    if args.verbose:
+        for p_ in sorted(wrong_scoped - (non_pairs - gold_pairs)):
+            print(f"  WRONGDATE {p_[0][:40]:40s} {p_[1]:>10s} {p_[2]:10s} scopes {sorted(pair_scopes[p_])}")
     summary = [f"set {base}{' --gold-dates' if args.gold_dates else ''}: {len(docs)} documents, {len(figs)} figures",
                f"(value, date) recall     {recall:.3f} ({len(found)}/{len(gold_pairs)})",
                f"(value, date) precision  {precision:.3f} ({len(correct)}/{len(got_pairs)})",
@@ -211,6 +235,7 @@ def main() -> int:
                f"({len(matched & gold_pairs)}/{len(matched)})"]
     summary.append(f"judged precision         {judged:.3f} ({len(correct)}/{len(correct) + len(wrong)}; "
                    f"{len(unjudged)} pairs unjudged)")
+    summary.append(f"judged, scope-aware      {judged_scoped:.3f} ({len(correct)}/{len(correct) + len(wrong_scoped)})")
     if non_share is not None:
         summary.append(f"non-figures in ledger    {non_share:.3f} ({len(non_listed)}/{len(read_jsonl(non_path))})")
 
