@@ -59,9 +59,11 @@ class PreparedDocument:
 
 # The lay-language data is rebuilt when the chunk count moved by more than this share (or this
 # many chunks), and after every change while the index is small (under LAY_REBUILD_SMALL chunks).
+# Its rebuild reads every chunk with its vector: 1.9 s at 464 chunks, 2.4 s at 2,000, 19 s at
+# 17,000 (2 cores), so only a small index pays it on every change.
 LAY_REBUILD_SHARE = 0.02
 LAY_REBUILD_MIN = 50
-LAY_REBUILD_SMALL = 20000
+LAY_REBUILD_SMALL = 1000
 
 
 class Writer:
