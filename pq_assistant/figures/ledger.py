@@ -163,6 +163,48 @@ def named_groups(query: str, entries: Sequence[LedgerEntry]) -> list[int]:
     return out
 
 
+def _query_head(query: str) -> str:
+    """The counted noun of a query about a quantity: the key of its first content word that is no
+    marker ("aantal locaties consultatiebureaus" -> "locatie"; "extra middelen ..." -> "budget")."""
+    from .timelines import _markers, quantity_key
+
+    qmarks = _markers(quantity_key(query))
+    keys = [quantity_key(w) for w in query.split()]
+    return next((k for k in keys if k and k not in qmarks), next((k for k in keys if k), ""))
+
+
+def _same_noun(a: str, b: str) -> bool:
+    """Two counted nouns (keys) are one: equal, or one is the other's compound head or the
+    compound of it ("groepsactiviteit" counts "activiteit"s; "opvanglocatie" for "kinderopvanglocatie")."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 6 and " " not in long_ and long_.endswith(short)
+
+
+def counted_groups(query: str, passages: list[Passage], entries: Sequence[LedgerEntry]) -> list[int]:
+    """Timelines of the best passages that count the noun the query counts: for "aantal
+    locaties consultatiebureaus", next to the stock of "locaties", the passages' "21 nieuwe
+    locaties geopend", "58 locaties gesloten" and "een netto daling met 37 locaties" — each its
+    own timeline, but all of what a question about that number must see. Only counts, only the
+    figures of the passages (the question's documents), so a word as broad as "gemeenten" does
+    not pull in every municipality count of the index."""
+    from .timelines import figure_family, quantity_key
+
+    if _query_family(query) != "count":
+        return []
+    head = _query_head(query)
+    if not head or " " in head:
+        return []
+    chunks = {p.chunk_id for p in passages}
+    out: list[int] = []
+    for e in entries:
+        if e.figure.chunk_id in chunks and e.group not in out and figure_family(e.figure) == "count" \
+                and _same_noun(quantity_key(e.figure.unit), head):
+            out.append(e.group)
+    return out
+
+
 _SHARE_WORDS = _lazy(r"\b(?:aandeel|percentage|procent|graad|\w+graad|index|bereik|verhouding)\b")
 _MONEY_WORDS = _lazy(r"\b(?:budget|middelen|werkingsmiddelen|bedrag|\w+bedrag|euro|subsidie\w*|kost\w*|uitgaven)\b")
 

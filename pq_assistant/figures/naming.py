@@ -325,6 +325,12 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         fig.noun, fig.own_noun = what, bool(what)
         fig.quantity = ("verandering " + what).strip()
         return
+    if (part := _restated_part(fig, a, state)) is not None:
+        # "Samen bestrijken de Huizen 290 van de 300 gemeenten. Dat is een dekkingsgraad van 97 %."
+        fig.noun = part.noun
+        fig.quantity = "aandeel " + re.sub(r"^deel\s+", "", part.quantity)
+        fig.scope = fig.scope or part.scope
+        return
     noun = ""
     pos = fig.end
     if paren := re.match(r"\s*\([^)]*\)", s[pos:]):  # "17% (+/- 1 op 5) van de ..."
@@ -378,6 +384,23 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         fig.scope = fig.scope or _group_scope(s, a.clause, fig) or a.prev.scope
         return
     fig.quantity = "aandeel"
+
+
+_RESTATES_RE = _lazy(r"\s*(?:dat|dit|het)\s+(?:is|was|betekent|komt\s+neer\s+op|maakt|vertegenwoordigt)\b", re.I)
+
+
+def _restated_part(fig: _Fig, a: _Around, state: _State) -> _Fig | None:
+    """The part of a whole the sentence before gave, when this percentage restates it as a share:
+    "Dat is (een dekkingsgraad van) 97 %" right after "290 van de 300 gemeenten", and the
+    percentage is that part of that whole (rounded; 290/300 = 96,7 %). None otherwise."""
+    if fig.kind != "percent" or fig.number is None or state.last_part is None or a.earlier:
+        return None
+    if not _RESTATES_RE.match(a.sentence):
+        return None
+    part, whole = state.last_part
+    if part.number is None or abs(100 * part.number / whole - fig.number) > 1.0:
+        return None
+    return part
 
 
 _POSSESSIVES = {"hun", "haar", "zijn", "hen"}
@@ -491,6 +514,14 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         head_word = _head(noun).split()
         if len(head_word) == 1 and len(head_word[0]) >= 9 and head_word[0] not in state.compounds[-3:]:
             state.compounds.append(head_word[0])
+    if noun and (subject := _measured_subject(s[:fig.start], noun)):
+        # "De gemiddelde wachttijd ... bedroeg in 2023 94 dagen": days measure the subject
+        fig.noun, fig.own_noun = subject, True
+        fig.unit = (fig.unit + " " if fig.unit else "") + _head(noun)
+        average = re.search(r"\bgemiddeld\s+(?:\S+\s+)?$", s[:fig.start], re.I) and "gemiddeld" not in subject.lower()
+        fig.quantity = ("gemiddeld " if average else "") + subject
+        fig.scope = fig.scope or _group_scope(s, (0, a.clause[1]), fig)
+        return
     parent: _Fig | None = None
     wholes = [f for f in a.earlier if not f.denominator]
     if anaphor:  # "Daarvan ...": the first figure of the previous sentence (or the list lead)
@@ -513,6 +544,8 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     # "153 Huizen van het Kind omvatten 231 gemeenten": the verb relates two figures
     links_figures = cut is None and not fig.subset and any(f.start == pred_stop for f in figs if f is not fig)
     pred = [] if fig.denominator or links_figures else _content_words(pred_text, 3)
+    if _TAKES_PLACE_RE.search(s):  # "vonden 96.200 consulten plaats": the particle of "plaatsvinden"
+        pred = [w for w in pred if w.lower() != "plaats"]
     if fig.subset and not pred and not anaphor:
         # "In totaal bestrijken de erkende Huizen van het Kind 142 van de 308 Vlaamse gemeenten":
         # what the part is said of stands before it
@@ -557,6 +590,29 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     words = [w for w in words if fold(w) not in ("verwacht", "bevraagd", "bevraging", "deel")]
     fig.quantity = " ".join(w for w in [*markers, base, *words] if w).strip()
 
+
+
+_TAKES_PLACE_RE = _lazy(r"\b(?:vond|vonden|vindt|vinden)\b", re.I)
+_MEASURE_UNIT_RE = _lazy(rf"{_TIME_UNITS}|minuten|minuut|seconden|kilometer|km", re.I)
+_MEASURE_VERB_RE = _lazy(r"\b(?:bedroeg|bedroegen|bedraagt|bedragen|lag|lagen|ligt|liggen|schommelde|schommelt)\b", re.I)
+_SUBJECT_RE = _lazy(r"\b(?:de|het)\s+(?=[a-zà-ÿ])", re.I)
+
+
+def _measured_subject(prefix: str, noun: str) -> str:
+    """What a measure counts: a number of days, hours or minutes is not a count of days but the
+    measure of the subject of "bedroeg" / "lag op" ("De gemiddelde wachttijd tussen aanmelding
+    en start bedroeg in 2023 94 dagen", "Voor contextbegeleiding lag de gemiddelde wachttijd
+    hoger, op 121 dagen"): that subject ("gemiddelde wachttijd"); "" when the clause has no such
+    verb or subject."""
+    if not _MEASURE_UNIT_RE.fullmatch(_head(noun).lower()) or not _MEASURE_VERB_RE.search(prefix):
+        return ""
+    for m in _SUBJECT_RE.finditer(prefix):
+        phrase, _ = _noun_phrase(prefix[m.end():])
+        head = _head(phrase).lower()
+        if phrase and head not in _TIME_WORDS and not _MEASURE_UNIT_RE.fullmatch(head) \
+                and not _PLACE_RE.fullmatch(phrase) and not _AGENCIES.fullmatch(phrase) and not _is_adjective(head):
+            return phrase
+    return ""
 
 
 def note_topic(sentence: str, state: _State) -> None:

@@ -1,0 +1,120 @@
+"""Rules that put every value of a quantity where `pq figures <quantity>` finds it: a measure
+names what it measures, a restated part is a share of that part, a table's ratio column is
+named by its numerator, a particle of "plaatsvinden" is no part of the name, and a question
+about a count lists the passages' timelines of that counted noun. Small invented inputs."""
+from __future__ import annotations
+
+from pq_assistant.figures import extract_figures, quantity_key
+from pq_assistant.figures.ledger import LedgerEntry, counted_groups
+from pq_assistant.models import Figure, Passage
+
+
+def named(text: str, **kw) -> list[tuple[str, str, str, str]]:
+    return [(f.value, f.unit, f.quantity, f.scope) for f in extract_figures(text, fallback_date="2021-03-01", **kw)]
+
+
+# ---------------------------------------------------------------------------------------------
+# A number of days measures the subject of "bedroeg" / "lag op"
+
+def test_days_measure_the_subject_of_the_copula():
+    got = named("In 2020 bedroeg de gemiddelde doorlooptijd van een aanvraag 41 dagen. "
+                "Voor spoedaanvragen lag de gemiddelde doorlooptijd lager, op 12 dagen.")
+    assert got == [("41", "dagen", "gemiddelde doorlooptijd", ""),
+                   ("12", "dagen", "gemiddelde doorlooptijd", "spoedaanvragen")]
+    assert quantity_key(got[0][2]) == "doorlooptijd gemiddeld"
+
+
+def test_an_average_before_the_number_is_kept():
+    assert named("De opnameduur na een operatie bedraagt gemiddeld 3,5 dagen.") == [
+        ("3,5", "dagen", "gemiddeld opnameduur", "")]
+
+
+def test_days_without_a_measuring_verb_stay_a_count_of_days():
+    # no "bedroeg"/"lag": nothing says what the days measure
+    assert named("Het gaat om 14 dagen.")[0][2] == "dagen"
+    assert named("Gemiddeld kreeg een leerling 20 uren bijles.")[0][2] != "leerling"
+
+
+# ---------------------------------------------------------------------------------------------
+# "Dat is (een dekkingsgraad van) N %" restates the part of the sentence before
+
+def test_a_restated_part_is_the_share_of_that_part():
+    got = named("Samen bedienen de loketten 45 van de 60 steden. Dat is een bereik van 75 %.")
+    assert got[0] == ("45", "steden", "steden bedienen loketten", "")
+    assert got[2] == ("75", "%", "aandeel steden bedienen loketten", "")
+
+
+def test_a_percentage_that_is_not_the_ratio_is_not_restated():
+    # 45 of 60 is 75 %, not 12 %: a change, not the share
+    got = named("Samen bedienen de loketten 45 van de 60 steden. Dat is een stijging met 12 %.")
+    assert not got[2][2].startswith("aandeel steden")
+
+
+def test_the_restated_share_needs_the_sentence_right_before():
+    got = named("Samen bedienen de loketten 45 van de 60 steden. Er kwam geen nieuw loket bij. "
+                "Dat is een bereik van 75 %.")
+    assert not got[-1][2].startswith("aandeel steden")
+
+
+# ---------------------------------------------------------------------------------------------
+# A table's one-word percentage column that is the ratio of two count columns
+
+TABLE = """Aantal erkende loketten en aantal steden binnen hun gebied, per provincie, op 1 maart 2020
+Provincie Erkende loketten Steden met loket Steden totaal Bereik
+Limburg 4 9 12 75 %
+Namen 2 5 5 100 %
+Totaal 6 14 17 82 %"""
+
+
+def test_a_ratio_column_is_named_by_its_numerator():
+    shares = [(v, q, s) for v, u, q, s in named(TABLE, section="annex") if u == "%"]
+    assert shares == [("75", "aandeel Steden met loket", "Limburg"),
+                      ("100", "aandeel Steden met loket", "Namen"),  # 5 of 5: the column the other rows use
+                      ("82", "aandeel Steden met loket", "")]
+
+
+def test_a_percentage_column_that_is_no_ratio_keeps_its_name():
+    table = TABLE.replace("75 %", "40 %").replace("100 %", "30 %").replace("82 %", "35 %")
+    assert {q for v, u, q, s in named(table, section="annex") if u == "%"} == {"aandeel Bereik"}
+
+
+# ---------------------------------------------------------------------------------------------
+# "vonden N X plaats": "plaats" is the particle of "plaatsvinden"
+
+def test_the_particle_of_plaatsvinden_is_no_part_of_the_name():
+    got = named("In het voorjaar van 2020 vonden 1.200 huisbezoeken plaats en werden 300 huisbezoeken "
+                "telefonisch gedaan. In 2019 vonden 2.400 huisbezoeken plaats.")
+    assert [q for _, _, q, _ in got] == ["huisbezoeken", "huisbezoeken telefonisch gedaan", "huisbezoeken"]
+    # a count of places stays one
+    assert named("Er kwamen 40 plaatsen bij.")[0][1] == "plaatsen"
+
+
+# ---------------------------------------------------------------------------------------------
+# `pq figures "aantal X ..."` also lists the passages' other timelines that count X
+
+def _entry(value: str, unit: str, quantity: str, chunk: str, group: int) -> LedgerEntry:
+    f = Figure(value=value, number_value=float(value), unit=unit, quantity=quantity, date="2020", date_source="explicit",
+               sentence="", chunk_id=chunk)
+    return LedgerEntry(figure=f, group=group, status="latest")
+
+
+def _passage(chunk: str) -> Passage:
+    return Passage(chunk_id=chunk, doc_id="d", doc="d.txt", text="", score=0.5, page=1, section="answer", part="1",
+                   metadata={})
+
+
+def test_counted_groups_are_the_passages_timelines_of_the_counted_noun():
+    entries = [_entry("80", "consulten", "consulten", "c1", 0),
+               _entry("6", "consulten", "consulten op afstand georganiseerd", "c1", 1),
+               _entry("3", "consulten", "verandering consulten", "c2", 2),
+               _entry("5", "groepsconsulten", "groepsconsulten", "c1", 3),  # a compound of the noun
+               _entry("12", "%", "aandeel consulten", "c1", 4),  # a share, not a count
+               _entry("40", "artsen", "artsen", "c1", 5),  # another noun
+               _entry("9", "consulten", "consulten", "c9", 6)]  # not in the passages
+    assert counted_groups("aantal consulten in Limburg", [_passage("c1"), _passage("c2")], entries) == [0, 1, 2, 3]
+
+
+def test_counted_groups_only_for_a_count_question():
+    entries = [_entry("80", "consulten", "consulten", "c1", 0)]
+    assert counted_groups("aandeel consulten", [_passage("c1")], entries) == []
+    assert counted_groups("budget consulten", [_passage("c1")], entries) == []
