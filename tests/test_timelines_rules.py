@@ -118,3 +118,45 @@ def test_counted_groups_only_for_a_count_question():
     entries = [_entry("80", "consulten", "consulten", "c1", 0)]
     assert counted_groups("aandeel consulten", [_passage("c1")], entries) == []
     assert counted_groups("budget consulten", [_passage("c1")], entries) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes: the last "het aantal X" before the figure, with the service it is counted at
+
+def test_a_change_counts_the_nearest_het_aantal():
+    got = named("Het aantal brieven daalt licht, terwijl het aantal online aanvragen jaarlijks met ongeveer 8 % stijgt.")
+    assert got == [("8", "%", "verandering online aanvragen", "")]
+
+
+def test_a_change_keeps_the_service_it_is_counted_at():
+    got = named("Het aantal oproepen bij de Kind en Gezin-lijn lag in mei 2021 15 % hoger dan in mei 2020.")
+    assert got[0][2] == "verandering oproepen Kind en Gezin-lijn"
+
+
+# ---------------------------------------------------------------------------------------------
+# "dat aandeel" after a name with "van het" in it: the share named before
+
+def test_the_van_het_inside_a_name_is_no_of_the():
+    got = named("In 2019 had 30 % van de Huizen van het Kind een aanbod voor vaders. "
+                "Bij de Huizen van het Kind in de steden loopt dat aandeel op tot 55 %.")
+    assert got[1][:3] == ("55", "%", "aandeel Huizen van het Kind aanbod vaders")
+
+
+# ---------------------------------------------------------------------------------------------
+# "N X, goed voor M Y": the same things counted in another unit
+
+def test_goed_voor_measures_the_count_before():
+    got = named("Op 1 juni 2020 telde de dienst 640 medewerkers, goed voor 512 voltijdse equivalenten.")
+    assert got[1] == ("512", "equivalenten", "voltijdse equivalenten medewerkers", "")
+    # the pupils of the schools that closed
+    assert named("Er gingen 30 scholen dicht, goed voor 4.000 leerlingen.")[1][2] == "leerlingen scholen dicht"
+
+
+# ---------------------------------------------------------------------------------------------
+# An extra amount with no recipient and no unit is extra budget
+
+def test_an_extra_amount_is_extra_budget():
+    assert named("Voor 2021 maak ik 2,5 miljoen euro bijkomend vrij.")[0][2] == "extra budget"
+    # "bovendien" adds a sentence, not money: no budget line is made of it
+    assert named("Bovendien start ik een oproep, waarvoor 300.000 euro beschikbaar is.")[0][2] == "extra bedrag"
+    assert quantity_key("extra budget") == quantity_key("extra middelen")

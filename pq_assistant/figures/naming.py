@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..textutil import MONTH_RE, fold
-from .lexicon import _PLACE_ALT, _ABBREVIATIONS, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _IN_PLACE_RE, _LIGHT_VERBS, _NP_STOP, _PLACES, _PLACE_RE, _TIME_UNITS, _clause_bounds, _expand_abbreviations, _find_dates, _lazy
+from .lexicon import _ENTITIES, _PLACE_ALT, _ABBREVIATIONS, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _IN_PLACE_RE, _LIGHT_VERBS, _NP_STOP, _PLACES, _PLACE_RE, _TIME_UNITS, _clause_bounds, _expand_abbreviations, _find_dates, _lazy
 from .state import _Fig, _State
 
 
@@ -209,6 +209,9 @@ _OF_THOSE_BEFORE_RE = _lazy(r"\bvan\s+(?:die|deze|de|het|alle|hun)\s+(.*)$", re.
 _OF_THEM_RE = _lazy(r"\b(?:van\s+hen|daarvan|waarvan|hiervan)\b", re.I)
 _TOPIC_RE = _lazy(r"\s*(?:op|voor|bij|in)\s+(?:de|het|een)?\s*([a-zà-ÿ][\w-]*(?:\s+(?:en|van)\s+[a-zà-ÿ][\w-]*)?)",
                   re.I)
+_NUMBER_OF_START_RE = _lazy(r"\b(?:het|dat)\s+(?:totale\s+|globale\s+|gezamenlijke\s+)?aantal\s+", re.I)
+_OWNER_RE = _lazy(r"\s+(?:bij|van|in)\s+(?:de|het)\s+(" + "|".join(re.escape(e) for e in sorted(_ENTITIES, key=len, reverse=True))
+                  + r")\b", re.I)
 _NUMBER_OF_RE = _lazy(r"\b(?:het|dat)\s+(?:totale\s+|globale\s+|gezamenlijke\s+)?aantal\s+(.*)", re.I)
 _MONEY_BASE_RE = _lazy(
     r"\b(budget|begroting|werkingsmiddelen|middelen|subsidie|subsidies|subsidiëring|investering|bijdrage|toelage|"
@@ -319,9 +322,19 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     """A percentage or ratio: 'aandeel <what it is a share of> <what is said about it>'."""
     s = a.sentence
     if _is_change(s, fig):
-        m = _NUMBER_OF_RE.search(s[:fig.start])
+        # the last "het aantal X" before the figure ("Het aantal oproepen daalt licht, terwijl het
+        # aantal schriftelijke vragen met 10 % stijgt": the questions), with the service it is
+        # counted at ("het aantal oproepen bij de Kind en Gezin-lijn")
+        starts = [m.end() for m in _NUMBER_OF_START_RE.finditer(s[:fig.start])]
         prev_count = state.last.get("count")
-        what = _noun_phrase(m.group(1))[0] if m else (prev_count.quantity if prev_count else "")
+        what = ""
+        if starts:
+            what, length = _noun_phrase(s[starts[-1]:fig.start])
+            owner = _OWNER_RE.match(s, starts[-1] + length)
+            if what and owner:
+                what = f"{what} {owner.group(1)}"
+        elif prev_count:
+            what = prev_count.quantity
         fig.noun, fig.own_noun = what, bool(what)
         fig.quantity = ("verandering " + what).strip()
         return
@@ -346,8 +359,10 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
             nxt = [f.start - start - length for f in figs if f.start > fig.start and f.start >= start + length]
             tail = tail[:min([len(tail)] + nxt)]
             noun = " ".join([phrase] + _content_words(tail, 4))
-    if not noun and (before := _OF_THOSE_BEFORE_RE.search(a.prefix)):  # "Van die gezinnen had 38 % ..."
-        phrase, _ = _noun_phrase(before.group(1))
+    # (not the "van het" inside a name: "Bij de Huizen van het Kind in de centrumsteden loopt dat aandeel ...")
+    unnamed = _ENTITY_RE.sub(lambda m: "_" * len(m.group()), a.prefix)
+    if not noun and (before := _OF_THOSE_BEFORE_RE.search(unnamed)):  # "Van die gezinnen had 38 % ..."
+        phrase, _ = _noun_phrase(a.prefix[before.start(1):])
         if phrase:
             noun = " ".join([phrase] + _content_words(s[fig.end:a.stop], 4))
     if not noun:  # "bedroeg de vaccinatiegraad 96,3 %", "Dat is een dekkingsgraad van 97 %"
@@ -476,6 +491,10 @@ def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     else:
         word = (m.group(1).lower() if (m := _MONEY_WORD_RE.search(text) or _MONEY_WORD_RE.search(s)) else "bedrag")
         base = "budget" if word in ("budget", "begroting", "middelen", "werkingsmiddelen") else word
+        if base == "bedrag" and re.search(r"\b(?:bijkomend|bijkomende|extra|aanvullend|aanvullende)\b", text, re.I):
+            # "Voor 2022 maak ik 1,5 miljoen euro bijkomend vrij": an extra amount is extra budget
+            # (a sum per unit is "bedrag per ..." above)
+            base = "budget"
     fig.noun, fig.own_noun = target, bool(target)
     fig.quantity = " ".join(markers + [base])
 
@@ -521,6 +540,14 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         average = re.search(r"\bgemiddeld\s+(?:\S+\s+)?$", s[:fig.start], re.I) and "gemiddeld" not in subject.lower()
         fig.quantity = ("gemiddeld " if average else "") + subject
         fig.scope = fig.scope or _group_scope(s, (0, a.clause[1]), fig)
+        return
+    measured = [f for f in a.earlier if f.kind == "count" and f.quantity and not f.denominator]
+    if noun and measured and _GOOD_FOR_RE.search(s[:fig.start]):
+        # "2.386 personeelsleden, goed voor 2.174 voltijdse equivalenten": the same things in another unit
+        fig.noun, fig.own_noun = noun, True
+        fig.unit = (fig.unit + " " if fig.unit else "") + _head(noun)
+        fig.quantity = f"{noun} {measured[-1].quantity}"
+        fig.scope = fig.scope or measured[-1].scope
         return
     parent: _Fig | None = None
     wholes = [f for f in a.earlier if not f.denominator]
@@ -592,6 +619,7 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
 
 
 
+_GOOD_FOR_RE = _lazy(r",?\s*(?:samen\s+)?goed\s+voor\s+(?:ongeveer\s+|bijna\s+|ruim\s+|circa\s+)?$", re.I)
 _TAKES_PLACE_RE = _lazy(r"\b(?:vond|vonden|vindt|vinden)\b", re.I)
 _MEASURE_UNIT_RE = _lazy(rf"{_TIME_UNITS}|minuten|minuut|seconden|kilometer|km", re.I)
 _MEASURE_VERB_RE = _lazy(r"\b(?:bedroeg|bedroegen|bedraagt|bedragen|lag|lagen|ligt|liggen|schommelde|schommelt)\b", re.I)
