@@ -160,3 +160,17 @@ def test_an_extra_amount_is_extra_budget():
     # "bovendien" adds a sentence, not money: no budget line is made of it
     assert named("Bovendien start ik een oproep, waarvoor 300.000 euro beschikbaar is.")[0][2] == "extra bedrag"
     assert quantity_key("extra budget") == quantity_key("extra middelen")
+
+
+# ---------------------------------------------------------------------------------------------
+# A share "van de X die …, <main clause>": the relative clause says which X, the main clause what
+
+def test_a_share_is_named_by_the_clause_after_its_relative_clause():
+    got = named("In 2018 kwam 76,5 % van de peuters die in dat jaar ingeschreven waren, minstens één keer "
+                "naar de speelotheek.")
+    assert got == [("76,5", "%", "aandeel peuters ingeschreven speelotheek", "")]
+
+
+def test_a_share_without_a_relative_clause_keeps_its_own_words():
+    got = named("In 2018 woonde 12 % van de peuters in een stad, vooral in Gent.")
+    assert got[0][2] == "aandeel peuters stad"

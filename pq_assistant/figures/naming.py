@@ -115,6 +115,7 @@ def _content_words(text: str, limit: int = 3) -> list[str]:
     text = _ENTITY_RE.sub(lambda m: m.group().replace(" ", "_"), text)
     text = re.sub(rf"\b(?:\d[\d.,/]*|{MONTH_RE})\b", " ", text, flags=re.I)
     text = re.sub(r"\bin totaal\b", " ", text, flags=re.I)
+    text = re.sub(r"\b(?:minstens|ten minste|nog|al)\s+(?:één|een)\s+keer\b", " ", text, flags=re.I)  # how often
     out = []
     for w in re.findall(r"[A-Za-zÀ-ÿ_][\w’'_-]*", text):
         lw = w.lower()
@@ -355,10 +356,20 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         if phrase:
             tail = s[start + length:]
             tail_end = re.search(r"[,;:()]|\.$", tail)
-            tail = tail[:tail_end.start()] if tail_end else tail
             nxt = [f.start - start - length for f in figs if f.start > fig.start and f.start >= start + length]
-            tail = tail[:min([len(tail)] + nxt)]
-            noun = " ".join([phrase] + _content_words(tail, 4))
+            cut = min([len(tail)] + nxt)
+            main = ""
+            if tail_end and tail[tail_end.start()] == "," and _RELATIVE_RE.match(tail) and tail_end.end() < cut:
+                # "88,4 % van de kinderen die in dat jaar geboren zijn, kwam minstens één keer op consult
+                # bij een consultatiebureau": the relative clause says which ones, the clause after it
+                # what the share is of
+                main = tail[tail_end.end():cut]
+                main_end = re.search(r"[,;:()]|\.$", main)
+                main = main[:main_end.start()] if main_end else main
+            tail = tail[:tail_end.start()] if tail_end else tail
+            tail = tail[:cut]
+            words = _content_words(tail, 2) + _content_words(main, 3) if main else _content_words(tail, 4)
+            noun = " ".join([phrase] + words)
     # (not the "van het" inside a name: "Bij de Huizen van het Kind in de centrumsteden loopt dat aandeel ...")
     unnamed = _ENTITY_RE.sub(lambda m: "_" * len(m.group()), a.prefix)
     if not noun and (before := _OF_THOSE_BEFORE_RE.search(unnamed)):  # "Van die gezinnen had 38 % ..."
@@ -416,6 +427,9 @@ def _restated_part(fig: _Fig, a: _Around, state: _State) -> _Fig | None:
     if part.number is None or abs(100 * part.number / whole - fig.number) > 1.0:
         return None
     return part
+
+
+_RELATIVE_RE = _lazy(r"\s*(?:die|dat|wie|waar|waarvan|waarin|waarbij)\b", re.I)
 
 
 _POSSESSIVES = {"hun", "haar", "zijn", "hen"}
