@@ -174,3 +174,10 @@ def test_a_share_is_named_by_the_clause_after_its_relative_clause():
 def test_a_share_without_a_relative_clause_keeps_its_own_words():
     got = named("In 2018 woonde 12 % van de peuters in een stad, vooral in Gent.")
     assert got[0][2] == "aandeel peuters stad"
+
+
+def test_counted_groups_of_a_multiword_name_the_query_holds():
+    entries = [_entry("120", "Huizen van het Kind", "erkende Huizen van het Kind", "c1", 0),
+               _entry("26", "Huizen van het Kind", "Huizen van het Kind samenwerking vroedvrouwen", "c1", 1),
+               _entry("300", "gemeenten", "gemeenten Huis van het Kind", "c1", 2)]  # counts municipalities
+    assert counted_groups("aantal Huizen van het Kind met een aanbod", [_passage("c1")], entries) == [0, 1]

@@ -196,11 +196,19 @@ def counted_groups(query: str, passages: list[Passage], entries: Sequence[Ledger
     head = _query_head(query)
     if not head or " " in head:
         return []
+    qwords = set(quantity_key(query).split())
     chunks = {p.chunk_id for p in passages}
     out: list[int] = []
+    counts: dict[str, bool] = {}
     for e in entries:
-        if e.figure.chunk_id in chunks and e.group not in out and figure_family(e.figure) == "count" \
-                and _same_noun(quantity_key(e.figure.unit), head):
+        if e.figure.chunk_id not in chunks or e.group in out or figure_family(e.figure) != "count":
+            continue
+        unit = quantity_key(e.figure.unit)
+        if unit not in counts:
+            # one word ("consulten"), or a name the query holds whole ("Huizen van het Kind")
+            words = set(unit.split())
+            counts[unit] = _same_noun(unit, head) or (head in words and words <= qwords)
+        if counts[unit]:
             out.append(e.group)
     return out
 
