@@ -92,15 +92,16 @@ def test_the_particle_of_plaatsvinden_is_no_part_of_the_name():
 # ---------------------------------------------------------------------------------------------
 # `pq figures "aantal X ..."` also lists the passages' other timelines that count X
 
-def _entry(value: str, unit: str, quantity: str, chunk: str, group: int) -> LedgerEntry:
+def _entry(value: str, unit: str, quantity: str, doc: str, group: int) -> LedgerEntry:
     f = Figure(value=value, number_value=float(value), unit=unit, quantity=quantity, date="2020", date_source="explicit",
-               sentence="", chunk_id=chunk)
+               sentence="", doc_id=doc, chunk_id=doc + ":answer:9")
     return LedgerEntry(figure=f, group=group, status="latest")
 
 
-def _passage(chunk: str) -> Passage:
-    return Passage(chunk_id=chunk, doc_id="d", doc="d.txt", text="", score=0.5, page=1, section="answer", part="1",
-                   metadata={})
+def _passage(doc: str) -> Passage:
+    # a passage of the document (another chunk than its figures': the document counts)
+    return Passage(chunk_id=doc + ":answer:0", doc_id=doc, doc=doc + ".txt", text="", score=0.5, page=1,
+                   section="answer", part="1", metadata={})
 
 
 def test_counted_groups_are_the_passages_timelines_of_the_counted_noun():
@@ -110,7 +111,7 @@ def test_counted_groups_are_the_passages_timelines_of_the_counted_noun():
                _entry("5", "groepsconsulten", "groepsconsulten", "c1", 3),  # a compound of the noun
                _entry("12", "%", "aandeel consulten", "c1", 4),  # a share, not a count
                _entry("40", "artsen", "artsen", "c1", 5),  # another noun
-               _entry("9", "consulten", "consulten", "c9", 6)]  # not in the passages
+               _entry("9", "consulten", "consulten", "c9", 6)]  # not in the passages' documents
     assert counted_groups("aantal consulten in Limburg", [_passage("c1"), _passage("c2")], entries) == [0, 1, 2, 3]
 
 

@@ -183,12 +183,14 @@ def _same_noun(a: str, b: str) -> bool:
 
 
 def counted_groups(query: str, passages: list[Passage], entries: Sequence[LedgerEntry]) -> list[int]:
-    """Timelines of the best passages that count the noun the query counts: for "aantal
-    locaties consultatiebureaus", next to the stock of "locaties", the passages' "21 nieuwe
-    locaties geopend", "58 locaties gesloten" and "een netto daling met 37 locaties" — each its
-    own timeline, but all of what a question about that number must see. Only counts, only the
-    figures of the passages (the question's documents), so a word as broad as "gemeenten" does
-    not pull in every municipality count of the index."""
+    """Timelines of the best passages' documents that count the noun the query counts: for
+    "aantal locaties consultatiebureaus", next to the stock of "locaties", the documents' "21
+    nieuwe locaties geopend", "58 locaties gesloten" and "een netto daling met 37 locaties" —
+    each its own timeline, but all of what a question about that number must see. Only counts,
+    only the figures of the documents the passages come from (the question's documents), so a
+    word as broad as "gemeenten" does not pull in every municipality count of the index. The
+    counted noun is one word (or its compound: "groepsactiviteiten" for "activiteiten") or a
+    name the query holds whole ("Huizen van het Kind")."""
     from .timelines import figure_family, quantity_key
 
     if _query_family(query) != "count":
@@ -197,11 +199,11 @@ def counted_groups(query: str, passages: list[Passage], entries: Sequence[Ledger
     if not head or " " in head:
         return []
     qwords = set(quantity_key(query).split())
-    chunks = {p.chunk_id for p in passages}
+    docs = {p.doc_id for p in passages}
     out: list[int] = []
     counts: dict[str, bool] = {}
     for e in entries:
-        if e.figure.chunk_id not in chunks or e.group in out or figure_family(e.figure) != "count":
+        if e.figure.doc_id not in docs or e.group in out or figure_family(e.figure) != "count":
             continue
         unit = quantity_key(e.figure.unit)
         if unit not in counts:
