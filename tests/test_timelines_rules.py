@@ -182,3 +182,17 @@ def test_counted_groups_of_a_multiword_name_the_query_holds():
                _entry("26", "Huizen van het Kind", "Huizen van het Kind samenwerking vroedvrouwen", "c1", 1),
                _entry("300", "gemeenten", "gemeenten Huis van het Kind", "c1", 2)]  # counts municipalities
     assert counted_groups("aantal Huizen van het Kind met een aanbod", [_passage("c1")], entries) == [0, 1]
+
+
+def test_a_part_of_the_quantity_is_named_with_it():
+    from pq_assistant.figures.ledger import named_groups
+
+    def money(value: str, quantity: str, group: int) -> LedgerEntry:
+        f = Figure(value=value, number_value=float(value), unit="miljoen euro", quantity=quantity, date="2020",
+                   date_source="explicit", sentence="")
+        return LedgerEntry(figure=f, group=group, status="latest")
+
+    entries = [money("14", "budget Huizen van het Kind", 0),
+               money("4", "deel budget Huizen van het Kind", 1),  # "Daarvan gaat 4 miljoen euro naar ..."
+               money("2", "deel budget inloopteams", 2)]  # a part of another budget
+    assert named_groups("budget Huizen van het Kind", entries) == [0, 1]
