@@ -142,11 +142,12 @@ def named_groups(query: str, entries: Sequence[LedgerEntry]) -> list[int]:
         k = quantity_key(e.figure.quantity or e.figure.unit)
         fam = figure_family(e.figure)
         if (k, fam) not in seen:
-            # a part of the quantity ("Daarvan gaat 4,2 miljoen euro naar ...": "deel budget ...") is
-            # listed with it, as its own timeline
-            words = set(k.split()) - ({"deel"} - qwords)
-            # every word of the timeline in the query ("locaties" for "aantal locaties consultatiebureaus") ...
-            named = bool(words) and words <= qwords and head in words
+            words = set(k.split())
+            # every word of the timeline in the query ("locaties" for "aantal locaties consultatiebureaus"),
+            # also of a part of it ("Daarvan gaat 4,2 miljoen euro naar ...": "deel budget Huizen van
+            # het Kind" for "budget Huizen van het Kind", listed as its own timeline) ...
+            whole = words - ({"deel"} - qwords)
+            named = bool(whole) and whole <= qwords and head in whole
             # ... or a series that specifies the query's quantity: the same family and marker words,
             # its counted noun, all but one of the query's words, and no more words of its own than
             # it shares ("aandeel Huizen van het Kind prenataal aanbod" for "aandeel Huizen van het
@@ -156,7 +157,7 @@ def named_groups(query: str, entries: Sequence[LedgerEntry]) -> list[int]:
             # 124 Huizen van het Kind") the count of what it totals
             shared = words & qwords
             content = qwords - qmarks
-            specifies = (head in words and fam == family and _markers(k) - {"gemiddeld", "totaal", "deel"} == qmarks - {"deel"}
+            specifies = (head in words and fam == family and _markers(k) - {"gemiddeld", "totaal"} == qmarks
                          and len(shared) >= min(2, len(content)) and len(shared) >= len(content) - 1
                          and len(words - qwords) <= len(shared))
             seen[(k, fam)] = named or specifies
