@@ -24,6 +24,11 @@ def test_days_measure_the_subject_of_the_copula():
     assert quantity_key(got[0][2]) == "doorlooptijd gemiddeld"
 
 
+def test_the_measured_subject_is_the_one_of_the_verb_not_a_place():
+    # the noun phrase after "bedroeg", not "de provincie" the sentence opens with
+    assert named("In de provincie Namen bedroeg de doorlooptijd 30 dagen.")[0][:3] == ("30", "dagen", "doorlooptijd")
+
+
 def test_an_average_before_the_number_is_kept():
     assert named("De opnameduur na een operatie bedraagt gemiddeld 3,5 dagen.") == [
         ("3,5", "dagen", "gemiddeld opnameduur", "")]

@@ -637,18 +637,22 @@ _GOOD_FOR_RE = _lazy(r",?\s*(?:samen\s+)?goed\s+voor\s+(?:ongeveer\s+|bijna\s+|r
 _TAKES_PLACE_RE = _lazy(r"\b(?:vond|vonden|vindt|vinden)\b", re.I)
 _MEASURE_UNIT_RE = _lazy(rf"{_TIME_UNITS}|minuten|minuut|seconden|kilometer|km", re.I)
 _MEASURE_VERB_RE = _lazy(r"\b(?:bedroeg|bedroegen|bedraagt|bedragen|lag|lagen|ligt|liggen|schommelde|schommelt)\b", re.I)
-_SUBJECT_RE = _lazy(r"\b(?:de|het)\s+(?=[a-zà-ÿ])", re.I)
+_SUBJECT_RE = _lazy(r"\s*(?:de|het)\s+(?=[a-zà-ÿ])", re.I)
 
 
 def _measured_subject(prefix: str, noun: str) -> str:
     """What a measure counts: a number of days, hours or minutes is not a count of days but the
-    measure of the subject of "bedroeg" / "lag op" ("De gemiddelde wachttijd tussen aanmelding
-    en start bedroeg in 2023 94 dagen", "Voor contextbegeleiding lag de gemiddelde wachttijd
-    hoger, op 121 dagen"): that subject ("gemiddelde wachttijd"); "" when the clause has no such
-    verb or subject."""
-    if not _MEASURE_UNIT_RE.fullmatch(_head(noun).lower()) or not _MEASURE_VERB_RE.search(prefix):
+    measure of the subject of "bedroeg" / "lag op": the noun phrase right after the verb ("In
+    2023 bedroeg de gemiddelde wachttijd 94 dagen", "Voor contextbegeleiding lag de gemiddelde
+    wachttijd hoger, op 121 dagen") or the one the sentence opens with ("De gemiddelde wachttijd
+    tussen aanmelding en start bedroeg in 2023 94 dagen"): "gemiddelde wachttijd". "" when the
+    sentence has no such verb or subject."""
+    verb = _MEASURE_VERB_RE.search(prefix)
+    if not _MEASURE_UNIT_RE.fullmatch(_head(noun).lower()) or not verb:
         return ""
-    for m in _SUBJECT_RE.finditer(prefix):
+    for m in (_SUBJECT_RE.match(prefix, verb.end()), _SUBJECT_RE.match(prefix)):
+        if m is None:
+            continue
         phrase, _ = _noun_phrase(prefix[m.end():])
         head = _head(phrase).lower()
         if phrase and head not in _TIME_WORDS and not _MEASURE_UNIT_RE.fullmatch(head) \
