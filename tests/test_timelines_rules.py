@@ -34,6 +34,12 @@ def test_an_average_before_the_number_is_kept():
         ("3,5", "dagen", "gemiddeld opnameduur", "")]
 
 
+def test_a_measure_compared_with_the_average_is_an_average():
+    got = named("In Limburg ligt de opnameduur iets lager dan het Vlaamse gemiddelde, met 2,9 dagen in 2021.")
+    assert got[0][:3] == ("2,9", "dagen", "gemiddeld opnameduur")
+    assert quantity_key(got[0][2]) == quantity_key("de gemiddelde opnameduur")
+
+
 def test_days_without_a_measuring_verb_stay_a_count_of_days():
     # no "bedroeg"/"lag": nothing says what the days measure
     assert named("Het gaat om 14 dagen.")[0][2] == "dagen"

@@ -551,7 +551,9 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         # "De gemiddelde wachttijd ... bedroeg in 2023 94 dagen": days measure the subject
         fig.noun, fig.own_noun = subject, True
         fig.unit = (fig.unit + " " if fig.unit else "") + _head(noun)
-        average = re.search(r"\bgemiddeld\s+(?:\S+\s+)?$", s[:fig.start], re.I) and "gemiddeld" not in subject.lower()
+        # an average when the sentence says so ("bedraagt gemiddeld 3,2 dagen", "iets lager dan het
+        # nationale gemiddelde, met 3,0 dagen")
+        average = re.search(r"\bgemiddeld(?:e)?\b", s, re.I) and "gemiddeld" not in subject.lower()
         fig.quantity = ("gemiddeld " if average else "") + subject
         fig.scope = fig.scope or _group_scope(s, (0, a.clause[1]), fig)
         return
