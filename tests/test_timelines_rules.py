@@ -40,6 +40,16 @@ def test_a_measure_compared_with_the_average_is_an_average():
     assert quantity_key(got[0][2]) == quantity_key("de gemiddelde opnameduur")
 
 
+def test_a_pronoun_subject_or_a_next_value_measures_the_same():
+    got = named("In 2021 bedroeg de gemiddelde opnameduur 3,0 dagen. In Limburg bedroeg ze 3,3 dagen "
+                "en in Namen 3,2 dagen.")
+    assert [(v, q) for v, _, q, _ in got] == [("3,0", "gemiddelde opnameduur"), ("3,3", "gemiddelde opnameduur"),
+                                              ("3,2", "gemiddelde opnameduur")]
+    assert got[1][3] == "Limburg"
+    # nothing measured before: days stay days
+    assert named("Het gaat om 4 dagen. In Limburg bedroeg ze 3 dagen.")[1][2] == "dagen"
+
+
 def test_days_without_a_measuring_verb_stay_a_count_of_days():
     # no "bedroeg"/"lag": nothing says what the days measure
     assert named("Het gaat om 14 dagen.")[0][2] == "dagen"

@@ -557,6 +557,14 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         fig.quantity = ("gemiddeld " if average else "") + subject
         fig.scope = fig.scope or _group_scope(s, (0, a.clause[1]), fig)
         return
+    if noun and (same := _measured_again(s[:fig.start], noun, a.earlier, a.prev)) is not None:
+        # "De gemiddelde verblijfsduur bedroeg 3,1 dagen. In Brussel bedroeg ze 3,3 dagen en in
+        # Wallonië 3,2 dagen": the same measure
+        fig.noun, fig.own_noun = same.noun, True
+        fig.unit = (fig.unit + " " if fig.unit else "") + _head(noun)
+        fig.quantity = same.quantity
+        fig.scope = fig.scope or _group_scope(s, (0, a.clause[1]), fig)
+        return
     measured = [f for f in a.earlier if f.kind == "count" and f.quantity and not f.denominator]
     if noun and measured and _GOOD_FOR_RE.search(s[:fig.start]):
         # "2.386 personeelsleden, goed voor 2.174 voltijdse equivalenten": the same things in another unit
@@ -661,6 +669,28 @@ def _measured_subject(prefix: str, noun: str) -> str:
                 and not _PLACE_RE.fullmatch(phrase) and not _AGENCIES.fullmatch(phrase) and not _is_adjective(head):
             return phrase
     return ""
+
+
+_PRONOUN_AFTER_RE = _lazy(r"\s*(?:ze|zij|hij|die|deze)\b", re.I)
+
+
+def _measured_again(prefix: str, noun: str, earlier: list[_Fig], prev: _Fig | None) -> _Fig | None:
+    """The measure said before when a pronoun is the subject of "bedroeg" / "lag" ("In Brussel
+    bedroeg ze 3,3 dagen": the figure of the sentence before) or when the sentence goes on with
+    another value ("… 3,3 dagen en in Wallonië 3,2 dagen": the one before it) — if that figure
+    measured something (not just "dagen") in the same unit."""
+    verb = _MEASURE_VERB_RE.search(prefix)
+    if verb is None or not _MEASURE_UNIT_RE.fullmatch(_head(noun).lower()):
+        return None
+    if earlier:
+        same = earlier[-1]
+    elif _PRONOUN_AFTER_RE.match(prefix, verb.end()):
+        same = prev
+    else:
+        return None
+    if same is None or fold(same.unit) != fold(_head(noun)) or fold(same.quantity) in ("", fold(same.unit)):
+        return None
+    return same
 
 
 def note_topic(sentence: str, state: _State) -> None:
