@@ -5,6 +5,7 @@ from .figures.ledger import (  # noqa: F401
     _words,
     build,
     choose_groups,
+    counted_groups,
     description,
     figure_dict,
     filter_entries,

@@ -274,6 +274,7 @@ class Searcher:
             groups += [g for g in ledger.semantic_groups(qvec, self.storage.ledger_vectors(), entries, query)
                        if g not in groups]
             groups += [g for g in ledger.named_groups(query, entries) if g not in groups]
+            groups += [g for g in ledger.counted_groups(query, passages, entries) if g not in groups]
             keep = answerline.known_quantities(query, groups, entries, passages)
             entries = sorted((e for e in entries if e.group in keep), key=ledger.sort_key)
         else:

@@ -195,6 +195,12 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
         if fam not in seen and not fig.denominator:
             state.first[fam] = fig
             seen.add(fam)
+    # "Samen bestrijken ze 290 van de 300 gemeenten." — for a next "Dat is (een dekkingsgraad van) 97 %."
+    state.last_part = None
+    for i, f in enumerate(done):
+        whole = next((w for w in done[i + 1:] if w.denominator), None)
+        if f.subset and f.kind == "count" and whole is not None and f.number is not None and whole.number:
+            state.last_part = (f, whole.number)
     if sent.rstrip().endswith(":"):  # "Er zijn op datum van 31 mei 2016 127 HvhK:" heads a list
         state.lead = done[-1] if done else None
     elif not re.match(r"\s*(?:waarvan|daarvan|van wie)\b", sent, re.I):

@@ -143,8 +143,11 @@ def named_groups(query: str, entries: Sequence[LedgerEntry]) -> list[int]:
         fam = figure_family(e.figure)
         if (k, fam) not in seen:
             words = set(k.split())
-            # every word of the timeline in the query ("locaties" for "aantal locaties consultatiebureaus") ...
-            named = bool(words) and words <= qwords and head in words
+            # every word of the timeline in the query ("locaties" for "aantal locaties consultatiebureaus"),
+            # also of a part of it ("Daarvan gaat 4,2 miljoen euro naar ...": "deel budget Huizen van
+            # het Kind" for "budget Huizen van het Kind", listed as its own timeline) ...
+            whole = words - ({"deel"} - qwords)
+            named = bool(whole) and whole <= qwords and head in whole
             # ... or a series that specifies the query's quantity: the same family and marker words,
             # its counted noun, all but one of the query's words, and no more words of its own than
             # it shares ("aandeel Huizen van het Kind prenataal aanbod" for "aandeel Huizen van het
@@ -159,6 +162,58 @@ def named_groups(query: str, entries: Sequence[LedgerEntry]) -> list[int]:
                          and len(words - qwords) <= len(shared))
             seen[(k, fam)] = named or specifies
         if seen[(k, fam)] and e.group not in out:
+            out.append(e.group)
+    return out
+
+
+def _query_head(query: str) -> str:
+    """The counted noun of a query about a quantity: the key of its first content word that is no
+    marker ("aantal locaties consultatiebureaus" -> "locatie"; "extra middelen ..." -> "budget")."""
+    from .timelines import _markers, quantity_key
+
+    qmarks = _markers(quantity_key(query))
+    keys = [quantity_key(w) for w in query.split()]
+    return next((k for k in keys if k and k not in qmarks), next((k for k in keys if k), ""))
+
+
+def _same_noun(a: str, b: str) -> bool:
+    """Two counted nouns (keys) are one: equal, or one is the other's compound head or the
+    compound of it ("groepsactiviteit" counts "activiteit"s; "opvanglocatie" for "kinderopvanglocatie")."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 6 and " " not in long_ and long_.endswith(short)
+
+
+def counted_groups(query: str, passages: list[Passage], entries: Sequence[LedgerEntry]) -> list[int]:
+    """Timelines of the best passages' documents that count the noun the query counts: for
+    "aantal locaties consultatiebureaus", next to the stock of "locaties", the documents' "21
+    nieuwe locaties geopend", "58 locaties gesloten" and "een netto daling met 37 locaties" —
+    each its own timeline, but all of what a question about that number must see. Only counts,
+    only the figures of the documents the passages come from (the question's documents), so a
+    word as broad as "gemeenten" does not pull in every municipality count of the index. The
+    counted noun is one word (or its compound: "groepsactiviteiten" for "activiteiten") or a
+    name the query holds whole ("Huizen van het Kind")."""
+    from .timelines import figure_family, quantity_key
+
+    if _query_family(query) != "count":
+        return []
+    head = _query_head(query)
+    if not head or " " in head:
+        return []
+    qwords = set(quantity_key(query).split())
+    docs = {p.doc_id for p in passages}
+    out: list[int] = []
+    counts: dict[str, bool] = {}
+    for e in entries:
+        if e.figure.doc_id not in docs or e.group in out or figure_family(e.figure) != "count":
+            continue
+        unit = quantity_key(e.figure.unit)
+        if unit not in counts:
+            # one word ("consulten"), or a name the query holds whole ("Huizen van het Kind")
+            words = set(unit.split())
+            counts[unit] = _same_noun(unit, head) or (head in words and words <= qwords)
+        if counts[unit]:
             out.append(e.group)
     return out
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..textutil import MONTH_RE, fold
-from .lexicon import _PLACE_ALT, _ABBREVIATIONS, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _IN_PLACE_RE, _LIGHT_VERBS, _NP_STOP, _PLACES, _PLACE_RE, _TIME_UNITS, _clause_bounds, _expand_abbreviations, _find_dates, _lazy
+from .lexicon import _ENTITIES, _PLACE_ALT, _ABBREVIATIONS, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _IN_PLACE_RE, _LIGHT_VERBS, _NP_STOP, _PLACES, _PLACE_RE, _TIME_UNITS, _clause_bounds, _expand_abbreviations, _find_dates, _lazy
 from .state import _Fig, _State
 
 
@@ -115,6 +115,7 @@ def _content_words(text: str, limit: int = 3) -> list[str]:
     text = _ENTITY_RE.sub(lambda m: m.group().replace(" ", "_"), text)
     text = re.sub(rf"\b(?:\d[\d.,/]*|{MONTH_RE})\b", " ", text, flags=re.I)
     text = re.sub(r"\bin totaal\b", " ", text, flags=re.I)
+    text = re.sub(r"\b(?:minstens|ten minste|nog|al)\s+(?:één|een)\s+keer\b", " ", text, flags=re.I)  # how often
     out = []
     for w in re.findall(r"[A-Za-zÀ-ÿ_][\w’'_-]*", text):
         lw = w.lower()
@@ -209,6 +210,9 @@ _OF_THOSE_BEFORE_RE = _lazy(r"\bvan\s+(?:die|deze|de|het|alle|hun)\s+(.*)$", re.
 _OF_THEM_RE = _lazy(r"\b(?:van\s+hen|daarvan|waarvan|hiervan)\b", re.I)
 _TOPIC_RE = _lazy(r"\s*(?:op|voor|bij|in)\s+(?:de|het|een)?\s*([a-zà-ÿ][\w-]*(?:\s+(?:en|van)\s+[a-zà-ÿ][\w-]*)?)",
                   re.I)
+_NUMBER_OF_START_RE = _lazy(r"\b(?:het|dat)\s+(?:totale\s+|globale\s+|gezamenlijke\s+)?aantal\s+", re.I)
+_OWNER_RE = _lazy(r"\s+(?:bij|van|in)\s+(?:de|het)\s+(" + "|".join(re.escape(e) for e in sorted(_ENTITIES, key=len, reverse=True))
+                  + r")\b", re.I)
 _NUMBER_OF_RE = _lazy(r"\b(?:het|dat)\s+(?:totale\s+|globale\s+|gezamenlijke\s+)?aantal\s+(.*)", re.I)
 _MONEY_BASE_RE = _lazy(
     r"\b(budget|begroting|werkingsmiddelen|middelen|subsidie|subsidies|subsidiëring|investering|bijdrage|toelage|"
@@ -319,11 +323,27 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     """A percentage or ratio: 'aandeel <what it is a share of> <what is said about it>'."""
     s = a.sentence
     if _is_change(s, fig):
-        m = _NUMBER_OF_RE.search(s[:fig.start])
+        # the last "het aantal X" before the figure ("Het aantal oproepen daalt licht, terwijl het
+        # aantal schriftelijke vragen met 10 % stijgt": the questions), with the service it is
+        # counted at ("het aantal oproepen bij de Kind en Gezin-lijn")
+        starts = [m.end() for m in _NUMBER_OF_START_RE.finditer(s[:fig.start])]
         prev_count = state.last.get("count")
-        what = _noun_phrase(m.group(1))[0] if m else (prev_count.quantity if prev_count else "")
+        what = ""
+        if starts:
+            what, length = _noun_phrase(s[starts[-1]:fig.start])
+            owner = _OWNER_RE.match(s, starts[-1] + length)
+            if what and owner:
+                what = f"{what} {owner.group(1)}"
+        elif prev_count:
+            what = prev_count.quantity
         fig.noun, fig.own_noun = what, bool(what)
         fig.quantity = ("verandering " + what).strip()
+        return
+    if (part := _restated_part(fig, a, state)) is not None:
+        # "Samen bestrijken de Huizen 290 van de 300 gemeenten. Dat is een dekkingsgraad van 97 %."
+        fig.noun = part.noun
+        fig.quantity = "aandeel " + re.sub(r"^deel\s+", "", part.quantity)
+        fig.scope = fig.scope or part.scope
         return
     noun = ""
     pos = fig.end
@@ -336,12 +356,24 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         if phrase:
             tail = s[start + length:]
             tail_end = re.search(r"[,;:()]|\.$", tail)
-            tail = tail[:tail_end.start()] if tail_end else tail
             nxt = [f.start - start - length for f in figs if f.start > fig.start and f.start >= start + length]
-            tail = tail[:min([len(tail)] + nxt)]
-            noun = " ".join([phrase] + _content_words(tail, 4))
-    if not noun and (before := _OF_THOSE_BEFORE_RE.search(a.prefix)):  # "Van die gezinnen had 38 % ..."
-        phrase, _ = _noun_phrase(before.group(1))
+            cut = min([len(tail)] + nxt)
+            main = ""
+            if tail_end and tail[tail_end.start()] == "," and _RELATIVE_RE.match(tail) and tail_end.end() < cut:
+                # "88,4 % van de kinderen die in dat jaar geboren zijn, kwam minstens één keer op consult
+                # bij een consultatiebureau": the relative clause says which ones, the clause after it
+                # what the share is of
+                main = tail[tail_end.end():cut]
+                main_end = re.search(r"[,;:()]|\.$", main)
+                main = main[:main_end.start()] if main_end else main
+            tail = tail[:tail_end.start()] if tail_end else tail
+            tail = tail[:cut]
+            words = _content_words(tail, 2) + _content_words(main, 3) if main else _content_words(tail, 4)
+            noun = " ".join([phrase] + words)
+    # (not the "van het" inside a name: "Bij de Huizen van het Kind in de centrumsteden loopt dat aandeel ...")
+    unnamed = _ENTITY_RE.sub(lambda m: "_" * len(m.group()), a.prefix)
+    if not noun and (before := _OF_THOSE_BEFORE_RE.search(unnamed)):  # "Van die gezinnen had 38 % ..."
+        phrase, _ = _noun_phrase(a.prefix[before.start(1):])
         if phrase:
             noun = " ".join([phrase] + _content_words(s[fig.end:a.stop], 4))
     if not noun:  # "bedroeg de vaccinatiegraad 96,3 %", "Dat is een dekkingsgraad van 97 %"
@@ -378,6 +410,26 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         fig.scope = fig.scope or _group_scope(s, a.clause, fig) or a.prev.scope
         return
     fig.quantity = "aandeel"
+
+
+_RESTATES_RE = _lazy(r"\s*(?:dat|dit|het)\s+(?:is|was|betekent|komt\s+neer\s+op|maakt|vertegenwoordigt)\b", re.I)
+
+
+def _restated_part(fig: _Fig, a: _Around, state: _State) -> _Fig | None:
+    """The part of a whole the sentence before gave, when this percentage restates it as a share:
+    "Dat is (een dekkingsgraad van) 97 %" right after "290 van de 300 gemeenten", and the
+    percentage is that part of that whole (rounded; 290/300 = 96,7 %). None otherwise."""
+    if fig.kind != "percent" or fig.number is None or state.last_part is None or a.earlier:
+        return None
+    if not _RESTATES_RE.match(a.sentence):
+        return None
+    part, whole = state.last_part
+    if part.number is None or abs(100 * part.number / whole - fig.number) > 1.0:
+        return None
+    return part
+
+
+_RELATIVE_RE = _lazy(r"\s*(?:die|dat|wie|waar|waarvan|waarin|waarbij)\b", re.I)
 
 
 _POSSESSIVES = {"hun", "haar", "zijn", "hen"}
@@ -453,6 +505,10 @@ def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     else:
         word = (m.group(1).lower() if (m := _MONEY_WORD_RE.search(text) or _MONEY_WORD_RE.search(s)) else "bedrag")
         base = "budget" if word in ("budget", "begroting", "middelen", "werkingsmiddelen") else word
+        if base == "bedrag" and re.search(r"\b(?:bijkomend|bijkomende|extra|aanvullend|aanvullende)\b", text, re.I):
+            # "Voor 2022 maak ik 1,5 miljoen euro bijkomend vrij": an extra amount is extra budget
+            # (a sum per unit is "bedrag per ..." above)
+            base = "budget"
     fig.noun, fig.own_noun = target, bool(target)
     fig.quantity = " ".join(markers + [base])
 
@@ -491,6 +547,32 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         head_word = _head(noun).split()
         if len(head_word) == 1 and len(head_word[0]) >= 9 and head_word[0] not in state.compounds[-3:]:
             state.compounds.append(head_word[0])
+    if noun and (subject := _measured_subject(s[:fig.start], noun)):
+        # "De gemiddelde wachttijd ... bedroeg in 2023 94 dagen": days measure the subject
+        fig.noun, fig.own_noun = subject, True
+        fig.unit = (fig.unit + " " if fig.unit else "") + _head(noun)
+        # an average when the sentence says so ("bedraagt gemiddeld 3,2 dagen", "iets lager dan het
+        # nationale gemiddelde, met 3,0 dagen")
+        average = re.search(r"\bgemiddeld(?:e)?\b", s, re.I) and "gemiddeld" not in subject.lower()
+        fig.quantity = ("gemiddeld " if average else "") + subject
+        fig.scope = fig.scope or _group_scope(s, (0, a.clause[1]), fig)
+        return
+    if noun and (same := _measured_again(s[:fig.start], noun, a.earlier, a.prev)) is not None:
+        # "De gemiddelde verblijfsduur bedroeg 3,1 dagen. In Brussel bedroeg ze 3,3 dagen en in
+        # Wallonië 3,2 dagen": the same measure
+        fig.noun, fig.own_noun = same.noun, True
+        fig.unit = (fig.unit + " " if fig.unit else "") + _head(noun)
+        fig.quantity = same.quantity
+        fig.scope = fig.scope or _group_scope(s, (0, a.clause[1]), fig)
+        return
+    measured = [f for f in a.earlier if f.kind == "count" and f.quantity and not f.denominator]
+    if noun and measured and _GOOD_FOR_RE.search(s[:fig.start]):
+        # "2.386 personeelsleden, goed voor 2.174 voltijdse equivalenten": the same things in another unit
+        fig.noun, fig.own_noun = noun, True
+        fig.unit = (fig.unit + " " if fig.unit else "") + _head(noun)
+        fig.quantity = f"{noun} {measured[-1].quantity}"
+        fig.scope = fig.scope or measured[-1].scope
+        return
     parent: _Fig | None = None
     wholes = [f for f in a.earlier if not f.denominator]
     if anaphor:  # "Daarvan ...": the first figure of the previous sentence (or the list lead)
@@ -513,6 +595,8 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     # "153 Huizen van het Kind omvatten 231 gemeenten": the verb relates two figures
     links_figures = cut is None and not fig.subset and any(f.start == pred_stop for f in figs if f is not fig)
     pred = [] if fig.denominator or links_figures else _content_words(pred_text, 3)
+    if _TAKES_PLACE_RE.search(s):  # "vonden 96.200 consulten plaats": the particle of "plaatsvinden"
+        pred = [w for w in pred if w.lower() != "plaats"]
     if fig.subset and not pred and not anaphor:
         # "In totaal bestrijken de erkende Huizen van het Kind 142 van de 308 Vlaamse gemeenten":
         # what the part is said of stands before it
@@ -557,6 +641,56 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     words = [w for w in words if fold(w) not in ("verwacht", "bevraagd", "bevraging", "deel")]
     fig.quantity = " ".join(w for w in [*markers, base, *words] if w).strip()
 
+
+
+_GOOD_FOR_RE = _lazy(r",?\s*(?:samen\s+)?goed\s+voor\s+(?:ongeveer\s+|bijna\s+|ruim\s+|circa\s+)?$", re.I)
+_TAKES_PLACE_RE = _lazy(r"\b(?:vond|vonden|vindt|vinden)\b", re.I)
+_MEASURE_UNIT_RE = _lazy(rf"{_TIME_UNITS}|minuten|minuut|seconden|kilometer|km", re.I)
+_MEASURE_VERB_RE = _lazy(r"\b(?:bedroeg|bedroegen|bedraagt|bedragen|lag|lagen|ligt|liggen|schommelde|schommelt)\b", re.I)
+_SUBJECT_RE = _lazy(r"\s*(?:de|het)\s+(?=[a-zà-ÿ])", re.I)
+
+
+def _measured_subject(prefix: str, noun: str) -> str:
+    """What a measure counts: a number of days, hours or minutes is not a count of days but the
+    measure of the subject of "bedroeg" / "lag op": the noun phrase right after the verb ("In
+    2023 bedroeg de gemiddelde wachttijd 94 dagen", "Voor contextbegeleiding lag de gemiddelde
+    wachttijd hoger, op 121 dagen") or the one the sentence opens with ("De gemiddelde wachttijd
+    tussen aanmelding en start bedroeg in 2023 94 dagen"): "gemiddelde wachttijd". "" when the
+    sentence has no such verb or subject."""
+    verb = _MEASURE_VERB_RE.search(prefix)
+    if not _MEASURE_UNIT_RE.fullmatch(_head(noun).lower()) or not verb:
+        return ""
+    for m in (_SUBJECT_RE.match(prefix, verb.end()), _SUBJECT_RE.match(prefix)):
+        if m is None:
+            continue
+        phrase, _ = _noun_phrase(prefix[m.end():])
+        head = _head(phrase).lower()
+        if phrase and head not in _TIME_WORDS and not _MEASURE_UNIT_RE.fullmatch(head) \
+                and not _PLACE_RE.fullmatch(phrase) and not _AGENCIES.fullmatch(phrase) and not _is_adjective(head):
+            return phrase
+    return ""
+
+
+_PRONOUN_AFTER_RE = _lazy(r"\s*(?:ze|zij|hij|die|deze)\b", re.I)
+
+
+def _measured_again(prefix: str, noun: str, earlier: list[_Fig], prev: _Fig | None) -> _Fig | None:
+    """The measure said before when a pronoun is the subject of "bedroeg" / "lag" ("In Brussel
+    bedroeg ze 3,3 dagen": the figure of the sentence before) or when the sentence goes on with
+    another value ("… 3,3 dagen en in Wallonië 3,2 dagen": the one before it) — if that figure
+    measured something (not just "dagen") in the same unit."""
+    verb = _MEASURE_VERB_RE.search(prefix)
+    if verb is None or not _MEASURE_UNIT_RE.fullmatch(_head(noun).lower()):
+        return None
+    if earlier:
+        same = earlier[-1]
+    elif _PRONOUN_AFTER_RE.match(prefix, verb.end()):
+        same = prev
+    else:
+        return None
+    if same is None or fold(same.unit) != fold(_head(noun)) or fold(same.quantity) in ("", fold(same.unit)):
+        return None
+    return same
 
 
 def note_topic(sentence: str, state: _State) -> None:

@@ -131,6 +131,7 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
     header = ""
     in_rows = False
     carry_label = ""
+    tables: dict[str, list[list[Figure]]] = {}  # per table header: its rows (`_ratio_columns`)
     for n, line in enumerate(lines):
         if re.fullmatch(r"BIJLAGEN?(?:\s+\d+)?\s*:?", line, re.I):
             continue
@@ -168,6 +169,7 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
         label_year = _YEAR_LABEL_RE.match(label)
         total = re.fullmatch(r"(?:totaal|total|som|vlaanderen\s+totaal|totaal\s+vlaanderen)", label, re.I) is not None
         scope = "" if total or label_year else _PLACES.get(label.lower(), label)
+        row_out: list[Figure] = []
         for (s, _e, cell), col in zip(cells, columns, strict=True):
             if _EMPTY_CELL.fullmatch(cell):
                 continue
@@ -216,9 +218,38 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
             if kind == "money" and date:
                 date = date[:4]
             vstart = s + cell.find(raw[:1]) if raw else s
-            out.append(Figure(value=raw, number_value=number, unit=unit, quantity=quantity.strip(), date=date,
-                              date_source=src, sentence=line, scope=scope, start=vstart, end=vstart + len(raw)))
+            row_out.append(Figure(value=raw, number_value=number, unit=unit, quantity=quantity.strip(), date=date,
+                                  date_source=src, sentence=line, scope=scope, start=vstart, end=vstart + len(raw)))
+        out.extend(row_out)
+        tables.setdefault(header, []).append(row_out)
+    for rows in tables.values():
+        _ratio_columns(rows)
     return out
+
+
+def _ratio_columns(rows: list[list[Figure]]) -> None:
+    """A percentage column named by one word ("Dekking", "Bereik", "%") that is, in every row of
+    its table, the ratio of the same count column to another ("Gemeenten HvhK 38 | Gemeenten
+    totaal 70 | Dekking 54 %") is the share of that numerator column: "aandeel Gemeenten Huizen
+    van het Kind". Rounded to a point; a row where several columns give it (19 of 19) does not
+    decide, and one where none does keeps the column's own name for the whole table."""
+    candidates: dict[str, set[str]] = {}
+    for row in rows:
+        counts = [f for f in row if f.unit not in ("%", "verhouding") and "euro" not in f.unit
+                  and f.number_value is not None and f.quantity]
+        for f in row:
+            words = re.sub(r"^aandeel\b\s*", "", f.quantity, flags=re.I).split()
+            if f.unit != "%" or f.number_value is None or len(words) > 1:
+                continue
+            numerators = {n.quantity for n in counts for d in counts if n is not d and d.number_value
+                          and n.number_value <= d.number_value  # type: ignore[operator]
+                          and abs(100 * n.number_value / d.number_value - f.number_value) <= 1.0}  # type: ignore[operator]
+            candidates[f.quantity] = candidates.get(f.quantity, numerators) & numerators
+    renamed = {col: next(iter(c)) for col, c in candidates.items() if len(c) == 1}
+    for row in rows:
+        for f in row:
+            if f.unit == "%" and f.quantity in renamed:
+                f.quantity = "aandeel " + renamed[f.quantity]
 
 
 def _counted_noun(phrase: str) -> str:
