@@ -141,9 +141,15 @@ def test_batch_without_json_is_readable(tiny_index, tmp_path):
     assert "## q1: erkende Huizen van het Kind" in res.stdout and "{" not in res.stdout.splitlines()[1]
 
 
+def _as_at_a_terminal() -> None:
+    """In the child: Ctrl-C as a terminal delivers it. A shell runs a background job (CI started
+    with `&`) with SIGINT ignored, and `pq` rightly keeps an ignored SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_while_waiting_for_input():
     proc = subprocess.Popen([PQ, "draft", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env())
+                            text=True, env=env(), preexec_fn=_as_at_a_terminal)
     time.sleep(1.5)  # the script is reading stdin by now (imports done)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
@@ -176,7 +182,8 @@ def test_ctrl_c_during_ingest_leaves_a_consistent_index(tmp_path):
                         "2018-214-kleuterparticipatie.txt"], tmp_path / "c")
     idx = tmp_path / "index"
     res = subprocess.run([sys.executable, "-c", INTERRUPTER, "ingest", str(folder), "--index", str(idx),
-                          "--model", MODEL], capture_output=True, text=True, env=env(), timeout=120)
+                          "--model", MODEL], capture_output=True, text=True, env=env(), timeout=120,
+                         preexec_fn=_as_at_a_terminal)
     assert res.returncode == 130, res.stderr
     assert res.stderr.splitlines()[-1] == "pq: afgebroken" and "Traceback" not in res.stderr
     a = Assistant(idx, model=MODEL)
