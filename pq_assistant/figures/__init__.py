@@ -27,11 +27,11 @@ Conventions (they follow the dev set `tests/data/dev-eval/figures.jsonl`):
   Flanders-wide figures have scope "" unless the sentence names the Flemish Region explicitly.
 
 Modules (arrows only downward): `lexicon` (Dutch numbers, dates, spans that are never figures)
-<- `state` <- `dates` (reference dates), `naming` (unit, quantity, scope) <- `tables` <-
+<- `state` <- `dates` (reference dates), `phrases` (noun phrases, heads, compounds, places) <-
+`naming` (unit, quantity, scope) <- `tables` <-
 `extraction`; `timelines` (keys, grouping, ordering, status) <- `ledger` (the index's ledger).
 Stdlib only at import time; numpy is imported lazily by `group_quantities` when `embed` is given.
 """
-from __future__ import annotations
 from __future__ import annotations
 
 from .extraction import extract_figures, figures_for_document

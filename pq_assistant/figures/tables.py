@@ -6,7 +6,7 @@ import re
 from ..models import Figure
 from ..textutil import DUTCH_MONTHS, MONTH_RE
 from .lexicon import _ABBREVIATIONS, _ENTITY_RE, _NUM, _PLACES, _SCALES, _YEAR, _expand_abbreviations, _find_dates, _lazy, _overlaps, _to_number
-from .naming import _head, _is_adjective, _noun_phrase, with_compound
+from .phrases import _head, _is_adjective, _noun_phrase, with_compound
 from .state import _State
 
 

@@ -123,7 +123,7 @@ def _specialises(fa: Figure, fb: Figure, key_a: str, key_b: str) -> bool:
     georganiseerd", "locaties" vs "nieuwe locaties"): a part of the whole, not the same quantity
     reworded. Extra words that only say what the counted things do ("locaties" vs "locaties
     consultaties aanbieden") do not make a part."""
-    from .naming import _is_adjective, _is_predicate_word
+    from .phrases import _is_adjective, _is_predicate_word
 
     a, b = set(key_a.split()), set(key_b.split())
     if a == b or not (a <= b or b <= a):
