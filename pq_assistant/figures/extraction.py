@@ -384,7 +384,7 @@ def _date_repeats(figs: list[Figure], may_date: list[bool] | None = None) -> lis
             elif f.date_source == "context":
                 carried.setdefault(key, set()).add(f.date)
     out = []
-    for f in figs:
+    for n, f in enumerate(figs):
         weak = f.date_source in _WEAK_SOURCES or (_is_denominator(f) and f.date_source != "table")
         if weak:
             key = _repeat_key(f)
@@ -393,8 +393,8 @@ def _date_repeats(figs: list[Figure], may_date: list[bool] | None = None) -> lis
                 dates = carried.get(key)
             if dates and len(dates) == 1 and f.date not in dates:
                 f = replace(f, date=next(iter(dates)), date_source="context")
-            elif out and _LINKED_RE.match(f.sentence) and out[-1].sentence != f.sentence \
-                    and out[-1].date != figs[len(out) - 1].date and f.date == figs[len(out) - 1].date:
+            elif n and _LINKED_RE.match(f.sentence) and out[-1].sentence != f.sentence \
+                    and out[-1].date != figs[n - 1].date == f.date:
                 # "Sinds januari sloten 318 locaties. Daarmee gingen 3.150 plaatsen verloren.": a
                 # sentence that goes on from the one before shares its time; that one's figure
                 # was re-dated as a repeat, so this one moves with it

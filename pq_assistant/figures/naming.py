@@ -357,9 +357,7 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
             if named != noun:
                 noun = named
                 break
-        head_word = _head(noun).split()
-        if len(head_word) == 1 and len(head_word[0]) >= 9 and head_word[0] not in state.compounds[-3:]:
-            state.compounds.append(head_word[0])
+        _note_compound(state, _head(noun))
     if noun and (subject := _measured_subject(s[:fig.start], noun)):
         # "De gemiddelde wachttijd ... bedroeg in 2023 94 dagen": days measure the subject
         fig.noun, fig.own_noun = subject, True
@@ -506,6 +504,17 @@ def _measured_again(prefix: str, noun: str, earlier: list[_Fig], prev: _Fig | No
     return same
 
 
+def _note_compound(state: _State, noun: str) -> None:
+    """Remember a one-word noun long enough to be a compound ("kinderopvangplaatsen"), newest
+    last, each once, the last 20 only (a later head noun may refer to it: `with_compound`)."""
+    if " " in noun or len(noun) < 9:
+        return
+    if noun in state.compounds:
+        state.compounds.remove(noun)
+    state.compounds.append(noun)
+    del state.compounds[:-20]
+
+
 def note_topic(sentence: str, state: _State) -> None:
     """Remember what a paragraph counts when a sentence names it without a figure: "Het aantal
     Huizen van het Kind is op een jaar tijd fors gestegen." """
@@ -514,5 +523,4 @@ def note_topic(sentence: str, state: _State) -> None:
         phrase, _ = _noun_phrase(m.group(1))
         if phrase:
             state.topic = phrase
-            if len(phrase.split()) == 1 and len(phrase) >= 9:
-                state.compounds.append(phrase)
+            _note_compound(state, phrase)

@@ -370,9 +370,6 @@ class _Bucket:
                         break
             self.doc_reps.append(reps)
 
-    def agree(self, i: int, j: int) -> bool:
-        return self.cls[i] == self.cls[j]
-
     def first_agreeing(self, i: int) -> int:
         """The first figure (source order) whose value agrees with figure i's."""
         return self.by_cls[self.cls[i]][0]
