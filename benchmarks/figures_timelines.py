@@ -29,10 +29,12 @@ def norm_value(v: str) -> str:
     return re.sub(r"[.\s]", "", v)
 
 
-def refigure(a: Assistant) -> None:
+def refigure(a: Assistant) -> Assistant:
     """The ledger of the current figures code on an index built earlier: every stored record is
     read again, its figures extracted and linked to the chunks it had (chunking is deterministic),
-    and the ledger rebuilt with the index's embedder. Nothing is written to the index."""
+    and the ledger rebuilt with the index's embedder, into a copy of the index (the one returned).
+    Nothing is written to the index itself."""
+    import shutil
     from pq_assistant.chunking import chunk_document
     from pq_assistant.pipeline import figures_for, link_figures, record_to_document
 
@@ -47,8 +49,14 @@ def refigure(a: Assistant) -> None:
         link_figures(f, chunk_document(doc))
         figs.extend(f)
     entries, vectors = a._ledger_build()(figs)
-    a.storage._ledger, a.storage._ledger_vectors = entries, vectors
-    print(f"--refigure: {len(figs)} figures re-extracted, {len({e.group for e in entries})} timelines")
+    copy = Path(tempfile.mkdtemp(prefix="pq-refigure-")) / "index"
+    a.storage.catalog.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copytree(a.storage.root, copy)
+    b = Assistant(copy)
+    with b.storage.write() as w, w.catalog.transaction() as db:
+        b.storage.figures_ledger.replace_all(db, entries, vectors)
+    print(f"--refigure: {len(figs)} figures re-extracted, {len({e.group for e in entries})} timelines (in {copy})")
+    return b
 
 
 def main() -> None:
@@ -68,7 +76,7 @@ def main() -> None:
     if a.is_empty():
         a.ingest([str(corpus)])
     if args.refigure:
-        refigure(a)
+        a = refigure(a)
     gold = [json.loads(x) for x in Path(args.set, "figures.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     by_q: dict[str, list[dict]] = defaultdict(list)
     for g in gold:

@@ -296,7 +296,8 @@ def known_quantities(query: str, groups: list[int], entries, passages: list[Pass
 
 def relevant_figures(query: str, passages: list[Passage], groups: list[int], by_figure: dict, line, entries) -> list[Figure]:
     """The Cijfers of an answer: the figures of the question's quantity (its timelines, best
-    first) that the shown passages hold, plus the answer line's figure; without a matching
+    first) that the shown passages hold, plus the answer line's figure (found among `entries`,
+    the ledger entries of the passages' and the line's chunks); without a matching
     timeline, the passages' figures whose quantity shares a word with the question. Sorted by
     relevance (timeline rank, then passage rank), then newest reference date first."""
     figs = figures_of(passages)
@@ -320,7 +321,7 @@ def relevant_figures(query: str, passages: list[Passage], groups: list[int], by_
     return keep
 
 
-def replaced_by(figs: list[Figure], by_figure: dict, entries) -> dict[int, dict]:
+def replaced_by(figs: list[Figure], by_figure: dict) -> dict[int, dict]:
     """For each superseded figure: what replaced it and where (the ledger's `replaced_by`)."""
     out: dict[int, dict] = {}
     for f in figs:

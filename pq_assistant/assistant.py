@@ -231,12 +231,15 @@ class Assistant:
 
     # -- figures ------------------------------------------------------------------------------
     def ledger(self):
-        """The figures ledger (list of ledger.LedgerEntry)."""
+        """Every entry of the figures ledger (list of ledger.LedgerEntry; for a question, use
+        `figures(query)` or `figures_ledger`, which read only what it needs)."""
         return self.storage.ledger()
 
-    def ledger_vectors(self):
-        """Embeddings of the ledger's figure descriptions (aligned with `ledger()`)."""
-        return self.storage.ledger_vectors()
+    @property
+    def figures_ledger(self):
+        """The figures ledger as the storage reads it (storage.ledgerdb.LedgerDB): the figures of
+        some chunks, documents or timelines, the phrase vectors, the timelines' keys."""
+        return self.storage.figures_ledger
 
     def figures(self, query: str | None = None, *, since: str = "", until: str = "", minister: str = "",
                 top_k: int = 10):

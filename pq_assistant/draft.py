@@ -193,7 +193,7 @@ def draft(a: Assistant, question: PQDocument, *, per_part: int = PER_PART, simil
     queries = [f"{topic}: {text}" if topic else text for _, text in items]
     results = a.search_many(queries, top_k=CANDIDATES)
 
-    entries = a.ledger()
+    led = a.figures_ledger
     headers: dict[str, str] = {}
     parts = []
     for (label, text), query, found in zip(items, queries, results):
@@ -206,7 +206,7 @@ def draft(a: Assistant, question: PQDocument, *, per_part: int = PER_PART, simil
             d["source"] = sources.cite(p.doc_id, p.page)
             d["via"] = via
             pdicts.append(d)
-        figs = _part_figures(query, [p for p, _ in chosen], entries)
+        figs = _part_figures(query, [p for p, _ in chosen], led)
         fdicts = []
         for e, newer in figs:
             d = e.to_dict()
@@ -366,19 +366,21 @@ def _strip_header(a: Assistant, p: Passage, cache: dict[str, str]) -> str:
     return p.text
 
 
-def _part_figures(query: str, passages: list[Passage], entries: list[LedgerEntry]
-                  ) -> list[tuple[LedgerEntry, list[LedgerEntry]]]:
+def _part_figures(query: str, passages: list[Passage], led) -> list[tuple[LedgerEntry, list[LedgerEntry]]]:
     """The figures that answer `query`: the timelines (ledger groups) of the chosen passages'
     figures; of each, the figures stated in those passages and the current ones (latest or in
     conflict, overall values). Per timeline, newest reference date first; a superseded figure
-    comes with the current value(s) of its timeline (same scope)."""
+    comes with the current value(s) of its timeline (same scope). `led` is the index's ledger
+    (storage.ledgerdb.LedgerDB): only the passages' figures and those timelines are read."""
     from . import ledger
     from .figures.timelines import current_entries, series_key
 
-    if not passages or not entries:
+    shown = [e for es in led.of_chunks(p.chunk_id for p in passages).values() for e in es] if passages else []
+    if not shown:
         return []
-    groups = ledger.choose_groups(query, passages, entries, max_groups=MAX_GROUPS)
+    groups = ledger.choose_groups(query, passages, shown, max_groups=MAX_GROUPS)
     keep_groups = set(groups)
+    entries = led.of_groups(keep_groups)
     in_passages = {p.chunk_id for p in passages}
     # the current value(s) of each timeline series: the timelines module's (what `replaced_by` names)
     current = current_entries(e for e in entries if e.group in keep_groups)

@@ -9,9 +9,9 @@ from .figures.ledger import (  # noqa: F401
     description,
     figure_dict,
     filter_entries,
-    load,
+    key_of,
     named_groups,
-    save,
     semantic_groups,
     sort_key,
+    timeline_keys,
 )

@@ -107,7 +107,7 @@ class Searcher:
         self._embedder = embedder
         self.snapshot = snapshot
         self.thesaurus = thesaurus
-        self._recency_src = self._by_chunk_src = None
+        self._recency_src = None
 
     # -- passages -----------------------------------------------------------------------------
     def search_many(self, queries: list[str], *, top_k: int = 5,
@@ -131,6 +131,7 @@ class Searcher:
         hits = rank(view, query, qvec, top_k, f, lexical_query=expand(query) if self.thesaurus else query,
                     recency=self._recency(index), figure_dates=self._figure_dates, lay=lay.for_index(self.storage.root))
         out = []
+        self.storage.figures_ledger.of_chunks([h.chunk_id for h in hits])  # one read for all hits
         for h in hits:
             # The score shown is the calibrated confidence (comparable across questions); the
             # order is the ranker's.
@@ -141,7 +142,7 @@ class Searcher:
 
     def _figure_dates(self, cid: str) -> list[str]:
         """Reference dates of the figures of a chunk (for a question that names a time)."""
-        return [f.date for f in self.figures_by_chunk().get(cid, []) if f.date]
+        return [e.figure.date for e in self.storage.figures_ledger.of_chunks([cid])[cid] if e.figure.date]
 
     def _recency(self, index: Snapshot) -> dict[str, float]:
         """0 for the oldest dated document, 1 for the newest (undated: 0); computed once per
@@ -161,16 +162,8 @@ class Searcher:
         p = Passage(chunk_id=cid, doc_id=meta.get("doc_id", ""), doc=meta.get("doc", ""), text=text, score=score,
                     page=int(meta.get("page") or 1), section=meta.get("section", ""), part=meta.get("part", ""),
                     metadata=meta, citation=cite)
-        p.figures = self.figures_by_chunk().get(cid, [])
+        p.figures = [e.figure for e in self.storage.figures_ledger.of_chunks([cid])[cid]]
         return p
-
-    def figures_by_chunk(self) -> dict[str, list[Figure]]:
-        entries = self.storage.ledger()
-        if self._by_chunk_src is not entries:
-            self._by_chunk_src, self._by_chunk = entries, {}
-            for e in entries:
-                self._by_chunk.setdefault(e.figure.chunk_id, []).append(e.figure)
-        return self._by_chunk
 
     def cite(self, doc_id: str, page: int | None = None) -> str:
         """The citation of a document (at a page), as the passages carry it."""
@@ -190,8 +183,7 @@ class Searcher:
 
         filters = filters or [Filters() for _ in queries]
         found, qvecs = self.search_many(queries, top_k=top_k, filters=filters)
-        entries = self.storage.ledger()
-        by_figure = {id(e.figure): e for e in entries}
+        led = self.storage.figures_ledger
         out = []
         for query, f, passages, qv in zip(queries, filters, found, qvecs):
             passages, notes = self.checked(query, f, passages, top_k)
@@ -203,20 +195,21 @@ class Searcher:
             # adds ("Houses of the Child" -> "Huizen van het Kind").
             naming = expand(query) if self.thesaurus else query
             candidates: list[int] = []
-            if entries and passages:
-                groups = ledger.choose_groups(naming, passages, entries, max_groups=6)
+            shown = [e for es in led.of_chunks(p.chunk_id for p in passages).values() for e in es]
+            if shown:
+                groups = ledger.choose_groups(naming, passages, shown, max_groups=6)
                 # more candidates for the line than for the Cijfers: answerline.choose decides
                 # which one (if any) answers, and it names the whole series it came from
-                candidates = ledger.choose_groups(naming, passages, entries, max_groups=8, keep_share=0.2)
-                if answerline.is_figure_question(query):
-                    semantic = ledger.semantic_groups(qv, self.storage.ledger_vectors(), entries, naming)
-                    groups += [g for g in semantic if g not in groups]
-                    candidates += [g for g in semantic if g not in candidates]
+                candidates = ledger.choose_groups(naming, passages, shown, max_groups=8, keep_share=0.2)
+            if passages and answerline.is_figure_question(query) and (shown or led.exists()):
+                semantic = ledger.semantic_groups(qv, led.phrases(), led.groups_of_phrases, naming)
+                groups += [g for g in semantic if g not in groups]
+                candidates += [g for g in semantic if g not in candidates]
             # The answer line obeys the filters like the passages: only figures of documents that pass.
-            pool = entries
+            pool = led.of_groups(candidates) if candidates else []
             if f.active():
                 docs = self.snapshot().docs
-                pool = [e for e in entries if (d := docs.get(e.figure.doc_id)) is not None and doc_passes(d, f)]
+                pool = [e for e in pool if (d := docs.get(e.figure.doc_id)) is not None and doc_passes(d, f)]
             line = answerline.choose(query, qt, passages, pool, candidates, ledger.sort_key, self.cite, semantic,
                                      named_by=naming)
             if not answerline.confident(line, passages, query=query,
@@ -227,10 +220,13 @@ class Searcher:
                 g_line = line.extra.get("group")  # the line's timeline: its Cijfers are shown too
                 if g_line is not None and g_line not in groups:
                     groups = [g_line] + groups
-            figs = answerline.relevant_figures(query, passages, groups, by_figure, line, entries)
+            chunks = led.of_chunks([p.chunk_id for p in passages] + ([line.chunk_id] if line is not None else []))
+            near = [e for es in chunks.values() for e in es]
+            by_figure = {id(e.figure): e for e in near}
+            figs = answerline.relevant_figures(query, passages, groups, by_figure, line, near)
             out.append(Answer(query=query, passages=passages, figures=figs, filters=f,
                               status=self.figure_status(figs), answer=line, time=qt,
-                              replaced_by=answerline.replaced_by(figs, by_figure, entries), weak_below=NO_ANSWER_BELOW,
+                              replaced_by=answerline.replaced_by(figs, by_figure), weak_below=NO_ANSWER_BELOW,
                               notes=notes))
         return out
 
@@ -256,7 +252,8 @@ class Searcher:
 
     def figure_status(self, figures: list[Figure]) -> dict[int, str]:
         """Each figure's place in its timeline (latest / superseded / conflict), by id(figure)."""
-        status = {id(e.figure): e.status for e in self.storage.ledger()}
+        chunks = self.storage.figures_ledger.of_chunks(f.chunk_id for f in figures)
+        status = {id(e.figure): e.status for es in chunks.values() for e in es}
         return {id(f): status.get(id(f), "") for f in figures}
 
     def figures(self, query: str | None = None, *, since: str = "", until: str = "", minister: str = "",
@@ -264,21 +261,24 @@ class Searcher:
         """Timelines of figures (Assistant.figures)."""
         from . import answerline, ledger
 
-        entries = self.storage.ledger()
+        led = self.storage.figures_ledger
         if query:
             # Timelines found two ways: through the figures of the best passages, and by the
             # closest figure descriptions (benchmarks/figures_timelines.py measures both).
             passages = self.search_many([query], top_k=top_k)[0][0]
-            groups = ledger.choose_groups(query, passages, entries)
+            shown = [e for es in led.of_chunks(p.chunk_id for p in passages).values() for e in es]
+            groups = ledger.choose_groups(query, passages, shown)
             qvec = self._embedder().embed_queries([query])[0]
-            groups += [g for g in ledger.semantic_groups(qvec, self.storage.ledger_vectors(), entries, query)
+            groups += [g for g in ledger.semantic_groups(qvec, led.phrases(), led.groups_of_phrases, query)
                        if g not in groups]
-            groups += [g for g in ledger.named_groups(query, entries) if g not in groups]
-            groups += [g for g in ledger.counted_groups(query, passages, entries) if g not in groups]
+            groups += [g for g in ledger.named_groups(query, led.keys()) if g not in groups]
+            groups += [g for g in ledger.counted_groups(query, passages, led.of_docs({p.doc_id for p in passages}))
+                       if g not in groups]
+            entries = led.of_groups(groups)
             keep = answerline.known_quantities(query, groups, entries, passages)
             entries = sorted((e for e in entries if e.group in keep), key=ledger.sort_key)
         else:
-            entries = sorted(entries, key=lambda e: (e.group, ledger.sort_key(e)))
+            entries = sorted(led.all(), key=lambda e: (e.group, ledger.sort_key(e)))
         return ledger.filter_entries(entries, since=since, until=until, minister=minister)
 
     # -- what a filter or a number lookup found (never silent) -----------------------------------

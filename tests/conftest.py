@@ -29,6 +29,12 @@ SMALL = [
 ]
 
 
+def ledger_rows(a) -> list[tuple]:
+    """The figures ledger of an Assistant as plain data (timeline, status, pointers, figure), in
+    ledger order: what two ledgers are compared by."""
+    return [(e.group, e.status, e.replaced_by, e.confirms, e.figure.to_dict()) for e in a.ledger()]
+
+
 def copy_docs(names, folder: Path) -> Path:
     """Copy corpus documents into `folder` (made if needed); returns the folder."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ rule on a small invented text, with exact expectations."""
 from __future__ import annotations
 
 from pq_assistant.figures import extract_figures, figures_for_document
-from pq_assistant.figures.ledger import LedgerEntry, named_groups
+from pq_assistant.figures.ledger import LedgerEntry, named_groups, timeline_keys
 from pq_assistant.figures.timelines import current_entries, quantity_key
 from pq_assistant.models import Figure, Paragraph, Part, PQDocument
 
@@ -217,10 +217,10 @@ def test_pq_figures_names_the_series_that_specify_the_quantity():
         _entry("extra budget antennes", "euro", 6),
         _entry("budget antennes", "euro", 7),
     ]
-    assert named_groups("aandeel Huizen van het Kind met specifiek aanbod", entries) == [0, 1]
-    assert named_groups("aantal erkende Huizen van het Kind", entries) == []
-    assert named_groups("bedrag per Huis van het Kind", entries) == [4, 5]
-    assert named_groups("extra middelen gezinsondersteuning", entries) == [6]
+    assert named_groups("aandeel Huizen van het Kind met specifiek aanbod", timeline_keys(entries)) == [0, 1]
+    assert named_groups("aantal erkende Huizen van het Kind", timeline_keys(entries)) == []
+    assert named_groups("bedrag per Huis van het Kind", timeline_keys(entries)) == [4, 5]
+    assert named_groups("extra middelen gezinsondersteuning", timeline_keys(entries)) == [6]
 
 
 def test_current_entries_are_the_newest_reference_date_of_each_series():
@@ -287,7 +287,7 @@ def test_a_one_word_quantity_names_its_qualified_series_and_its_total():
         _entry("verwacht consultatiebureaus", "consultatiebureaus", 3),
         _entry("consultatiebureaus open gebleven", "consultatiebureaus", 4),
     ]
-    assert named_groups("aantal consultatiebureaus", entries) == [0, 1]
+    assert named_groups("aantal consultatiebureaus", timeline_keys(entries)) == [0, 1]
 
 
 def test_close_pairs_of_a_big_block_are_found_without_comparing_all_pairs():

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT, copy_docs, pdf_bytes
+from conftest import CORPUS, ROOT, copy_docs, ledger_rows, pdf_bytes
 from typer.testing import CliRunner
 
 from pq_assistant import Assistant
@@ -493,25 +493,26 @@ def test_doctor_on_a_missing_index(tmp_path: Path) -> None:
     assert not (tmp_path / "nothing").exists()
 
 
-def test_doctor_fixes_a_missing_or_misaligned_figures_ledger(small_index: Path) -> None:
+def test_doctor_fixes_a_missing_or_damaged_figures_ledger(small_index: Path) -> None:
     want = sum(d["figures"] for d in Assistant(small_index).documents())
     assert want > 0
-    ledger = (small_index / "figures.json").read_text()
-    (small_index / "figures.json").unlink()
+    ledger = ledger_rows(Assistant(small_index))
+    sql(small_index, "DELETE FROM ledger")
     problems = check_index(Assistant(small_index))
     assert [(p.code, p.message) for p in problems] == [
-        ("ledger", f"cijferregister figures.json ontbreekt ({want} cijfers in de documenten)")]
+        ("ledger", f"cijferregister ontbreekt ({want} cijfers in de documenten)")]
     res = CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)])
     assert res.exit_code == 0, res.output
     assert f"pq doctor: hersteld: cijferregister opnieuw opgebouwd ({want} cijfers)\n" in res.stderr
-    assert (small_index / "figures.json").read_text() == ledger
-    # figures.npy no longer aligned with figures.json (a write cut off between the two)
-    import numpy as np
-
-    np.save(small_index / "figures.npy", np.zeros((2, 256), dtype=np.float32))
-    assert [p.code for p in check_index(Assistant(small_index))] == ["ledger"]
+    assert ledger_rows(Assistant(small_index)) == ledger
+    # a phrase vector lost (the figures that use it have no description vector)
+    sql(small_index, "DELETE FROM ledger_phrases WHERE pid = (SELECT MIN(pid) FROM ledger_phrases)")
+    problems = check_index(Assistant(small_index))
+    assert [p.code for p in problems] == ["ledger"]
+    assert problems[0].message.startswith("cijferregister is beschadigd: ") and "zonder beschrijvingsvector" in problems[0].message
     assert CliRunner().invoke(app, ["doctor", "--fix", "--index", str(small_index)]).exit_code == 0
     assert check_index(Assistant(small_index)) == []
+    assert ledger_rows(Assistant(small_index)) == ledger
 
 
 def test_doctor_does_not_drop_a_damaged_document_whose_file_is_gone(small_index: Path) -> None:

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, SMALL, copy_docs
+from conftest import DATA, ROOT, SMALL, copy_docs, ledger_rows
 from typer.testing import CliRunner
 
 from pq_assistant import Assistant, Filters
@@ -63,6 +63,30 @@ def legacy(tmp_path: Path) -> Path:
     return index
 
 
+def test_an_index_with_its_ledger_in_figures_json_opens_and_the_ledger_moves_into_the_catalog(tmp_path: Path):
+    """tests/data/index-v2-ledger-json was written by the code of before the ledger moved into
+    the catalog (figures.json + figures.npy): opening it moves the entries in as they are."""
+    index = tmp_path / "index"
+    shutil.copytree(DATA / "index-v2-ledger-json", index)
+    old = json.loads((index / "figures.json").read_text(encoding="utf-8"))
+    notes: list[str] = []
+    a = Assistant(index, model="hash:128", on_notice=notes.append)
+    ans = a.ask("Hoeveel Huizen van het Kind zijn er erkend?", top_k=3)
+    assert ans.passages and ans.figures
+    assert notes == [f"cijferregister figures.json overgezet naar de catalogus ({len(old)} cijfers, niets opnieuw berekend)"]
+    assert not (index / "figures.json").exists() and not (index / "figures.npy").exists()
+    got = ledger_rows(a)
+    assert [(g, st, rb, cf, f["value"], f["date"], f["chunk_id"]) for g, st, rb, cf, f in got] == [
+        (r["_group"], r["_status"], r["_replaced_by"], r["_confirms"], r["value"], r["date"], r["chunk_id"]) for r in old]
+    assert a.check() == []
+    # the next change updates it in the catalog, for the timelines it touches
+    src = copy_docs(["2018-503-regionale-spreiding.txt"], tmp_path / "src")
+    f = src / "2018-503-regionale-spreiding.txt"
+    f.write_text(f.read_text(encoding="utf-8").replace("153", "157"), encoding="utf-8")
+    a.ingest([f])
+    assert "157" in {e.figure.value for e in a.ledger()} and a.check() == []
+
+
 def test_an_index_of_the_old_layout_opens_is_migrated_and_answers(legacy: Path):
     """tests/data/legacy-index-v1 was written by the code before storage/ (manifest.json, docs/)."""
     old = json.loads((legacy / "manifest.json").read_text(encoding="utf-8"))
@@ -71,7 +95,8 @@ def test_an_index_of_the_old_layout_opens_is_migrated_and_answers(legacy: Path):
     hits = a.search("Hoeveel Huizen van het Kind zijn er erkend?", top_k=3)
     assert hits and all(p.citation.startswith("Schriftelijke vraag nr.") for p in hits)
     assert notes == [f"index {legacy} omgezet naar het nieuwe formaat (catalogus catalog.sqlite, schema 2): "
-                     f"3 documenten, niets opnieuw berekend"]
+                     f"3 documenten, niets opnieuw berekend",
+                     "cijferregister figures.json overgezet naar de catalogus (51 cijfers, niets opnieuw berekend)"]
     assert not (legacy / "manifest.json").exists() and not (legacy / "docs").exists()
     assert (legacy / "catalog.sqlite").exists()
     # every document with its metadata, chunks, figures and parsed record
@@ -177,7 +202,7 @@ def test_a_change_that_leaves_the_figures_alone_keeps_the_ledger(tmp_path: Path,
     folder = copy_docs(SMALL, tmp_path / "corpus")
     a = Assistant(tmp_path / "index", model="hash:128")
     a.ingest([folder])
-    ledger = (tmp_path / "index" / "figures.json").read_text(encoding="utf-8")
+    ledger = ledger_rows(a)
     builds = []
     real = Writer.rebuild_ledger
     real_update = Writer.update_ledger
@@ -187,7 +212,7 @@ def test_a_change_that_leaves_the_figures_alone_keeps_the_ledger(tmp_path: Path,
     text = f.read_text(encoding="utf-8")
     f.write_text(text.replace("consultatiebureau aangesloten", "zorgburgbureau aangesloten"), encoding="utf-8")
     assert a.ingest([folder]).ingested and builds == []
-    assert a.check() == [] and (tmp_path / "index" / "figures.json").read_text(encoding="utf-8") == ledger
+    assert a.check() == [] and ledger_rows(Assistant(tmp_path / "index", model="hash:128")) == ledger
     f.write_text(f.read_text(encoding="utf-8").replace("153", "157"), encoding="utf-8")
     assert a.ingest([folder]).ingested and builds == [1]
     assert "157" in {e.figure.value for e in a.ledger()}
@@ -222,7 +247,8 @@ def test_the_ledger_updated_for_one_document_equals_a_rebuild(tmp_path: Path, mo
 
     def same_as_rebuild() -> None:
         got = _timelines(a.ledger())
-        assert len(a.ledger_vectors()) == len(a.ledger())
+        led = a.figures_ledger
+        assert led.problems() == [] and len(led.phrases()[1]) == len({e.figure.quantity or e.figure.unit for e in a.ledger()})
         a.rebuild_ledger()
         assert _timelines(a.ledger()) == got
         assert a.check() == []

@@ -5,7 +5,7 @@ about a count lists the passages' timelines of that counted noun. Small invented
 from __future__ import annotations
 
 from pq_assistant.figures import extract_figures, quantity_key
-from pq_assistant.figures.ledger import LedgerEntry, counted_groups
+from pq_assistant.figures.ledger import LedgerEntry, counted_groups, timeline_keys
 from pq_assistant.models import Figure, Passage
 
 
@@ -206,7 +206,7 @@ def test_counted_groups_of_a_multiword_name_the_query_holds():
 
 
 def test_a_part_of_the_quantity_is_named_with_it():
-    from pq_assistant.figures.ledger import named_groups
+    from pq_assistant.figures.ledger import named_groups, timeline_keys
 
     def money(value: str, quantity: str, group: int) -> LedgerEntry:
         f = Figure(value=value, number_value=float(value), unit="miljoen euro", quantity=quantity, date="2020",
@@ -216,4 +216,4 @@ def test_a_part_of_the_quantity_is_named_with_it():
     entries = [money("14", "budget Huizen van het Kind", 0),
                money("4", "deel budget Huizen van het Kind", 1),  # "Daarvan gaat 4 miljoen euro naar ..."
                money("2", "deel budget inloopteams", 2)]  # a part of another budget
-    assert named_groups("budget Huizen van het Kind", entries) == [0, 1]
+    assert named_groups("budget Huizen van het Kind", timeline_keys(entries)) == [0, 1]

@@ -1,14 +1,13 @@
 """The figures ledger of an index: every figure with its quantity group (timeline), built at
-ingest and saved as `figures.json`, and the choice of timelines that answer a query.
+ingest and kept in the catalog (`storage.ledgerdb`), and the choice of timelines that answer a query.
 
 Grouping uses `figures.group_quantities` with the index's embedder on the quantity phrases, so
 "153 erkende Huizen van het Kind" (2018) and "127 HvhK" (2016) share one timeline.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
+from functools import lru_cache
 from typing import Callable, Sequence
 
 from ..models import Figure, Passage
@@ -73,59 +72,66 @@ def build(figures: list[Figure], embed: Callable[[list[str]], object] | None) ->
             for n in notes]
 
 
-def save(entries: Sequence[LedgerEntry], path: Path) -> None:
-    from ..storage.layout import atomic_write
-
-    atomic_write(path, json.dumps([{**e.figure.to_dict(), "_group": e.group, "_status": e.status,
-                                    "_replaced_by": e.replaced_by, "_confirms": e.confirms} for e in entries],
-                                  ensure_ascii=False))
-
-
-def load(path: Path) -> list[LedgerEntry]:
-    if not path.exists():
-        return []
-    rows = json.loads(path.read_text(encoding="utf-8"))
-    out = []
-    for r in rows:
-        group, status = r.pop("_group"), r.pop("_status")
-        replaced_by, confirms = r.pop("_replaced_by", None), r.pop("_confirms", None)
-        out.append(LedgerEntry(figure=Figure(**r), group=group, status=status, replaced_by=replaced_by, confirms=confirms))
-    return out
-
-
 def description(e: LedgerEntry) -> str:
     """What a figure counts, as embedded for semantic look-up: the phrase the grouping embeds too
     (`figures.group_quantities`), so each distinct phrase is embedded once per ledger build."""
     return e.figure.quantity or e.figure.unit
 
 
-def semantic_groups(qvec, vectors, entries: Sequence[LedgerEntry], query: str, margin: float = 0.01) -> list[int]:
-    """Groups of the figures whose description is (nearly) the closest to the query.
+def semantic_groups(qvec, phrases, groups_of: Callable[[list[int]], list[int]], query: str,
+                    margin: float = 0.01) -> list[int]:
+    """Timelines of the figure descriptions (nearly) the closest to the query.
 
-    e5 similarities sit in a narrow band, so only figures within `margin` of the best one count;
-    a little lexical overlap with the query breaks ties between near-identical descriptions.
-    """
+    `phrases` is (ids, texts, vectors) of the ledger's distinct description phrases (the
+    storage's `phrases()`), `groups_of(ids)` the timelines of the figures with those phrases.
+    e5 similarities sit in a narrow band, so only phrases within `margin` of the best one count;
+    a little lexical overlap with the query breaks ties between near-identical descriptions (it
+    can add at most LEX_WEIGHT, so only phrases that close to the best are tokenized)."""
     import numpy as np
 
-    if vectors is None or not len(entries) or len(vectors) != len(entries):
-        # (entries and vectors read while another process rewrites the ledger: no semantic match
-        # rather than a crash; the named and passage-based timelines still answer)
+    if phrases is None:
         return []
+    ids, texts, vectors = phrases
+    if not len(texts) or vectors.ndim != 2 or vectors.shape[1] != len(qvec):
+        return []
+    dense = vectors @ np.asarray(qvec, dtype=np.float32)
+    near = np.nonzero(dense >= float(dense.max()) - margin - LEX_WEIGHT)[0]
     qwords = _words(query)
-    lex = np.array([len(qwords & _words(description(e))) / max(1, len(qwords)) for e in entries])
-    score = vectors @ qvec + 0.05 * lex
-    best = float(score.max())
-    return sorted({entries[i].group for i in np.where(score >= best - margin)[0]})
+    score = {int(i): float(dense[i]) + LEX_WEIGHT * len(qwords & _words(texts[i])) / max(1, len(qwords)) for i in near}
+    best = max(score.values())
+    return sorted(groups_of([int(ids[i]) for i, s in score.items() if s >= best - margin]))
 
 
-def named_groups(query: str, entries: Sequence[LedgerEntry]) -> list[int]:
+LEX_WEIGHT = 0.05
+
+
+def key_of(f: Figure) -> tuple[str, str]:
+    """(quantity key, family) of a figure: what `named_groups` compares a question with."""
+    from .timelines import figure_family, quantity_key
+
+    return quantity_key(f.quantity or f.unit), figure_family(f)
+
+
+def timeline_keys(entries: Sequence[LedgerEntry]) -> list[tuple[str, str, int]]:
+    """(quantity key, family, timeline) of the entries, each once, in their order (the storage
+    keeps the same rows for the whole ledger)."""
+    out: dict[tuple[str, str, int], None] = {}
+    memo: dict[tuple[str, str], tuple[str, str]] = {}
+    for e in entries:
+        k = (e.figure.quantity, e.figure.unit)
+        if k not in memo:
+            memo[k] = key_of(e.figure)
+        out.setdefault((*memo[k], e.group), None)
+    return list(out)
+
+
+def named_groups(query: str, keys: Sequence[tuple[str, str, int]]) -> list[int]:
     """Timelines the query names word for word: every word of the group's quantity key is in
     the query's key, and the key holds the query's counted noun (its first content word):
     "aantal locaties consultatiebureaus" names the timeline "203 locaties" (Antwerpen) even when
-    no passage or near embedding found it. Nothing is compared pairwise: one set test a key."""
-    from .timelines import quantity_key
-
-    from .timelines import _markers, figure_family
+    no passage or near embedding found it. `keys` are the ledger's (quantity key, family,
+    timeline) rows (`timeline_keys`, or the storage's): one set test a key, no figure read."""
+    from .timelines import _markers, quantity_key
 
     qkey = quantity_key(query)
     qwords = set(qkey.split())
@@ -138,9 +144,7 @@ def named_groups(query: str, entries: Sequence[LedgerEntry]) -> list[int]:
     family = _query_family(query)
     out: list[int] = []
     seen: dict[tuple[str, str], bool] = {}
-    for e in entries:
-        k = quantity_key(e.figure.quantity or e.figure.unit)
-        fam = figure_family(e.figure)
+    for k, fam, group in keys:
         if (k, fam) not in seen:
             words = set(k.split())
             # every word of the timeline in the query ("locaties" for "aantal locaties consultatiebureaus"),
@@ -161,8 +165,8 @@ def named_groups(query: str, entries: Sequence[LedgerEntry]) -> list[int]:
                          and len(shared) >= min(2, len(content)) and len(shared) >= len(content) - 1
                          and len(words - qwords) <= len(shared))
             seen[(k, fam)] = named or specifies
-        if seen[(k, fam)] and e.group not in out:
-            out.append(e.group)
+        if seen[(k, fam)] and group not in out:
+            out.append(group)
     return out
 
 
@@ -232,10 +236,12 @@ def _query_family(query: str) -> str:
     return "count"
 
 
-def _words(text: str) -> set[str]:
+@lru_cache(maxsize=1 << 17)
+def _words(text: str) -> frozenset[str]:
+    """The tokens of a phrase (memoised: the same quantity phrases come back query after query)."""
     from ..lexical import tokenize
 
-    return set(tokenize(text))
+    return frozenset(tokenize(text))
 
 
 def choose_groups(query: str, passages: list[Passage], entries: Sequence[LedgerEntry],

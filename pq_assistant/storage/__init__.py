@@ -6,7 +6,7 @@ or talks to Chroma. `Storage` is its front door.
     vectors   Chroma (the only `import chromadb`)
     lexical   the BM25 index
     dense     the chunks' vectors in segments (exact search without Chroma)
-    ledgerfile the figures ledger's files
+    ledgerdb  the figures ledger (tables of the catalog)
     writer    the crash-safety protocol: put/remove documents, recover, batches, rebuilds, reindex
     migrate   schema 1 (manifest.json + docs/) -> schema 2
     check     `pq doctor`
@@ -138,8 +138,7 @@ class Storage:
         self.on_notice = on_notice
         self._catalog: Catalog | None = None
         self._snapshot: Snapshot | None = None
-        self._ledger = None
-        self._ledger_vectors = None
+        self._ledger_db = None
 
     # -- opening ----------------------------------------------------------------------------
     def exists(self) -> bool:
@@ -276,20 +275,35 @@ class Storage:
         return got
 
     # -- the figures ledger -----------------------------------------------------------------
+    @property
+    def figures_ledger(self):
+        """The figures ledger (ledgerdb.LedgerDB): read only what a question needs (the figures
+        of some chunks, documents or timelines, the phrase vectors, the timelines' keys). A
+        ledger of before it moved into the catalog (figures.json) is migrated first."""
+        from .ledgerdb import LedgerDB
+
+        if self._ledger_db is None:
+            cat = self.catalog
+            if self.layout.ledger.exists():
+                self._migrate_ledger_file()
+            self._ledger_db = LedgerDB(cat)
+        return self._ledger_db
+
+    def _migrate_ledger_file(self, locked: bool = False) -> None:
+        """Move a figures.json ledger (and figures.npy) into the catalog, under the lock."""
+        from .ledgerdb import migrate_ledger_file
+
+        if locked:
+            note = migrate_ledger_file(self.layout, self.catalog)
+        else:
+            with self.layout.write_lock():
+                note = migrate_ledger_file(self.layout, self.catalog)
+        if note:
+            self._notice(note)
+
     def ledger(self) -> list:
-        """The figures ledger (ledger.LedgerEntry list), read once (until the next write)."""
-        from . import ledgerfile
-
-        if self._ledger is None:
-            self._ledger = ledgerfile.load(self.layout.ledger)
-        return self._ledger
-
-    def ledger_vectors(self):
-        from . import ledgerfile
-
-        if self._ledger_vectors is None:
-            self._ledger_vectors = ledgerfile.load_vectors(self.layout.ledger_vectors)
-        return self._ledger_vectors
+        """Every entry of the figures ledger (ledger.LedgerEntry list, in ledger order)."""
+        return self.figures_ledger.all() if self.exists() else []
 
     def stats(self) -> dict:
         """Counts, model and where things are (`pq stats`)."""
@@ -324,6 +338,7 @@ class Storage:
         return True
 
     def forget_caches(self) -> None:
-        self._ledger = self._ledger_vectors = None
+        if self._ledger_db is not None:
+            self._ledger_db.forget()
         self.segments.forget()
         self.lexical.forget()

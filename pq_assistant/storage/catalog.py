@@ -10,6 +10,7 @@ Tables:
                put on a shared server and in catalogs of before: those are read from Chroma)
     A document's vectors are rows `vec_row`.. of the vector segment `vec_seg` (storage/dense.py).
     figures    a document's figures (JSON each), in document order
+    ledger, ledger_phrases, ledger_keys   the figures ledger (timelines; see ledgerdb.py)
     pending    documents whose write has begun and not finished (see writer.py)
 
 Readers never block writers (WAL); each write is one transaction, so a reader sees a document
@@ -139,6 +140,9 @@ class Catalog:
                     for stmt in _SCHEMA.strip().split(";"):
                         if stmt.strip():
                             self.db.execute(stmt)
+                    from .ledgerdb import create as create_ledger
+
+                    create_ledger(self.db)
                     self._set("schema", SCHEMA_VERSION)
                     self._set("created", _now())
                     self._set("updated", _now())
@@ -412,6 +416,12 @@ class Catalog:
         with self.transaction() as db:
             for table in ("documents", "chunks", "figures", "pending"):
                 db.execute(f"DELETE FROM {table}")
+            from .ledgerdb import create as create_ledger
+
+            create_ledger(db)
+            for table in ("ledger", "ledger_phrases", "ledger_keys"):
+                db.execute(f"DELETE FROM {table}")
+            db.execute("DELETE FROM meta WHERE key = 'ledger_figures'")
             db.execute("DELETE FROM meta WHERE key IN ('model', 'dim', 'lexical_stale', 'ledger_stale')")
             self._set("wiping", True)  # cleared when the vectors and derived files are gone too
 

@@ -1,5 +1,5 @@
 """`pq doctor`: check that the parts of an index agree, and repair what can be repaired safely.
-Through the storage API only (catalog, vector store, BM25 index, ledger files, layout).
+Through the storage API only (catalog, vector store, BM25 index, ledger, layout).
 
 An index is consistent when
 
@@ -11,7 +11,8 @@ An index is consistent when
 - the vector store holds no chunks of documents the catalog does not know (orphans), nor the
   catalog chunk or figure rows of such documents;
 - the BM25 index holds exactly the chunk ids that the vector store holds;
-- the figures ledger (figures.json, figures.npy) holds as many figures as the documents;
+- the figures ledger (the catalog's ledger tables) holds as many figures as the documents, each
+  with its phrase vector;
 - no temporary files of an interrupted write (or schema-1 files of a finished migration) are left.
 
 `check_index` only reads. `fix_index` (under the index's write lock) drops pending work, orphans
@@ -60,34 +61,25 @@ def _leftovers(storage) -> list[Path]:
 
 
 def _check_ledger(storage, want: int, stale: bool, fix_cmd: str) -> list[Problem]:
-    """The figures ledger (figures.json, and figures.npy aligned with it) against the catalog."""
-    from . import ledgerfile
-
+    """The figures ledger (the catalog's ledger tables) against the documents' figures."""
     fix = fix_cmd + " (bouwt het cijferregister opnieuw op)"
-    path = storage.layout.ledger
-    if not path.exists():
-        return [Problem(ERROR, f"cijferregister {path.name} ontbreekt ({want} cijfers in de documenten)", fix,
-                        "ledger", fixable=True)] if want else []
+    led = storage.figures_ledger
     try:
-        entries = ledgerfile.load(path)
+        have = led.count() if led.exists() else None
+        inner = led.problems() if have else []
     except Exception as exc:  # noqa: BLE001 - unreadable means rebuild
-        return [Problem(ERROR, f"cijferregister {path.name} is onleesbaar ({type(exc).__name__})", fix,
-                        "ledger", fixable=True)]
-    if len(entries) != want:
-        return [Problem(ERROR, f"cijferregister loopt niet gelijk: {len(entries)} cijfers, de documenten hebben er {want}",
+        return [Problem(ERROR, f"cijferregister is onleesbaar ({type(exc).__name__})", fix, "ledger", fixable=True)]
+    if not have:
+        return [Problem(ERROR, f"cijferregister ontbreekt ({want} cijfers in de documenten)", fix,
+                        "ledger", fixable=True)] if want else []
+    if have != want:
+        return [Problem(ERROR, f"cijferregister loopt niet gelijk: {have} cijfers, de documenten hebben er {want}",
                         fix, "ledger", fixable=True)]
     if stale:
         return [Problem(ERROR, "cijferregister is verouderd (een ingest werd afgebroken voor het opnieuw opgebouwd was)", fix,
                         "ledger", fixable=True)]
-    if entries:
-        try:
-            vecs = ledgerfile.load_vectors(storage.layout.ledger_vectors)
-            rows = len(vecs) if vecs is not None else len(entries)
-        except Exception:  # noqa: BLE001
-            rows = -1
-        if rows != len(entries):
-            return [Problem(ERROR, f"{storage.layout.ledger_vectors.name} heeft {rows if rows >= 0 else 'onleesbare'} "
-                                   f"rijen voor {len(entries)} cijfers in het register", fix, "ledger", fixable=True)]
+    if inner:
+        return [Problem(ERROR, f"cijferregister is beschadigd: {'; '.join(inner)}", fix, "ledger", fixable=True)]
     return []
 
 

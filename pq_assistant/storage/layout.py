@@ -3,14 +3,18 @@
 Layout of an index folder (schema 2):
 
     catalog.sqlite    documents (metadata columns + the parsed record as JSON), chunk ids, figures,
-                      index state (model, dimension, pending work, stale flags); SQLite in WAL mode
+                      the figures ledger (timelines, phrase vectors: ledgerdb.py), index state
+                      (model, dimension, pending work, stale flags); SQLite in WAL mode
     chroma/           chromadb PersistentClient (or a `chroma run` server with --chroma-url)
     lexical/          the BM25 index (lexical.py)
-    figures.json      the figures ledger (timelines), figures.npy: its description vectors
+    vectors/          the chunks' vectors in segments (dense.py)
+    lay.json, lay.npy the lay-language data (layfile.py)
     .lock             writers take an exclusive lock; readers never block
 
 Schema 1 (before the catalog) kept `manifest.json` and `docs/<id>.json`; `migrate.py` turns such
-an index into schema 2 when it is opened.
+an index into schema 2 when it is opened. An index of schema 2 from before the ledger moved into
+the catalog kept it in `figures.json` + `figures.npy`: they are moved in (ledgerdb.py) when the
+index is first opened, nothing grouped again.
 """
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ CATALOG = "catalog.sqlite"
 CHROMA = "chroma"
 LEXICAL = "lexical"
 VECTORS = "vectors"  # the chunks' vectors in segments (dense.py), beside Chroma
-LEDGER = "figures.json"
+LEDGER = "figures.json"  # (of before: moved into the catalog when opened)
 LEDGER_VECTORS = "figures.npy"
 LOCK = ".lock"
 LEGACY_MANIFEST = "manifest.json"  # schema 1

@@ -81,6 +81,12 @@ class Writer:
         self.catalog: Catalog = storage._open_for_writing()
         if self.catalog.wiping:
             self.wipe()
+        from . import ledgerdb
+
+        with self.catalog.transaction() as db:  # (a catalog of before the ledger's tables)
+            ledgerdb.create(db)
+        if self.layout.ledger.exists():  # a ledger of before, in figures.json: into the catalog
+            storage._migrate_ledger_file(locked=True)
         from .migrate import remove_leftovers
 
         remove_leftovers(self.layout)
@@ -305,7 +311,7 @@ class Writer:
         if self.catalog.state().ledger_stale:  # a run cut off between a document and the ledger rebuild
             return False
         want = self.catalog.counts()[2]
-        return (self.layout.ledger.exists() or not want) and self.catalog._meta("ledger_figures") == want
+        return self.catalog._meta("ledger_figures") == want and (not want or self.storage.figures_ledger.count() == want)
 
     def rebuild_lexical(self) -> int:
         """Rebuild the BM25 index from the chunks in the vector store."""
@@ -324,20 +330,23 @@ class Writer:
     def rebuild_ledger(self, build: Callable[[list], tuple[list, object]]) -> int:
         """Save the figures ledger that `build(figures)` makes of every figure of the index (the
         grouping into timelines is the figures code's: storage only keeps the result) — the
-        entries and their description vectors."""
+        entries and their description vectors, in one catalog transaction."""
         from ..models import Figure
 
         _reached("before-ledger")
         figs = [Figure(**f) for f in self.catalog.figures()]
         entries, vectors = build(figs)
-        return self._save_ledger(entries, vectors)
+        with self.catalog.transaction() as db:
+            self.storage.figures_ledger.replace_all(db, entries, vectors)
+            self.catalog._set("ledger_stale", False)
+            self.catalog._set("ledger_figures", len(entries))
+        return len(entries)
 
     def update_ledger(self, doc_ids: set[str], build: Callable[[list], tuple[list, object]]) -> int:
         """Bring the ledger (in sync before these documents changed) up to date for the figures of
         `doc_ids` only: their old entries go, their figures now in the catalog come in, and only
-        the timelines they can touch are grouped again (ledgerfile.update)."""
+        the timelines they can touch are read and grouped again (ledgerdb.LedgerDB.update)."""
         from ..models import Figure
-        from . import ledgerfile
 
         _reached("before-ledger")
         new = [Figure(**f) for did in sorted(doc_ids) for f in self.catalog.figures(did)]
@@ -348,19 +357,8 @@ class Writer:
                 seqs[f.doc_id] = {_figure_key(d): i for i, d in enumerate(self.catalog.figures(f.doc_id))}
             return (f.doc_id, seqs[f.doc_id].get(_figure_key(f.__dict__), 1 << 30))
 
-        entries, vectors = ledgerfile.update(self.storage.ledger(), self.storage.ledger_vectors(), set(doc_ids),
-                                             new, build, order=order, embed=getattr(build, "embed", None))
-        return self._save_ledger(entries, vectors)
-
-    def _save_ledger(self, entries, vectors) -> int:
-        from . import ledgerfile
-
-        ledgerfile.save(entries, vectors, self.layout.ledger, self.layout.ledger_vectors)
-        with self.catalog.transaction():
-            self.catalog._set("ledger_stale", False)
-            self.catalog._set("ledger_figures", len(entries))
-        self.storage._ledger, self.storage._ledger_vectors = entries, vectors
-        return len(entries)
+        return self.storage.figures_ledger.update(set(doc_ids), new, build, order=order,
+                                                  embed=getattr(build, "embed", None))
 
     def refresh(self, ledger_build: Callable[[], Callable[[list], tuple[list, object]]]) -> None:
         """Bring the BM25 index and the ledger up to date with the catalog. `ledger_build()`

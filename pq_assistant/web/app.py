@@ -130,19 +130,11 @@ class Site:
 
     def quantities(self, top: int = 24) -> list[tuple[str, int]]:
         """The quantities with the longest timelines in the ledger (suggestions on the figures page)."""
-        from collections import Counter
-
         with self.assistant() as a:
             manifest = a.require_index()
             if getattr(self, "_quantities", None) and self._quantities[0] == id(manifest):
                 return self._quantities[1]
-            entries = a.figures()
-        sizes = Counter(e.group for e in entries)
-        names: dict[int, Counter] = {}
-        for e in entries:
-            if e.figure.quantity or e.figure.unit:
-                names.setdefault(e.group, Counter())[e.figure.quantity or e.figure.unit] += 1
-        out = [(names[g].most_common(1)[0][0], n) for g, n in sizes.most_common() if n > 1 and g in names][:top]
+            out = a.figures_ledger.largest(top)
         self._quantities = (id(manifest), out)
         return out
 

@@ -32,7 +32,7 @@ def warm(a: Assistant) -> float:
     a.refresh()  # the state on disk now; later calls see what changes after this
     a.require_index()
     a.ask("warm", top_k=1)
-    a.ledger()
+    a.figures_ledger.phrases()  # what the semantic timeline look-up scores
     try:  # the figures page's chart (matplotlib); a missing chart library only costs the chart
         import matplotlib
 

@@ -1,0 +1,408 @@
+"""The figures ledger in the catalog (the same SQLite file, so a ledger change is one transaction
+with the rest): one row a figure with its timeline and status, one row a distinct description
+phrase with its vector, one row a (quantity key, family, timeline).
+
+Tables:
+    ledger          fid, the figure's document and chunk, its timeline (grp) and status, its
+                    phrase (pid), the keys the grouping blocks by (gkey, block) and the figure
+                    with its `replaced_by` / `confirms` as JSON (data)
+    ledger_phrases  pid -> a description phrase (`ledger.description`) and its vector (float32)
+    ledger_keys     (quantity key, family, timeline) with the timeline's first fid: what
+                    `named_groups` matches a question against, without reading any figure
+
+A reader asks only for what a question needs (the figures of some chunks, documents or
+timelines); the same fid always gives the same `LedgerEntry` object within a catalog generation,
+so `id(entry.figure)` identifies a figure across those reads as it did in one list. The grouping
+itself is the figures code's (`figures.ledger.build`); this module keeps its result and updates
+it for the timelines a change touches (`update`): the cost follows the change, not the index.
+"""
+from __future__ import annotations
+
+import json
+from typing import Callable, Iterable, Sequence
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS ledger (fid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, chunk_id TEXT NOT NULL,
+    grp INTEGER NOT NULL, status TEXT NOT NULL, pid INTEGER NOT NULL, gkey TEXT NOT NULL, block TEXT NOT NULL,
+    data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ledger_chunk ON ledger(chunk_id);
+CREATE INDEX IF NOT EXISTS ledger_doc ON ledger(doc_id);
+CREATE INDEX IF NOT EXISTS ledger_grp ON ledger(grp);
+CREATE INDEX IF NOT EXISTS ledger_gkey ON ledger(gkey, grp);
+CREATE INDEX IF NOT EXISTS ledger_pid ON ledger(pid, block, grp);
+CREATE INDEX IF NOT EXISTS ledger_block ON ledger(block, grp);
+CREATE TABLE IF NOT EXISTS ledger_phrases (pid INTEGER PRIMARY KEY, phrase TEXT NOT NULL UNIQUE, vec BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS ledger_keys (qkey TEXT NOT NULL, family TEXT NOT NULL, grp INTEGER NOT NULL,
+    first INTEGER NOT NULL, PRIMARY KEY (qkey, family, grp)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ledger_keys_grp ON ledger_keys(grp);
+"""
+
+# A new figure's phrase this close to a stored phrase (cosine) may join that phrase's timelines:
+# below the grouping's merge threshold (0.97), as it compares one phrase a quantity key.
+NEIGHBOUR_MIN = 0.95
+
+
+def create(db) -> None:
+    """The ledger's tables (in a catalog of before them too)."""
+    for stmt in SCHEMA.strip().split(";"):
+        if stmt.strip():
+            db.execute(stmt)
+
+
+def _ids(values: Iterable) -> str:
+    return json.dumps(list(values))
+
+
+def _keys(f) -> tuple[str, str, str, str]:
+    """(gkey, block, quantity key, family) of a figure, as stored (JSON text: comparable in SQL)."""
+    from ..figures.ledger import key_of
+    from ..figures.timelines import grouping_keys
+
+    (fam_key, block) = grouping_keys(f)
+    fam, markers, unit = block
+    return (json.dumps(list(fam_key), ensure_ascii=False), json.dumps([fam, sorted(markers), unit], ensure_ascii=False),
+            *key_of(f))
+
+
+def _description(f) -> str:
+    return f.quantity or f.unit
+
+
+class LedgerDB:
+    """The ledger of one catalog: reads (cached per catalog generation) and writes (in the
+    caller's transaction)."""
+
+    def __init__(self, catalog) -> None:
+        self.catalog = catalog
+        self._entries: dict[int, object] = {}
+        self._by_chunk: dict[str, list] = {}
+        self._phrases = None
+        self._normed = None
+        self._has: bool | None = None
+
+    # -- reading ------------------------------------------------------------------------------
+    def _fresh(self) -> None:
+        """(Cached reads last until `forget`: Storage.forget_caches after a write, or a long-running
+        reader's refresh when the catalog's generation moved; so one answer reads one state.)"""
+
+    def forget(self) -> None:
+        self._entries, self._by_chunk, self._phrases, self._normed, self._has = {}, {}, None, None, None
+
+    def exists(self) -> bool:
+        """The tables are there (a catalog of before the ledger moved into it has none yet)."""
+        if self._has is None:
+            self._has = self.catalog.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger'").fetchone() is not None
+        return self._has
+
+    def _rows(self, sql: str, args: Sequence = ()) -> list:
+        """The entries of `SELECT fid, grp, status, data ...`, one object a fid."""
+        from ..figures.ledger import LedgerEntry
+        from ..models import Figure
+
+        self._fresh()
+        if not self.exists():
+            return []
+        out = []
+        known = Figure.__dataclass_fields__
+        for fid, grp, status, data in self.catalog.db.execute(sql, args):
+            e = self._entries.get(fid)
+            if e is None:
+                d = json.loads(data)
+                replaced_by, confirms = d.pop("_replaced_by", None), d.pop("_confirms", None)
+                e = LedgerEntry(figure=Figure(**{k: v for k, v in d.items() if k in known}), group=grp, status=status,
+                                replaced_by=replaced_by, confirms=confirms)
+                self._entries[fid] = e
+            out.append(e)
+        return out
+
+    def count(self) -> int:
+        if not self.exists():
+            return 0
+        return int(self.catalog.db.execute("SELECT COUNT(*) FROM ledger").fetchone()[0])
+
+    def all(self) -> list:
+        """Every entry, in ledger order (`pq figures --all`, checks)."""
+        return self._rows("SELECT fid, grp, status, data FROM ledger ORDER BY fid")
+
+    def of_chunks(self, chunk_ids: Iterable[str]) -> dict[str, list]:
+        """chunk id -> its entries (in ledger order); chunks without figures map to []."""
+        self._fresh()
+        ids = list(dict.fromkeys(chunk_ids))
+        need = [c for c in ids if c not in self._by_chunk]
+        if need:
+            got: dict[str, list] = {c: [] for c in need}
+            for e in self._rows("SELECT fid, grp, status, data FROM ledger WHERE chunk_id IN "
+                                "(SELECT value FROM json_each(?)) ORDER BY fid", (_ids(need),)):
+                got[e.figure.chunk_id].append(e)
+            self._by_chunk.update(got)
+        return {c: self._by_chunk[c] for c in ids}
+
+    def of_docs(self, doc_ids: Iterable[str]) -> list:
+        return self._rows("SELECT fid, grp, status, data FROM ledger WHERE doc_id IN (SELECT value FROM json_each(?)) "
+                          "ORDER BY fid", (_ids(set(doc_ids)),))
+
+    def of_groups(self, groups: Iterable[int]) -> list:
+        return self._rows("SELECT fid, grp, status, data FROM ledger WHERE grp IN (SELECT value FROM json_each(?)) "
+                          "ORDER BY fid", (_ids(set(groups)),))
+
+    def keys(self) -> list[tuple[str, str, int]]:
+        """(quantity key, family, timeline) of every timeline wording, in ledger order."""
+        if not self.exists():
+            return []
+        return self.catalog.db.execute("SELECT qkey, family, grp FROM ledger_keys ORDER BY first").fetchall()
+
+    def phrases(self):
+        """(pids, phrases, vectors): every description phrase with its vector (float32 rows), or
+        None for an empty ledger. Read once a generation: the semantic look-up scores them all."""
+        import numpy as np
+
+        self._fresh()
+        if self._phrases is None:
+            if not self.exists():
+                return None
+            rows = self.catalog.db.execute("SELECT pid, phrase, vec FROM ledger_phrases ORDER BY pid").fetchall()
+            if not rows:
+                return None
+            pids = np.array([r[0] for r in rows], dtype=np.int64)
+            mat = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+            self._phrases = (pids, [r[1] for r in rows], mat)
+        return self._phrases
+
+    def largest(self, top: int) -> list[tuple[str, int]]:
+        """(most frequent description, figures) of the `top` timelines with the most figures (more
+        than one), largest first (at equal size the lower timeline number)."""
+        if not self.exists():
+            return []
+        db = self.catalog.db
+        sizes = db.execute("SELECT grp, COUNT(*) AS n FROM ledger GROUP BY grp HAVING n > 1 ORDER BY n DESC, grp "
+                           "LIMIT ?", (top * 2,)).fetchall()
+        names: dict[int, str] = {}
+        for grp, phrase, _n, _first in db.execute(
+                "SELECT l.grp, p.phrase, COUNT(*) AS n, MIN(l.fid) AS first FROM ledger l JOIN ledger_phrases p "
+                "ON p.pid = l.pid WHERE l.grp IN (SELECT value FROM json_each(?)) AND p.phrase != '' "
+                "GROUP BY l.grp, l.pid ORDER BY l.grp, n DESC, first", (_ids(g for g, _ in sizes),)):
+            names.setdefault(grp, phrase)
+        return [(names[g], n) for g, n in sizes if g in names][:top]
+
+    def groups_of_phrases(self, pids: Iterable[int]) -> list[int]:
+        """The timelines whose figures have one of these phrases, in timeline order."""
+        if not self.exists():
+            return []
+        return [r[0] for r in self.catalog.db.execute(
+            "SELECT DISTINCT grp FROM ledger WHERE pid IN (SELECT value FROM json_each(?)) ORDER BY grp",
+            (_ids(int(p) for p in pids),))]
+
+    def _normed_phrases(self):
+        import numpy as np
+
+        got = self.phrases()
+        if got is None:
+            return None
+        if self._normed is None:
+            mat = got[2]
+            self._normed = mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-12)
+        return got[0], self._normed
+
+    # -- writing (the caller holds the lock and the transaction) ------------------------------
+    def _insert(self, db, entries: Sequence, vectors) -> None:
+        """Add entries (new fids, in order) with their phrases (a phrase's vector: the first
+        given) and their timeline keys."""
+        import numpy as np
+
+        vecs = np.asarray(vectors, dtype=np.float32) if vectors is not None and len(entries) else None
+        phrase_vec: dict[str, bytes] = {}
+        for i, e in enumerate(entries):
+            ph = _description(e.figure)
+            if ph not in phrase_vec and vecs is not None:
+                phrase_vec[ph] = vecs[i].tobytes()
+        db.executemany("INSERT OR IGNORE INTO ledger_phrases(phrase, vec) VALUES (?, ?)", list(phrase_vec.items()))
+        pid = dict((ph, p) for p, ph in db.execute(
+            "SELECT pid, phrase FROM ledger_phrases WHERE phrase IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(phrase_vec), ensure_ascii=False),)))
+        first = int(db.execute("SELECT COALESCE(MAX(fid), 0) FROM ledger").fetchone()[0]) + 1
+        rows, keys = [], {}
+        memo: dict[tuple, tuple] = {}
+        for n, e in enumerate(entries):
+            f = e.figure
+            mk = (f.quantity, f.unit)
+            if mk not in memo:
+                memo[mk] = _keys(f)
+            gkey, block, qkey, fam = memo[mk]
+            d = f.to_dict()
+            d["_replaced_by"], d["_confirms"] = e.replaced_by, e.confirms
+            rows.append((first + n, f.doc_id, f.chunk_id, e.group, e.status, pid.get(_description(f), -1), gkey, block,
+                         json.dumps(d, ensure_ascii=False)))
+            keys.setdefault((qkey, fam, e.group), first + n)
+        db.executemany("INSERT INTO ledger(fid, doc_id, chunk_id, grp, status, pid, gkey, block, data) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT OR IGNORE INTO ledger_keys(qkey, family, grp, first) VALUES (?, ?, ?, ?)",
+                       [(q, fam, g, fid) for (q, fam, g), fid in keys.items()])
+
+    def replace_all(self, db, entries: Sequence, vectors) -> None:
+        """The whole ledger anew (a rebuild)."""
+        create(db)
+        for table in ("ledger", "ledger_phrases", "ledger_keys"):
+            db.execute(f"DELETE FROM {table}")
+        self._insert(db, entries, vectors)
+        self.forget()
+
+    def clear(self, db) -> None:
+        if self.exists():
+            for table in ("ledger", "ledger_phrases", "ledger_keys"):
+                db.execute(f"DELETE FROM {table}")
+        self.forget()
+
+    def update(self, drop_docs: set[str], new_figures: Sequence, build: Callable[[list], tuple[list, object]],
+               order=None, embed=None) -> int:
+        """The ledger after the documents `drop_docs` changed (or went) and `new_figures` came in:
+        only the timelines they can touch are grouped again by `build(figures) -> (entries,
+        description vectors)` (the figures code's grouping); the rest is not read.
+
+        The timelines that can change: those of the dropped figures (a timeline may split when one
+        goes), those holding a figure of the same quantity key as a new one
+        (`figures.timelines.grouping_keys`: they are grouped together first), and those holding a
+        figure whose phrase is a near neighbour of a new figure's phrase in the same comparison
+        block (by `embed`, against the stored phrase vectors). A timeline that is none of these
+        cannot be merged with a new figure nor lose one. Timelines keep their numbers where they
+        go on; new ones get numbers after the highest. `order(figure)` gives the figures' order
+        in a whole rebuild (the catalog's), so the regrouped figures are met in that order.
+        Returns the number of entries of the ledger. Runs in one catalog transaction."""
+        import numpy as np
+
+        db = self.catalog.db
+        chosen: set[int] = set()
+        if drop_docs:
+            chosen |= {r[0] for r in db.execute("SELECT DISTINCT grp FROM ledger WHERE doc_id IN "
+                                                "(SELECT value FROM json_each(?))", (_ids(drop_docs),))}
+        memo: dict[tuple, tuple] = {}
+
+        def keys_of(f):
+            k = (f.quantity, f.unit)
+            if k not in memo:
+                memo[k] = _keys(f)
+            return memo[k]
+
+        new_gkeys = {keys_of(f)[0] for f in new_figures}
+        new_blocks = {keys_of(f)[1] for f in new_figures}
+        if new_gkeys:
+            chosen |= {r[0] for r in db.execute("SELECT DISTINCT grp FROM ledger WHERE gkey IN "
+                                                "(SELECT value FROM json_each(?))", (json.dumps(list(new_gkeys)),))}
+        if new_figures and embed is not None and (normed := self._normed_phrases()) is not None:
+            pids, mat = normed
+            q = np.asarray(embed([_description(f) for f in new_figures]), dtype=np.float32)
+            q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
+            near = pids[np.max(mat @ q.T, axis=1) >= NEIGHBOUR_MIN]
+            if len(near):
+                chosen |= {r[0] for r in db.execute(
+                    "SELECT DISTINCT grp FROM ledger WHERE pid IN (SELECT value FROM json_each(?)) AND block IN "
+                    "(SELECT value FROM json_each(?))", (_ids(int(p) for p in near), json.dumps(list(new_blocks))))}
+        elif new_figures:  # no embedder given: every timeline of the new figures' blocks
+            chosen |= {r[0] for r in db.execute("SELECT DISTINCT grp FROM ledger WHERE block IN "
+                                                "(SELECT value FROM json_each(?))", (json.dumps(list(new_blocks)),))}
+        old = [e for e in self.of_groups(chosen) if e.figure.doc_id not in drop_docs]
+        sub = [e.figure for e in old] + list(new_figures)
+        if order is not None:
+            sub.sort(key=order)
+        sub_entries, sub_vectors = build(sub) if sub else ([], None)
+        # Timeline numbers: a regrouped timeline keeps the (lowest) number of the old one it holds
+        # most of, when no other took it; the others get new numbers.
+        old_group = {id(e.figure): e.group for e in old}
+        votes: dict[int, dict[int, int]] = {}
+        for e in sub_entries:
+            g = old_group.get(id(e.figure))
+            if g is not None:
+                votes.setdefault(e.group, {}).setdefault(g, 0)
+                votes[e.group][g] += 1
+        nxt = int(db.execute("SELECT COALESCE(MAX(grp), -1) FROM ledger").fetchone()[0]) + 1
+        used: set[int] = set()
+        renum: dict[int, int] = {}
+        for local in sorted({e.group for e in sub_entries}):
+            for g, _n in sorted(votes.get(local, {}).items(), key=lambda kv: (-kv[1], kv[0])):
+                if g not in used:
+                    renum[local] = g
+                    break
+            else:
+                renum[local], nxt = nxt, nxt + 1
+            used.add(renum[local])
+        for e in sub_entries:
+            e.group = renum[e.group]
+        with self.catalog.transaction() as tx:
+            create(tx)
+            old_pids = [r[0] for r in tx.execute("SELECT DISTINCT pid FROM ledger WHERE grp IN "
+                                                 "(SELECT value FROM json_each(?))", (_ids(chosen),))]
+            tx.execute("DELETE FROM ledger WHERE grp IN (SELECT value FROM json_each(?))", (_ids(chosen),))
+            tx.execute("DELETE FROM ledger WHERE doc_id IN (SELECT value FROM json_each(?))", (_ids(drop_docs),))
+            tx.execute("DELETE FROM ledger_keys WHERE grp IN (SELECT value FROM json_each(?))", (_ids(chosen),))
+            self._insert(tx, sub_entries, sub_vectors)
+            # phrases no figure uses any more
+            tx.execute("DELETE FROM ledger_phrases WHERE pid IN (SELECT value FROM json_each(?)) AND NOT EXISTS "
+                       "(SELECT 1 FROM ledger WHERE ledger.pid = ledger_phrases.pid)", (_ids(old_pids),))
+            n = int(tx.execute("SELECT COUNT(*) FROM ledger").fetchone()[0])
+            self.catalog._set("ledger_stale", False)
+            self.catalog._set("ledger_figures", n)
+        self.forget()
+        return n
+
+    def problems(self) -> list[str]:
+        """What is wrong inside the ledger's tables (empty when nothing): figures whose phrase has
+        no vector, timelines without keys."""
+        if not self.exists():
+            return []
+        db = self.catalog.db
+        out = []
+        n = db.execute("SELECT COUNT(*) FROM ledger WHERE pid NOT IN (SELECT pid FROM ledger_phrases)").fetchone()[0]
+        if n:
+            out.append(f"{n} cijfers zonder beschrijvingsvector")
+        n = db.execute("SELECT COUNT(DISTINCT grp) FROM ledger WHERE grp NOT IN (SELECT grp FROM ledger_keys)").fetchone()[0]
+        if n:
+            out.append(f"{n} tijdlijnen zonder sleutel")
+        return out
+
+
+def import_legacy(path, vectors_path) -> tuple[list, object]:
+    """The entries and vectors of a ledger of before it moved into the catalog (figures.json with
+    figures.npy beside it), for the migration."""
+    import numpy as np
+
+    from ..figures.ledger import LedgerEntry
+    from ..models import Figure
+
+    known = set(Figure.__dataclass_fields__)
+    out = []
+    for r in json.loads(path.read_text(encoding="utf-8")):
+        kw = {k: r.pop("_" + k, None) for k in ("group", "status", "replaced_by", "confirms")}
+        out.append(LedgerEntry(figure=Figure(**{k: v for k, v in r.items() if k in known}), **kw))
+    vecs = np.load(vectors_path) if vectors_path.exists() else None
+    if vecs is not None and len(vecs) != len(out):
+        vecs = None
+    return out, vecs
+
+
+def migrate_ledger_file(layout, catalog) -> str:
+    """Move a ledger of before (figures.json + figures.npy) into the catalog's tables and delete
+    the files (the caller holds the write lock). Nothing is grouped again: the entries and their
+    vectors are copied as they are. An unreadable file, or one without its vectors, leaves the
+    ledger marked stale, to be rebuilt by the next ingest or `pq doctor --fix`. Returns a
+    one-line Dutch notice ("" when there was nothing to move)."""
+    path, vpath = layout.ledger, layout.ledger_vectors
+    if not path.exists():
+        return ""
+    try:
+        entries, vecs = import_legacy(path, vpath)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        entries, vecs = None, None
+    db = LedgerDB(catalog)
+    with catalog.transaction() as tx:
+        create(tx)
+        if entries is None or (entries and vecs is None):
+            db.clear(tx)
+            catalog._set("ledger_stale", True)
+            note = (f"cijferregister {path.name} was onleesbaar of zonder vectoren: het wordt opnieuw opgebouwd bij de "
+                    f"volgende ingest (of met pq doctor --fix --index {layout.root})")
+        else:
+            db.replace_all(tx, entries, vecs)
+            note = f"cijferregister {path.name} overgezet naar de catalogus ({len(entries)} cijfers, niets opnieuw berekend)"
+    path.unlink(missing_ok=True)
+    vpath.unlink(missing_ok=True)
+    return note
