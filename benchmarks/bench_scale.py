@@ -17,8 +17,11 @@ the synthetic queries (half with minister/asker/date filters; one warm-up pass, 
 p50/p95 without and with filters, the first search of the process, its peak RSS
 (VmHWM). A size whose estimated build time would pass --budget-min is not run.
 --ledger-docs times the whole figures-ledger rebuild (a first build or a large change) and adding
-one document (which updates the ledger for the timelines it touches) on smaller indexes: the
-whole rebuild grows much faster than linearly, so the big index is built without a ledger.
+one document (which updates the ledger for the timelines it touches) on smaller indexes. The
+whole rebuild grows faster than linearly, so the big index is built without a ledger unless
+--with-ledger is given (then its rebuild after each step is timed apart, and the one-document
+changes and the cold `pq ask` below run with the ledger live; with --resume on an index built
+without one, its ledger is built first).
 --product-docs N also times the product path (`Assistant.ingest`, one document at a time) on N
 documents, to show its per-document cost as the index grows.
 At the largest size it also times, with `Assistant.ingest` on the big index, adding one new
@@ -215,7 +218,7 @@ def skip_ledger() -> None:
 
 def one_document(base: Path, index: Path) -> list[str]:
     """On the big index: add one new document, change it, remove it (Assistant.ingest, the product
-    path; the ledger rebuild skipped as for the build), and a cold `pq ask` process."""
+    path; the ledger as the build left it: updated when it has one), and a cold `pq ask` process."""
     from pq_assistant import Assistant
 
     corpus = base / "one-doc"
@@ -277,6 +280,8 @@ def main() -> int:
     ap.add_argument("--product-docs", type=int, default=600, help="0: skip the Assistant.ingest comparison")
     ap.add_argument("--ledger-docs", default="300,900,1800",
                     help="sizes (documents) at which the figures-ledger rebuild is timed; '' to skip")
+    ap.add_argument("--with-ledger", action="store_true",
+                    help="build the big index with its figures ledger (timed apart) and measure with it live")
     ap.add_argument("--keep", action="store_true", help="keep the index and corpus afterwards")
     ap.add_argument("--resume", action="store_true",
                     help="grow the index a --keep run left in --dir instead of starting afresh")
@@ -299,10 +304,16 @@ def main() -> int:
     print(f"embeddings: {MODEL} (cheap hashed bag of words, 384-d): the store, BM25 and search code are "
           f"measured, not the model", flush=True)
     a = Assistant(index, model=MODEL)
-    skip_ledger()  # grows much faster than linearly: timed apart (--ledger-docs)
-    print("the figures ledger (figures.json) is not rebuilt for this index: its rebuild is timed apart on "
-          "smaller indexes (--ledger-docs)", flush=True)
-    timers = {"upsert": 0.0, "bm25": 0.0}
+    timers = {"upsert": 0.0, "bm25": 0.0, "ledger": 0.0}
+    if args.with_ledger:
+        from pq_assistant.storage.writer import Writer
+
+        print("the figures ledger is built with the index (its whole rebuild after each step, timed apart)", flush=True)
+        _timed(Writer, "rebuild_ledger", timers, "ledger")
+    else:
+        skip_ledger()  # grows much faster than linearly: timed apart (--ledger-docs)
+        print("the figures ledger is not built for this index: its rebuild is timed apart on smaller indexes "
+              "(--ledger-docs)", flush=True)
     _timed(a.storage.vectors, "add", timers, "upsert")
     _timed(a.storage.lexical, "update", timers, "bm25")
     _timed(a.storage.lexical, "build", timers, "bm25")
@@ -330,7 +341,7 @@ def main() -> int:
         t = time.perf_counter()
         paths = write_docs(base / "corpus", docs, start=n_docs)
         t_write = time.perf_counter() - t
-        timers.update(upsert=0.0, bm25=0.0)
+        timers.update(upsert=0.0, bm25=0.0, ledger=0.0)
         t = time.perf_counter()
         rep = a.ingest_loaded(load(p) for p in paths)
         dt = time.perf_counter() - t
@@ -359,16 +370,36 @@ def main() -> int:
                 print("   ", line)
         rows.append((n_chunks, n_docs, len(rep.ingested) / dt, rep.chunks / dt, total_disk, sizes_on_disk, m, rss_mb()))
         details.append(f"at {n_chunks} chunks / {n_docs} docs: bulk step {dt:.0f} s = Chroma upsert "
-                       f"{timers['upsert']:.0f} s + BM25 (this step's segment, merges) {timers['bm25']:.0f} s + load, parse, "
-                       f"chunk, figures, embed (hash), catalog {dt - timers['upsert'] - timers['bm25']:.0f} s; "
+                       f"{timers['upsert']:.0f} s + BM25 (this step's segment, merges) {timers['bm25']:.0f} s + "
+                       f"figures ledger (whole rebuild) {timers['ledger']:.0f} s + load, parse, chunk, figures, embed "
+                       f"(hash), catalog {dt - timers['upsert'] - timers['bm25'] - timers['ledger']:.0f} s; "
                        f"one catalog transaction {m['catalog_txn_s'] * 1000:.1f} ms; disk per chunk "
                        f"{total_disk / n_chunks / 1024:.1f} KiB")
         for key in ("profile_plain", "profile_filtered"):
             details.append(f"  {key.split('_')[1]} searches, self time per search (top functions):")
             details += ["  " + line for line in m.get(key, [])[:6]]
 
-    lines = [f"embeddings {MODEL} (cheap, 384-d): store + BM25 + search code measured, not the model; "
-             "no figures ledger in the big index (its rebuild is timed apart below)",
+    if args.with_ledger and n_chunks and not rows:
+        # --resume of an index built earlier: its ledger now (if it has none), then its numbers
+        if a.figures_ledger.count() != a.stats()["figures"]:
+            t = time.perf_counter()
+            n = a.rebuild_ledger()
+            dt = time.perf_counter() - t
+            notes.append(f"figures ledger of the resumed index built whole: {n} figures in {dt:.0f} s (peak RSS "
+                         f"{rss_mb():.0f} MB)")
+            print(notes[-1], flush=True)
+        m = measure_in_subprocess(index)
+        total_disk = dir_size(index)
+        parts = {sub: dir_size(index / sub) for sub in ("chroma", "lexical")}
+        parts["catalog.sqlite"] = sum(dir_size(p) for p in index.glob("catalog.sqlite*"))
+        rows.append((n_chunks, n_docs, 0.0, 0.0, total_disk, parts, m, rss_mb()))
+        details.append(f"at {n_chunks} chunks / {n_docs} docs: disk per chunk {total_disk / n_chunks / 1024:.1f} KiB")
+        for key in ("profile_plain", "profile_filtered"):
+            details.append(f"  {key.split('_')[1]} searches, self time per search (top functions):")
+            details += ["  " + line for line in m.get(key, [])[:6]]
+    led_note = (f"with its figures ledger ({a.figures_ledger.count()} figures, in the catalog)" if args.with_ledger
+                else "no figures ledger in the big index (its rebuild is timed apart below)")
+    lines = [f"embeddings {MODEL} (cheap, 384-d): store + BM25 + search code measured, not the model; {led_note}",
              f"{'chunks':>8s} {'docs':>6s} {'docs/s':>7s} {'chunks/s':>8s} {'disk':>9s} {'chroma':>9s} {'bm25':>9s} {'catalog':>9s} "
              f"{'p50':>6s} {'p95':>6s} {'f.p50':>6s} {'f.p95':>6s} {'1st q':>6s} {'q.RSS':>7s} {'b.RSS':>7s}"]
     for n_c, n_d, dps, cps, disk, parts, m, brss in rows:
@@ -390,8 +421,9 @@ def main() -> int:
     lines += notes
     if rows:
         print(f"\none document on the {rows[-1][0]}-chunk index (Assistant.ingest):", flush=True)
-        lines.append(f"one document on the {rows[-1][0]}-chunk index (Assistant.ingest, {MODEL}; the big index has no "
-                     f"ledger: its one-document update is timed on smaller indexes below):")
+        lines.append(f"one document on the {rows[-1][0]}-chunk index (Assistant.ingest, {MODEL}; " +
+                     ("the ledger updated for the timelines it touches):" if args.with_ledger else
+                      "the big index has no ledger: its one-document update is timed on smaller indexes below):"))
         lines += one_document(base, index)
     if args.ledger_docs:
         print("\nfigures ledger: whole rebuild and one document added, by index size:", flush=True)
