@@ -257,3 +257,12 @@ def test_cli_usage_errors(runner, index, tmp_path):
     assert res.exit_code == 1 and "bestaat niet" in res.stderr
     res = runner.invoke(app, ["draft", str(NEW_QUESTION), "--index", str(index), "--format", "html"])
     assert res.exit_code == 2
+
+
+def test_a_briefing_reads_only_the_ledger_rows_it_needs(index, monkeypatch):
+    """The briefing's figures come from the chosen passages' timelines, not a read of the whole ledger."""
+    from pq_assistant.storage.ledgerdb import LedgerDB
+
+    monkeypatch.setattr(LedgerDB, "all", lambda self: pytest.fail("the whole ledger was read"))
+    b = draft(Assistant(index), load_question(NEW_QUESTION), today="2026-02-01")
+    assert any(part["figures"] for part in b.to_dict()["parts"])

@@ -230,6 +230,22 @@ def _timelines(entries) -> tuple[set, dict]:
     return {frozenset(g) for g in groups.values()}, {key(e.figure): (e.status, e.replaced_by) for e in entries}
 
 
+def test_a_question_reads_only_the_ledger_rows_it_needs(tmp_path: Path, monkeypatch):
+    """An answer and `pq figures <quantity>` read the figures of the passages, of the candidate
+    timelines, the phrase vectors and the keys: never the whole ledger (what made a cold ask
+    cost 28 s on a big index)."""
+    from pq_assistant.storage.ledgerdb import LedgerDB
+
+    folder = copy_docs(SMALL, tmp_path / "corpus")
+    Assistant(tmp_path / "index", model="hash:128").ingest([folder])
+    monkeypatch.setattr(LedgerDB, "all", lambda self: pytest.fail("the whole ledger was read"))
+    a = Assistant(tmp_path / "index", model="hash:128")
+    ans = a.ask("Hoeveel erkende Huizen van het Kind zijn er?", top_k=3)
+    assert ans.figures and all(ans.status[id(f)] for f in ans.figures)
+    entries = a.figures("aantal erkende Huizen van het Kind")
+    assert entries and {e.figure.value for e in entries} >= {"153"}
+
+
 def test_the_ledger_updated_for_one_document_equals_a_rebuild(tmp_path: Path, monkeypatch):
     """Adding, changing and removing one document update the ledger for the timelines it touches
     (no whole rebuild), and the result is the ledger a whole rebuild makes."""
