@@ -287,6 +287,44 @@ def test_the_ledger_updated_for_one_document_equals_a_rebuild(tmp_path: Path, mo
     same_as_rebuild()
 
 
+def test_a_document_that_only_adds_to_known_quantities_updates_only_their_series(tmp_path: Path, monkeypatch):
+    """A document whose figures all count quantities the ledger knows (and are not the first
+    statement of any) changes no grouping: only the series it adds to or leaves are annotated
+    again, and the ledger is the one a whole rebuild makes, when it comes, changes and goes."""
+    from pq_assistant.storage.ledgerdb import LedgerDB
+
+    names = ["2018-503-regionale-spreiding.txt", "2014-86-stand-van-zaken-erkenningen.txt",
+             "2025-287-aantal-en-werkingsgebied-per-provincie.txt"]
+    folder = copy_docs(names, tmp_path / "corpus")
+    a = Assistant(tmp_path / "index", model="hash:128")
+    a.ingest([folder])
+    paths = []
+    real = LedgerDB._update_series
+    monkeypatch.setattr(LedgerDB, "_update_series",
+                        lambda self, *args: (lambda n: paths.append(n is not None) or n)(real(self, *args)))
+
+    def same_as_rebuild() -> None:
+        got = _timelines(a.ledger())
+        a.rebuild_ledger()
+        assert _timelines(a.ledger()) == got
+        assert a.check() == []
+
+    # a later answer that repeats the 2018 figures with one newer value (sorts after every document)
+    late = folder / "zz-2026-herhaling-regionale-spreiding.txt"
+    late.write_text((folder / names[0]).read_text(encoding="utf-8").replace("op 1/5/2018", "op 1/5/2026"), encoding="utf-8")
+    a.ingest([folder])
+    assert paths == [True]
+    same_as_rebuild()
+    late.write_text(late.read_text(encoding="utf-8").replace("153", "157"), encoding="utf-8")
+    a.ingest([folder])
+    assert paths == [True, True] and "157" in {e.figure.value for e in a.ledger()}
+    same_as_rebuild()
+    late.unlink()
+    a.ingest([folder], prune=True)
+    assert paths == [True, True, True]
+    same_as_rebuild()
+
+
 @pytest.mark.parametrize("f", [None, Filters(minister="vandeurzen"), Filters(since="2019"), Filters(until="2016-06")])
 def test_the_vector_segments_rank_as_chroma_does(corpus_index: Assistant, f):
     """The exact search over the index's vector segments (filtered searches over few documents,

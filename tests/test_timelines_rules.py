@@ -217,3 +217,38 @@ def test_a_part_of_the_quantity_is_named_with_it():
                money("4", "deel budget Huizen van het Kind", 1),  # "Daarvan gaat 4 miljoen euro naar ..."
                money("2", "deel budget inloopteams", 2)]  # a part of another budget
     assert named_groups("budget Huizen van het Kind", timeline_keys(entries)) == [0, 1]
+
+
+def test_value_classes_of_a_bucket_are_those_of_comparing_with_every_head():
+    """_Bucket compares a figure only with the heads within rounding reach (or, for a percentage
+    and a ratio, within 5 points): the classes must be those of comparing with every head."""
+    import random
+
+    from pq_assistant.figures.timelines import _agree, _Bucket
+
+    rng = random.Random(7)
+    values = [("153", 153.0, "Huizen"), ("6,8", 6.8e6, "euro"), ("6.812.300", 6812300.0, "euro"),
+              ("6,81", 6.81e6, "euro"), ("17", 17.0, "%"), ("1 op 5", 0.2, "verhouding"), ("22", 22.0, "%"),
+              ("1 op 4", 0.25, "verhouding"), ("17,4", 17.4, "%"), ("150", 150.0, "Huizen"), ("0,2", 0.2, "%")]
+    for _ in range(40):
+        figs = []
+        for n in range(rng.randint(1, 60)):
+            v, x, unit = rng.choice(values)
+            if rng.random() < 0.4:  # more distinct values, written with or without decimals
+                x = rng.choice([x, round(x * rng.uniform(0.9, 1.1), 1)])
+                v = f"{x:.1f}".replace(".", ",") if rng.random() < 0.5 else str(int(x))
+            figs.append(Figure(value=v, number_value=x, unit=unit, quantity="q", date="2020", date_source="explicit",
+                               sentence="", start=n))
+        b = _Bucket(figs, list(range(len(figs))))
+        heads: list[int] = []
+        naive: dict[int, int] = {}
+        for i, f in enumerate(figs):
+            c = next((n for n, h in enumerate(heads) if _agree(f, figs[h])), None)
+            exact = next((naive[j] for j in range(i) if (figs[j].number_value, figs[j].unit) == (f.number_value, f.unit)), None)
+            if exact is not None:
+                c = exact
+            if c is None:
+                c = len(heads)
+                heads.append(i)
+            naive[i] = c
+        assert b.cls == naive

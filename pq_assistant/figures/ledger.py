@@ -72,6 +72,21 @@ def build(figures: list[Figure], embed: Callable[[list[str]], object] | None) ->
             for n in notes]
 
 
+def annotate_series(figures: list[Figure], group: int) -> list[LedgerEntry]:
+    """The entries of figures that are all of one timeline (`group`), marked as `build` marks
+    them: statuses are a function of each series (scope, kind) alone, so a change to some series
+    of a timeline is annotated again with those series' figures only (storage.ledgerdb)."""
+    from .timelines import annotate_timeline
+
+    if not figures:
+        return []
+    notes = annotate_timeline(figures, [list(range(len(figures)))])
+    return [LedgerEntry(figure=n["figure"], group=group, status=n["status"],
+                        replaced_by=pointer(figures[n["replaced_by"]]) if n["replaced_by"] is not None else None,
+                        confirms=pointer(figures[n["confirms"]]) if n["confirms"] is not None else None)
+            for n in notes]
+
+
 def description(e: LedgerEntry) -> str:
     """What a figure counts, as embedded for semantic look-up: the phrase the grouping embeds too
     (`figures.group_quantities`), so each distinct phrase is embedded once per ledger build."""

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from itertools import islice
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -259,14 +261,17 @@ def _agree(a: Figure, b: Figure) -> bool:
         return abs(pct.number_value / 100 - ratio.number_value) <= 0.05  # type: ignore[operator]
     if a.number_value == b.number_value:
         return True
-
-    def step(f: Figure) -> float:
-        dec = f.value.split(",")[1] if "," in f.value else ""
-        scale = f.number_value / _to_number(f.value) if _to_number(f.value) else 1.0  # type: ignore[operator]
-        return (10 ** -len(re.sub(r"\D", "", dec))) * abs(scale or 1.0)
-
-    coarse = max(step(a), step(b))
+    coarse = max(_step(a.value, a.number_value), _step(b.value, b.number_value))
     return abs(a.number_value - b.number_value) <= coarse / 2 + 1e-9
+
+
+@lru_cache(maxsize=1 << 16)
+def _step(value: str, number_value: float) -> float:
+    """The rounding step of a value as written: '6,8' (miljoen) -> 0.1 million, '52.302' -> 1."""
+    dec = value.split(",")[1] if "," in value else ""
+    written = _to_number(value)
+    scale = number_value / written if written else 1.0
+    return (10 ** -len(re.sub(r"\D", "", dec))) * abs(scale or 1.0)
 
 
 # Status codes of a figure in its timeline (Dutch words in the user interface: STATUS_NL).
@@ -329,6 +334,22 @@ def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None 
 LISTED = 20  # at most this many indices in a note's repeats / same_date / conflicts_with lists
 
 
+class _Sorted:
+    """Numbers kept sorted, each with a class number: the classes of the numbers in a range."""
+
+    def __init__(self) -> None:
+        self.nums: list[float] = []
+        self.cls: list[int] = []
+
+    def add(self, x: float, c: int) -> None:
+        at = bisect_right(self.nums, x)
+        self.nums.insert(at, x)
+        self.cls.insert(at, c)
+
+    def within(self, lo: float, hi: float) -> list[int]:
+        return self.cls[bisect_left(self.nums, lo):bisect_right(self.nums, hi)]
+
+
 class _Bucket:
     """The figures of one series at one reference date, in `sort_key` order, split into classes of
     values that agree (`_agree`, which allows rounding). Figures are compared only with the first
@@ -341,17 +362,43 @@ class _Bucket:
         self.cls: dict[int, int] = {}  # figure index -> class number
         self.heads: list[int] = []  # first figure of each class
         self.by_cls: list[list[int]] = []
+        self._unnumbered = False
         exact: dict[tuple, int] = {}
+        # the numbered heads by value (sorted), with the largest rounding step among them: a figure
+        # can only agree with a head within max(its step, that step) / 2 of it, or (a percentage
+        # and a ratio) within 5 points, so only those heads are compared: the same first agreeing
+        # class as comparing with every head, in far fewer steps (a synthetic parliament's
+        # buckets hold thousands of distinct values)
+        heads_by = {"": _Sorted(), "%": _Sorted(), "verhouding": _Sorted()}  # all numbered; % ; ratios
+        widest = 0.0
         for i in members:
             f = figures[i]
             key = (f.number_value, f.unit) if f.number_value is not None else (f.value, f.unit)
             c = exact.get(key)
             if c is None:
-                c = next((n for n, h in enumerate(self.heads) if _agree(f, figures[h])), None)
+                if f.number_value is None or self._unnumbered:
+                    c = next((n for n, h in enumerate(self.heads) if _agree(f, figures[h])), None)
+                else:
+                    x = f.number_value
+                    reach = max(_step(f.value, x), widest) / 2 + 1e-9
+                    near = heads_by[""].within(x - reach, x + reach)
+                    if f.unit == "%":
+                        near += heads_by["verhouding"].within(x / 100 - 0.05 - 1e-9, x / 100 + 0.05 + 1e-9)
+                    elif f.unit == "verhouding":
+                        near += heads_by["%"].within((x - 0.05) * 100 - 1e-7, (x + 0.05) * 100 + 1e-7)
+                    c = min((n for n in near if _agree(f, figures[self.heads[n]])), default=None)
                 if c is None:
                     c = len(self.heads)
                     self.heads.append(i)
                     self.by_cls.append([])
+                    if f.number_value is None:
+                        # a head no window can place: from here on every figure meets every head
+                        self._unnumbered = True
+                    else:
+                        heads_by[""].add(f.number_value, c)
+                        if f.unit in heads_by:
+                            heads_by[f.unit].add(f.number_value, c)
+                        widest = max(widest, _step(f.value, f.number_value))
                 exact[key] = c
             self.cls[i] = c
             self.by_cls[c].append(i)

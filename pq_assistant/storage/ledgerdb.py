@@ -4,8 +4,10 @@ phrase with its vector, one row a (quantity key, family, timeline).
 
 Tables:
     ledger          fid, the figure's document and chunk, its timeline (grp) and status, its
-                    phrase (pid), the keys the grouping blocks by (gkey, block) and the figure
-                    with its `replaced_by` / `confirms` as JSON (data)
+                    phrase (pid), the keys the grouping blocks by (gkey, block), the figure
+                    with its `replaced_by` / `confirms` as JSON (data), and its position among
+                    its document's figures in the catalog (seq: a rebuild meets them in that order)
+                    and its series in the timeline (scope, kind: what its status is relative to)
     ledger_phrases  pid -> a description phrase (`ledger.description`) and its vector (float32)
     ledger_keys     (quantity key, family, timeline) with the timeline's first fid: what
                     `named_groups` matches a question against, without reading any figure
@@ -24,11 +26,12 @@ from typing import Callable, Iterable, Sequence
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ledger (fid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, chunk_id TEXT NOT NULL,
     grp INTEGER NOT NULL, status TEXT NOT NULL, pid INTEGER NOT NULL, gkey TEXT NOT NULL, block TEXT NOT NULL,
-    data TEXT NOT NULL);
+    data TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0, series TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS ledger_chunk ON ledger(chunk_id);
 CREATE INDEX IF NOT EXISTS ledger_doc ON ledger(doc_id);
 CREATE INDEX IF NOT EXISTS ledger_grp ON ledger(grp);
-CREATE INDEX IF NOT EXISTS ledger_gkey ON ledger(gkey, grp);
+CREATE INDEX IF NOT EXISTS ledger_gkey ON ledger(gkey, doc_id, seq);
+CREATE INDEX IF NOT EXISTS ledger_series ON ledger(grp, series);
 CREATE INDEX IF NOT EXISTS ledger_pid ON ledger(pid, block, grp);
 CREATE INDEX IF NOT EXISTS ledger_block ON ledger(block, grp);
 CREATE TABLE IF NOT EXISTS ledger_phrases (pid INTEGER PRIMARY KEY, phrase TEXT NOT NULL UNIQUE, vec BLOB NOT NULL);
@@ -47,6 +50,18 @@ def create(db) -> None:
     for stmt in SCHEMA.strip().split(";"):
         if stmt.strip():
             db.execute(stmt)
+    cols = {r[1] for r in db.execute("PRAGMA table_info(ledger)")}
+    added = False
+    for col in ("seq INTEGER NOT NULL DEFAULT 0", "series TEXT NOT NULL DEFAULT ''"):  # (development builds of it)
+        if col.split()[0] not in cols:
+            db.execute(f"ALTER TABLE ledger ADD COLUMN {col}")
+            added = True
+    if added:
+        for stmt in SCHEMA.strip().split(";"):
+            if stmt.strip() and "INDEX" in stmt:
+                db.execute(stmt)
+        if db.execute("SELECT EXISTS (SELECT 1 FROM ledger)").fetchone()[0]:  # rows without them: rebuild
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('ledger_stale', 'true')")
 
 
 def _ids(values: Iterable) -> str:
@@ -68,6 +83,19 @@ def _description(f) -> str:
     return f.quantity or f.unit
 
 
+def _series(f) -> str:
+    from ..figures.timelines import series_key
+
+    return json.dumps(list(series_key(f)), ensure_ascii=False)
+
+
+def _row_data(e, names: list[str]) -> str:
+    f = e.figure
+    d = {k: getattr(f, k) for k in names}
+    d["_replaced_by"], d["_confirms"] = e.replaced_by, e.confirms
+    return json.dumps(d, ensure_ascii=False)
+
+
 class LedgerDB:
     """The ledger of one catalog: reads (cached per catalog generation) and writes (in the
     caller's transaction)."""
@@ -75,6 +103,7 @@ class LedgerDB:
     def __init__(self, catalog) -> None:
         self.catalog = catalog
         self._entries: dict[int, object] = {}
+        self._seq: dict[int, int] = {}  # id(figure) -> its position among its document's figures
         self._by_chunk: dict[str, list] = {}
         self._phrases = None
         self._normed = None
@@ -86,7 +115,7 @@ class LedgerDB:
         reader's refresh when the catalog's generation moved; so one answer reads one state.)"""
 
     def forget(self) -> None:
-        self._entries, self._by_chunk, self._phrases, self._normed, self._has = {}, {}, None, None, None
+        self._entries, self._seq, self._by_chunk, self._phrases, self._normed, self._has = {}, {}, {}, None, None, None
 
     def exists(self) -> bool:
         """The tables are there (a catalog of before the ledger moved into it has none yet)."""
@@ -96,7 +125,7 @@ class LedgerDB:
         return self._has
 
     def _rows(self, sql: str, args: Sequence = ()) -> list:
-        """The entries of `SELECT fid, grp, status, data ...`, one object a fid."""
+        """The entries of `SELECT fid, grp, status, data, seq ...`, one object a fid."""
         from ..figures.ledger import LedgerEntry
         from ..models import Figure
 
@@ -105,7 +134,7 @@ class LedgerDB:
             return []
         out = []
         known = Figure.__dataclass_fields__
-        for fid, grp, status, data in self.catalog.db.execute(sql, args):
+        for fid, grp, status, data, seq in self.catalog.db.execute(sql, args):
             e = self._entries.get(fid)
             if e is None:
                 d = json.loads(data)
@@ -113,6 +142,7 @@ class LedgerDB:
                 e = LedgerEntry(figure=Figure(**{k: v for k, v in d.items() if k in known}), group=grp, status=status,
                                 replaced_by=replaced_by, confirms=confirms)
                 self._entries[fid] = e
+                self._seq[id(e.figure)] = seq
             out.append(e)
         return out
 
@@ -123,7 +153,7 @@ class LedgerDB:
 
     def all(self) -> list:
         """Every entry, in ledger order (`pq figures --all`, checks)."""
-        return self._rows("SELECT fid, grp, status, data FROM ledger ORDER BY fid")
+        return self._rows("SELECT fid, grp, status, data, seq FROM ledger ORDER BY fid")
 
     def of_chunks(self, chunk_ids: Iterable[str]) -> dict[str, list]:
         """chunk id -> its entries (in ledger order); chunks without figures map to []."""
@@ -132,18 +162,18 @@ class LedgerDB:
         need = [c for c in ids if c not in self._by_chunk]
         if need:
             got: dict[str, list] = {c: [] for c in need}
-            for e in self._rows("SELECT fid, grp, status, data FROM ledger WHERE chunk_id IN "
+            for e in self._rows("SELECT fid, grp, status, data, seq FROM ledger WHERE chunk_id IN "
                                 "(SELECT value FROM json_each(?)) ORDER BY fid", (_ids(need),)):
                 got[e.figure.chunk_id].append(e)
             self._by_chunk.update(got)
         return {c: self._by_chunk[c] for c in ids}
 
     def of_docs(self, doc_ids: Iterable[str]) -> list:
-        return self._rows("SELECT fid, grp, status, data FROM ledger WHERE doc_id IN (SELECT value FROM json_each(?)) "
+        return self._rows("SELECT fid, grp, status, data, seq FROM ledger WHERE doc_id IN (SELECT value FROM json_each(?)) "
                           "ORDER BY fid", (_ids(set(doc_ids)),))
 
     def of_groups(self, groups: Iterable[int]) -> list:
-        return self._rows("SELECT fid, grp, status, data FROM ledger WHERE grp IN (SELECT value FROM json_each(?)) "
+        return self._rows("SELECT fid, grp, status, data, seq FROM ledger WHERE grp IN (SELECT value FROM json_each(?)) "
                           "ORDER BY fid", (_ids(set(groups)),))
 
     def keys(self) -> list[tuple[str, str, int]]:
@@ -205,21 +235,26 @@ class LedgerDB:
         return got[0], self._normed
 
     # -- writing (the caller holds the lock and the transaction) ------------------------------
-    def _insert(self, db, entries: Sequence, vectors) -> None:
+    def _insert(self, db, entries: Sequence, vectors, seqs: dict[int, int]) -> None:
         """Add entries (new fids, in order) with their phrases (a phrase's vector: the first
-        given) and their timeline keys."""
+        given), their timeline keys and their figures' positions (`seqs`: id(figure) -> seq)."""
         import numpy as np
 
+        from ..models import Figure
+
+        names = list(Figure.__dataclass_fields__)  # (flat values: no dataclasses.asdict deep copy)
         vecs = np.asarray(vectors, dtype=np.float32) if vectors is not None and len(entries) else None
         phrase_vec: dict[str, bytes] = {}
-        for i, e in enumerate(entries):
-            ph = _description(e.figure)
-            if ph not in phrase_vec and vecs is not None:
-                phrase_vec[ph] = vecs[i].tobytes()
-        db.executemany("INSERT OR IGNORE INTO ledger_phrases(phrase, vec) VALUES (?, ?)", list(phrase_vec.items()))
+        if vecs is not None:  # (None: the phrases are stored already)
+            for i, e in enumerate(entries):
+                ph = _description(e.figure)
+                if ph not in phrase_vec:
+                    phrase_vec[ph] = vecs[i].tobytes()
+            db.executemany("INSERT OR IGNORE INTO ledger_phrases(phrase, vec) VALUES (?, ?)", list(phrase_vec.items()))
+        phrases = list(dict.fromkeys(_description(e.figure) for e in entries))
         pid = dict((ph, p) for p, ph in db.execute(
             "SELECT pid, phrase FROM ledger_phrases WHERE phrase IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(phrase_vec), ensure_ascii=False),)))
+            (json.dumps(phrases, ensure_ascii=False),)))
         first = int(db.execute("SELECT COALESCE(MAX(fid), 0) FROM ledger").fetchone()[0]) + 1
         rows, keys = [], {}
         memo: dict[tuple, tuple] = {}
@@ -229,22 +264,23 @@ class LedgerDB:
             if mk not in memo:
                 memo[mk] = _keys(f)
             gkey, block, qkey, fam = memo[mk]
-            d = f.to_dict()
-            d["_replaced_by"], d["_confirms"] = e.replaced_by, e.confirms
             rows.append((first + n, f.doc_id, f.chunk_id, e.group, e.status, pid.get(_description(f), -1), gkey, block,
-                         json.dumps(d, ensure_ascii=False)))
+                         _row_data(e, names), seqs.get(id(f), 0), _series(f)))
             keys.setdefault((qkey, fam, e.group), first + n)
-        db.executemany("INSERT INTO ledger(fid, doc_id, chunk_id, grp, status, pid, gkey, block, data) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO ledger(fid, doc_id, chunk_id, grp, status, pid, gkey, block, data, seq, series) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany("INSERT OR IGNORE INTO ledger_keys(qkey, family, grp, first) VALUES (?, ?, ?, ?)",
                        [(q, fam, g, fid) for (q, fam, g), fid in keys.items()])
 
-    def replace_all(self, db, entries: Sequence, vectors) -> None:
-        """The whole ledger anew (a rebuild)."""
+    def replace_all(self, db, entries: Sequence, vectors, seqs: dict[int, int] | None = None) -> None:
+        """The whole ledger anew (a rebuild); `seqs`: id(figure) -> its position among its
+        document's figures (default: their order in `entries` per document)."""
         create(db)
         for table in ("ledger", "ledger_phrases", "ledger_keys"):
             db.execute(f"DELETE FROM {table}")
-        self._insert(db, entries, vectors)
+        if seqs is None:
+            seqs = positions([e.figure for e in entries])
+        self._insert(db, entries, vectors, seqs)
         self.forget()
 
     def clear(self, db) -> None:
@@ -254,7 +290,7 @@ class LedgerDB:
         self.forget()
 
     def update(self, drop_docs: set[str], new_figures: Sequence, build: Callable[[list], tuple[list, object]],
-               order=None, embed=None) -> int:
+               embed=None) -> int:
         """The ledger after the documents `drop_docs` changed (or went) and `new_figures` came in:
         only the timelines they can touch are grouped again by `build(figures) -> (entries,
         description vectors)` (the figures code's grouping); the rest is not read.
@@ -265,11 +301,15 @@ class LedgerDB:
         figure whose phrase is a near neighbour of a new figure's phrase in the same comparison
         block (by `embed`, against the stored phrase vectors). A timeline that is none of these
         cannot be merged with a new figure nor lose one. Timelines keep their numbers where they
-        go on; new ones get numbers after the highest. `order(figure)` gives the figures' order
-        in a whole rebuild (the catalog's), so the regrouped figures are met in that order.
+        go on; new ones get numbers after the highest. `new_figures` are the changed documents'
+        figures in the catalog's order; the regrouped figures are met in that order (document,
+        then position: a whole rebuild's), as the stored `seq` gives it for the old ones.
         Returns the number of entries of the ledger. Runs in one catalog transaction."""
         import numpy as np
 
+        n = self._update_series(drop_docs, new_figures, embed)
+        if n is not None:
+            return n
         db = self.catalog.db
         chosen: set[int] = set()
         if drop_docs:
@@ -301,9 +341,10 @@ class LedgerDB:
             chosen |= {r[0] for r in db.execute("SELECT DISTINCT grp FROM ledger WHERE block IN "
                                                 "(SELECT value FROM json_each(?))", (json.dumps(list(new_blocks)),))}
         old = [e for e in self.of_groups(chosen) if e.figure.doc_id not in drop_docs]
+        seqs = {id(e.figure): self._seq.get(id(e.figure), 0) for e in old}
+        seqs.update(positions(new_figures))
         sub = [e.figure for e in old] + list(new_figures)
-        if order is not None:
-            sub.sort(key=order)
+        sub.sort(key=lambda f: (f.doc_id, seqs[id(f)]))
         sub_entries, sub_vectors = build(sub) if sub else ([], None)
         # Timeline numbers: a regrouped timeline keeps the (lowest) number of the old one it holds
         # most of, when no other took it; the others get new numbers.
@@ -334,8 +375,95 @@ class LedgerDB:
             tx.execute("DELETE FROM ledger WHERE grp IN (SELECT value FROM json_each(?))", (_ids(chosen),))
             tx.execute("DELETE FROM ledger WHERE doc_id IN (SELECT value FROM json_each(?))", (_ids(drop_docs),))
             tx.execute("DELETE FROM ledger_keys WHERE grp IN (SELECT value FROM json_each(?))", (_ids(chosen),))
-            self._insert(tx, sub_entries, sub_vectors)
+            self._insert(tx, sub_entries, sub_vectors, seqs)
             # phrases no figure uses any more
+            tx.execute("DELETE FROM ledger_phrases WHERE pid IN (SELECT value FROM json_each(?)) AND NOT EXISTS "
+                       "(SELECT 1 FROM ledger WHERE ledger.pid = ledger_phrases.pid)", (_ids(old_pids),))
+            n = int(tx.execute("SELECT COUNT(*) FROM ledger").fetchone()[0])
+            self.catalog._set("ledger_stale", False)
+            self.catalog._set("ledger_figures", n)
+        self.forget()
+        return n
+
+    def _update_series(self, drop_docs: set[str], new_figures: Sequence, embed) -> int | None:
+        """The common change, in time of the series it touches: when every quantity key of the
+        dropped and new figures is in the ledger before and after the change, with the same
+        first figure (what the grouping compares a key by: its quantity phrase and unit, in the
+        catalog's order), no timeline is merged or split, so each new figure joins its key's
+        timeline and only the series (timeline, scope, kind) that gain or lose a figure are
+        annotated again (`figures.ledger.annotate_series`: a status is relative to its series
+        only); only their rows change. None when the change is not of that kind (`update` then
+        regroups the timelines it can touch)."""
+        import numpy as np
+
+        from ..figures.ledger import annotate_series
+        from ..figures.timelines import series_key
+        from ..models import Figure
+
+        if embed is None or not self.exists():
+            return None
+        db = self.catalog.db
+        drops = _ids(drop_docs)
+        new_pos = positions(new_figures)
+        new_by_key: dict[str, list] = {}
+        memo: dict[tuple, tuple] = {}
+        for f in new_figures:
+            k = (f.quantity, f.unit)
+            if k not in memo:
+                memo[k] = _keys(f)
+            new_by_key.setdefault(memo[k][0], []).append(f)
+        dropped = db.execute("SELECT DISTINCT gkey, grp, series FROM ledger WHERE doc_id IN (SELECT value FROM "
+                             "json_each(?))", (drops,)).fetchall()
+        keys = set(new_by_key) | {g for g, _grp, _s in dropped}
+        group_of: dict[str, int] = {}
+        for gkey in keys:
+            old_first = db.execute("SELECT grp, data FROM ledger WHERE gkey = ? ORDER BY doc_id, seq LIMIT 1",
+                                   (gkey,)).fetchone()
+            if old_first is None:
+                return None  # a new key: it may join or bridge timelines
+            kept = db.execute("SELECT doc_id, seq, data FROM ledger WHERE gkey = ? AND doc_id NOT IN (SELECT value "
+                              "FROM json_each(?)) ORDER BY doc_id, seq LIMIT 1", (gkey, drops)).fetchone()
+            firsts = [(kept[0], kept[1], json.loads(kept[2])) for _ in [0] if kept is not None]
+            firsts += [(f.doc_id, new_pos[id(f)], {"quantity": f.quantity, "unit": f.unit}) for f in new_by_key.get(gkey, [])]
+            if not firsts:
+                return None  # the key goes: a timeline may split
+            now = min(firsts, key=lambda t: (t[0], t[1]))[2]
+            was = json.loads(old_first[1])
+            if (now.get("quantity"), now.get("unit")) != (was.get("quantity"), was.get("unit")):
+                return None  # the key's first figure changes: its merges may too
+            group_of[gkey] = old_first[0]
+        touched = {(grp, series) for _g, grp, series in dropped}
+        for gkey, figs in new_by_key.items():
+            touched |= {(group_of[gkey], json.dumps(list(series_key(f)), ensure_ascii=False)) for f in figs}
+        # the new phrases' vectors (the rest are stored)
+        phrases = list(dict.fromkeys(_description(f) for f in new_figures))
+        have = {r[0] for r in db.execute("SELECT phrase FROM ledger_phrases WHERE phrase IN (SELECT value FROM "
+                                         "json_each(?))", (json.dumps(phrases, ensure_ascii=False),))}
+        missing = [ph for ph in phrases if ph not in have]
+        vec = dict(zip(missing, np.asarray(embed(missing), dtype=np.float32))) if missing else {}
+        names = list(Figure.__dataclass_fields__)
+        with self.catalog.transaction() as tx:
+            tx.executemany("INSERT OR IGNORE INTO ledger_phrases(phrase, vec) VALUES (?, ?)",
+                           [(ph, v.tobytes()) for ph, v in vec.items()])
+            old_pids = [r[0] for r in tx.execute("SELECT DISTINCT pid FROM ledger WHERE doc_id IN (SELECT value FROM "
+                                                 "json_each(?))", (drops,))]
+            tx.execute("DELETE FROM ledger WHERE doc_id IN (SELECT value FROM json_each(?))", (drops,))
+            # the new figures, as rows of their timelines (their status follows below)
+            placed = [e for gkey, figs in new_by_key.items() for e in
+                      (_Placed(f, group_of[gkey]) for f in figs)]
+            self._insert(tx, placed, None, new_pos)
+            self.forget()
+            for grp, series in sorted(touched):
+                members = self._rows("SELECT fid, grp, status, data, seq FROM ledger WHERE grp = ? AND series = ?",
+                                     (grp, series))
+                fids = {id(e.figure): fid for fid, e in self._entries.items()}
+                members.sort(key=lambda e: (e.figure.doc_id, self._seq.get(id(e.figure), 0)))  # the catalog's order
+                again = annotate_series([e.figure for e in members], grp)
+                tx.executemany("UPDATE ledger SET status = ?, data = ? WHERE fid = ?",
+                               [(n.status, _row_data(n, names), fids[id(n.figure)]) for n, o in
+                                zip(sorted(again, key=lambda e: fids[id(e.figure)]),
+                                    sorted(members, key=lambda e: fids[id(e.figure)]))
+                                if (n.status, n.replaced_by, n.confirms) != (o.status, o.replaced_by, o.confirms)])
             tx.execute("DELETE FROM ledger_phrases WHERE pid IN (SELECT value FROM json_each(?)) AND NOT EXISTS "
                        "(SELECT 1 FROM ledger WHERE ledger.pid = ledger_phrases.pid)", (_ids(old_pids),))
             n = int(tx.execute("SELECT COUNT(*) FROM ledger").fetchone()[0])
@@ -358,6 +486,30 @@ class LedgerDB:
         if n:
             out.append(f"{n} tijdlijnen zonder sleutel")
         return out
+
+
+class _Placed:
+    """A new figure in its timeline before its series is annotated (what `_insert` writes)."""
+
+    def __init__(self, figure, group: int) -> None:
+        self.figure, self.group, self.status = figure, group, "undated"
+        self.replaced_by = self.confirms = None
+
+
+def _figure_key(d: dict) -> tuple:
+    """What tells a document's figures apart (a figure as a dict: Figure.to_dict or __dict__)."""
+    return (d.get("chunk_id"), d.get("start"), d.get("end"), d.get("value"), d.get("quantity"), d.get("sentence"))
+
+
+def positions(figures: Sequence) -> dict[int, int]:
+    """id(figure) -> its position among the figures of its document in `figures` (given in the
+    catalog's order, document by document)."""
+    count: dict[str, int] = {}
+    out = {}
+    for f in figures:
+        out[id(f)] = count.get(f.doc_id, 0)
+        count[f.doc_id] = out[id(f)] + 1
+    return out
 
 
 def import_legacy(path, vectors_path) -> tuple[list, object]:
@@ -401,7 +553,15 @@ def migrate_ledger_file(layout, catalog) -> str:
             note = (f"cijferregister {path.name} was onleesbaar of zonder vectoren: het wordt opnieuw opgebouwd bij de "
                     f"volgende ingest (of met pq doctor --fix --index {layout.root})")
         else:
-            db.replace_all(tx, entries, vecs)
+            # each figure's position among its document's figures, as the catalog lists them
+            at: dict[tuple, int] = {}
+            count: dict[str, int] = {}
+            for d in catalog.figures():
+                n = count.get(d.get("doc_id", ""), 0)
+                count[d.get("doc_id", "")] = n + 1
+                at.setdefault((d.get("doc_id", ""), _figure_key(d)), n)
+            seqs = {id(e.figure): at.get((e.figure.doc_id, _figure_key(e.figure.__dict__)), 0) for e in entries}
+            db.replace_all(tx, entries, vecs, seqs)
             note = f"cijferregister {path.name} overgezet naar de catalogus ({len(entries)} cijfers, niets opnieuw berekend)"
     path.unlink(missing_ok=True)
     vpath.unlink(missing_ok=True)

@@ -334,10 +334,13 @@ class Writer:
         from ..models import Figure
 
         _reached("before-ledger")
-        figs = [Figure(**f) for f in self.catalog.figures()]
+        from .ledgerdb import positions
+
+        figs = [Figure(**f) for f in self.catalog.figures()]  # (in the catalog's order: document, position)
+        seqs = positions(figs)
         entries, vectors = build(figs)
         with self.catalog.transaction() as db:
-            self.storage.figures_ledger.replace_all(db, entries, vectors)
+            self.storage.figures_ledger.replace_all(db, entries, vectors, seqs)
             self.catalog._set("ledger_stale", False)
             self.catalog._set("ledger_figures", len(entries))
         return len(entries)
@@ -350,15 +353,7 @@ class Writer:
 
         _reached("before-ledger")
         new = [Figure(**f) for did in sorted(doc_ids) for f in self.catalog.figures(did)]
-        seqs: dict[str, dict] = {}
-
-        def order(f) -> tuple:  # the catalog's order (document, then position): a rebuild's order
-            if f.doc_id not in seqs:
-                seqs[f.doc_id] = {_figure_key(d): i for i, d in enumerate(self.catalog.figures(f.doc_id))}
-            return (f.doc_id, seqs[f.doc_id].get(_figure_key(f.__dict__), 1 << 30))
-
-        return self.storage.figures_ledger.update(set(doc_ids), new, build, order=order,
-                                                  embed=getattr(build, "embed", None))
+        return self.storage.figures_ledger.update(set(doc_ids), new, build, embed=getattr(build, "embed", None))
 
     def refresh(self, ledger_build: Callable[[], Callable[[list], tuple[list, object]]]) -> None:
         """Bring the BM25 index and the ledger up to date with the catalog. `ledger_build()`
@@ -447,10 +442,6 @@ class Writer:
                 self.catalog._set("model", model)
         self.changed = bool(writes or removed)
         return {"added": [w.row.doc_id for w in writes], "removed": removed}
-
-
-def _figure_key(d: dict) -> tuple:
-    return (d.get("chunk_id"), d.get("start"), d.get("end"), d.get("value"), d.get("quantity"), d.get("sentence"))
 
 
 def _chunk_order(cid: str) -> tuple:
