@@ -118,6 +118,13 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
             iso = _year_before(chosen, dates, state)
         if chosen.kind == "now" and not state.moment:
             iso = iso[:4]  # "op dit ogenblik" in a written answer: its year (the day it was written is unknown)
+            day = state.para_date or state.date
+            if _CONSEQUENCE_RE.match(sentence) and len(day) == 10 and day[:4] == iso \
+                    and not _is_future(day, state.answer_date):
+                # "Op 1 november 2014 waren er 64 ... Dat betekent dat ... van de 308 gemeenten
+                # vandaag al ...": the "now" of a consequence drawn from the state just given is
+                # that state's day
+                iso = day
         if iso:
             fig.date = iso
             fig.date_source = "context" if chosen.role == "survey" else ("relative" if chosen.relative else "explicit")
@@ -174,6 +181,13 @@ def _year_before(d: _Date, dates: list[_Date], state: _State) -> str:
     return year + base[4:]
 
 
+# a sentence that draws the consequence of the one before: "Dat betekent dat ...", "Dit wil zeggen ..."
+_CONSEQUENCE_RE = _lazy(r"\W*(?:(?:dat|dit)\s+(?:betekent|wil\s+zeggen|houdt\s+in)|daarmee|hiermee|zo)\b", re.I)
+# a sentence that announces a plan or an expectation: "Een nieuwe studie wordt in 2016 uitgevoerd;
+# de resultaten worden begin 2017 verwacht."
+_PLAN_RE = _lazy(r"\b(?:verwacht|verwachten|zal|zullen|gepland|geplande|plant|plannen)\b", re.I)
+
+
 _HISTORICAL_RE = _lazy(r"\bter\s+vergelijking\b|\btoen\b|\bdestijds\b|\bvroeger\b", re.I)
 _BEFORE_WORD_RE = _lazy(r"\bvóór\b", re.I)
 # past-tense verbs that most often carry a figure (a closed list: weak pasts in -de/-te are too
@@ -195,12 +209,15 @@ def _looks_back(sentence: str, dates: list) -> bool:
                for m in _BEFORE_WORD_RE.finditer(sentence))
 
 
-def _update_carry(dates: list[_Date], state: _State, sentence: str = "") -> None:
+def _update_carry(dates: list[_Date], state: _State, sentence: str = "", figures: bool = True) -> None:
     """The last plain reference date of a sentence carries to the next sentences.
 
     Not carried: comparison/citation/target dates, the dates of a sentence that looks back
     ("Ter vergelijking: in 2014 ...", "Op 1 januari 2020, vóór de schaalvergroting, ..."), and a
-    date after the answer date (a plan) beyond its own paragraph."""
+    date after the answer date (a plan) beyond its own paragraph — nor beyond its paragraph the
+    date of a sentence without figures that announces a plan (`figures` False: "Een nieuwe studie
+    wordt in 2016 uitgevoerd; de resultaten worden begin 2017 verwacht." does not date the 2012
+    study's figures that follow)."""
     state.past_date = ""
     if sentence and _looks_back(sentence, dates):
         state.prev_date = None
@@ -235,6 +252,8 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "") -> None
     if resolved:
         state.para_date = resolved[-1][0]
     past = [(iso, k) for iso, k in resolved if not _is_future(iso, state.answer_date)]
+    if past and not figures and _PLAN_RE.search(sentence):
+        past = []  # a plan: its date stays in its paragraph (para_date), like a future date
     if past:
         state.date = past[-1][0]
         state.max_date = max([state.max_date] + [iso for iso, _ in past], key=lambda x: _pad(x, end=True))

@@ -205,7 +205,7 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
         state.lead = done[-1] if done else None
     elif not re.match(r"\s*(?:waarvan|daarvan|van wie)\b", sent, re.I):
         state.lead = None
-    _update_carry(dates, state, sent)
+    _update_carry(dates, state, sent, figures=bool(done))
     note_entity(sent, state)
     return [
         Figure(value=f.value, number_value=f.number, unit=f.unit, quantity=f.quantity, date=f.date,
@@ -400,6 +400,33 @@ def _date_repeats(figs: list[Figure], may_date: list[bool] | None = None) -> lis
                 # was re-dated as a repeat, so this one moves with it
                 f = replace(f, date=out[-1].date, date_source="context")
         out.append(f)
+    return _date_with_sentence(figs, out)
+
+
+def _date_with_sentence(before: list[Figure], after: list[Figure]) -> list[Figure]:
+    """A figure with a carried date whose sentence-mate had that same date and was re-dated as a
+    repeat of a firmer statement takes that firmer date too, when it only makes the carried one
+    more precise: "Op 1 mei 2015 zijn er 24 opvoedingswinkels en 26 inloopteams erkend. Voor de
+    opvoedingswinkels wordt in 2015 ... ingezet." then "Alle 24 opvoedingswinkels en 23 van de 26
+    inloopteams zijn betrokken ...": 24 repeats the statement of 1 mei 2015, so the sentence
+    speaks of that day, and 23 with it (not of "2015" carried from the budget sentence). A
+    re-dated whole ("van de 26") does not move its sentence. Only when all re-dated mates agree
+    on one date. Linear: one pass over the figures by sentence."""
+    moved: dict[tuple[str, str], set[str]] = {}  # (sentence, original date) -> the dates mates moved to
+    for b, a in zip(before, after):
+        if b.date and a.date != b.date and a.date.startswith(b.date) and not _is_denominator(b):
+            # (a restated whole, "in 96 van de 104 Huizen", is known at its own date; the part
+            # can be of a later one: only a repeated statement moves its sentence)
+            moved.setdefault((b.sentence, b.date), set()).add(a.date)
+    if not moved:
+        return after
+    out = []
+    for b, a in zip(before, after):
+        to = moved.get((b.sentence, b.date))
+        if to and len(to) == 1 and a.date == b.date and a.date_source == "context" \
+                and not (a.unit and "euro" in a.unit):
+            a = replace(a, date=next(iter(to)), date_source="context")
+        out.append(a)
     return out
 
 
