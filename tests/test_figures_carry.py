@@ -84,3 +84,16 @@ def test_a_repeat_of_another_year_does_not_move_its_sentence():
     got = answer(["Op 1 mei 2014 waren er 24 opvoedingswinkels erkend.", "In 2015 waren er nog steeds 24 "
                   "opvoedingswinkels en 23 inloopteams."], "2015-06-08")
     assert ("23", "2015") in got
+
+
+# --- the end of a span dates its paragraph; beyond it, its year ---------------------------------
+
+def test_the_end_of_a_span_dates_its_paragraph_and_beyond_it_the_year():
+    doc = PQDocument(doc_id="d", file="d.txt", path="d.txt", sha256="x", pages=1, date="2019-12-10", is_pq=True,
+                     answer=[Part("answer", "", [], [
+                         Paragraph("Tussen 1 januari en 30 november van dit jaar werden 83 gevallen gemeld. "
+                                   "In dezelfde periode werden 12 scholen verwittigd.", 1),
+                         Paragraph("Kind en Gezin zet in op drie sporen.", 1),
+                         Paragraph("Ongeveer drie kwart van alle vaccinaties gebeurt op het consultatiebureau.", 1)])])
+    got = [(f.value, f.date) for f in figures_for_document(doc)]
+    assert got == [("83", "2019-11-30"), ("12", "2019-11-30"), ("drie kwart", "2019")]

@@ -247,7 +247,9 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "", figures
     if state.moment and plain and plain[-1][1] == "nextyear":
         state.para_date = plain[-1][0]  # "Volgend jaar stijgt dat tot ... Elk Huis krijgt ...": the plan, in its paragraph
     # a period of a year ("het eerste semester van dit jaar") dates its own count; what follows
-    # ("Ongeveer 23 % van de aanvragen ...") is about the year
+    # ("Ongeveer 23 % van de aanvragen ...") is about the year. The end of a span ("tussen 1
+    # januari en 30 november") dates its paragraph's counts ("In dezelfde periode openden 231 ...",
+    # "Daarmee gingen 3.640 plaatsen verloren"); beyond its paragraph, the year.
     resolved = [(iso[:4] if k in ("semester", "quarter", "firstmonths") else iso, k) for iso, k in resolved]
     if resolved:
         state.para_date = resolved[-1][0]
@@ -255,6 +257,6 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "", figures
     if past and not figures and _PLAN_RE.search(sentence):
         past = []  # a plan: its date stays in its paragraph (para_date), like a future date
     if past:
-        state.date = past[-1][0]
+        state.date = past[-1][0][:4] if past[-1][1] == "periodend" else past[-1][0]
         state.max_date = max([state.max_date] + [iso for iso, _ in past], key=lambda x: _pad(x, end=True))
         state.para_max = max([state.para_max] + [iso for iso, _ in past], key=lambda x: _pad(x, end=True))
