@@ -190,6 +190,8 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
         note_topic(sent, state)
     seen: set[str] = set()
     for fig in done:
+        if fig.kind == "money" and fig.quantity.startswith("budget "):
+            state.budget = fig
         fam = _family_of(fig.kind)
         state.last[fam] = fig
         if fam not in seen and not fig.denominator:

@@ -152,6 +152,8 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         fig.noun, fig.own_noun = what, bool(what)
         fig.quantity = ("verandering " + what).strip()
         return
+    if _budget_share(fig, a, state):
+        return
     if (part := _restated_part(fig, a, state)) is not None:
         # "Samen bestrijken de Huizen 290 van de 300 gemeenten. Dat is een dekkingsgraad van 97 %."
         fig.noun = part.noun
@@ -223,6 +225,51 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         fig.scope = fig.scope or _group_scope(s, a.clause, fig) or a.prev.scope
         return
     fig.quantity = "aandeel"
+
+
+# A budget distributed by criteria: "Het resterende budget wordt verdeeld op basis van het aantal
+# minderjarigen in het werkingsgebied (60 %) en het aantal kinderen geboren in een kansarm gezin
+# (40 %)", "wordt 40 % van dat budget verdeeld op basis van het aantal kinderen ...".
+_DISTRIBUTED_RE = _lazy(r"\b(?:verdeeld|verdeelt|verdelen|verdeling|verdeelsleutel|toegekend|toegewezen)\b", re.I)
+_OF_THAT_BUDGET_RE = _lazy(r"\s*van\s+(?:dat|dit|die|deze|het|de)\s+(?:resterende\s+|overige\s+|totale\s+)?"
+                           r"(?:budget|bedrag|middelen|werkingsmiddelen|krediet|subsidie\w*)\b", re.I)
+_ON_BASIS_RE = _lazy(r"\bop\s+(?:basis|grond)\s+van\s+", re.I)
+_CRITERION_LEAD_RE = _lazy(r"^(?:(?:het|de)\s+(?:totale\s+)?(?:aantal|aandeel)\s+|(?:het|de)\s+)", re.I)
+
+
+def _criterion(text: str) -> str:
+    """'het aantal kinderen geboren in een kansarm gezin' -> 'kinderen geboren in een kansarm gezin'."""
+    text = re.split(r"[.;:()]|,\s", text, maxsplit=1)[0].strip()
+    return _CRITERION_LEAD_RE.sub("", text).strip()
+
+
+def _budget_share(fig: _Fig, a: _Around, state: _State) -> bool:
+    """A percentage of a budget named before that is distributed by a criterion: the share of that
+    budget ("aandeel budget Huizen van het Kind"), its criterion the scope, so that the key of
+    each year's distribution is one timeline, one series a criterion. False when not such a share."""
+    s = a.sentence
+    if fig.kind != "percent" or state.budget is None or not _DISTRIBUTED_RE.search(s):
+        return False
+    if s[:fig.start].rstrip().endswith("(") and re.match(r"\s*\)", s[fig.end:]):
+        # "op basis van het aantal minderjarigen in het werkingsgebied (60 %) en het aantal ... (40 %)"
+        before = s[:s[:fig.start].rstrip().rfind("(")]
+        basis = list(_ON_BASIS_RE.finditer(before))
+        if not basis:
+            return False
+        segment = before[basis[-1].end():]
+        segment = re.split(r"\)\s*(?:,|en|of)?\s*", segment)[-1]
+        segment = re.split(r"\s(?:en|of)\s+(?=(?:het|de)\s)", segment)[-1]
+        criterion = _criterion(segment)
+    elif _OF_THAT_BUDGET_RE.match(s, fig.end) and (basis := _ON_BASIS_RE.search(s, fig.end)):
+        criterion = _criterion(s[basis.end():])  # "40 % van dat budget verdeeld op basis van het aantal ..."
+    else:
+        return False
+    if not criterion:
+        return False
+    fig.noun = state.budget.noun
+    fig.quantity = "aandeel " + state.budget.quantity
+    fig.scope = fig.scope or criterion
+    return True
 
 
 _RESTATES_RE = _lazy(r"\s*(?:dat|dit|het)\s+(?:is|was|betekent|komt\s+neer\s+op|maakt|vertegenwoordigt)\b", re.I)

@@ -1,0 +1,50 @@
+"""What a figure counts, for the genre's recurring shapes: the rules that put one quantity's values
+(of several answers and years) under one name, so that its timeline lists them all."""
+from __future__ import annotations
+
+from pq_assistant.figures import extract_figures
+from pq_assistant.figures.timelines import group_quantities
+
+
+def named(text: str, date: str = "2022-03-01") -> list[tuple[str, str, str]]:
+    return [(f.value, f.quantity, f.scope) for f in extract_figures(text, fallback_date=date)]
+
+
+# --- a budget distributed by criteria: the share of that budget, its criterion the scope ---------
+
+KEY_2021 = ("Voor 2021 is 12,1 miljoen euro beschikbaar voor de subsidiëring van de Huizen van het Kind. "
+            "Het resterende budget wordt verdeeld op basis van het aantal minderjarigen in het werkingsgebied "
+            "(60 %) en het aantal kinderen geboren in een kansarm gezin (40 %).")
+KEY_2022 = ("Het budget van de Huizen van het Kind bedraagt in 2022 12,6 miljoen euro. Na aftrek van de vaste "
+            "bedragen wordt 40 % van dat budget verdeeld op basis van het aantal kinderen geboren in een kansarm gezin.")
+
+
+def test_criteria_in_parentheses_are_shares_of_the_budget_named_before():
+    assert named(KEY_2021, "2021-03-01")[1:] == [
+        ("60", "aandeel budget Huizen van het Kind", "minderjarigen in het werkingsgebied"),
+        ("40", "aandeel budget Huizen van het Kind", "kinderen geboren in een kansarm gezin")]
+
+
+def test_a_share_of_that_budget_distributed_by_a_criterion():
+    assert named(KEY_2022)[1:] == [("40", "aandeel budget Huizen van het Kind", "kinderen geboren in een kansarm gezin")]
+
+
+def test_the_key_of_two_years_is_one_timeline_one_series_a_criterion():
+    figs = extract_figures(KEY_2021, fallback_date="2021-03-01") + extract_figures(KEY_2022, fallback_date="2022-03-01")
+    shares = [i for i, f in enumerate(figs) if f.unit == "%"]
+    groups = group_quantities(figs)
+    assert any(set(shares) <= set(g) for g in groups)
+    assert {(figs[i].date, figs[i].scope) for i in shares} == {
+        ("2021", "minderjarigen in het werkingsgebied"), ("2021", "kinderen geboren in een kansarm gezin"),
+        ("2022", "kinderen geboren in een kansarm gezin")}
+
+
+def test_a_percentage_in_parentheses_without_a_distribution_is_not_a_budget_share():
+    got = named("Het budget van de Huizen van het Kind bedraagt 12,6 miljoen euro. Het aantal kinderen geboren "
+                "in een kansarm gezin (14 %) stijgt.")
+    assert got[1][1] != "aandeel budget Huizen van het Kind"
+
+
+def test_without_a_budget_named_before_no_budget_share():
+    got = named("Het aantal plaatsen wordt verdeeld op basis van het aantal kinderen (60 %).")
+    assert all(q != "aandeel budget Huizen van het Kind" and not q.startswith("aandeel budget") for _, q, _ in got)
