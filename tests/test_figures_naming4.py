@@ -48,3 +48,15 @@ def test_a_percentage_in_parentheses_without_a_distribution_is_not_a_budget_shar
 def test_without_a_budget_named_before_no_budget_share():
     got = named("Het aantal plaatsen wordt verdeeld op basis van het aantal kinderen (60 %).")
     assert all(q != "aandeel budget Huizen van het Kind" and not q.startswith("aandeel budget") for _, q, _ in got)
+
+
+# --- a share of something is "aandeel ...", also when the words after it name an index ------------
+
+def test_a_share_whose_words_name_an_index_is_still_a_share():
+    got = named("In 2014 bereikten de inloopteams samen 5.870 gezinnen. Van die gezinnen leefde 71 % in "
+                "kansarmoede volgens de criteria van de kansarmoede-index.", "2015-06-01")
+    assert got[1][1].startswith("aandeel gezinnen")
+
+
+def test_an_index_itself_is_named_by_itself():
+    assert named("In 2014 bedroeg de kansarmoede-index 14,6 %.", "2015-06-01")[0][1] == "kansarmoede-index"

@@ -160,7 +160,7 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         fig.quantity = "aandeel " + re.sub(r"^deel\s+", "", part.quantity)
         fig.scope = fig.scope or part.scope
         return
-    noun = ""
+    noun = head = ""
     pos = fig.end
     if paren := re.match(r"\s*\([^)]*\)", s[pos:]):  # "17% (+/- 1 op 5) van de ..."
         pos += paren.end()
@@ -184,21 +184,24 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
             tail = tail[:tail_end.start()] if tail_end else tail
             tail = tail[:cut]
             words = _content_words(tail, 2) + _content_words(main, 3) if main else _content_words(tail, 4)
-            noun = " ".join([phrase] + words)
+            noun, head = " ".join([phrase] + words), phrase
     # (not the "van het" inside a name: "Bij de Huizen van het Kind in de centrumsteden loopt dat aandeel ...")
     unnamed = _ENTITY_RE.sub(lambda m: "_" * len(m.group()), a.prefix)
     if not noun and (before := _OF_THOSE_BEFORE_RE.search(unnamed)):  # "Van die gezinnen had 38 % ..."
         phrase, _ = _noun_phrase(a.prefix[before.start(1):])
         if phrase:
-            noun = " ".join([phrase] + _content_words(s[fig.end:a.stop], 4))
+            noun, head = " ".join([phrase] + _content_words(s[fig.end:a.stop], 4)), phrase
     if not noun:  # "bedroeg de vaccinatiegraad 96,3 %", "Dat is een dekkingsgraad van 97 %"
         subj = _PERCENT_SUBJECT_RE.search(s[a.clause[0]:a.clause[1]]) or _PERCENT_SUBJECT_RE.search(s)
         cand = " ".join(w for w in subj.group(1).split() if w.lower() not in _NP_STOP) if subj else ""
         if cand and cand.lower() not in ("aandeel", "percentage", "bereik", "gemiddelde"):
-            noun = cand
+            noun = head = cand
     if noun:
         fig.noun, fig.own_noun = noun, True
-        fig.quantity = noun if re.search(r"(graad|index)$", noun.split()[-1], re.I) else "aandeel " + noun
+        # a rate or index is named by itself ("vaccinatiegraad"); a share of something is "aandeel
+        # ...", also when the words after it name an index ("Van die gezinnen leefde 71 % in
+        # kansarmoede volgens de criteria van de kansarmoede-index": a share of the families)
+        fig.quantity = noun if re.search(r"(graad|index)$", head.split()[-1], re.I) else "aandeel " + noun
         fig.scope = fig.scope or _group_scope(s, a.clause, fig)
         return
     counted = _counts_before(fig, figs)
