@@ -60,3 +60,30 @@ def test_a_share_whose_words_name_an_index_is_still_a_share():
 
 def test_an_index_itself_is_named_by_itself():
     assert named("In 2014 bedroeg de kansarmoede-index 14,6 %.", "2015-06-01")[0][1] == "kansarmoede-index"
+
+
+# --- "In 42 daarvan wordt ...": the same count, restricted by the clause (its own series) ---------
+
+PARTS = ("Op 1 oktober 2021 telde Kind en Gezin 309 consultatiebureaus. In 42 daarvan wordt een prenataal "
+         "consult aangeboden.")
+
+
+def test_the_part_in_which_something_happens_is_the_whole_count_with_a_scope():
+    assert named(PARTS, "2021-12-13") == [("309", "consultatiebureaus", ""),
+                                          ("42", "consultatiebureaus", "prenataal consult aangeboden")]
+
+
+def test_such_a_part_is_its_own_series_not_a_conflict_nor_a_replacement():
+    from pq_assistant.figures.timelines import annotate_timeline
+
+    figs = extract_figures(PARTS, fallback_date="2021-12-13")
+    notes = annotate_timeline(figs, group_quantities(figs))
+    assert len({n["group"] for n in notes}) == 1
+    assert sorted(n["status"] for n in notes) == ["latest", "latest"]
+
+
+def test_a_part_that_is_the_subject_keeps_a_quantity_of_its_own():
+    # "Daarvan zijn er 20 intergemeentelijk georganiseerd": a kind of the whole, its own timeline
+    got = named("Op 1 januari 2019 waren er 120 erkende Huizen van het Kind. Daarvan zijn er 20 intergemeentelijk "
+                "georganiseerd.", "2019-03-01")
+    assert got[1][1] != got[0][1] and got[1][2] == ""

@@ -490,6 +490,14 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     if _is_change(s, fig):
         markers.append("verandering")
     fig.scope = fig.scope or _group_scope(s, a.clause, fig) or (parent.scope if parent is not None else "")
+    if parent is not None and not noun and pred and not markers and _IN_PART_OF_RE.search(s[:fig.start]) \
+            and _OF_THEM_AFTER_RE.match(a.rest):
+        # "309 consultatiebureaus. In 42 daarvan wordt een prenataal consult aangeboden": the part
+        # in which something happens is the same count restricted by that clause — its series
+        # (scope), not a quantity of its own
+        fig.quantity = parent.quantity
+        fig.scope = " ".join(pred) if not fig.scope or fig.scope == parent.scope else fig.scope
+        return
     if parent is not None and not noun and not pred and not markers:
         # "waren er dat nog 161", "waarvan 1 in het BHG": the same quantity again
         fig.quantity = parent.quantity
@@ -504,6 +512,8 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
 
 
 
+_IN_PART_OF_RE = _lazy(r"\b(?:in|bij|voor|op)\s+$", re.I)
+_OF_THEM_AFTER_RE = _lazy(r"\s*(?:daarvan|hiervan|van\s+hen|van\s+die|van\s+deze)\b", re.I)
 _GOOD_FOR_RE = _lazy(r",?\s*(?:samen\s+)?goed\s+voor\s+(?:ongeveer\s+|bijna\s+|ruim\s+|circa\s+)?$", re.I)
 _TAKES_PLACE_RE = _lazy(r"\b(?:vond|vonden|vindt|vinden)\b", re.I)
 _MEASURE_UNIT_RE = _lazy(rf"{_TIME_UNITS}|minuten|minuut|seconden|kilometer|km", re.I)
