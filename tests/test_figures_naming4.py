@@ -87,3 +87,21 @@ def test_a_part_that_is_the_subject_keeps_a_quantity_of_its_own():
     got = named("Op 1 januari 2019 waren er 120 erkende Huizen van het Kind. Daarvan zijn er 20 intergemeentelijk "
                 "georganiseerd.", "2019-03-01")
     assert got[1][1] != got[0][1] and got[1][2] == ""
+
+
+# --- "Dat is 2,7 % van alle vijfjarigen": the share the count before is --------------------------
+
+def test_a_share_restating_the_count_before_is_the_share_of_that_count():
+    got = named("In 2016 hadden 36 gemeenten een lokaal loket. Dat is ongeveer 12 % van alle gemeenten.", "2017-03-01")
+    assert got == [("36", "gemeenten lokaal loket", ""), ("12", "aandeel gemeenten lokaal loket", "")]
+
+
+def test_a_restated_share_needs_the_sentence_right_before():
+    got = named("In 2016 hadden 36 gemeenten een lokaal loket. De regering plant meer loketten. Dat is ongeveer "
+                "12 % van alle gemeenten.", "2017-03-01")
+    assert got[1][1] != "aandeel gemeenten lokaal loket"
+
+
+def test_a_change_is_not_a_restated_share():
+    got = named("In 2016 hadden 36 gemeenten een lokaal loket. Dat is 12 % meer dan in 2015.", "2017-03-01")
+    assert got[1][1] != "aandeel gemeenten lokaal loket"

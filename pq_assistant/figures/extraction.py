@@ -199,6 +199,8 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
             seen.add(fam)
     # "Samen bestrijken ze 290 van de 300 gemeenten." — for a next "Dat is (een dekkingsgraad van) 97 %."
     state.last_part = None
+    # "In 2016-2017 waren 1.942 kleuters ... aanwezig." — for a next "Dat is 2,7 % van alle vijfjarigen."
+    state.last_count = next((f for f in done if f.kind == "count" and f.noun and not f.denominator), None)
     for i, f in enumerate(done):
         whole = next((w for w in done[i + 1:] if w.denominator), None)
         if f.subset and f.kind == "count" and whole is not None and f.number is not None and whole.number:

@@ -154,8 +154,9 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         return
     if _budget_share(fig, a, state):
         return
-    if (part := _restated_part(fig, a, state)) is not None:
+    if (part := _restated_part(fig, a, state)) is not None or (part := _restated_count(fig, a, state)) is not None:
         # "Samen bestrijken de Huizen 290 van de 300 gemeenten. Dat is een dekkingsgraad van 97 %."
+        # "... waren 1.942 kleuters minder dan 290 halve dagen aanwezig. Dat is 2,7 % van alle vijfjarigen."
         fig.noun = part.noun
         fig.quantity = "aandeel " + re.sub(r"^deel\s+", "", part.quantity)
         fig.scope = fig.scope or part.scope
@@ -290,6 +291,22 @@ def _restated_part(fig: _Fig, a: _Around, state: _State) -> _Fig | None:
     if part.number is None or abs(100 * part.number / whole - fig.number) > 1.0:
         return None
     return part
+
+
+def _restated_count(fig: _Fig, a: _Around, state: _State) -> _Fig | None:
+    """The count of the sentence before when this percentage restates it as a share of all of
+    something: "In het schooljaar 2016-2017 waren 1.942 kleuters ... aanwezig. Dat is ongeveer 2,7 %
+    van alle vijfjarigen." — the share those kleuters are (of all five-year-olds), not a share of
+    "vijfjarigen" as a quantity of its own. None otherwise (a change, another figure before it)."""
+    if fig.kind != "percent" or state.last_count is None or a.earlier:
+        return None
+    if not _RESTATES_RE.match(a.sentence) or not re.fullmatch(r"\W*(?:dat|dit|het)\s+(?:is|was)\s+"
+                                                             r"(?:(?:ongeveer|bijna|ruim|circa|zowat|net|amper)\s+)?",
+                                                             a.sentence[:fig.start], re.I):
+        return None
+    if not re.match(r"\s*van\s+(?:alle|de|het|het\s+totale\s+aantal)\s+", a.sentence[fig.end:], re.I):
+        return None
+    return state.last_count
 
 
 _RELATIVE_RE = _lazy(r"\s*(?:die|dat|wie|waar|waarvan|waarin|waarbij)\b", re.I)

@@ -45,6 +45,7 @@ class _State:
     last_entity: str = ""  # the last named kind of thing a sentence spoke of ("Huizen van het Kind")
     topic: str = ""  # "Het aantal Huizen van het Kind is gestegen.": what a count without a noun counts, in its paragraph
     compounds: list[str] = field(default_factory=list)  # compound nouns named so far ("kinderopvangplaatsen"), newest last
+    last_count: _Fig | None = None  # the sentence before: its first count ("1.942 kleuters ...")
     last_part: tuple[_Fig, float] | None = None  # the sentence before: "290 van de 300 gemeenten" (part, whole)
     budget: _Fig | None = None  # the last budget named ("budget Huizen van het Kind"), for a share of it distributed later
     past_date: str = ""  # a spoken text's "vorig jaar" of the sentence before: dates a next sentence in the past tense
