@@ -105,3 +105,19 @@ def test_a_restated_share_needs_the_sentence_right_before():
 def test_a_change_is_not_a_restated_share():
     got = named("In 2016 hadden 36 gemeenten een lokaal loket. Dat is 12 % meer dan in 2015.", "2017-03-01")
     assert got[1][1] != "aandeel gemeenten lokaal loket"
+
+
+# --- a part of extra means is extra too ------------------------------------------------------------
+
+def test_the_rest_of_an_extra_budget_is_an_extra_part():
+    got = named("In het kader van het noodfonds werd 2,5 miljoen euro vrijgemaakt voor de gezinsondersteuning. "
+                "Daarvan gaat 1,6 miljoen euro naar de Huizen van het Kind. De overige 900.000 euro wordt "
+                "ingezet voor de inloopteams.", "2020-06-01")
+    assert [q for _, q, _ in got] == ["extra budget gezinsondersteuning", "extra deel budget Huizen van het Kind",
+                                     "extra deel budget inloopteams"]
+
+
+def test_the_rest_of_a_plain_budget_is_a_plain_part():
+    got = named("In 2020 gaat 2,5 miljoen euro naar de gezinsondersteuning. Daarvan gaat 1,6 miljoen euro naar "
+                "de Huizen van het Kind.", "2020-06-01")
+    assert [q for _, q, _ in got] == ["budget gezinsondersteuning", "deel budget Huizen van het Kind"]

@@ -334,6 +334,11 @@ def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         markers.append("gemiddeld")
     if a.anaphor or re.search(r"\boverige\b", a.prefix, re.I):  # "Daarvan gaat 1,6 miljoen euro naar ..."
         markers.append("deel")
+        whole = state.first.get("money")
+        if "extra" not in markers and whole is not None and "extra" in whole.quantity.split():
+            # "in het kader van het noodfonds 2,5 miljoen euro vrijgemaakt ... De overige 900.000
+            # euro wordt ingezet voor de inloopteams": a part of extra means is extra too
+            markers.insert(0, "extra")
     if _is_change(s, fig):  # "dat is 1,2 miljoen euro meer dan in 2022"
         markers.append("verandering")
     per_after = re.match(r"\s*per\s+([a-zà-ÿ][\w-]*)", a.rest, re.I)
