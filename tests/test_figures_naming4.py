@@ -121,3 +121,48 @@ def test_the_rest_of_a_plain_budget_is_a_plain_part():
     got = named("In 2020 gaat 2,5 miljoen euro naar de gezinsondersteuning. Daarvan gaat 1,6 miljoen euro naar "
                 "de Huizen van het Kind.", "2020-06-01")
     assert [q for _, q, _ in got] == ["budget gezinsondersteuning", "deel budget Huizen van het Kind"]
+
+
+# --- one value, one date, two phrases in one document: one quantity named twice --------------------
+
+def _doc_figs(text: str, date: str):
+    """The figures of a written answer, one answer part a line (what carries between sentences
+    starts again in each part)."""
+    from pq_assistant.figures import figures_for_document
+    from pq_assistant.models import Paragraph, Part, PQDocument
+
+    doc = PQDocument(doc_id="d", file="d.txt", path="d.txt", sha256="x", pages=1, date=date, is_pq=True,
+                     answer=[Part("answer", str(n), [n], [Paragraph(p, 1)]) for n, p in enumerate(text.split("\n"), 1)])
+    return figures_for_document(doc)
+
+
+INDEX = ("De kansarmoede-index voor 2025 bedraagt 17,8 procent.\n"
+         "In 2025 werd 17,8 procent van de kinderen geboren in een kansarm gezin. In 2024 was dat 17,4 procent.")
+
+
+def test_a_distinctive_value_restated_under_another_phrase_joins_the_timelines():
+    figs = _doc_figs(INDEX, "2026-03-25")
+    assert [(f.value, f.date) for f in figs] == [("17,8", "2025"), ("17,8", "2025"), ("17,4", "2024")]
+    assert figs[0].quantity != figs[1].quantity
+    assert len(group_quantities(figs)) == 1
+
+
+def test_a_round_value_said_twice_joins_nothing():
+    figs = _doc_figs("De kansarmoede-index voor 2025 bedraagt 18 procent.\n"
+                     "In 2025 had 18 procent van de gemeenten een loket.", "2026-03-25")
+    assert len(group_quantities(figs)) == 2
+
+
+def test_two_table_cells_with_one_value_join_nothing():
+    from dataclasses import replace
+
+    figs = [replace(f, date_source="table") for f in _doc_figs(INDEX, "2026-03-25")]
+    assert len(group_quantities(figs)) == 2
+
+
+def test_a_vague_phrase_takes_the_phrase_of_the_same_value_said_with_one():
+    figs = _doc_figs("Uit de laatste studie blijkt dat in 2016 95,4 procent van de kinderen de eerste dosis had gekregen.\n"
+                     "Het verschil tussen 96,6 en 95,4 procent betekent duizenden kinderen die niet beschermd zijn.",
+                     "2019-12-10")
+    got = {f.quantity for f in figs if f.value == "95,4"}
+    assert len(got) == 1 and got != {"aandeel"}

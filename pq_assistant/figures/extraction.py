@@ -336,7 +336,32 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
         out.append(replace(f, date_source=src, doc=doc.file, doc_id=doc.doc_id, number=doc.number, page=page,
                            minister=doc.minister, doc_date=doc.date))
         firm_ok.append(whole or id(f) not in asked)
-    return _date_repeats(out, firm_ok)
+    return _name_restatements(_date_repeats(out, firm_ok))
+
+
+def _name_restatements(figs: list[Figure]) -> list[Figure]:
+    """A figure with a vague phrase ("aandeel", "bedrag", only its noun) that restates a
+    distinctive value its document states for the same reference date under a phrase of its own
+    takes that phrase: "Uit de laatste studie blijkt dat in 2016 95,4 procent van de kinderen de
+    eerste dosis had gekregen ... (95,4 % in 2016)". Only when the document names that value one
+    way. Linear: one pass to index the named figures, one to look the vague ones up."""
+    from .timelines import _distinctive, is_vague
+
+    named: dict[tuple, set[tuple[str, str]]] = {}
+    vague = [bool(f.date) and _distinctive(f) and is_vague(f) for f in figs]
+    if not any(vague):
+        return figs
+    for f, v in zip(figs, vague):
+        if f.date and not v and _distinctive(f) and not is_vague(f):
+            named.setdefault((f.number_value, f.unit, f.date), set()).add((f.quantity, f.scope))
+    out = []
+    for f, v in zip(figs, vague):
+        names = named.get((f.number_value, f.unit, f.date)) if v else None
+        if names and len({q for q, _ in names}) == 1:
+            quantity, scope = next(iter(names))
+            f = replace(f, quantity=quantity, scope=f.scope or scope)
+        out.append(f)
+    return out
 
 
 # How a date was found, from the firmest: a figure with a weak one takes the date of the same
