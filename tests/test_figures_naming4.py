@@ -166,3 +166,21 @@ def test_a_vague_phrase_takes_the_phrase_of_the_same_value_said_with_one():
                      "2019-12-10")
     got = {f.quantity for f in figs if f.value == "95,4"}
     assert len(got) == 1 and got != {"aandeel"}
+
+
+# --- "De 104 Huizen van het Kind blijven een belangrijke partner": what they are, not which ---------
+
+def test_a_predicate_noun_does_not_restrict_what_is_counted():
+    got = named("De 104 Huizen van het Kind blijven ook een belangrijke partner.", "2026-03-25")
+    assert got[0][1] == "Huizen van het Kind"
+
+
+def test_a_count_in_a_prepositional_phrase_keeps_its_clause():
+    # "In 171 gemeenten is het lokaal loket ...": the loket is the subject, the clause says which gemeenten
+    got = named("In 171 gemeenten is het lokaal loket ondergebracht in het Huis van het Kind.", "2021-12-01")
+    assert got[0][1] != "gemeenten"
+
+
+def test_a_verb_with_an_object_still_restricts():
+    got = named("Op 1 oktober 2023 hebben 52.302 plaatsen een inkomenstarief.", "2023-12-01")
+    assert got[0][1] != "plaatsen"

@@ -477,7 +477,11 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     pred_text = pred_text[:cut.start()] if cut else pred_text
     # "153 Huizen van het Kind omvatten 231 gemeenten": the verb relates two figures
     links_figures = cut is None and not fig.subset and any(f.start == pred_stop for f in figs if f is not fig)
-    pred = [] if fig.denominator or links_figures else _content_words(pred_text, 3)
+    # "De 104 Huizen van het Kind blijven ook een belangrijke partner": a predicate noun says what
+    # the counted things are, it does not restrict which are counted
+    # (not "In 171 gemeenten is het lokaal loket ...": there the counted things are no subject)
+    role = _PREDICATE_NOUN_RE.match(pred_text) and not _PREPOSITION_BEFORE_RE.search(s[:fig.start])
+    pred = [] if fig.denominator or links_figures or role else _content_words(pred_text, 3)
     if _TAKES_PLACE_RE.search(s):  # "vonden 96.200 consulten plaats": the particle of "plaatsvinden"
         pred = [w for w in pred if w.lower() != "plaats"]
     if fig.subset and not pred and not anaphor:
@@ -534,6 +538,9 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
 
 
 
+_PREDICATE_NOUN_RE = _lazy(r"\s*(?:blijven|blijft|zijn|is|vormen|vormt|worden|wordt)\s+"
+                           r"(?:(?:ook|nog|wel|dus|daarbij|zo|echt|samen)\s+)*(?:een|de|het)\s+[a-zà-ÿ]", re.I)
+_PREPOSITION_BEFORE_RE = _lazy(r"\b(?:in|bij|op|voor|van|met|aan|uit|over|naar|tot)\s+$", re.I)
 _IN_PART_OF_RE = _lazy(r"\b(?:in|bij|voor|op)\s+$", re.I)
 _OF_THEM_AFTER_RE = _lazy(r"\s*(?:daarvan|hiervan|van\s+hen|van\s+die|van\s+deze)\b", re.I)
 _GOOD_FOR_RE = _lazy(r",?\s*(?:samen\s+)?goed\s+voor\s+(?:ongeveer\s+|bijna\s+|ruim\s+|circa\s+)?$", re.I)
