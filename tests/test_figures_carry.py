@@ -97,3 +97,18 @@ def test_the_end_of_a_span_dates_its_paragraph_and_beyond_it_the_year():
                          Paragraph("Ongeveer drie kwart van alle vaccinaties gebeurt op het consultatiebureau.", 1)])])
     got = [(f.value, f.date) for f in figures_for_document(doc)]
     assert got == [("83", "2019-11-30"), ("12", "2019-11-30"), ("drie kwart", "2019")]
+
+
+# --- "in dezelfde periode" in a paragraph that speaks in years: a year -----------------------------
+
+def test_the_same_period_of_a_paragraph_in_years_is_a_year():
+    got = answer(["In 2024 werkten er circa 1.310 fte aan jeugdartsen. In 2019 was dat nog circa 1.420 fte. Eind 2024 "
+                  "stonden er 146 vacatures open. Het aantal verpleegkundigen is in dezelfde periode licht gestegen, "
+                  "tot circa 3.050 fte."], "2025-02-01")
+    assert got[-1] == ("3.050", "2024") and ("146", "2024-12-31") in got
+
+
+def test_the_same_period_of_a_paragraph_in_days_stays_the_day():
+    got = answer(["Tussen 1 september 2013 en 1 september 2016 werden 58 locaties gesloten. In dezelfde periode werden "
+                  "21 nieuwe locaties geopend."], "2016-10-01")
+    assert got == [("58", "2016-09-01"), ("21", "2016-09-01")]

@@ -153,6 +153,12 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         fig.date, fig.date_source = (fallback if day else fallback[:4]), "document-date"
     else:
         fig.date, fig.date_source = "", UNDATED
+    if fig.date_source == "context" and len(fig.date) == 10 and fig.date[:4] in state.para_years \
+            and _SAME_PERIOD_TEXT_RE.search(sentence) and not any(d.role == "same-period" for d in dates):
+        # "In 2024 werkten er 1.310 fte ... In 2019 was dat 1.420 fte. Eind 2024 stonden er 146
+        # vacatures open. Het aantal verpleegkundigen is in dezelfde periode gestegen, tot 3.050 fte":
+        # the period of a paragraph that speaks in years ends in a year, not on the day carried
+        fig.date = fig.date[:4]
     if money and fig.date:
         fig.date = fig.date[:4]
 
@@ -181,6 +187,7 @@ def _year_before(d: _Date, dates: list[_Date], state: _State) -> str:
     return year + base[4:]
 
 
+_SAME_PERIOD_TEXT_RE = _lazy(r"\b(?:dezelfde|diezelfde|die|deze|zelfde)\s+periode\b", re.I)
 # a sentence that draws the consequence of the one before: "Dat betekent dat ...", "Dit wil zeggen ..."
 _CONSEQUENCE_RE = _lazy(r"\W*(?:(?:dat|dit)\s+(?:betekent|wil\s+zeggen|houdt\s+in)|daarmee|hiermee|zo)\b", re.I)
 # a sentence that announces a plan or an expectation: "Een nieuwe studie wordt in 2016 uitgevoerd;
@@ -256,6 +263,7 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "", figures
     past = [(iso, k) for iso, k in resolved if not _is_future(iso, state.answer_date)]
     if past and not figures and _PLAN_RE.search(sentence):
         past = []  # a plan: its date stays in its paragraph (para_date), like a future date
+    state.para_years.update(iso for iso, k in resolved if k == "year")
     if past:
         state.date = past[-1][0][:4] if past[-1][1] == "periodend" else past[-1][0]
         state.max_date = max([state.max_date] + [iso for iso, _ in past], key=lambda x: _pad(x, end=True))

@@ -149,6 +149,7 @@ def _prose_figures(text: str, state: _State, fallback: str, words: bool) -> list
             continue
         para = _NUMBERING_RE.sub("", para, count=1)
         state.para_date = state.para_max = state.para_plan = state.topic = ""
+        state.para_years = set()
         for _, sent in _split_sentences(para):
             bullet = _BULLET_RE.match(sent)
             if bullet:
