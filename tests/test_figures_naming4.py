@@ -184,3 +184,11 @@ def test_a_count_in_a_prepositional_phrase_keeps_its_clause():
 def test_a_verb_with_an_object_still_restricts():
     got = named("Op 1 oktober 2023 hebben 52.302 plaatsen een inkomenstarief.", "2023-12-01")
     assert got[0][1] != "plaatsen"
+
+
+# --- a relative clause with "waar/waarmee/waarin/waarbij" describes, it is not the quantity --------
+
+def test_a_relative_clause_with_waar_ends_the_phrase():
+    got = named("Het magazine verscheen in 2015. Het bevat onder meer 36 inspirerende praktijken waar "
+                "opvoedingsondersteuners mee aan de slag kunnen.", "2016-05-31")
+    assert got == [("36", "inspirerende praktijken", "")]
