@@ -192,3 +192,9 @@ def test_a_relative_clause_with_waar_ends_the_phrase():
     got = named("Het magazine verscheen in 2015. Het bevat onder meer 36 inspirerende praktijken waar "
                 "opvoedingsondersteuners mee aan de slag kunnen.", "2016-05-31")
     assert got == [("36", "inspirerende praktijken", "")]
+
+
+def test_a_reflexive_pronoun_is_no_content_word():
+    got = named("In 2020 ondersteunde Kind en Gezin 4.870 zwangere vrouwen. Van hen bevond 58 % zich in een "
+                "kansarme situatie.", "2021-12-13")
+    assert "zich" not in got[1][1].split() and "kansarme" in got[1][1].split()
