@@ -112,3 +112,27 @@ def test_the_same_period_of_a_paragraph_in_days_stays_the_day():
     got = answer(["Tussen 1 september 2013 en 1 september 2016 werden 58 locaties gesloten. In dezelfde periode werden "
                   "21 nieuwe locaties geopend."], "2016-10-01")
     assert got == [("58", "2016-09-01"), ("21", "2016-09-01")]
+
+
+# --- a new answer part in the present, without a date of its own --------------------------------
+
+def test_a_new_part_in_the_present_is_about_the_answers_time():
+    got = answer(["In 2022 volgden 1.250 professionals een vorming.",
+                  "De samenwerking verloopt lokaal. In 64 Huizen van het Kind is het CLB een partner.",
+                  "Ik trek in 2023 350.000 euro uit voor een projectoproep."], "2023-03-20")
+    assert ("64", "2023") in got and ("1.250", "2022") in got
+
+
+def test_a_new_part_in_the_present_keeps_the_year_the_answer_reports_up_to():
+    # the answer reports on 2017 only (a plan for 2018 without figures does not count)
+    got = answer(["In 2017 werd 81 % van de oproepen binnen de minuut beantwoord.",
+                  "Ongeveer 38 % van de vragen heeft betrekking op kinderopvang.",
+                  "Daarnaast wordt in 2018 een chatfunctie getest."], "2018-01-08")
+    assert ("38", "2017") in got
+
+
+def test_a_new_part_in_the_past_keeps_the_carried_year():
+    got = answer(["In 2022 volgden 1.250 professionals een vorming.",
+                  "In 64 Huizen van het Kind was het CLB een partner.",
+                  "Ik trek in 2023 350.000 euro uit voor een projectoproep."], "2023-03-20")
+    assert ("64", "2022") in got

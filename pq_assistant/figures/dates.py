@@ -141,6 +141,14 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
     elif carried and not any(d.kind == "now" and d.end <= fig.start for d in dates):
         # ("Op dit moment ..." in a text without a date is the document's moment, not an earlier date)
         fig.date, fig.date_source = carried, "context"
+        if not state.moment and not state.part_dated and state.answer_date and state.latest_year \
+                and carried[:4] < state.latest_year and carried[:4] < state.answer_date[:4] \
+                and _PRESENT_RE.search(sentence) and not _is_past(sentence) and not _GOES_ON_RE.match(sentence):
+            # "2. In 2022 volgden 1.250 professionals een vorming. 3. De samenwerking verloopt lokaal.
+            # In 64 Huizen van het Kind is het CLB een partner.": a new answer part that states no
+            # date and speaks in the present is about the time of the answer — not about an older
+            # year of the part before, unless that year is the latest the answer reports on
+            fig.date, fig.date_source = state.answer_date[:4], "document-date"
         if state.moment and fig.kind == "count" and len(carried) == 4 and carried == state.answer_date[:4] \
                 and not _PAST_TENSE_RE.search(sentence):
             # a meeting speaks on its day: a count stated in the present, dated only by "dit jaar"
@@ -206,6 +214,24 @@ _PAST_TENSE_RE = _lazy(
     r"legde|legden|maakte|maakten|betaalde|betaalden|vroeg|vroegen|wachtte|wachtten)\b", re.I)
 
 
+# present-tense verbs that most often carry a figure (a closed list, as _PAST_TENSE_RE)
+_PRESENT_RE = _lazy(
+    r"\b(?:is|zijn|wordt|worden|heeft|hebben|telt|tellen|bedraagt|bedragen|ligt|liggen|gaat|gaan|komt|komen|"
+    r"staat|staan|blijft|blijven|krijgt|krijgen|bereikt|bereiken|spreekt|spreken|leeft|leven|woont|wonen|"
+    r"maakt|maken|vindt|vinden|beschikt|beschikken|biedt|bieden|kan|kunnen|moet|moeten|geldt|gelden|gebeurt)\b", re.I)
+# a perfect tense tells a past event: "heeft ... behandeld", "zijn ... gestegen"
+_PERFECT_RE = _lazy(r"\b(?:heeft|hebben|is|zijn)\b[^,;:]*?\bge[a-zà-ÿ]{3,}(?:d|t|en)\b", re.I)
+# a sentence that goes on about the time of the one before ("Daarvan ...", "Het gaat om ...")
+_GOES_ON_RE = _lazy(r"\W*(?:daarvan|hiervan|waarvan|van\s+(?:hen|die|deze)|dat\s+(?:is|zijn)|dit\s+(?:is|zijn)|"
+                    r"het\s+gaat\s+om|samen|in\s+totaal|daarmee|hiermee|daarbij|hierbij|daarnaast|bovendien|ook)\b",
+                    re.I)
+
+
+def _is_past(sentence: str) -> bool:
+    """The sentence tells of the past: a past-tense verb or a perfect ("zijn ... gestegen")."""
+    return bool(_PAST_TENSE_RE.search(sentence) or _PERFECT_RE.search(sentence))
+
+
 def _looks_back(sentence: str, dates: list) -> bool:
     """A sentence about an earlier state: "Ter vergelijking: in 2014 ...", "toen", "destijds", or
     "vóór" next to its date ("Op 1 januari 2020, vóór de schaalvergroting, ..."; not "een
@@ -236,6 +262,8 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "", figures
             if iso:
                 pairs.append((d, iso))
     state.prev_date = (pairs[-1][1], pairs[-1][0].kind) if pairs else None
+    if pairs:
+        state.part_dated = True
     # Dates that do not carry to the next sentences: "nu"/"vandaag" (their own sentence only),
     # the date of a comparison ("tegenover 161 een jaar eerder") and the start of a state
     # ("sinds 1 januari 2025 beschikken alle gemeenten ..."): the text's reference date stays.

@@ -266,6 +266,22 @@ def document_date(doc: PQDocument) -> str:
     return getattr(doc, "answer_date", "") or doc.date or ""
 
 
+def _latest_year(parts, ref: str) -> str:
+    """The latest year the answer writes out for a sentence that states a figure (not a relative
+    date, not a plan after its date, not a sentence without figures such as "Daarnaast wordt in
+    2018 een chatfunctie getest"): the time the answer reports up to."""
+    years = []
+    for part in parts:
+        for para in part.paragraphs:
+            for _, sent in _split_sentences(para.text):
+                dates = _find_dates(sent, ref)
+                written = [d.iso[:4] for d in dates if d.role in ("ref", "survey") and not d.relative
+                           and re.match(r"\d{4}", d.iso or "") and not (ref and d.iso[:4] > ref[:4])]
+                if written and _find_numbers(sent, _mask_spans(sent, dates), False):
+                    years.extend(written)
+    return max(years, default="")
+
+
 def _estimate_year(doc: PQDocument) -> str:
     """A document without a date: the latest year among its explicitly dated figures that are not
     forecasts (the minister writes after the last date he reports on)."""
@@ -320,8 +336,10 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
                         figures.append((f, para.page))
                         asked.add(id(f))
     state = _State(answer_date=ref, moment=moment)
+    state.latest_year = _latest_year(doc.answer, ref)
     for part in doc.answer:
         state.last, state.first, state.lead = {}, {}, None
+        state.part_dated = False
         for para in part.paragraphs:
             for f in _prose_figures(para.text, state, fallback, words):
                 figures.append((f, para.page))

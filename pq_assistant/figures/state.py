@@ -49,5 +49,7 @@ class _State:
     last_part: tuple[_Fig, float] | None = None  # the sentence before: "290 van de 300 gemeenten" (part, whole)
     budget: _Fig | None = None  # the last budget named ("budget Huizen van het Kind"), for a share of it distributed later
     para_years: set[str] = field(default_factory=set)  # the plain years ("in 2024") the current paragraph names
+    part_dated: bool = False  # the current answer part has stated a date of its own
+    latest_year: str = ""  # the latest year the answer states (the time it reports up to)
     past_date: str = ""  # a spoken text's "vorig jaar" of the sentence before: dates a next sentence in the past tense
 
