@@ -118,6 +118,13 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
             iso = _year_before(chosen, dates, state)
         if chosen.kind == "now" and not state.moment:
             iso = iso[:4]  # "op dit ogenblik" in a written answer: its year (the day it was written is unknown)
+            day = state.para_date or state.date
+            if _CONSEQUENCE_RE.match(sentence) and len(day) == 10 and day[:4] == iso \
+                    and not _is_future(day, state.answer_date):
+                # "Op 1 november 2014 waren er 64 ... Dat betekent dat ... van de 308 gemeenten
+                # vandaag al ...": the "now" of a consequence drawn from the state just given is
+                # that state's day
+                iso = day
         if iso:
             fig.date = iso
             fig.date_source = "context" if chosen.role == "survey" else ("relative" if chosen.relative else "explicit")
@@ -134,6 +141,14 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
     elif carried and not any(d.kind == "now" and d.end <= fig.start for d in dates):
         # ("Op dit moment ..." in a text without a date is the document's moment, not an earlier date)
         fig.date, fig.date_source = carried, "context"
+        if not state.moment and not state.part_dated and state.answer_date and state.latest_year \
+                and carried[:4] < state.latest_year and carried[:4] < state.answer_date[:4] \
+                and _PRESENT_RE.search(sentence) and not _is_past(sentence) and not _GOES_ON_RE.match(sentence):
+            # "2. In 2022 volgden 1.250 professionals een vorming. 3. De samenwerking verloopt lokaal.
+            # In 64 Huizen van het Kind is het CLB een partner.": a new answer part that states no
+            # date and speaks in the present is about the time of the answer — not about an older
+            # year of the part before, unless that year is the latest the answer reports on
+            fig.date, fig.date_source = state.answer_date[:4], "document-date"
         if state.moment and fig.kind == "count" and len(carried) == 4 and carried == state.answer_date[:4] \
                 and not _PAST_TENSE_RE.search(sentence):
             # a meeting speaks on its day: a count stated in the present, dated only by "dit jaar"
@@ -146,6 +161,12 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         fig.date, fig.date_source = (fallback if day else fallback[:4]), "document-date"
     else:
         fig.date, fig.date_source = "", UNDATED
+    if fig.date_source == "context" and len(fig.date) == 10 and fig.date[:4] in state.para_years \
+            and _SAME_PERIOD_TEXT_RE.search(sentence) and not any(d.role == "same-period" for d in dates):
+        # "In 2024 werkten er 1.310 fte ... In 2019 was dat 1.420 fte. Eind 2024 stonden er 146
+        # vacatures open. Het aantal verpleegkundigen is in dezelfde periode gestegen, tot 3.050 fte":
+        # the period of a paragraph that speaks in years ends in a year, not on the day carried
+        fig.date = fig.date[:4]
     if money and fig.date:
         fig.date = fig.date[:4]
 
@@ -174,6 +195,14 @@ def _year_before(d: _Date, dates: list[_Date], state: _State) -> str:
     return year + base[4:]
 
 
+_SAME_PERIOD_TEXT_RE = _lazy(r"\b(?:dezelfde|diezelfde|die|deze|zelfde)\s+periode\b", re.I)
+# a sentence that draws the consequence of the one before: "Dat betekent dat ...", "Dit wil zeggen ..."
+_CONSEQUENCE_RE = _lazy(r"\W*(?:(?:dat|dit)\s+(?:betekent|wil\s+zeggen|houdt\s+in)|daarmee|hiermee|zo)\b", re.I)
+# a sentence that announces a plan or an expectation: "Een nieuwe studie wordt in 2016 uitgevoerd;
+# de resultaten worden begin 2017 verwacht."
+_PLAN_RE = _lazy(r"\b(?:verwacht|verwachten|zal|zullen|gepland|geplande|plant|plannen)\b", re.I)
+
+
 _HISTORICAL_RE = _lazy(r"\bter\s+vergelijking\b|\btoen\b|\bdestijds\b|\bvroeger\b", re.I)
 _BEFORE_WORD_RE = _lazy(r"\bvóór\b", re.I)
 # past-tense verbs that most often carry a figure (a closed list: weak pasts in -de/-te are too
@@ -183,6 +212,24 @@ _PAST_TENSE_RE = _lazy(
     r"stond|stonden|telde|telden|bedroeg|bedroegen|gaf|gaven|nam|namen|vond|vonden|steeg|stegen|daalde|daalden|"
     r"sloot|sloten|opende|openden|bereikte|bereikten|registreerde|registreerden|ontving|ontvingen|deed|deden|"
     r"legde|legden|maakte|maakten|betaalde|betaalden|vroeg|vroegen|wachtte|wachtten)\b", re.I)
+
+
+# present-tense verbs that most often carry a figure (a closed list, as _PAST_TENSE_RE)
+_PRESENT_RE = _lazy(
+    r"\b(?:is|zijn|wordt|worden|heeft|hebben|telt|tellen|bedraagt|bedragen|ligt|liggen|gaat|gaan|komt|komen|"
+    r"staat|staan|blijft|blijven|krijgt|krijgen|bereikt|bereiken|spreekt|spreken|leeft|leven|woont|wonen|"
+    r"maakt|maken|vindt|vinden|beschikt|beschikken|biedt|bieden|kan|kunnen|moet|moeten|geldt|gelden|gebeurt)\b", re.I)
+# a perfect tense tells a past event: "heeft ... behandeld", "zijn ... gestegen"
+_PERFECT_RE = _lazy(r"\b(?:heeft|hebben|is|zijn)\b[^,;:]*?\bge[a-zà-ÿ]{3,}(?:d|t|en)\b", re.I)
+# a sentence that goes on about the time of the one before ("Daarvan ...", "Het gaat om ...")
+_GOES_ON_RE = _lazy(r"\W*(?:daarvan|hiervan|waarvan|van\s+(?:hen|die|deze)|dat\s+(?:is|zijn)|dit\s+(?:is|zijn)|"
+                    r"het\s+gaat\s+om|samen|in\s+totaal|daarmee|hiermee|daarbij|hierbij|daarnaast|bovendien|ook)\b",
+                    re.I)
+
+
+def _is_past(sentence: str) -> bool:
+    """The sentence tells of the past: a past-tense verb or a perfect ("zijn ... gestegen")."""
+    return bool(_PAST_TENSE_RE.search(sentence) or _PERFECT_RE.search(sentence))
 
 
 def _looks_back(sentence: str, dates: list) -> bool:
@@ -195,12 +242,15 @@ def _looks_back(sentence: str, dates: list) -> bool:
                for m in _BEFORE_WORD_RE.finditer(sentence))
 
 
-def _update_carry(dates: list[_Date], state: _State, sentence: str = "") -> None:
+def _update_carry(dates: list[_Date], state: _State, sentence: str = "", figures: bool = True) -> None:
     """The last plain reference date of a sentence carries to the next sentences.
 
     Not carried: comparison/citation/target dates, the dates of a sentence that looks back
     ("Ter vergelijking: in 2014 ...", "Op 1 januari 2020, vóór de schaalvergroting, ..."), and a
-    date after the answer date (a plan) beyond its own paragraph."""
+    date after the answer date (a plan) beyond its own paragraph — nor beyond its paragraph the
+    date of a sentence without figures that announces a plan (`figures` False: "Een nieuwe studie
+    wordt in 2016 uitgevoerd; de resultaten worden begin 2017 verwacht." does not date the 2012
+    study's figures that follow)."""
     state.past_date = ""
     if sentence and _looks_back(sentence, dates):
         state.prev_date = None
@@ -212,6 +262,8 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "") -> None
             if iso:
                 pairs.append((d, iso))
     state.prev_date = (pairs[-1][1], pairs[-1][0].kind) if pairs else None
+    if pairs:
+        state.part_dated = True
     # Dates that do not carry to the next sentences: "nu"/"vandaag" (their own sentence only),
     # the date of a comparison ("tegenover 161 een jaar eerder") and the start of a state
     # ("sinds 1 januari 2025 beschikken alle gemeenten ..."): the text's reference date stays.
@@ -230,12 +282,17 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "") -> None
     if state.moment and plain and plain[-1][1] == "nextyear":
         state.para_date = plain[-1][0]  # "Volgend jaar stijgt dat tot ... Elk Huis krijgt ...": the plan, in its paragraph
     # a period of a year ("het eerste semester van dit jaar") dates its own count; what follows
-    # ("Ongeveer 23 % van de aanvragen ...") is about the year
+    # ("Ongeveer 23 % van de aanvragen ...") is about the year. The end of a span ("tussen 1
+    # januari en 30 november") dates its paragraph's counts ("In dezelfde periode openden 231 ...",
+    # "Daarmee gingen 3.640 plaatsen verloren"); beyond its paragraph, the year.
     resolved = [(iso[:4] if k in ("semester", "quarter", "firstmonths") else iso, k) for iso, k in resolved]
     if resolved:
         state.para_date = resolved[-1][0]
     past = [(iso, k) for iso, k in resolved if not _is_future(iso, state.answer_date)]
+    if past and not figures and _PLAN_RE.search(sentence):
+        past = []  # a plan: its date stays in its paragraph (para_date), like a future date
+    state.para_years.update(iso for iso, k in resolved if k == "year")
     if past:
-        state.date = past[-1][0]
+        state.date = past[-1][0][:4] if past[-1][1] == "periodend" else past[-1][0]
         state.max_date = max([state.max_date] + [iso for iso, _ in past], key=lambda x: _pad(x, end=True))
         state.para_max = max([state.para_max] + [iso for iso, _ in past], key=lambda x: _pad(x, end=True))

@@ -149,6 +149,7 @@ def _prose_figures(text: str, state: _State, fallback: str, words: bool) -> list
             continue
         para = _NUMBERING_RE.sub("", para, count=1)
         state.para_date = state.para_max = state.para_plan = state.topic = ""
+        state.para_years = set()
         for _, sent in _split_sentences(para):
             bullet = _BULLET_RE.match(sent)
             if bullet:
@@ -190,6 +191,8 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
         note_topic(sent, state)
     seen: set[str] = set()
     for fig in done:
+        if fig.kind == "money" and fig.quantity.startswith("budget "):
+            state.budget = fig
         fam = _family_of(fig.kind)
         state.last[fam] = fig
         if fam not in seen and not fig.denominator:
@@ -197,6 +200,8 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
             seen.add(fam)
     # "Samen bestrijken ze 290 van de 300 gemeenten." — for a next "Dat is (een dekkingsgraad van) 97 %."
     state.last_part = None
+    # "In 2016-2017 waren 1.942 kleuters ... aanwezig." — for a next "Dat is 2,7 % van alle vijfjarigen."
+    state.last_count = next((f for f in done if f.kind == "count" and f.noun and not f.denominator), None)
     for i, f in enumerate(done):
         whole = next((w for w in done[i + 1:] if w.denominator), None)
         if f.subset and f.kind == "count" and whole is not None and f.number is not None and whole.number:
@@ -205,7 +210,7 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
         state.lead = done[-1] if done else None
     elif not re.match(r"\s*(?:waarvan|daarvan|van wie)\b", sent, re.I):
         state.lead = None
-    _update_carry(dates, state, sent)
+    _update_carry(dates, state, sent, figures=bool(done))
     note_entity(sent, state)
     return [
         Figure(value=f.value, number_value=f.number, unit=f.unit, quantity=f.quantity, date=f.date,
@@ -259,6 +264,22 @@ def document_date(doc: PQDocument) -> str:
     (`answer_date`: a Kamervraag's "Beantwoord", a Senate page's "Antwoord ontvangen op"), else
     the document's date (question, meeting or release)."""
     return getattr(doc, "answer_date", "") or doc.date or ""
+
+
+def _latest_year(parts, ref: str) -> str:
+    """The latest year the answer writes out for a sentence that states a figure (not a relative
+    date, not a plan after its date, not a sentence without figures such as "Daarnaast wordt in
+    2018 een chatfunctie getest"): the time the answer reports up to."""
+    years = []
+    for part in parts:
+        for para in part.paragraphs:
+            for _, sent in _split_sentences(para.text):
+                dates = _find_dates(sent, ref)
+                written = [d.iso[:4] for d in dates if d.role in ("ref", "survey") and not d.relative
+                           and re.match(r"\d{4}", d.iso or "") and not (ref and d.iso[:4] > ref[:4])]
+                if written and _find_numbers(sent, _mask_spans(sent, dates), False):
+                    years.extend(written)
+    return max(years, default="")
 
 
 def _estimate_year(doc: PQDocument) -> str:
@@ -315,8 +336,10 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
                         figures.append((f, para.page))
                         asked.add(id(f))
     state = _State(answer_date=ref, moment=moment)
+    state.latest_year = _latest_year(doc.answer, ref)
     for part in doc.answer:
         state.last, state.first, state.lead = {}, {}, None
+        state.part_dated = False
         for para in part.paragraphs:
             for f in _prose_figures(para.text, state, fallback, words):
                 figures.append((f, para.page))
@@ -332,7 +355,32 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
         out.append(replace(f, date_source=src, doc=doc.file, doc_id=doc.doc_id, number=doc.number, page=page,
                            minister=doc.minister, doc_date=doc.date))
         firm_ok.append(whole or id(f) not in asked)
-    return _date_repeats(out, firm_ok)
+    return _name_restatements(_date_repeats(out, firm_ok))
+
+
+def _name_restatements(figs: list[Figure]) -> list[Figure]:
+    """A figure with a vague phrase ("aandeel", "bedrag", only its noun) that restates a
+    distinctive value its document states for the same reference date under a phrase of its own
+    takes that phrase: "Uit de laatste studie blijkt dat in 2016 95,4 procent van de kinderen de
+    eerste dosis had gekregen ... (95,4 % in 2016)". Only when the document names that value one
+    way. Linear: one pass to index the named figures, one to look the vague ones up."""
+    from .timelines import _distinctive, is_vague
+
+    named: dict[tuple, set[tuple[str, str]]] = {}
+    vague = [bool(f.date) and _distinctive(f) and is_vague(f) for f in figs]
+    if not any(vague):
+        return figs
+    for f, v in zip(figs, vague):
+        if f.date and not v and _distinctive(f) and not is_vague(f):
+            named.setdefault((f.number_value, f.unit, f.date), set()).add((f.quantity, f.scope))
+    out = []
+    for f, v in zip(figs, vague):
+        names = named.get((f.number_value, f.unit, f.date)) if v else None
+        if names and len({q for q, _ in names}) == 1:
+            quantity, scope = next(iter(names))
+            f = replace(f, quantity=quantity, scope=f.scope or scope)
+        out.append(f)
+    return out
 
 
 # How a date was found, from the firmest: a figure with a weak one takes the date of the same
@@ -400,6 +448,33 @@ def _date_repeats(figs: list[Figure], may_date: list[bool] | None = None) -> lis
                 # was re-dated as a repeat, so this one moves with it
                 f = replace(f, date=out[-1].date, date_source="context")
         out.append(f)
+    return _date_with_sentence(figs, out)
+
+
+def _date_with_sentence(before: list[Figure], after: list[Figure]) -> list[Figure]:
+    """A figure with a carried date whose sentence-mate had that same date and was re-dated as a
+    repeat of a firmer statement takes that firmer date too, when it only makes the carried one
+    more precise: "Op 1 mei 2015 zijn er 24 opvoedingswinkels en 26 inloopteams erkend. Voor de
+    opvoedingswinkels wordt in 2015 ... ingezet." then "Alle 24 opvoedingswinkels en 23 van de 26
+    inloopteams zijn betrokken ...": 24 repeats the statement of 1 mei 2015, so the sentence
+    speaks of that day, and 23 with it (not of "2015" carried from the budget sentence). A
+    re-dated whole ("van de 26") does not move its sentence. Only when all re-dated mates agree
+    on one date. Linear: one pass over the figures by sentence."""
+    moved: dict[tuple[str, str], set[str]] = {}  # (sentence, original date) -> the dates mates moved to
+    for b, a in zip(before, after):
+        if b.date and a.date != b.date and a.date.startswith(b.date) and not _is_denominator(b):
+            # (a restated whole, "in 96 van de 104 Huizen", is known at its own date; the part
+            # can be of a later one: only a repeated statement moves its sentence)
+            moved.setdefault((b.sentence, b.date), set()).add(a.date)
+    if not moved:
+        return after
+    out = []
+    for b, a in zip(before, after):
+        to = moved.get((b.sentence, b.date))
+        if to and len(to) == 1 and a.date == b.date and a.date_source == "context" \
+                and not (a.unit and "euro" in a.unit):
+            a = replace(a, date=next(iter(to)), date_source="context")
+        out.append(a)
     return out
 
 

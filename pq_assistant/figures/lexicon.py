@@ -426,6 +426,8 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
         # "tussen 1 januari en 30 november": a count over a period is as of its end
         if re.search(r"\btussen\s+$", sentence[:a.start], re.I) and re.fullmatch(r"\s+en\s+", sentence[a.end:b.start]):
             a.role = "none"
+            if b.kind in ("day", "daynoyear", "dayrelyear", "dmy", "month", "monthnoyear"):
+                b.kind = "periodend"  # dates its own count; what follows is about the year (dates._update_carry)
     return found
 
 def _clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:

@@ -42,7 +42,7 @@ _FORECAST_RE = _lazy(r"\b(?:verwacht|verwachte|verwachten|zal|zullen|zou|zouden|
                      r"geraamd|prognose|streefcijfer|streven|beogen|beoogt)\b", re.I)
 _FUTURE_AFTER_RE = _lazy(r"\b(?:zal|zullen|zou|zouden)\b", re.I)
 _SURVEY_RE = _lazy(r"\b(?:bevraging|bevraagd|bevraagde|enquête|enquete|survey)\b", re.I)
-_CUT_RE = _lazy(r"\s(?:en|maar|terwijl|zodat|omdat|waardoor|wat|die|waarvan|om)\s")
+_CUT_RE = _lazy(r"\s(?:en|maar|terwijl|zodat|omdat|waardoor|wat|die|waarvan|waar|waarmee|waarin|waarbij|om)\s")
 
 
 def _family_of(kind: str) -> str:
@@ -152,13 +152,16 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         fig.noun, fig.own_noun = what, bool(what)
         fig.quantity = ("verandering " + what).strip()
         return
-    if (part := _restated_part(fig, a, state)) is not None:
+    if _budget_share(fig, a, state):
+        return
+    if (part := _restated_part(fig, a, state)) is not None or (part := _restated_count(fig, a, state)) is not None:
         # "Samen bestrijken de Huizen 290 van de 300 gemeenten. Dat is een dekkingsgraad van 97 %."
+        # "... waren 1.942 kleuters minder dan 290 halve dagen aanwezig. Dat is 2,7 % van alle vijfjarigen."
         fig.noun = part.noun
         fig.quantity = "aandeel " + re.sub(r"^deel\s+", "", part.quantity)
         fig.scope = fig.scope or part.scope
         return
-    noun = ""
+    noun = head = ""
     pos = fig.end
     if paren := re.match(r"\s*\([^)]*\)", s[pos:]):  # "17% (+/- 1 op 5) van de ..."
         pos += paren.end()
@@ -182,21 +185,24 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
             tail = tail[:tail_end.start()] if tail_end else tail
             tail = tail[:cut]
             words = _content_words(tail, 2) + _content_words(main, 3) if main else _content_words(tail, 4)
-            noun = " ".join([phrase] + words)
+            noun, head = " ".join([phrase] + words), phrase
     # (not the "van het" inside a name: "Bij de Huizen van het Kind in de centrumsteden loopt dat aandeel ...")
     unnamed = _ENTITY_RE.sub(lambda m: "_" * len(m.group()), a.prefix)
     if not noun and (before := _OF_THOSE_BEFORE_RE.search(unnamed)):  # "Van die gezinnen had 38 % ..."
         phrase, _ = _noun_phrase(a.prefix[before.start(1):])
         if phrase:
-            noun = " ".join([phrase] + _content_words(s[fig.end:a.stop], 4))
+            noun, head = " ".join([phrase] + _content_words(s[fig.end:a.stop], 4)), phrase
     if not noun:  # "bedroeg de vaccinatiegraad 96,3 %", "Dat is een dekkingsgraad van 97 %"
         subj = _PERCENT_SUBJECT_RE.search(s[a.clause[0]:a.clause[1]]) or _PERCENT_SUBJECT_RE.search(s)
         cand = " ".join(w for w in subj.group(1).split() if w.lower() not in _NP_STOP) if subj else ""
         if cand and cand.lower() not in ("aandeel", "percentage", "bereik", "gemiddelde"):
-            noun = cand
+            noun = head = cand
     if noun:
         fig.noun, fig.own_noun = noun, True
-        fig.quantity = noun if re.search(r"(graad|index)$", noun.split()[-1], re.I) else "aandeel " + noun
+        # a rate or index is named by itself ("vaccinatiegraad"); a share of something is "aandeel
+        # ...", also when the words after it name an index ("Van die gezinnen leefde 71 % in
+        # kansarmoede volgens de criteria van de kansarmoede-index": a share of the families)
+        fig.quantity = noun if re.search(r"(graad|index)$", head.split()[-1], re.I) else "aandeel " + noun
         fig.scope = fig.scope or _group_scope(s, a.clause, fig)
         return
     counted = _counts_before(fig, figs)
@@ -225,6 +231,51 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     fig.quantity = "aandeel"
 
 
+# A budget distributed by criteria: "Het resterende budget wordt verdeeld op basis van het aantal
+# minderjarigen in het werkingsgebied (60 %) en het aantal kinderen geboren in een kansarm gezin
+# (40 %)", "wordt 40 % van dat budget verdeeld op basis van het aantal kinderen ...".
+_DISTRIBUTED_RE = _lazy(r"\b(?:verdeeld|verdeelt|verdelen|verdeling|verdeelsleutel|toegekend|toegewezen)\b", re.I)
+_OF_THAT_BUDGET_RE = _lazy(r"\s*van\s+(?:dat|dit|die|deze|het|de)\s+(?:resterende\s+|overige\s+|totale\s+)?"
+                           r"(?:budget|bedrag|middelen|werkingsmiddelen|krediet|subsidie\w*)\b", re.I)
+_ON_BASIS_RE = _lazy(r"\bop\s+(?:basis|grond)\s+van\s+", re.I)
+_CRITERION_LEAD_RE = _lazy(r"^(?:(?:het|de)\s+(?:totale\s+)?(?:aantal|aandeel)\s+|(?:het|de)\s+)", re.I)
+
+
+def _criterion(text: str) -> str:
+    """'het aantal kinderen geboren in een kansarm gezin' -> 'kinderen geboren in een kansarm gezin'."""
+    text = re.split(r"[.;:()]|,\s", text, maxsplit=1)[0].strip()
+    return _CRITERION_LEAD_RE.sub("", text).strip()
+
+
+def _budget_share(fig: _Fig, a: _Around, state: _State) -> bool:
+    """A percentage of a budget named before that is distributed by a criterion: the share of that
+    budget ("aandeel budget Huizen van het Kind"), its criterion the scope, so that the key of
+    each year's distribution is one timeline, one series a criterion. False when not such a share."""
+    s = a.sentence
+    if fig.kind != "percent" or state.budget is None or not _DISTRIBUTED_RE.search(s):
+        return False
+    if s[:fig.start].rstrip().endswith("(") and re.match(r"\s*\)", s[fig.end:]):
+        # "op basis van het aantal minderjarigen in het werkingsgebied (60 %) en het aantal ... (40 %)"
+        before = s[:s[:fig.start].rstrip().rfind("(")]
+        basis = list(_ON_BASIS_RE.finditer(before))
+        if not basis:
+            return False
+        segment = before[basis[-1].end():]
+        segment = re.split(r"\)\s*(?:,|en|of)?\s*", segment)[-1]
+        segment = re.split(r"\s(?:en|of)\s+(?=(?:het|de)\s)", segment)[-1]
+        criterion = _criterion(segment)
+    elif _OF_THAT_BUDGET_RE.match(s, fig.end) and (basis := _ON_BASIS_RE.search(s, fig.end)):
+        criterion = _criterion(s[basis.end():])  # "40 % van dat budget verdeeld op basis van het aantal ..."
+    else:
+        return False
+    if not criterion:
+        return False
+    fig.noun = state.budget.noun
+    fig.quantity = "aandeel " + state.budget.quantity
+    fig.scope = fig.scope or criterion
+    return True
+
+
 _RESTATES_RE = _lazy(r"\s*(?:dat|dit|het)\s+(?:is|was|betekent|komt\s+neer\s+op|maakt|vertegenwoordigt)\b", re.I)
 
 
@@ -240,6 +291,22 @@ def _restated_part(fig: _Fig, a: _Around, state: _State) -> _Fig | None:
     if part.number is None or abs(100 * part.number / whole - fig.number) > 1.0:
         return None
     return part
+
+
+def _restated_count(fig: _Fig, a: _Around, state: _State) -> _Fig | None:
+    """The count of the sentence before when this percentage restates it as a share of all of
+    something: "In het schooljaar 2016-2017 waren 1.942 kleuters ... aanwezig. Dat is ongeveer 2,7 %
+    van alle vijfjarigen." — the share those kleuters are (of all five-year-olds), not a share of
+    "vijfjarigen" as a quantity of its own. None otherwise (a change, another figure before it)."""
+    if fig.kind != "percent" or state.last_count is None or a.earlier:
+        return None
+    if not _RESTATES_RE.match(a.sentence) or not re.fullmatch(r"\W*(?:dat|dit|het)\s+(?:is|was)\s+"
+                                                             r"(?:(?:ongeveer|bijna|ruim|circa|zowat|net|amper)\s+)?",
+                                                             a.sentence[:fig.start], re.I):
+        return None
+    if not re.match(r"\s*van\s+(?:alle|de|het|het\s+totale\s+aantal)\s+", a.sentence[fig.end:], re.I):
+        return None
+    return state.last_count
 
 
 _RELATIVE_RE = _lazy(r"\s*(?:die|dat|wie|waar|waarvan|waarin|waarbij)\b", re.I)
@@ -267,6 +334,11 @@ def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         markers.append("gemiddeld")
     if a.anaphor or re.search(r"\boverige\b", a.prefix, re.I):  # "Daarvan gaat 1,6 miljoen euro naar ..."
         markers.append("deel")
+        whole = state.first.get("money")
+        if "extra" not in markers and whole is not None and "extra" in whole.quantity.split():
+            # "in het kader van het noodfonds 2,5 miljoen euro vrijgemaakt ... De overige 900.000
+            # euro wordt ingezet voor de inloopteams": a part of extra means is extra too
+            markers.insert(0, "extra")
     if _is_change(s, fig):  # "dat is 1,2 miljoen euro meer dan in 2022"
         markers.append("verandering")
     per_after = re.match(r"\s*per\s+([a-zà-ÿ][\w-]*)", a.rest, re.I)
@@ -405,7 +477,11 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     pred_text = pred_text[:cut.start()] if cut else pred_text
     # "153 Huizen van het Kind omvatten 231 gemeenten": the verb relates two figures
     links_figures = cut is None and not fig.subset and any(f.start == pred_stop for f in figs if f is not fig)
-    pred = [] if fig.denominator or links_figures else _content_words(pred_text, 3)
+    # "De 104 Huizen van het Kind blijven ook een belangrijke partner": a predicate noun says what
+    # the counted things are, it does not restrict which are counted
+    # (not "In 171 gemeenten is het lokaal loket ...": there the counted things are no subject)
+    role = _PREDICATE_NOUN_RE.match(pred_text) and not _PREPOSITION_BEFORE_RE.search(s[:fig.start])
+    pred = [] if fig.denominator or links_figures or role else _content_words(pred_text, 3)
     if _TAKES_PLACE_RE.search(s):  # "vonden 96.200 consulten plaats": the particle of "plaatsvinden"
         pred = [w for w in pred if w.lower() != "plaats"]
     if fig.subset and not pred and not anaphor:
@@ -440,6 +516,14 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     if _is_change(s, fig):
         markers.append("verandering")
     fig.scope = fig.scope or _group_scope(s, a.clause, fig) or (parent.scope if parent is not None else "")
+    if parent is not None and not noun and pred and not markers and _IN_PART_OF_RE.search(s[:fig.start]) \
+            and _OF_THEM_AFTER_RE.match(a.rest):
+        # "309 consultatiebureaus. In 42 daarvan wordt een prenataal consult aangeboden": the part
+        # in which something happens is the same count restricted by that clause — its series
+        # (scope), not a quantity of its own
+        fig.quantity = parent.quantity
+        fig.scope = " ".join(pred) if not fig.scope or fig.scope == parent.scope else fig.scope
+        return
     if parent is not None and not noun and not pred and not markers:
         # "waren er dat nog 161", "waarvan 1 in het BHG": the same quantity again
         fig.quantity = parent.quantity
@@ -454,6 +538,11 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
 
 
 
+_PREDICATE_NOUN_RE = _lazy(r"\s*(?:blijven|blijft|zijn|is|vormen|vormt|worden|wordt)\s+"
+                           r"(?:(?:ook|nog|wel|dus|daarbij|zo|echt|samen)\s+)*(?:een|de|het)\s+[a-zà-ÿ]", re.I)
+_PREPOSITION_BEFORE_RE = _lazy(r"\b(?:in|bij|op|voor|van|met|aan|uit|over|naar|tot)\s+$", re.I)
+_IN_PART_OF_RE = _lazy(r"\b(?:in|bij|voor|op)\s+$", re.I)
+_OF_THEM_AFTER_RE = _lazy(r"\s*(?:daarvan|hiervan|van\s+hen|van\s+die|van\s+deze)\b", re.I)
 _GOOD_FOR_RE = _lazy(r",?\s*(?:samen\s+)?goed\s+voor\s+(?:ongeveer\s+|bijna\s+|ruim\s+|circa\s+)?$", re.I)
 _TAKES_PLACE_RE = _lazy(r"\b(?:vond|vonden|vindt|vinden)\b", re.I)
 _MEASURE_UNIT_RE = _lazy(rf"{_TIME_UNITS}|minuten|minuut|seconden|kilometer|km", re.I)

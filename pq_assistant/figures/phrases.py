@@ -100,7 +100,7 @@ def with_compound(noun: str, compound: str) -> str:
 _PARTICLES = ("aan", "op", "af", "in", "uit", "toe", "om", "door", "over", "mee", "terug", "bij", "na", "voor", "weg")
 
 
-_NOT_CONTENT = {"aantal", "daarvan", "waarvan", "hiervan", "dus"}
+_NOT_CONTENT = {"aantal", "daarvan", "waarvan", "hiervan", "dus", "zich", "zichzelf", "bevond", "bevonden", "bevindt", "bevinden"}
 
 
 def _content_words(text: str, limit: int = 3) -> list[str]:

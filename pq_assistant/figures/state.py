@@ -45,6 +45,11 @@ class _State:
     last_entity: str = ""  # the last named kind of thing a sentence spoke of ("Huizen van het Kind")
     topic: str = ""  # "Het aantal Huizen van het Kind is gestegen.": what a count without a noun counts, in its paragraph
     compounds: list[str] = field(default_factory=list)  # compound nouns named so far ("kinderopvangplaatsen"), newest last
+    last_count: _Fig | None = None  # the sentence before: its first count ("1.942 kleuters ...")
     last_part: tuple[_Fig, float] | None = None  # the sentence before: "290 van de 300 gemeenten" (part, whole)
+    budget: _Fig | None = None  # the last budget named ("budget Huizen van het Kind"), for a share of it distributed later
+    para_years: set[str] = field(default_factory=set)  # the plain years ("in 2024") the current paragraph names
+    part_dated: bool = False  # the current answer part has stated a date of its own
+    latest_year: str = ""  # the latest year the answer states (the time it reports up to)
     past_date: str = ""  # a spoken text's "vorig jaar" of the sentence before: dates a next sentence in the past tense
 

@@ -167,6 +167,7 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
     blocks: dict[tuple, list[int]] = {}
     for n, ((_fam, key), idx) in enumerate(items):
         blocks.setdefault(_block(figures[idx[0]], key), []).append(n)
+    _join_restatements(figures, items, parent, find)
     for members in blocks.values():
         if len(members) < 2:
             continue
@@ -185,6 +186,56 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
     for n, (_, idx) in enumerate(items):
         merged.setdefault(find(n), []).extend(idx)
     return sorted((sorted(g) for g in merged.values()), key=lambda g: g[0])
+
+
+_VAGUE_KEYS = {"", "bedrag", "budget", "totaal", "deel"}
+
+
+def is_vague(f: Figure) -> bool:
+    """A quantity phrase that names no particular quantity: "aandeel", "bedrag", "budget", or
+    only the counted noun ("gemeenten")."""
+    key = quantity_key(f.quantity or f.unit)
+    return key in _VAGUE_KEYS or key == quantity_key(f.unit)
+
+
+def _distinctive(f: Figure) -> bool:
+    """A value unlikely to recur by chance: with decimals ("17,8 %") or a large count that is not
+    round ("52.302")."""
+    if f.number_value is None or f.unit == "verhouding":
+        return False
+    if "," in f.value:
+        return True
+    return f.number_value >= 1000 and f.number_value % 100 != 0
+
+
+def _join_restatements(figures: Sequence[Figure], items: list, parent: list[int], find: Callable[[int], int]) -> None:
+    """One document that states the same distinctive value for the same reference date under two
+    phrases of one block names one quantity twice: "de kansarmoede-index voor 2025 bedraagt 17,8
+    procent" and "Vorig jaar werd 17,8 procent van de kinderen ... geboren in een kansarm gezin"
+    (as `extraction._date_repeats` takes the same figure said again for the same statement).
+    Their key groups are joined. Two table cells do not join (a table's columns are its own
+    quantities), nor does a vague phrase's group (`is_vague`: it holds many quantities). Linear: one pass, indexed by (document, value, date, block)."""
+    said: dict[tuple, tuple[int, bool]] = {}
+    for n, ((_fam, key), idx) in enumerate(items):
+        if is_vague(figures[idx[0]]):
+            continue  # "aandeel", "bedrag": a group of many quantities (extraction names such a restatement)
+        block = _block(figures[idx[0]], key)
+        for i in idx:
+            f = figures[i]
+            doc = f.doc_id or f.doc
+            if not doc or not f.date or not _distinctive(f):
+                continue
+            k = (doc, f.number_value, f.unit, f.date, block)
+            table = f.date_source == "table"
+            seen = said.get(k)
+            if seen is None:
+                said[k] = (n, table)
+                continue
+            m, seen_table = seen
+            if m != n and not (table and seen_table):
+                parent[find(n)] = find(m)
+                if seen_table:
+                    said[k] = (m, False)
 
 
 EXACT_BELOW = 2048  # a block of fewer keys is compared exactly (all its pairs, in row chunks)
