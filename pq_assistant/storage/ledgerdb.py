@@ -46,22 +46,23 @@ NEIGHBOUR_MIN = 0.95
 
 
 def create(db) -> None:
-    """The ledger's tables (in a catalog of before them too)."""
-    for stmt in SCHEMA.strip().split(";"):
-        if stmt.strip():
+    """The ledger's tables (in a catalog of before them too): the tables, the columns a
+    development build of them lacked (its rows then need a rebuild: marked stale), the indexes."""
+    stmts = [st for st in SCHEMA.strip().split(";") if st.strip()]
+    for stmt in stmts:
+        if "CREATE TABLE" in stmt:
             db.execute(stmt)
     cols = {r[1] for r in db.execute("PRAGMA table_info(ledger)")}
     added = False
-    for col in ("seq INTEGER NOT NULL DEFAULT 0", "series TEXT NOT NULL DEFAULT ''"):  # (development builds of it)
+    for col in ("seq INTEGER NOT NULL DEFAULT 0", "series TEXT NOT NULL DEFAULT ''"):
         if col.split()[0] not in cols:
             db.execute(f"ALTER TABLE ledger ADD COLUMN {col}")
             added = True
-    if added:
-        for stmt in SCHEMA.strip().split(";"):
-            if stmt.strip() and "INDEX" in stmt:
-                db.execute(stmt)
-        if db.execute("SELECT EXISTS (SELECT 1 FROM ledger)").fetchone()[0]:  # rows without them: rebuild
-            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('ledger_stale', 'true')")
+    if added and db.execute("SELECT EXISTS (SELECT 1 FROM ledger)").fetchone()[0]:
+        db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('ledger_stale', 'true')")
+    for stmt in stmts:
+        if "CREATE INDEX" in stmt:
+            db.execute(stmt)
 
 
 def _ids(values: Iterable) -> str:
