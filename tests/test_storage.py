@@ -325,6 +325,52 @@ def test_a_document_that_only_adds_to_known_quantities_updates_only_their_series
     same_as_rebuild()
 
 
+def _answer(title: str, number: int, date: str, body: str) -> str:
+    """A written question's text in the corpus' shape (title, question, the answer's header)."""
+    return (f" Kansarmoede  -  {title}\n\n1. Hoe evolueert de kansarmoede?\n\n\nHILDE CREVITS\n"
+            f"VLAAMS MINISTER VAN WELZIJN, VOLKSGEZONDHEID EN GEZIN\n\nANTWOORD\nop vraag nr. {number} van {date}\n"
+            f"van BART VAN MALDEREN\n\n1. {body}\n")
+
+
+def test_a_document_that_names_one_quantity_twice_is_regrouped_not_only_annotated(tmp_path: Path, monkeypatch):
+    """A document that states one distinctive value for one date under two phrases joins their
+    timelines (figures.timelines): the update in time of its series alone must not be taken for
+    it, when it comes nor when it goes. The ledger is the one a whole rebuild makes."""
+    from pq_assistant.storage.ledgerdb import LedgerDB
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a-2025-10-index.txt").write_text(_answer("Index", 10, "3 maart 2025",
+        "De kansarmoede-index voor 2024 bedraagt 17,4 procent."), encoding="utf-8")
+    (folder / "b-2025-11-geboorten.txt").write_text(_answer("Geboorten", 11, "4 maart 2025",
+        "In 2024 werd 17,4 procent van de kinderen geboren in een kansarm gezin."), encoding="utf-8")
+    a = Assistant(tmp_path / "index", model="hash:128")
+    a.ingest([folder])
+    groups = lambda: {e.group for e in a.ledger() if e.figure.value in ("17,4", "17,8")}  # noqa: E731
+    assert len(groups()) == 2, [(e.figure.value, e.figure.quantity) for e in a.ledger()]
+    paths = []
+    real = LedgerDB._update_series
+    monkeypatch.setattr(LedgerDB, "_update_series",
+                        lambda self, *args: (lambda n: paths.append(n is not None) or n)(real(self, *args)))
+
+    def same_as_rebuild() -> None:
+        got = _timelines(a.ledger())
+        a.rebuild_ledger()
+        assert _timelines(a.ledger()) == got
+        assert a.check() == []
+
+    both = folder / "c-2026-12-beide.txt"
+    both.write_text(_answer("Beide", 12, "25 maart 2026", "De kansarmoede-index voor 2025 bedraagt 17,8 procent. "
+                            "In 2025 werd 17,8 procent van de kinderen geboren in een kansarm gezin."), encoding="utf-8")
+    a.ingest([folder])
+    assert paths == [False] and len(groups()) == 1
+    same_as_rebuild()
+    both.unlink()
+    a.ingest([folder], prune=True)
+    assert paths == [False, False] and len(groups()) == 2
+    same_as_rebuild()
+
+
 @pytest.mark.parametrize("f", [None, Filters(minister="vandeurzen"), Filters(since="2019"), Filters(until="2016-06")])
 def test_the_vector_segments_rank_as_chroma_does(corpus_index: Assistant, f):
     """The exact search over the index's vector segments (filtered searches over few documents,

@@ -238,6 +238,25 @@ def _join_restatements(figures: Sequence[Figure], items: list, parent: list[int]
                     said[k] = (m, False)
 
 
+def joins_restatements(figures: Sequence[Figure]) -> bool:
+    """Would `_join_restatements` join two key groups of these figures (of one document or a
+    few)? The storage's update of a change in time of its series (no regrouping) holds only
+    when it would not: such a document merges two timelines when it comes, splits them when it goes."""
+    keys: dict[tuple[str, str], list[int]] = {}
+    for i, f in enumerate(figures):
+        keys.setdefault((_family(f), quantity_key(f.quantity or f.unit)), []).append(i)
+    items = list(keys.items())
+    parent = list(range(len(items)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            a = parent[a]
+        return a
+
+    _join_restatements(figures, items, parent, find)
+    return any(find(n) != n for n in range(len(items)))
+
+
 EXACT_BELOW = 2048  # a block of fewer keys is compared exactly (all its pairs, in row chunks)
 
 

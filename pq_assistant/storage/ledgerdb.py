@@ -394,7 +394,8 @@ class LedgerDB:
         timeline and only the series (timeline, scope, kind) that gain or lose a figure are
         annotated again (`figures.ledger.annotate_series`: a status is relative to its series
         only); only their rows change. None when the change is not of that kind (`update` then
-        regroups the timelines it can touch)."""
+        regroups the timelines it can touch), also when a changed document states one distinctive
+        value under two phrases (`figures.timelines.joins_restatements`: it joins their timelines)."""
         import numpy as np
 
         from ..figures.ledger import annotate_series
@@ -403,6 +404,13 @@ class LedgerDB:
 
         if embed is None or not self.exists():
             return None
+        from ..figures.timelines import joins_restatements
+
+        by_doc: dict[str, list] = {}
+        for f in list(new_figures) + [e.figure for e in self.of_docs(drop_docs)]:
+            by_doc.setdefault(f.doc_id, []).append(f)
+        if any(joins_restatements(figs) for figs in by_doc.values()):
+            return None  # a document that names one quantity twice joins two timelines (or splits them)
         db = self.catalog.db
         drops = _ids(drop_docs)
         new_pos = positions(new_figures)
