@@ -73,14 +73,14 @@ def build(figures: list[Figure], embed: Callable[[list[str]], object] | None) ->
 
 
 def annotate_series(figures: list[Figure], group: int) -> list[LedgerEntry]:
-    """The entries of figures that are all of one timeline (`group`), marked as `build` marks
-    them: statuses are a function of each series (scope, kind) alone, so a change to some series
+    """The entries of figures that are all of one series (scope, kind) of one timeline
+    (`group`), marked as `build` marks them: statuses are a function of each series (scope, kind) alone, so a change to some series
     of a timeline is annotated again with those series' figures only (storage.ledgerdb)."""
-    from .timelines import annotate_timeline
+    from .timelines import _annotate_series, series_key
 
     if not figures:
         return []
-    notes = annotate_timeline(figures, [list(range(len(figures)))])
+    notes = _annotate_series(figures, list(range(len(figures))), group, series_key(figures[0]))
     return [LedgerEntry(figure=n["figure"], group=group, status=n["status"],
                         replaced_by=pointer(figures[n["replaced_by"]]) if n["replaced_by"] is not None else None,
                         confirms=pointer(figures[n["confirms"]]) if n["confirms"] is not None else None)

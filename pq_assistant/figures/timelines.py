@@ -103,7 +103,12 @@ def _markers(key: str) -> frozenset[str]:
 
 def figure_kind(f: Figure) -> str:
     """'target' (a target, norm or threshold), 'forecast' (expected, planned) or 'measurement'."""
-    m = _markers(quantity_key(f.quantity or ""))
+    return _kind_of(f.quantity or "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _kind_of(quantity: str) -> str:
+    m = _markers(quantity_key(quantity))
     if "doel" in m:
         return "target"
     if "verwacht" in m:
@@ -355,7 +360,7 @@ def sort_key(f: Figure) -> tuple:
     answer is from that year, else at the year's end), undated last; then the source's date (at
     equal reference date the newer source comes last: it wins; a source without a date after the
     dated ones), document and position."""
-    return (_sort_date(f) if f.date else UNDATED_SORT, not f.doc_date, f.doc_date or "", fold(f.doc or ""), f.start)
+    return (_sort_date(f) if f.date else UNDATED_SORT, not f.doc_date, f.doc_date or "", _fold_name(f.doc or ""), f.start)
 
 
 UNDATED_SORT = "9999-99-99"  # after every date: element 0 of `sort_key` stays a comparable date
@@ -365,7 +370,13 @@ def series_key(f: Figure) -> tuple[str, str]:
     """Within one quantity, a series is one scope and one kind: 285 Flemish municipalities and
     304 municipalities covered (Brussels included) are two series, not a conflict; a target is
     never on the line of the measurements."""
-    return (fold(f.scope or "").strip(), figure_kind(f))
+    return (_fold_name(f.scope or "").strip(), figure_kind(f))
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_name(name: str) -> str:
+    """`fold` of a short name that recurs figure after figure (a document, a scope): memoised."""
+    return fold(name)
 
 
 def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None = None) -> list[dict]:
