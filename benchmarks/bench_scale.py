@@ -34,6 +34,7 @@ import cProfile
 import io
 import json
 import pstats
+import re
 import resource
 import shutil
 import subprocess
@@ -248,8 +249,13 @@ def one_document(base: Path, index: Path) -> list[str]:
     t = time.perf_counter()
     rep = a.ingest([path])
     out.append(("add one document", time.perf_counter() - t, rep.chunks))
-    path.write_text(path.read_text(encoding="utf-8").replace("\n\n", "\n\nAanvulling: er kwamen 12 plaatsen bij.\n\n", 1),
-                    encoding="utf-8")
+    # the change: one figure of the answer another value (so its chunks, its figures and the
+    # ledger's series of that quantity change)
+    text = path.read_text(encoding="utf-8")
+    at = text.index("\n\n", text.index("ANTWOORD"))  # after the answer's header
+    m = re.search(r"\b(?!(?:19|20)\d\d\b)\d{2,}\b", text[at:])  # a count, not a year
+    text = text[:at + m.start()] + str(int(m.group()) + 1) + text[at + m.end():]
+    path.write_text(text, encoding="utf-8")
     t = time.perf_counter()
     rep = a.ingest([path])
     out.append(("change it", time.perf_counter() - t, rep.chunks))
