@@ -154,8 +154,7 @@ def named_groups(query: str, keys: Sequence[tuple[str, str, int]]) -> list[int]:
         return []
     qmarks = _markers(qkey)
     # the counted noun: the first word with a key that is not a marker ("extra middelen ..." -> budget)
-    head = next((quantity_key(w) for w in query.split() if quantity_key(w) and quantity_key(w) not in qmarks),
-                next((quantity_key(w) for w in query.split() if quantity_key(w)), ""))
+    head = _head_of(query, qmarks)
     family = _query_family(query)
     out: list[int] = []
     seen: dict[tuple[str, str], bool] = {}
@@ -190,9 +189,20 @@ def _query_head(query: str) -> str:
     marker ("aantal locaties consultatiebureaus" -> "locatie"; "extra middelen ..." -> "budget")."""
     from .timelines import _markers, quantity_key
 
-    qmarks = _markers(quantity_key(query))
-    keys = [quantity_key(w) for w in query.split()]
-    return next((k for k in keys if k and k not in qmarks), next((k for k in keys if k), ""))
+    return _head_of(query, _markers(quantity_key(query)))
+
+
+def _head_of(query: str, qmarks) -> str:
+    """The key of the query's first content word that is no marker and no adjective or
+    participle before its noun ("aantal bereikte gezinnen" -> "gezin", not "bereikt"); without
+    such a word the first that is no marker, else the first."""
+    from .phrases import _is_adjective, _is_predicate_word
+    from .timelines import quantity_key
+
+    words = [(w, quantity_key(w)) for w in query.split()]
+    content = [(w, k) for w, k in words if k and k not in qmarks]
+    return next((k for w, k in content if not (_is_adjective(w) or _is_predicate_word(w))),
+                next((k for _w, k in content), next((k for _w, k in words if k), "")))
 
 
 def _same_noun(a: str, b: str) -> bool:
