@@ -119,6 +119,26 @@ def test_damaged_record_names_doctor(tiny_index, tmp_path):
                     f"herstel met  pq doctor --fix --index {idx}")
 
 
+def test_damaged_ledger_row_names_doctor_and_doctor_repairs_it(tiny_index, tmp_path):
+    idx = tmp_path / "index"
+    shutil.copytree(tiny_index, idx)
+    import sqlite3
+
+    db = sqlite3.connect(idx / "catalog.sqlite", isolation_level=None)
+    fid = db.execute("SELECT MIN(fid) FROM ledger").fetchone()[0]
+    assert fid is not None
+    db.execute("UPDATE ledger SET data = '{broken' WHERE fid = ?", (fid,))
+    db.close()
+    res = run("figures", "--all", "--index", str(idx))
+    assert res.returncode == 1
+    assert one_line(res) == (f"pq: fout: {idx / 'catalog.sqlite'}: beschadigd cijferregister (cijfer {fid}: "
+                             f"JSONDecodeError); herstel met  pq doctor --fix --index {idx}")
+    res = run("doctor", "--index", str(idx))
+    assert res.returncode == 1 and "cijferregister is beschadigd: 1 onleesbare cijfers" in res.stdout + res.stderr
+    assert run("doctor", "--fix", "--index", str(idx)).returncode == 0
+    assert run("figures", "--all", "--index", str(idx)).returncode == 0
+
+
 def test_batch_bad_lines_are_named_and_the_others_answered(tiny_index, tmp_path):
     batch = tmp_path / "b.jsonl"
     batch.write_text('{"id": "a", "query": "erkende Huizen van het Kind"}\nnot json\n{"id": "c", "query": " "}\n'

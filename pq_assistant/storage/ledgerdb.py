@@ -23,6 +23,8 @@ from __future__ import annotations
 import json
 from typing import Callable, Iterable, Sequence
 
+from ..errors import IndexError_
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ledger (fid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, chunk_id TEXT NOT NULL,
     grp INTEGER NOT NULL, status TEXT NOT NULL, pid INTEGER NOT NULL, gkey TEXT NOT NULL, block TEXT NOT NULL,
@@ -138,10 +140,15 @@ class LedgerDB:
         for fid, grp, status, data, seq in self.catalog.db.execute(sql, args):
             e = self._entries.get(fid)
             if e is None:
-                d = json.loads(data)
-                replaced_by, confirms = d.pop("_replaced_by", None), d.pop("_confirms", None)
-                e = LedgerEntry(figure=Figure(**{k: v for k, v in d.items() if k in known}), group=grp, status=status,
-                                replaced_by=replaced_by, confirms=confirms)
+                try:
+                    d = json.loads(data)
+                    replaced_by, confirms = d.pop("_replaced_by", None), d.pop("_confirms", None)
+                    e = LedgerEntry(figure=Figure(**{k: v for k, v in d.items() if k in known}), group=grp,
+                                    status=status, replaced_by=replaced_by, confirms=confirms)
+                except (ValueError, TypeError, AttributeError) as exc:
+                    raise IndexError_(f"{self.catalog.path}: beschadigd cijferregister (cijfer {fid}: "
+                                      f"{type(exc).__name__}); herstel met  pq doctor --fix --index "
+                                      f"{self.catalog.path.parent}") from exc
                 self._entries[fid] = e
                 self._seq[id(e.figure)] = seq
             out.append(e)
@@ -482,12 +489,15 @@ class LedgerDB:
         return n
 
     def problems(self) -> list[str]:
-        """What is wrong inside the ledger's tables (empty when nothing): figures whose phrase has
-        no vector, timelines without keys."""
+        """What is wrong inside the ledger's tables (empty when nothing): unreadable figures,
+        figures whose phrase has no vector, timelines without keys."""
         if not self.exists():
             return []
         db = self.catalog.db
         out = []
+        n = db.execute("SELECT COUNT(*) FROM ledger WHERE json_valid(data) = 0").fetchone()[0]
+        if n:
+            out.append(f"{n} onleesbare cijfers")
         n = db.execute("SELECT COUNT(*) FROM ledger WHERE pid NOT IN (SELECT pid FROM ledger_phrases)").fetchone()[0]
         if n:
             out.append(f"{n} cijfers zonder beschrijvingsvector")
