@@ -100,8 +100,9 @@ def _row_data(e, names: list[str]) -> str:
 
 
 class LedgerDB:
-    """The ledger of one catalog: reads (cached per catalog generation) and writes (in the
-    caller's transaction)."""
+    """The ledger of one catalog: reads and writes. What is read is kept until `forget`
+    (Storage.forget_caches: after a write, or when a long-running reader's refresh sees a new
+    catalog generation), so one answer reads one state and a figure is one object throughout."""
 
     def __init__(self, catalog) -> None:
         self.catalog = catalog
@@ -113,10 +114,6 @@ class LedgerDB:
         self._has: bool | None = None
 
     # -- reading ------------------------------------------------------------------------------
-    def _fresh(self) -> None:
-        """(Cached reads last until `forget`: Storage.forget_caches after a write, or a long-running
-        reader's refresh when the catalog's generation moved; so one answer reads one state.)"""
-
     def forget(self) -> None:
         self._entries, self._seq, self._by_chunk, self._phrases, self._normed, self._has = {}, {}, {}, None, None, None
 
@@ -132,7 +129,6 @@ class LedgerDB:
         from ..figures.ledger import LedgerEntry
         from ..models import Figure
 
-        self._fresh()
         if not self.exists():
             return []
         out = []
@@ -165,7 +161,6 @@ class LedgerDB:
 
     def of_chunks(self, chunk_ids: Iterable[str]) -> dict[str, list]:
         """chunk id -> its entries (in ledger order); chunks without figures map to []."""
-        self._fresh()
         ids = list(dict.fromkeys(chunk_ids))
         need = [c for c in ids if c not in self._by_chunk]
         if need:
@@ -195,7 +190,6 @@ class LedgerDB:
         None for an empty ledger. Read once a generation: the semantic look-up scores them all."""
         import numpy as np
 
-        self._fresh()
         if self._phrases is None:
             if not self.exists():
                 return None
