@@ -323,6 +323,23 @@ def test_a_document_that_only_adds_to_known_quantities_updates_only_their_series
     a.ingest([folder], prune=True)
     assert paths == [True, True, True]
     same_as_rebuild()
+    # an answer about an older reference date than the series' current ones: only that date's
+    # figures are marked again (the series' current value does not move)
+    olds = []
+    real_old = LedgerDB._old_buckets
+    monkeypatch.setattr(LedgerDB, "_old_buckets", staticmethod(
+        lambda *args: (lambda r: olds.append(bool(r)) or r)(real_old(*args))))
+    early = folder / "zz-2026-terugblik-2012.txt"
+    early.write_text((folder / names[0]).read_text(encoding="utf-8").replace("op 1/5/2018", "op 1/5/2012"), encoding="utf-8")
+    a.ingest([folder])
+    assert paths[-1] is True and any(olds), olds
+    same_as_rebuild()
+    early.write_text(early.read_text(encoding="utf-8").replace("153", "151"), encoding="utf-8")
+    a.ingest([folder])
+    same_as_rebuild()
+    early.unlink()
+    a.ingest([folder], prune=True)
+    same_as_rebuild()
 
 
 def _answer(title: str, number: int, date: str, body: str) -> str:

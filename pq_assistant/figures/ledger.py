@@ -87,6 +87,25 @@ def annotate_series(figures: list[Figure], group: int) -> list[LedgerEntry]:
             for n in notes]
 
 
+def annotate_older_date(figures: list[Figure], group: int, replaced_by: dict) -> list[LedgerEntry]:
+    """The entries of the figures of one series at one reference date older than its current
+    value's (in the catalog's order), as `annotate_series` marks them: conflict when another
+    source gives another value for that date, else superseded — both replaced by `replaced_by`
+    (the series' current figure, which a change at this date does not move)."""
+    from .timelines import CONFLICT, SUPERSEDED, _Bucket, sort_key
+
+    idx = sorted(range(len(figures)), key=lambda i: sort_key(figures[i]))
+    idx.sort(key=lambda i: sort_key(figures[i])[1:])  # (as _annotate_series orders a date's bucket)
+    bucket = _Bucket(figures, idx)
+    out = []
+    for i in idx:
+        n: dict = {}
+        bucket.note(n, i)
+        out.append(LedgerEntry(figure=figures[i], group=group, status=CONFLICT if n["conflicts_with"] else SUPERSEDED,
+                               replaced_by=replaced_by))
+    return out
+
+
 def description(e: LedgerEntry) -> str:
     """What a figure counts, as embedded for semantic look-up: the phrase the grouping embeds too
     (`figures.group_quantities`), so each distinct phrase is embedded once per ledger build."""

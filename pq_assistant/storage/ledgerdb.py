@@ -6,8 +6,10 @@ Tables:
     ledger          fid, the figure's document and chunk, its timeline (grp) and status, its
                     phrase (pid), the keys the grouping blocks by (gkey, block), the figure
                     with its `replaced_by` / `confirms` as JSON (data), and its position among
-                    its document's figures in the catalog (seq: a rebuild meets them in that order)
-                    and its series in the timeline (scope, kind: what its status is relative to)
+                    its document's figures in the catalog (seq: a rebuild meets them in that order),
+                    its series in the timeline (scope, kind: what its status is relative to),
+                    its reference date, the date it sorts at (sortd) and whether a newer figure
+                    replaced it (past: its bucket is an older date than the current value's)
     ledger_phrases  pid -> a description phrase (`ledger.description`) and its vector (float32)
     ledger_keys     (quantity key, family, timeline) with the timeline's first fid: what
                     `named_groups` matches a question against, without reading any figure
@@ -28,12 +30,13 @@ from ..errors import IndexError_
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ledger (fid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, chunk_id TEXT NOT NULL,
     grp INTEGER NOT NULL, status TEXT NOT NULL, pid INTEGER NOT NULL, gkey TEXT NOT NULL, block TEXT NOT NULL,
-    data TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0, series TEXT NOT NULL DEFAULT '');
+    data TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0, series TEXT NOT NULL DEFAULT '',
+    date TEXT NOT NULL DEFAULT '', sortd TEXT NOT NULL DEFAULT '', past INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS ledger_chunk ON ledger(chunk_id);
 CREATE INDEX IF NOT EXISTS ledger_doc ON ledger(doc_id);
 CREATE INDEX IF NOT EXISTS ledger_grp ON ledger(grp);
 CREATE INDEX IF NOT EXISTS ledger_gkey ON ledger(gkey, doc_id, seq);
-CREATE INDEX IF NOT EXISTS ledger_series ON ledger(grp, series);
+CREATE INDEX IF NOT EXISTS ledger_series ON ledger(grp, series, date);
 CREATE INDEX IF NOT EXISTS ledger_pid ON ledger(pid, block, grp);
 CREATE INDEX IF NOT EXISTS ledger_block ON ledger(block, grp);
 CREATE TABLE IF NOT EXISTS ledger_phrases (pid INTEGER PRIMARY KEY, phrase TEXT NOT NULL UNIQUE, vec BLOB NOT NULL);
@@ -56,7 +59,8 @@ def create(db) -> None:
             db.execute(stmt)
     cols = {r[1] for r in db.execute("PRAGMA table_info(ledger)")}
     added = False
-    for col in ("seq INTEGER NOT NULL DEFAULT 0", "series TEXT NOT NULL DEFAULT ''"):
+    for col in ("seq INTEGER NOT NULL DEFAULT 0", "series TEXT NOT NULL DEFAULT ''", "date TEXT NOT NULL DEFAULT ''",
+                "sortd TEXT NOT NULL DEFAULT ''", "past INTEGER NOT NULL DEFAULT 0"):
         if col.split()[0] not in cols:
             db.execute(f"ALTER TABLE ledger ADD COLUMN {col}")
             added = True
@@ -90,6 +94,12 @@ def _series(f) -> str:
     from ..figures.timelines import series_key
 
     return json.dumps(list(series_key(f)), ensure_ascii=False)
+
+
+def _sortd(f) -> str:
+    from ..figures.timelines import _sort_date
+
+    return _sort_date(f) if f.date else ""
 
 
 def _row_data(e, names: list[str]) -> str:
@@ -267,10 +277,11 @@ class LedgerDB:
                 memo[mk] = _keys(f)
             gkey, block, qkey, fam = memo[mk]
             rows.append((first + n, f.doc_id, f.chunk_id, e.group, e.status, pid.get(_description(f), -1), gkey, block,
-                         _row_data(e, names), seqs.get(id(f), 0), _series(f)))
+                         _row_data(e, names), seqs.get(id(f), 0), _series(f), f.date or "", _sortd(f),
+                         int(e.replaced_by is not None)))
             keys.setdefault((qkey, fam, e.group), first + n)
-        db.executemany("INSERT INTO ledger(fid, doc_id, chunk_id, grp, status, pid, gkey, block, data, seq, series) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO ledger(fid, doc_id, chunk_id, grp, status, pid, gkey, block, data, seq, series, "
+                       "date, sortd, past) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany("INSERT OR IGNORE INTO ledger_keys(qkey, family, grp, first) VALUES (?, ?, ?, ?)",
                        [(q, fam, g, fid) for (q, fam, g), fid in keys.items()])
 
@@ -399,8 +410,7 @@ class LedgerDB:
         value under two phrases (`figures.timelines.joins_restatements`: it joins their timelines)."""
         import numpy as np
 
-        from ..figures.ledger import annotate_series
-        from ..figures.timelines import series_key
+        from ..figures.ledger import annotate_older_date, annotate_series
         from ..models import Figure
 
         if embed is None or not self.exists():
@@ -422,9 +432,9 @@ class LedgerDB:
             if k not in memo:
                 memo[k] = _keys(f)
             new_by_key.setdefault(memo[k][0], []).append(f)
-        dropped = db.execute("SELECT DISTINCT gkey, grp, series FROM ledger WHERE doc_id IN (SELECT value FROM "
+        dropped = db.execute("SELECT DISTINCT gkey, grp, series, date FROM ledger WHERE doc_id IN (SELECT value FROM "
                              "json_each(?))", (drops,)).fetchall()
-        keys = set(new_by_key) | {g for g, _grp, _s in dropped}
+        keys = set(new_by_key) | {g for g, _grp, _s, _d in dropped}
         group_of: dict[str, int] = {}
         for gkey in keys:
             old_first = db.execute("SELECT grp, data FROM ledger WHERE gkey = ? ORDER BY doc_id, seq LIMIT 1",
@@ -442,9 +452,13 @@ class LedgerDB:
             if (now.get("quantity"), now.get("unit")) != (was.get("quantity"), was.get("unit")):
                 return None  # the key's first figure changes: its merges may too
             group_of[gkey] = old_first[0]
-        touched = {(grp, series) for _g, grp, series in dropped}
+        touched: dict[tuple[int, str], set[str]] = {}  # (timeline, series) -> the reference dates that change
+        for _g, grp, series, date in dropped:
+            touched.setdefault((grp, series), set()).add(date)
         for gkey, figs in new_by_key.items():
-            touched |= {(group_of[gkey], json.dumps(list(series_key(f)), ensure_ascii=False)) for f in figs}
+            for f in figs:
+                touched.setdefault((group_of[gkey], _series(f)), set()).add(f.date or "")
+        buckets = {key: self._old_buckets(db, *key, dates) for key, dates in touched.items()}
         # the new phrases' vectors (the rest are stored)
         phrases = list(dict.fromkeys(_description(f) for f in new_figures))
         have = {r[0] for r in db.execute("SELECT phrase FROM ledger_phrases WHERE phrase IN (SELECT value FROM "
@@ -463,17 +477,24 @@ class LedgerDB:
                       (_Placed(f, group_of[gkey]) for f in figs)]
             self._insert(tx, placed, None, new_pos)
             self.forget()
-            for grp, series in sorted(touched):
-                members = self._rows("SELECT fid, grp, status, data, seq FROM ledger WHERE grp = ? AND series = ?",
-                                     (grp, series))
-                fids = {id(e.figure): fid for fid, e in self._entries.items()}
-                members.sort(key=lambda e: (e.figure.doc_id, self._seq.get(id(e.figure), 0)))  # the catalog's order
-                again = annotate_series([e.figure for e in members], grp)
-                tx.executemany("UPDATE ledger SET status = ?, data = ? WHERE fid = ?",
-                               [(n.status, _row_data(n, names), fids[id(n.figure)]) for n, o in
-                                zip(sorted(again, key=lambda e: fids[id(e.figure)]),
-                                    sorted(members, key=lambda e: fids[id(e.figure)]))
-                                if (n.status, n.replaced_by, n.confirms) != (o.status, o.replaced_by, o.confirms)])
+            for (grp, series), dates in sorted(touched.items()):
+                old = buckets[(grp, series)]
+                if old is None:  # the whole series again
+                    parts = [(self._rows("SELECT fid, grp, status, data, seq FROM ledger WHERE grp = ? AND series = ?",
+                                         (grp, series)), None)]
+                else:  # only the older reference dates that changed, each by itself (see _old_buckets)
+                    parts = [(self._rows("SELECT fid, grp, status, data, seq FROM ledger WHERE grp = ? AND series = ? "
+                                         "AND date = ?", (grp, series, d)), old) for d in sorted(dates) if d]
+                for members, pointer in parts:
+                    fids = {id(e.figure): fid for fid, e in self._entries.items()}
+                    members.sort(key=lambda e: (e.figure.doc_id, self._seq.get(id(e.figure), 0)))  # the catalog's order
+                    figs = [e.figure for e in members]
+                    again = annotate_series(figs, grp) if pointer is None else annotate_older_date(figs, grp, pointer)
+                    tx.executemany("UPDATE ledger SET status = ?, data = ?, past = ? WHERE fid = ?",
+                                   [(n.status, _row_data(n, names), int(n.replaced_by is not None), fids[id(n.figure)])
+                                    for n, o in zip(sorted(again, key=lambda e: fids[id(e.figure)]),
+                                                    sorted(members, key=lambda e: fids[id(e.figure)]))
+                                    if (n.status, n.replaced_by, n.confirms) != (o.status, o.replaced_by, o.confirms)])
             tx.execute("DELETE FROM ledger_phrases WHERE pid IN (SELECT value FROM json_each(?)) AND NOT EXISTS "
                        "(SELECT 1 FROM ledger WHERE ledger.pid = ledger_phrases.pid)", (_ids(old_pids),))
             n = int(tx.execute("SELECT COUNT(*) FROM ledger").fetchone()[0])
@@ -481,6 +502,34 @@ class LedgerDB:
             self.catalog._set("ledger_figures", n)
         self.forget()
         return n
+
+    @staticmethod
+    def _old_buckets(db, grp: int, series: str, dates: set[str]):
+        """The pointer (`replaced_by`) of a series' older figures when a change at `dates` can
+        only touch those dates' own figures, else None (the series is annotated whole).
+
+        A series' statuses (figures.timelines._annotate_series) are set by its newest reference
+        dates — the current value's run, whose figures have no `replaced_by` — and the date just
+        older than the run that stops it; every older date's figures are conflict or superseded
+        by one and the same figure, and which depends on that date's own figures alone. So a
+        change at reference dates strictly older than that stopping date (also as they sort: a
+        year sorts at most at its end) changes nothing but those dates' statuses. Undated
+        figures change nothing."""
+        from ..figures.lexicon import _pad
+
+        dated = {d for d in dates if d}
+        if not dated:
+            return {}  # only undated figures: nothing to annotate again
+        stop = db.execute("SELECT date, MIN(sortd) AS s FROM ledger WHERE grp = ? AND series = ? AND past = 1 "
+                          "GROUP BY date ORDER BY s DESC LIMIT 1", (grp, series)).fetchone()
+        if stop is None:
+            return None
+        current = {r[0] for r in db.execute("SELECT DISTINCT date FROM ledger WHERE grp = ? AND series = ? AND past = 0 "
+                                            "AND date != ''", (grp, series))}
+        if any(d == stop[0] or d in current or _pad(d, end=True) >= stop[1] for d in dated):
+            return None
+        row = db.execute("SELECT data FROM ledger WHERE grp = ? AND series = ? AND past = 1 LIMIT 1", (grp, series)).fetchone()
+        return json.loads(row[0]).get("_replaced_by") or None
 
     def problems(self) -> list[str]:
         """What is wrong inside the ledger's tables (empty when nothing): unreadable figures,
