@@ -287,6 +287,25 @@ def test_the_ledger_updated_for_one_document_equals_a_rebuild(tmp_path: Path, mo
     same_as_rebuild()
 
 
+def _series_paths(monkeypatch) -> list[bool]:
+    """Whether each ledger update took the path in time of its series (True) or regrouped (False)."""
+    from pq_assistant.storage.ledgerdb import LedgerDB
+
+    paths: list[bool] = []
+    real = LedgerDB._update_series
+    monkeypatch.setattr(LedgerDB, "_update_series",
+                        lambda self, *args: (lambda n: paths.append(n is not None) or n)(real(self, *args)))
+    return paths
+
+
+def _same_as_rebuild(a) -> None:
+    """The ledger as the updates left it is the one a whole rebuild makes."""
+    got = _timelines(a.ledger())
+    a.rebuild_ledger()
+    assert _timelines(a.ledger()) == got
+    assert a.check() == []
+
+
 def test_a_document_that_only_adds_to_known_quantities_updates_only_their_series(tmp_path: Path, monkeypatch):
     """A document whose figures all count quantities the ledger knows (and are not the first
     statement of any) changes no grouping: only the series it adds to or leaves are annotated
@@ -298,16 +317,8 @@ def test_a_document_that_only_adds_to_known_quantities_updates_only_their_series
     folder = copy_docs(names, tmp_path / "corpus")
     a = Assistant(tmp_path / "index", model="hash:128")
     a.ingest([folder])
-    paths = []
-    real = LedgerDB._update_series
-    monkeypatch.setattr(LedgerDB, "_update_series",
-                        lambda self, *args: (lambda n: paths.append(n is not None) or n)(real(self, *args)))
-
-    def same_as_rebuild() -> None:
-        got = _timelines(a.ledger())
-        a.rebuild_ledger()
-        assert _timelines(a.ledger()) == got
-        assert a.check() == []
+    paths = _series_paths(monkeypatch)
+    same_as_rebuild = lambda: _same_as_rebuild(a)  # noqa: E731
 
     # a later answer that repeats the 2018 figures with one newer value (sorts after every document)
     late = folder / "zz-2026-herhaling-regionale-spreiding.txt"
@@ -353,8 +364,6 @@ def test_a_document_that_names_one_quantity_twice_is_regrouped_not_only_annotate
     """A document that states one distinctive value for one date under two phrases joins their
     timelines (figures.timelines): the update in time of its series alone must not be taken for
     it, when it comes nor when it goes. The ledger is the one a whole rebuild makes."""
-    from pq_assistant.storage.ledgerdb import LedgerDB
-
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "a-2025-10-index.txt").write_text(_answer("Index", 10, "3 maart 2025",
@@ -365,16 +374,8 @@ def test_a_document_that_names_one_quantity_twice_is_regrouped_not_only_annotate
     a.ingest([folder])
     groups = lambda: {e.group for e in a.ledger() if e.figure.value in ("17,4", "17,8")}  # noqa: E731
     assert len(groups()) == 2, [(e.figure.value, e.figure.quantity) for e in a.ledger()]
-    paths = []
-    real = LedgerDB._update_series
-    monkeypatch.setattr(LedgerDB, "_update_series",
-                        lambda self, *args: (lambda n: paths.append(n is not None) or n)(real(self, *args)))
-
-    def same_as_rebuild() -> None:
-        got = _timelines(a.ledger())
-        a.rebuild_ledger()
-        assert _timelines(a.ledger()) == got
-        assert a.check() == []
+    paths = _series_paths(monkeypatch)
+    same_as_rebuild = lambda: _same_as_rebuild(a)  # noqa: E731
 
     both = folder / "c-2026-12-beide.txt"
     both.write_text(_answer("Beide", 12, "25 maart 2026", "De kansarmoede-index voor 2025 bedraagt 17,8 procent. "

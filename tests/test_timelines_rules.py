@@ -5,7 +5,7 @@ about a count lists the passages' timelines of that counted noun. Small invented
 from __future__ import annotations
 
 from pq_assistant.figures import extract_figures, quantity_key
-from pq_assistant.figures.ledger import LedgerEntry, counted_groups, timeline_keys
+from pq_assistant.figures.ledger import LedgerEntry, counted_groups
 from pq_assistant.models import Figure, Passage
 
 

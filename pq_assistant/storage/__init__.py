@@ -291,7 +291,7 @@ class Storage:
 
     def _migrate_ledger_file(self, locked: bool = False) -> None:
         """Move a figures.json ledger (and figures.npy) into the catalog, under the lock."""
-        from .ledgerdb import migrate_ledger_file
+        from .migrate import migrate_ledger_file
 
         if locked:
             note = migrate_ledger_file(self.layout, self.catalog)

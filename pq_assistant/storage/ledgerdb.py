@@ -389,12 +389,7 @@ class LedgerDB:
             tx.execute("DELETE FROM ledger WHERE doc_id IN (SELECT value FROM json_each(?))", (_ids(drop_docs),))
             tx.execute("DELETE FROM ledger_keys WHERE grp IN (SELECT value FROM json_each(?))", (_ids(chosen),))
             self._insert(tx, sub_entries, sub_vectors, seqs)
-            # phrases no figure uses any more
-            tx.execute("DELETE FROM ledger_phrases WHERE pid IN (SELECT value FROM json_each(?)) AND NOT EXISTS "
-                       "(SELECT 1 FROM ledger WHERE ledger.pid = ledger_phrases.pid)", (_ids(old_pids),))
-            n = int(tx.execute("SELECT COUNT(*) FROM ledger").fetchone()[0])
-            self.catalog._set("ledger_stale", False)
-            self.catalog._set("ledger_figures", n)
+            n = self._settle(tx, old_pids)
         self.forget()
         return n
 
@@ -495,12 +490,18 @@ class LedgerDB:
                                     for n, o in zip(sorted(again, key=lambda e: fids[id(e.figure)]),
                                                     sorted(members, key=lambda e: fids[id(e.figure)]))
                                     if (n.status, n.replaced_by, n.confirms) != (o.status, o.replaced_by, o.confirms)])
-            tx.execute("DELETE FROM ledger_phrases WHERE pid IN (SELECT value FROM json_each(?)) AND NOT EXISTS "
-                       "(SELECT 1 FROM ledger WHERE ledger.pid = ledger_phrases.pid)", (_ids(old_pids),))
-            n = int(tx.execute("SELECT COUNT(*) FROM ledger").fetchone()[0])
-            self.catalog._set("ledger_stale", False)
-            self.catalog._set("ledger_figures", n)
+            n = self._settle(tx, old_pids)
         self.forget()
+        return n
+
+    def _settle(self, tx, old_pids: list[int]) -> int:
+        """The end of an update's transaction: the phrases of `old_pids` no figure uses any more
+        go, the ledger is in sync and counted. Returns the count."""
+        tx.execute("DELETE FROM ledger_phrases WHERE pid IN (SELECT value FROM json_each(?)) AND NOT EXISTS "
+                   "(SELECT 1 FROM ledger WHERE ledger.pid = ledger_phrases.pid)", (_ids(old_pids),))
+        n = int(tx.execute("SELECT COUNT(*) FROM ledger").fetchone()[0])
+        self.catalog._set("ledger_stale", False)
+        self.catalog._set("ledger_figures", n)
         return n
 
     @staticmethod
@@ -572,59 +573,3 @@ def positions(figures: Sequence) -> dict[int, int]:
         out[id(f)] = count.get(f.doc_id, 0)
         count[f.doc_id] = out[id(f)] + 1
     return out
-
-
-def import_legacy(path, vectors_path) -> tuple[list, object]:
-    """The entries and vectors of a ledger of before it moved into the catalog (figures.json with
-    figures.npy beside it), for the migration."""
-    import numpy as np
-
-    from ..figures.ledger import LedgerEntry
-    from ..models import Figure
-
-    known = set(Figure.__dataclass_fields__)
-    out = []
-    for r in json.loads(path.read_text(encoding="utf-8")):
-        kw = {k: r.pop("_" + k, None) for k in ("group", "status", "replaced_by", "confirms")}
-        out.append(LedgerEntry(figure=Figure(**{k: v for k, v in r.items() if k in known}), **kw))
-    vecs = np.load(vectors_path) if vectors_path.exists() else None
-    if vecs is not None and len(vecs) != len(out):
-        vecs = None
-    return out, vecs
-
-
-def migrate_ledger_file(layout, catalog) -> str:
-    """Move a ledger of before (figures.json + figures.npy) into the catalog's tables and delete
-    the files (the caller holds the write lock). Nothing is grouped again: the entries and their
-    vectors are copied as they are. An unreadable file, or one without its vectors, leaves the
-    ledger marked stale, to be rebuilt by the next ingest or `pq doctor --fix`. Returns a
-    one-line Dutch notice ("" when there was nothing to move)."""
-    path, vpath = layout.ledger, layout.ledger_vectors
-    if not path.exists():
-        return ""
-    try:
-        entries, vecs = import_legacy(path, vpath)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        entries, vecs = None, None
-    db = LedgerDB(catalog)
-    with catalog.transaction() as tx:
-        create(tx)
-        if entries is None or (entries and vecs is None):
-            db.clear(tx)
-            catalog._set("ledger_stale", True)
-            note = (f"cijferregister {path.name} was onleesbaar of zonder vectoren: het wordt opnieuw opgebouwd bij de "
-                    f"volgende ingest (of met pq doctor --fix --index {layout.root})")
-        else:
-            # each figure's position among its document's figures, as the catalog lists them
-            at: dict[tuple, int] = {}
-            count: dict[str, int] = {}
-            for d in catalog.figures():
-                n = count.get(d.get("doc_id", ""), 0)
-                count[d.get("doc_id", "")] = n + 1
-                at.setdefault((d.get("doc_id", ""), _figure_key(d)), n)
-            seqs = {id(e.figure): at.get((e.figure.doc_id, _figure_key(e.figure.__dict__)), 0) for e in entries}
-            db.replace_all(tx, entries, vecs, seqs)
-            note = f"cijferregister {path.name} overgezet naar de catalogus ({len(entries)} cijfers, niets opnieuw berekend)"
-    path.unlink(missing_ok=True)
-    vpath.unlink(missing_ok=True)
-    return note

@@ -1,9 +1,13 @@
-"""Open an index of an earlier layout: schema 1 (`manifest.json` + `docs/<id>.json`) becomes a
-catalog. Chroma, the BM25 folder and the figures ledger keep their format, so nothing is embedded
-or rebuilt: the migration reads the manifest and the records and writes them into a new catalog,
-which appears atomically (built under a temporary name, then renamed). The old files are deleted
-after that; a run cut off in between leaves them as leftovers that the next writer (or
-`pq doctor --fix`) deletes."""
+"""Open an index of an earlier layout without recomputing anything.
+
+- Schema 1 (`manifest.json` + `docs/<id>.json`) becomes a catalog. Chroma, the BM25 folder and
+  the vector data keep their format, so nothing is embedded or rebuilt: the migration reads the
+  manifest and the records and writes them into a new catalog, which appears atomically (built
+  under a temporary name, then renamed). The old files are deleted after that; a run cut off in
+  between leaves them as leftovers that the next writer (or `pq doctor --fix`) deletes.
+- A figures ledger of before it moved into the catalog (`figures.json` + `figures.npy`) is
+  copied into the catalog's ledger tables in one transaction, then its files are deleted.
+"""
 from __future__ import annotations
 
 import json
@@ -98,3 +102,61 @@ def remove_leftovers(layout: Layout) -> None:
         layout.legacy_manifest.unlink(missing_ok=True)
         shutil.rmtree(layout.legacy_docs, ignore_errors=True)
 
+
+# -- a ledger of before it moved into the catalog (figures.json + figures.npy) ---------------
+def import_legacy(path, vectors_path) -> tuple[list, object]:
+    """The entries and vectors of a ledger of before it moved into the catalog (figures.json with
+    figures.npy beside it), for the migration."""
+    import numpy as np
+
+    from ..figures.ledger import LedgerEntry
+    from ..models import Figure
+
+    known = set(Figure.__dataclass_fields__)
+    out = []
+    for r in json.loads(path.read_text(encoding="utf-8")):
+        kw = {k: r.pop("_" + k, None) for k in ("group", "status", "replaced_by", "confirms")}
+        out.append(LedgerEntry(figure=Figure(**{k: v for k, v in r.items() if k in known}), **kw))
+    vecs = np.load(vectors_path) if vectors_path.exists() else None
+    if vecs is not None and len(vecs) != len(out):
+        vecs = None
+    return out, vecs
+
+
+def migrate_ledger_file(layout, catalog) -> str:
+    """Move a ledger of before (figures.json + figures.npy) into the catalog's tables and delete
+    the files (the caller holds the write lock). Nothing is grouped again: the entries and their
+    vectors are copied as they are. An unreadable file, or one without its vectors, leaves the
+    ledger marked stale, to be rebuilt by the next ingest or `pq doctor --fix`. Returns a
+    one-line Dutch notice ("" when there was nothing to move)."""
+    path, vpath = layout.ledger, layout.ledger_vectors
+    if not path.exists():
+        return ""
+    try:
+        entries, vecs = import_legacy(path, vpath)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        entries, vecs = None, None
+    from .ledgerdb import LedgerDB, _figure_key, create
+
+    db = LedgerDB(catalog)
+    with catalog.transaction() as tx:
+        create(tx)
+        if entries is None or (entries and vecs is None):
+            db.clear(tx)
+            catalog._set("ledger_stale", True)
+            note = (f"cijferregister {path.name} was onleesbaar of zonder vectoren: het wordt opnieuw opgebouwd bij de "
+                    f"volgende ingest (of met pq doctor --fix --index {layout.root})")
+        else:
+            # each figure's position among its document's figures, as the catalog lists them
+            at: dict[tuple, int] = {}
+            count: dict[str, int] = {}
+            for d in catalog.figures():
+                n = count.get(d.get("doc_id", ""), 0)
+                count[d.get("doc_id", "")] = n + 1
+                at.setdefault((d.get("doc_id", ""), _figure_key(d)), n)
+            seqs = {id(e.figure): at.get((e.figure.doc_id, _figure_key(e.figure.__dict__)), 0) for e in entries}
+            db.replace_all(tx, entries, vecs, seqs)
+            note = f"cijferregister {path.name} overgezet naar de catalogus ({len(entries)} cijfers, niets opnieuw berekend)"
+    path.unlink(missing_ok=True)
+    vpath.unlink(missing_ok=True)
+    return note
