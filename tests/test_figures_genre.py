@@ -293,7 +293,7 @@ def test_a_one_word_quantity_names_its_qualified_series_and_its_total():
 def test_close_pairs_of_a_big_block_are_found_without_comparing_all_pairs():
     import numpy as np
 
-    from pq_assistant.figures.timelines import close_pairs
+    from pq_assistant.figures.grouping import close_pairs
 
     rng = np.random.default_rng(7)
     base = rng.standard_normal((3000, 64))
@@ -309,7 +309,8 @@ def test_close_pairs_of_a_big_block_are_found_without_comparing_all_pairs():
 
 
 def test_the_same_value_at_a_later_date_confirms_it_never_replaces_it():
-    from pq_assistant.figures.timelines import annotate_timeline, group_quantities
+    from pq_assistant.figures.grouping import group_quantities
+    from pq_assistant.figures.timelines import annotate_timeline
 
     def f(value, date, doc, doc_date):
         return Figure(value=value, number_value=float(value), unit="Huizen van het Kind",

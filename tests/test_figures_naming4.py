@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pq_assistant.figures import extract_figures
-from pq_assistant.figures.timelines import group_quantities
+from pq_assistant.figures.grouping import group_quantities
 
 
 def named(text: str, date: str = "2022-03-01") -> list[tuple[str, str, str]]:

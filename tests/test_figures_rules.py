@@ -9,7 +9,8 @@ import pytest
 
 from pq_assistant.figures import extract_figures, figures_for_document
 from pq_assistant.figures.ledger import build, figure_dict
-from pq_assistant.figures.timelines import annotate_timeline, figure_kind, group_quantities
+from pq_assistant.figures.grouping import group_quantities
+from pq_assistant.figures.timelines import annotate_timeline, figure_kind
 from pq_assistant.loaders import load
 from pq_assistant.models import Figure, Paragraph, Part, PQDocument
 from pq_assistant.parsing import parse

@@ -29,13 +29,15 @@ Conventions (they follow the dev set `tests/data/dev-eval/figures.jsonl`):
 Modules (arrows only downward): `lexicon` (Dutch numbers, dates, spans that are never figures)
 <- `state` <- `dates` (reference dates), `phrases` (noun phrases, heads, compounds, places) <-
 `naming` (unit, quantity, scope) <- `tables` <-
-`extraction`; `timelines` (keys, grouping, ordering, status) <- `ledger` (the index's ledger).
+`extraction`; `timelines` (keys, ordering, status) <- `grouping` (which figures share a timeline) <-
+`ledger` (the index's ledger).
 Stdlib only at import time; numpy is imported lazily by `group_quantities` when `embed` is given.
 """
 from __future__ import annotations
 
 from .extraction import extract_figures, figures_for_document
-from .timelines import annotate_timeline, group_quantities, quantity_key, timeline
+from .grouping import group_quantities
+from .timelines import annotate_timeline, quantity_key, timeline
 
 __all__ = [
     "extract_figures",

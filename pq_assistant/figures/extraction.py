@@ -364,7 +364,7 @@ def _name_restatements(figs: list[Figure]) -> list[Figure]:
     takes that phrase: "Uit de laatste studie blijkt dat in 2016 95,4 procent van de kinderen de
     eerste dosis had gekregen ... (95,4 % in 2016)". Only when the document names that value one
     way. Linear: one pass to index the named figures, one to look the vague ones up."""
-    from .timelines import _distinctive, is_vague
+    from .grouping import _distinctive, is_vague
 
     named: dict[tuple, set[tuple[str, str]]] = {}
     vague = [bool(f.date) and _distinctive(f) and is_vague(f) for f in figs]

@@ -60,7 +60,8 @@ def pointer(f: Figure) -> dict:
 
 def build(figures: list[Figure], embed: Callable[[list[str]], object] | None) -> list[LedgerEntry]:
     """Group the figures into timelines and mark latest / superseded / conflict."""
-    from .timelines import annotate_timeline, group_quantities
+    from .grouping import group_quantities
+    from .timelines import annotate_timeline
 
     if not figures:
         return []

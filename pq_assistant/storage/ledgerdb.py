@@ -78,7 +78,7 @@ def _ids(values: Iterable) -> str:
 def _keys(f) -> tuple[str, str, str, str]:
     """(gkey, block, quantity key, family) of a figure, as stored (JSON text: comparable in SQL)."""
     from ..figures.ledger import key_of
-    from ..figures.timelines import grouping_keys
+    from ..figures.grouping import grouping_keys
 
     (fam_key, block) = grouping_keys(f)
     fam, markers, unit = block
@@ -310,7 +310,7 @@ class LedgerDB:
 
         The timelines that can change: those of the dropped figures (a timeline may split when one
         goes), those holding a figure of the same quantity key as a new one
-        (`figures.timelines.grouping_keys`: they are grouped together first), and those holding a
+        (`figures.grouping.grouping_keys`: they are grouped together first), and those holding a
         figure whose phrase is a near neighbour of a new figure's phrase in the same comparison
         block (by `embed`, against the stored phrase vectors). A timeline that is none of these
         cannot be merged with a new figure nor lose one. Timelines keep their numbers where they
@@ -402,7 +402,7 @@ class LedgerDB:
         annotated again (`figures.ledger.annotate_series`: a status is relative to its series
         only); only their rows change. None when the change is not of that kind (`update` then
         regroups the timelines it can touch), also when a changed document states one distinctive
-        value under two phrases (`figures.timelines.joins_restatements`: it joins their timelines)."""
+        value under two phrases (`figures.grouping.joins_restatements`: it joins their timelines)."""
         import numpy as np
 
         from ..figures.ledger import annotate_older_date, annotate_series
@@ -410,7 +410,7 @@ class LedgerDB:
 
         if embed is None or not self.exists():
             return None
-        from ..figures.timelines import joins_restatements
+        from ..figures.grouping import joins_restatements
 
         by_doc: dict[str, list] = {}
         for f in list(new_figures) + [e.figure for e in self.of_docs(drop_docs)]:

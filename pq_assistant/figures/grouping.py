@@ -1,0 +1,212 @@
+"""Which figures count the same quantity: the grouping of a ledger's figures into timelines.
+
+Figures are grouped by (family, quantity key) first; key groups are compared only inside their
+block (family, marker words, the counted noun) and merged when their phrases are near enough
+(`group_quantities`); a document that names one distinctive value twice joins its two phrases
+(`_join_restatements`). The statuses within a timeline are `timelines.annotate_timeline`'s.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..models import Figure
+from ..textutil import fold
+from .timelines import _block, _family, quantity_key
+
+
+def _specialises(fa: Figure, fb: Figure, key_a: str, key_b: str) -> bool:
+    """One key's words all in the other's, and the extra words qualify what is counted (an
+    adjective or participle: "erkende Huizen van het Kind" vs "… intergemeentelijk
+    georganiseerd", "locaties" vs "nieuwe locaties"): a part of the whole, not the same quantity
+    reworded. Extra words that only say what the counted things do ("locaties" vs "locaties
+    consultaties aanbieden") do not make a part."""
+    from .phrases import _is_adjective, _is_predicate_word
+
+    a, b = set(key_a.split()), set(key_b.split())
+    if a == b or not (a <= b or b <= a):
+        return False
+    small, big = (fa, fb) if a <= b else (fb, fa)
+    extra = set(fold(big.quantity).split()) - set(fold(small.quantity).split())
+    return any(_is_predicate_word(w) or _is_adjective(w) or (w.startswith("ge") and len(w) > 5) for w in extra)
+
+
+def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any] | None = None,
+                     threshold: float = 0.97) -> list[list[int]]:
+    """Indices of `figures` grouped by what they count (one group = one timeline).
+
+    Figures are first grouped by (family, `quantity_key`): share/money/count never mix. Key
+    groups are then compared only inside their block (`_block`: family, marker words such as
+    verwacht/doel/bevraagd/extra/per/deel, and for counts the counted noun): with `embed` (texts
+    -> L2-normalised vectors, e.g. `E5().query`), two keys of a block merge when the cosine of
+    their quantity phrases is at least `threshold`. (A key is not merged into a more specific
+    one: "erkende Huizen van het Kind" must not join "… intergemeentelijk georganiseerd".)
+    Groups are ordered by their first figure; indices inside a group are ascending.
+
+    The threshold is high on purpose: e5 vectors of short Dutch phrases from one domain all lie
+    close together (the most similar *different* quantities, "intergemeentelijke" vs "gemeentelijke
+    samenwerkingsverbanden", score 0.98), so a lower threshold merges timelines that must stay apart.
+    """
+    keys: dict[tuple[str, str], list[int]] = {}
+    for i, f in enumerate(figures):
+        k = (_family(f), quantity_key(f.quantity or f.unit))
+        keys.setdefault(k, []).append(i)
+    items = list(keys.items())
+    parent = list(range(len(items)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    blocks: dict[tuple, list[int]] = {}
+    for n, ((_fam, key), idx) in enumerate(items):
+        blocks.setdefault(_block(figures[idx[0]], key), []).append(n)
+    _join_restatements(figures, items, parent, find)
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        if embed is None:
+            continue
+        import numpy as np
+
+        phrases = [figures[items[n][1][0]].quantity or figures[items[n][1][0]].unit or items[n][0][1] for n in members]
+        vecs = np.asarray(embed(phrases), dtype=float)
+        vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+        for r, c in close_pairs(vecs, threshold):
+            a_, b_ = sorted((members[r], members[c]))
+            if not _specialises(figures[items[a_][1][0]], figures[items[b_][1][0]], items[a_][0][1], items[b_][0][1]):
+                parent[find(b_)] = find(a_)
+    merged: dict[int, list[int]] = {}
+    for n, (_, idx) in enumerate(items):
+        merged.setdefault(find(n), []).extend(idx)
+    return sorted((sorted(g) for g in merged.values()), key=lambda g: g[0])
+
+
+_VAGUE_KEYS = {"", "bedrag", "budget", "totaal", "deel"}
+
+
+def is_vague(f: Figure) -> bool:
+    """A quantity phrase that names no particular quantity: "aandeel", "bedrag", "budget", or
+    only the counted noun ("gemeenten")."""
+    key = quantity_key(f.quantity or f.unit)
+    return key in _VAGUE_KEYS or key == quantity_key(f.unit)
+
+
+def _distinctive(f: Figure) -> bool:
+    """A value unlikely to recur by chance: with decimals ("17,8 %") or a large count that is not
+    round ("52.302")."""
+    if f.number_value is None or f.unit == "verhouding":
+        return False
+    if "," in f.value:
+        return True
+    return f.number_value >= 1000 and f.number_value % 100 != 0
+
+
+def _join_restatements(figures: Sequence[Figure], items: list, parent: list[int], find: Callable[[int], int]) -> None:
+    """One document that states the same distinctive value for the same reference date under two
+    phrases of one block names one quantity twice: "de kansarmoede-index voor 2025 bedraagt 17,8
+    procent" and "Vorig jaar werd 17,8 procent van de kinderen ... geboren in een kansarm gezin"
+    (as `extraction._date_repeats` takes the same figure said again for the same statement).
+    Their key groups are joined. Two table cells do not join (a table's columns are its own
+    quantities), nor does a vague phrase's group (`is_vague`: it holds many quantities). Linear: one pass, indexed by (document, value, date, block)."""
+    said: dict[tuple, tuple[int, bool]] = {}
+    for n, ((_fam, key), idx) in enumerate(items):
+        if is_vague(figures[idx[0]]):
+            continue  # "aandeel", "bedrag": a group of many quantities (extraction names such a restatement)
+        block = _block(figures[idx[0]], key)
+        for i in idx:
+            f = figures[i]
+            doc = f.doc_id or f.doc
+            if not doc or not f.date or not _distinctive(f):
+                continue
+            k = (doc, f.number_value, f.unit, f.date, block)
+            table = f.date_source == "table"
+            seen = said.get(k)
+            if seen is None:
+                said[k] = (n, table)
+                continue
+            m, seen_table = seen
+            if m != n and not (table and seen_table):
+                parent[find(n)] = find(m)
+                if seen_table:
+                    said[k] = (m, False)
+
+
+def joins_restatements(figures: Sequence[Figure]) -> bool:
+    """Would `_join_restatements` join two key groups of these figures (of one document or a
+    few)? The storage's update of a change in time of its series (no regrouping) holds only
+    when it would not: such a document merges two timelines when it comes, splits them when it goes."""
+    keys: dict[tuple[str, str], list[int]] = {}
+    for i, f in enumerate(figures):
+        keys.setdefault((_family(f), quantity_key(f.quantity or f.unit)), []).append(i)
+    items = list(keys.items())
+    parent = list(range(len(items)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            a = parent[a]
+        return a
+
+    _join_restatements(figures, items, parent, find)
+    return any(find(n) != n for n in range(len(items)))
+
+
+EXACT_BELOW = 2048  # a block of fewer keys is compared exactly (all its pairs, in row chunks)
+
+
+def close_pairs(vecs: Any, threshold: float, exact_below: int = EXACT_BELOW) -> list[tuple[int, int]]:
+    """The pairs (i < j) of L2-normalised rows whose cosine is at least `threshold`, sorted.
+
+    A small set is compared exactly (row chunks of 512: memory stays bounded). A big one (a
+    block of a whole parliament's ledger) is not compared pair by pair: its rows are hashed with
+    random hyperplanes (after centring, so that the narrow cone of e5 vectors spreads out) into
+    8 bands of 10 bits; only rows that share a band's bucket are compared, exactly. Two rows at
+    cosine 0.97 share at least one of the 8 buckets with probability above 0.99; no pair below
+    the threshold is ever returned. The hyperplanes come from a fixed seed: the same input gives
+    the same pairs."""
+    import numpy as np
+
+    n = len(vecs)
+    if n < 2:
+        return []
+    if n < exact_below:
+        return _exact_pairs(vecs, np.arange(n), threshold)
+    centred = vecs - vecs.mean(axis=0, keepdims=True)
+    rng = np.random.default_rng(20261201)
+    bands, bits = 8, 10
+    planes = rng.standard_normal((vecs.shape[1], bands * bits))
+    signs = (centred @ planes) > 0
+    weights = 1 << np.arange(bits)
+    found: set[tuple[int, int]] = set()
+    for b in range(bands):
+        codes = signs[:, b * bits:(b + 1) * bits] @ weights
+        order = np.argsort(codes, kind="stable")
+        cuts = np.flatnonzero(np.diff(codes[order])) + 1
+        for bucket in np.split(order, cuts):
+            if len(bucket) > 1:
+                found.update(_exact_pairs(vecs, bucket, threshold))
+    return sorted(found)
+
+
+def _exact_pairs(vecs: Any, rows: Any, threshold: float) -> list[tuple[int, int]]:
+    import numpy as np
+
+    out: list[tuple[int, int]] = []
+    sub = vecs[rows]
+    for start in range(0, len(rows), 512):
+        sims = sub[start:start + 512] @ sub.T
+        for r, c in zip(*np.where(sims >= threshold)):
+            i, j = int(rows[start + int(r)]), int(rows[int(c)])
+            if i < j:
+                out.append((i, j))
+    return out
+
+
+def grouping_keys(f: Figure) -> tuple[tuple, tuple]:
+    """((family, quantity key), block) of a figure: what `group_quantities` groups it by first and
+    the block its key is compared in. Figures that share neither with a figure cannot be grouped
+    with it (the storage's incremental ledger update regroups only those that do)."""
+    key = quantity_key(f.quantity or f.unit)
+    return (_family(f), key), _block(f, key)
