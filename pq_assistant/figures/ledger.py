@@ -67,6 +67,11 @@ def build(figures: list[Figure], embed: Callable[[list[str]], object] | None) ->
         return []
     groups = group_quantities(figures, embed=embed)
     notes = annotate_timeline(figures, groups)
+    return _entries(figures, notes)
+
+
+def _entries(figures: list[Figure], notes: list[dict]) -> list[LedgerEntry]:
+    """Ledger entries of `timelines.annotate_timeline`'s notes (indices become pointers)."""
     return [LedgerEntry(figure=n["figure"], group=n["group"], status=n["status"],
                         replaced_by=pointer(figures[n["replaced_by"]]) if n["replaced_by"] is not None else None,
                         confirms=pointer(figures[n["confirms"]]) if n["confirms"] is not None else None)
@@ -75,17 +80,15 @@ def build(figures: list[Figure], embed: Callable[[list[str]], object] | None) ->
 
 def annotate_series(figures: list[Figure], group: int) -> list[LedgerEntry]:
     """The entries of figures that are all of one series (scope, kind) of one timeline
-    (`group`), marked as `build` marks them: statuses are a function of each series (scope, kind) alone, so a change to some series
-    of a timeline is annotated again with those series' figures only (storage.ledgerdb)."""
+    (`group`), marked as `build` marks them: statuses are a function of each series alone, so a
+    change to some series of a timeline is annotated again with those series' figures only
+    (storage.ledgerdb)."""
     from .timelines import _annotate_series, series_key
 
     if not figures:
         return []
     notes = _annotate_series(figures, list(range(len(figures))), group, series_key(figures[0]))
-    return [LedgerEntry(figure=n["figure"], group=group, status=n["status"],
-                        replaced_by=pointer(figures[n["replaced_by"]]) if n["replaced_by"] is not None else None,
-                        confirms=pointer(figures[n["confirms"]]) if n["confirms"] is not None else None)
-            for n in notes]
+    return _entries(figures, notes)
 
 
 def annotate_older_date(figures: list[Figure], group: int, replaced_by: dict) -> list[LedgerEntry]:

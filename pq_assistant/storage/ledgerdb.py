@@ -118,6 +118,7 @@ class LedgerDB:
         self.catalog = catalog
         self._entries: dict[int, object] = {}
         self._seq: dict[int, int] = {}  # id(figure) -> its position among its document's figures
+        self._fid: dict[int, int] = {}  # id(figure) -> its row
         self._by_chunk: dict[str, list] = {}
         self._phrases = None
         self._normed = None
@@ -125,7 +126,8 @@ class LedgerDB:
 
     # -- reading ------------------------------------------------------------------------------
     def forget(self) -> None:
-        self._entries, self._seq, self._by_chunk, self._phrases, self._normed, self._has = {}, {}, {}, None, None, None
+        self._entries, self._seq, self._fid, self._by_chunk = {}, {}, {}, {}
+        self._phrases = self._normed = self._has = None
 
     def exists(self) -> bool:
         """The tables are there (a catalog of before the ledger moved into it has none yet)."""
@@ -157,6 +159,7 @@ class LedgerDB:
                                       f"{self.catalog.path.parent}") from exc
                 self._entries[fid] = e
                 self._seq[id(e.figure)] = seq
+                self._fid[id(e.figure)] = fid
             out.append(e)
         return out
 
@@ -481,7 +484,7 @@ class LedgerDB:
                     parts = [(self._rows("SELECT fid, grp, status, data, seq FROM ledger WHERE grp = ? AND series = ? "
                                          "AND date = ?", (grp, series, d)), old) for d in sorted(dates) if d]
                 for members, pointer in parts:
-                    fids = {id(e.figure): fid for fid, e in self._entries.items()}
+                    fids = self._fid
                     members.sort(key=lambda e: (e.figure.doc_id, self._seq.get(id(e.figure), 0)))  # the catalog's order
                     figs = [e.figure for e in members]
                     again = annotate_series(figs, grp) if pointer is None else annotate_older_date(figs, grp, pointer)
