@@ -87,6 +87,31 @@ def test_an_index_with_its_ledger_in_figures_json_opens_and_the_ledger_moves_int
     assert "157" in {e.figure.value for e in a.ledger()} and a.check() == []
 
 
+def test_a_ledger_whose_rows_hold_their_pointers_is_read_as_is_and_moved_to_one_pointer_a_series(tmp_path: Path):
+    """tests/data/index-v3-ledger-rows was written by the code of before ledger_current (6f833ea:
+    every replaced figure's row held its pointer): it is read as it is, and the first change
+    moves the pointers to one row a series; the ledger is then the one a rebuild makes."""
+    import sqlite3
+
+    index = tmp_path / "index"
+    shutil.copytree(DATA / "index-v3-ledger-rows", index)
+    with sqlite3.connect(index / "catalog.sqlite") as db:
+        old = [(g, st, json.loads(d)["_replaced_by"]) for g, st, d in db.execute("SELECT grp, status, data FROM ledger "
+                                                                                 "ORDER BY fid")]
+    assert sum(rb is not None for _g, _st, rb in old) == 4
+    a = Assistant(index, model="hash:128")
+    assert [(g, st, rb) for g, st, rb, _cf, _f in ledger_rows(a)] == old
+    src = copy_docs(["2018-503-regionale-spreiding.txt"], tmp_path / "src")
+    f = src / "2018-503-regionale-spreiding.txt"
+    f.write_text(f.read_text(encoding="utf-8").replace("153", "157"), encoding="utf-8")
+    a.ingest([f])
+    assert "157" in {e.figure.value for e in a.ledger()} and a.check() == []
+    with sqlite3.connect(index / "catalog.sqlite") as db:
+        assert {json.loads(d)["_replaced_by"] for (d,) in db.execute("SELECT data FROM ledger WHERE past = 1")} == {"series"}
+        assert db.execute("SELECT COUNT(*) FROM ledger_current").fetchone()[0] >= 1
+    _same_as_rebuild(a)
+
+
 def test_an_index_of_the_old_layout_opens_is_migrated_and_answers(legacy: Path):
     """tests/data/legacy-index-v1 was written by the code before storage/ (manifest.json, docs/)."""
     old = json.loads((legacy / "manifest.json").read_text(encoding="utf-8"))
@@ -289,12 +314,12 @@ def test_the_ledger_updated_for_one_document_equals_a_rebuild(tmp_path: Path, mo
 
 def _series_paths(monkeypatch) -> list[bool]:
     """Whether each ledger update took the path in time of its series (True) or regrouped (False)."""
-    from pq_assistant.storage.ledgerdb import LedgerDB
+    from pq_assistant.storage import ledgerupdate
 
     paths: list[bool] = []
-    real = LedgerDB._update_series
-    monkeypatch.setattr(LedgerDB, "_update_series",
-                        lambda self, *args: (lambda n: paths.append(n is not None) or n)(real(self, *args)))
+    real = ledgerupdate.update_series
+    monkeypatch.setattr(ledgerupdate, "update_series",
+                        lambda *args: (lambda n: paths.append(n is not None) or n)(real(*args)))
     return paths
 
 
@@ -310,7 +335,7 @@ def test_a_document_that_only_adds_to_known_quantities_updates_only_their_series
     """A document whose figures all count quantities the ledger knows (and are not the first
     statement of any) changes no grouping: only the series it adds to or leaves are annotated
     again, and the ledger is the one a whole rebuild makes, when it comes, changes and goes."""
-    from pq_assistant.storage.ledgerdb import LedgerDB
+    from pq_assistant.storage import ledgerupdate
 
     names = ["2018-503-regionale-spreiding.txt", "2014-86-stand-van-zaken-erkenningen.txt",
              "2025-287-aantal-en-werkingsgebied-per-provincie.txt"]
@@ -337,9 +362,8 @@ def test_a_document_that_only_adds_to_known_quantities_updates_only_their_series
     # an answer about an older reference date than the series' current ones: only that date's
     # figures are marked again (the series' current value does not move)
     olds = []
-    real_old = LedgerDB._old_buckets
-    monkeypatch.setattr(LedgerDB, "_old_buckets", staticmethod(
-        lambda *args: (lambda r: olds.append(bool(r)) or r)(real_old(*args))))
+    real_old = ledgerupdate.old_buckets
+    monkeypatch.setattr(ledgerupdate, "old_buckets", lambda *args: (lambda r: olds.append(bool(r)) or r)(real_old(*args)))
     early = folder / "zz-2026-terugblik-2012.txt"
     early.write_text((folder / names[0]).read_text(encoding="utf-8").replace("op 1/5/2018", "op 1/5/2012"), encoding="utf-8")
     a.ingest([folder])
@@ -499,3 +523,60 @@ def test_no_import_cycle_between_the_modules():
         if m not in state and visit(m, []):
             break
     assert not cycle, " -> ".join(cycle)
+
+
+def test_a_new_current_value_reads_only_the_newest_dates_of_its_series(tmp_path: Path, monkeypatch):
+    """A series' older figures all point at its current figure, stored once (ledger_current): an
+    answer that extends the current value's run, or ends it, reads the series' newest dates
+    (more of them while the run goes on) and the dates that change, not its oldest ones, and
+    leaves the ledger a whole rebuild makes."""
+    from pq_assistant.storage import ledgerupdate
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    values = {2009: 90, 2010: 92, 2011: 95, 2012: 100, 2013: 105, 2014: 110, 2015: 115, 2016: 120, 2017: 120, 2018: 120,
+              2019: 120}
+    for n, (year, value) in enumerate(sorted(values.items())):
+        (folder / f"{year}-{n}.txt").write_text(_answer("Erkenningen", 100 + n, f"3 maart {year}",
+            f"Op 1 januari {year} waren er {value} erkende Huizen van het Kind."), encoding="utf-8")
+    a = Assistant(tmp_path / "index", model="hash:128")
+    a.ingest([folder])
+    assert len({e.group for e in a.ledger()}) == 1, [(e.figure.value, e.figure.quantity) for e in a.ledger()]
+    parts: list[tuple[set[str], bool]] = []
+    real = ledgerupdate.series_part
+    monkeypatch.setattr(ledgerupdate, "series_part", lambda *args: (lambda r: parts.append(
+        ({e.figure.date[:4] for e in r[0]}, r[2])) or r)(real(*args)))
+    paths = _series_paths(monkeypatch)
+
+    new = folder / "2020-9.txt"
+    new.write_text(_answer("Erkenningen", 120, "3 maart 2020", "Op 1 januari 2020 waren er 120 erkende Huizen "
+                           "van het Kind."), encoding="utf-8")
+    a.ingest([folder])  # the run of 120 goes on: 2 newest dates, then 8, which hold 115 (2015) that ends it
+    assert paths == [True] and parts[-1] == ({str(y) for y in range(2013, 2021)}, False), parts
+    _same_as_rebuild(a)
+    latest = [e for e in a.ledger() if e.status == "latest"]
+    assert [(e.figure.value, e.figure.date) for e in latest] == [("120", "2016-01-01")]
+    new.write_text(new.read_text(encoding="utf-8").replace("waren er 120", "waren er 125"), encoding="utf-8")
+    a.ingest([folder])  # 125 ends the run: every older figure now points at it
+    assert parts[-1][1] is False and "2012" not in parts[-1][0], parts
+    _same_as_rebuild(a)
+    old = [e for e in a.ledger() if e.figure.date.startswith("2012")]
+    assert [(e.status, e.replaced_by["value"]) for e in old] == [("superseded", "125")]
+    new.unlink()
+    a.ingest([folder], prune=True)
+    assert paths == [True, True, True]
+    _same_as_rebuild(a)
+    assert [e.replaced_by["value"] for e in a.ledger() if e.figure.date.startswith("2012")] == ["120"]
+    # an answer that also gives another value for an older date (a conflict there), and goes again
+    both = folder / "2021-10.txt"
+    both.write_text(_answer("Erkenningen", 130, "3 maart 2021", "Op 1 januari 2009 waren er 91 erkende Huizen van "
+                            "het Kind. Op 1 januari 2021 waren er 130 erkende Huizen van het Kind."), encoding="utf-8")
+    a.ingest([folder])
+    _same_as_rebuild(a)
+    assert sorted((e.figure.value, e.status) for e in a.ledger() if e.figure.date.startswith("2009")) == [
+        ("90", "conflict"), ("91", "conflict")]
+    both.unlink()
+    a.ingest([folder], prune=True)
+    assert paths[-1] is True and "2010" not in parts[-1][0], (paths, parts)  # (2009: the date that changed)
+    _same_as_rebuild(a)
+    assert [(e.figure.value, e.status) for e in a.ledger() if e.figure.date.startswith("2009")] == [("90", "superseded")]

@@ -13,12 +13,17 @@ Tables:
     ledger_phrases  pid -> a description phrase (`ledger.description`) and its vector (float32)
     ledger_keys     (quantity key, family, timeline) with the timeline's first fid: what
                     `named_groups` matches a question against, without reading any figure
+    ledger_current  (timeline, series) -> the pointer (`replaced_by`) of its replaced figures:
+                    they all point at the series' current figure, so it is stored once and a
+                    new current value rewrites one row, not every older figure's (their rows
+                    say `"_replaced_by": "series"`)
 
 A reader asks only for what a question needs (the figures of some chunks, documents or
 timelines); the same fid always gives the same `LedgerEntry` object within a catalog generation,
 so `id(entry.figure)` identifies a figure across those reads as it did in one list. The grouping
 itself is the figures code's (`figures.ledger.build`); this module keeps its result and updates
-it for the timelines a change touches (`update`): the cost follows the change, not the index.
+it for the timelines a change touches (`update`, in ledgerupdate.py): the cost follows the
+change, not the index.
 """
 from __future__ import annotations
 
@@ -36,13 +41,15 @@ CREATE INDEX IF NOT EXISTS ledger_chunk ON ledger(chunk_id);
 CREATE INDEX IF NOT EXISTS ledger_doc ON ledger(doc_id);
 CREATE INDEX IF NOT EXISTS ledger_grp ON ledger(grp);
 CREATE INDEX IF NOT EXISTS ledger_gkey ON ledger(gkey, doc_id, seq);
-CREATE INDEX IF NOT EXISTS ledger_series ON ledger(grp, series, date);
+CREATE INDEX IF NOT EXISTS ledger_sdate ON ledger(grp, series, date, sortd, past);
 CREATE INDEX IF NOT EXISTS ledger_pid ON ledger(pid, block, grp);
 CREATE INDEX IF NOT EXISTS ledger_block ON ledger(block, grp);
 CREATE TABLE IF NOT EXISTS ledger_phrases (pid INTEGER PRIMARY KEY, phrase TEXT NOT NULL UNIQUE, vec BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS ledger_keys (qkey TEXT NOT NULL, family TEXT NOT NULL, grp INTEGER NOT NULL,
     first INTEGER NOT NULL, PRIMARY KEY (qkey, family, grp)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ledger_keys_grp ON ledger_keys(grp);
+CREATE TABLE IF NOT EXISTS ledger_current (grp INTEGER NOT NULL, series TEXT NOT NULL, ptr TEXT NOT NULL,
+    PRIMARY KEY (grp, series)) WITHOUT ROWID;
 """
 
 # A new figure's phrase this close to a stored phrase (cosine) may join that phrase's timelines:
@@ -50,10 +57,18 @@ CREATE INDEX IF NOT EXISTS ledger_keys_grp ON ledger_keys(grp);
 NEIGHBOUR_MIN = 0.95
 
 
+# What a replaced figure's row holds for its `replaced_by`: its series' pointer (ledger_current).
+SERIES = "series"
+# The columns `LedgerDB._rows` reads.
+_COLS = "fid, grp, status, data, seq, series"
+
+
 def create(db) -> None:
     """The ledger's tables (in a catalog of before them too): the tables, the columns a
-    development build of them lacked (its rows then need a rebuild: marked stale), the indexes."""
+    development build of them lacked (its rows then need a rebuild: marked stale), the indexes;
+    a ledger whose rows still hold their pointers has them moved into ledger_current."""
     stmts = [st for st in SCHEMA.strip().split(";") if st.strip()]
+    had_current = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_current'").fetchone()
     for stmt in stmts:
         if "CREATE TABLE" in stmt:
             db.execute(stmt)
@@ -66,6 +81,12 @@ def create(db) -> None:
             added = True
     if added and db.execute("SELECT EXISTS (SELECT 1 FROM ledger)").fetchone()[0]:
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('ledger_stale', 'true')")
+    if not had_current and not added:
+        # (every replaced figure of a series points at the same figure: one row a series)
+        db.execute("INSERT OR REPLACE INTO ledger_current(grp, series, ptr) SELECT grp, series, "
+                   "json_extract(data, '$._replaced_by') FROM ledger WHERE past = 1 GROUP BY grp, series")
+        db.execute("UPDATE ledger SET data = json_set(data, '$._replaced_by', ?) WHERE past = 1", (SERIES,))
+    db.execute("DROP INDEX IF EXISTS ledger_series")  # (now ledger_sdate, with the sort date)
     for stmt in stmts:
         if "CREATE INDEX" in stmt:
             db.execute(stmt)
@@ -105,7 +126,7 @@ def _sortd(f) -> str:
 def _row_data(e, names: list[str]) -> str:
     f = e.figure
     d = {k: getattr(f, k) for k in names}
-    d["_replaced_by"], d["_confirms"] = e.replaced_by, e.confirms
+    d["_replaced_by"], d["_confirms"] = SERIES if e.replaced_by is not None else None, e.confirms
     return json.dumps(d, ensure_ascii=False)
 
 
@@ -123,11 +144,13 @@ class LedgerDB:
         self._phrases = None
         self._normed = None
         self._has: bool | None = None
+        self._ptr: dict[tuple[int, str], dict] = {}  # (timeline, series) -> its replaced figures' pointer
 
     # -- reading ------------------------------------------------------------------------------
     def forget(self) -> None:
         self._entries, self._seq, self._fid, self._by_chunk = {}, {}, {}, {}
         self._phrases = self._normed = self._has = None
+        self._ptr = {}
 
     def exists(self) -> bool:
         """The tables are there (a catalog of before the ledger moved into it has none yet)."""
@@ -136,8 +159,15 @@ class LedgerDB:
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger'").fetchone() is not None
         return self._has
 
+    def _pointer(self, grp: int, series: str) -> dict | None:
+        key = (grp, series)
+        if key not in self._ptr:
+            row = self.catalog.db.execute("SELECT ptr FROM ledger_current WHERE grp = ? AND series = ?", key).fetchone()
+            self._ptr[key] = json.loads(row[0]) if row is not None else None
+        return self._ptr[key]
+
     def _rows(self, sql: str, args: Sequence = ()) -> list:
-        """The entries of `SELECT fid, grp, status, data, seq ...`, one object a fid."""
+        """The entries of `SELECT {_COLS} ...`, one object a fid."""
         from ..figures.ledger import LedgerEntry
         from ..models import Figure
 
@@ -145,12 +175,14 @@ class LedgerDB:
             return []
         out = []
         known = Figure.__dataclass_fields__
-        for fid, grp, status, data, seq in self.catalog.db.execute(sql, args):
+        for fid, grp, status, data, seq, series in self.catalog.db.execute(sql, args):
             e = self._entries.get(fid)
             if e is None:
                 try:
                     d = json.loads(data)
                     replaced_by, confirms = d.pop("_replaced_by", None), d.pop("_confirms", None)
+                    if replaced_by == SERIES and (replaced_by := self._pointer(grp, series)) is None:
+                        raise ValueError("no pointer for its series")
                     e = LedgerEntry(figure=Figure(**{k: v for k, v in d.items() if k in known}), group=grp,
                                     status=status, replaced_by=replaced_by, confirms=confirms)
                 except (ValueError, TypeError, AttributeError) as exc:
@@ -170,7 +202,7 @@ class LedgerDB:
 
     def all(self) -> list:
         """Every entry, in ledger order (`pq figures --all`, checks)."""
-        return self._rows("SELECT fid, grp, status, data, seq FROM ledger ORDER BY fid")
+        return self._rows(f"SELECT {_COLS} FROM ledger ORDER BY fid")
 
     def of_chunks(self, chunk_ids: Iterable[str]) -> dict[str, list]:
         """chunk id -> its entries (in ledger order); chunks without figures map to []."""
@@ -178,18 +210,18 @@ class LedgerDB:
         need = [c for c in ids if c not in self._by_chunk]
         if need:
             got: dict[str, list] = {c: [] for c in need}
-            for e in self._rows("SELECT fid, grp, status, data, seq FROM ledger WHERE chunk_id IN "
+            for e in self._rows(f"SELECT {_COLS} FROM ledger WHERE chunk_id IN "
                                 "(SELECT value FROM json_each(?)) ORDER BY fid", (_ids(need),)):
                 got[e.figure.chunk_id].append(e)
             self._by_chunk.update(got)
         return {c: self._by_chunk[c] for c in ids}
 
     def of_docs(self, doc_ids: Iterable[str]) -> list:
-        return self._rows("SELECT fid, grp, status, data, seq FROM ledger WHERE doc_id IN (SELECT value FROM json_each(?)) "
+        return self._rows(f"SELECT {_COLS} FROM ledger WHERE doc_id IN (SELECT value FROM json_each(?)) "
                           "ORDER BY fid", (_ids(set(doc_ids)),))
 
     def of_groups(self, groups: Iterable[int]) -> list:
-        return self._rows("SELECT fid, grp, status, data, seq FROM ledger WHERE grp IN (SELECT value FROM json_each(?)) "
+        return self._rows(f"SELECT {_COLS} FROM ledger WHERE grp IN (SELECT value FROM json_each(?)) "
                           "ORDER BY fid", (_ids(set(groups)),))
 
     def keys(self) -> list[tuple[str, str, int]]:
@@ -271,7 +303,7 @@ class LedgerDB:
             "SELECT pid, phrase FROM ledger_phrases WHERE phrase IN (SELECT value FROM json_each(?))",
             (json.dumps(phrases, ensure_ascii=False),)))
         first = int(db.execute("SELECT COALESCE(MAX(fid), 0) FROM ledger").fetchone()[0]) + 1
-        rows, keys = [], {}
+        rows, keys, pointers = [], {}, {}
         memo: dict[tuple, tuple] = {}
         for n, e in enumerate(entries):
             f = e.figure
@@ -279,20 +311,25 @@ class LedgerDB:
             if mk not in memo:
                 memo[mk] = _keys(f)
             gkey, block, qkey, fam = memo[mk]
+            series = _series(f)
             rows.append((first + n, f.doc_id, f.chunk_id, e.group, e.status, pid.get(_description(f), -1), gkey, block,
-                         _row_data(e, names), seqs.get(id(f), 0), _series(f), f.date or "", _sortd(f),
+                         _row_data(e, names), seqs.get(id(f), 0), series, f.date or "", _sortd(f),
                          int(e.replaced_by is not None)))
+            if e.replaced_by is not None:
+                pointers[(e.group, series)] = e.replaced_by
             keys.setdefault((qkey, fam, e.group), first + n)
         db.executemany("INSERT INTO ledger(fid, doc_id, chunk_id, grp, status, pid, gkey, block, data, seq, series, "
                        "date, sortd, past) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany("INSERT OR IGNORE INTO ledger_keys(qkey, family, grp, first) VALUES (?, ?, ?, ?)",
                        [(q, fam, g, fid) for (q, fam, g), fid in keys.items()])
+        db.executemany("INSERT OR REPLACE INTO ledger_current(grp, series, ptr) VALUES (?, ?, ?)",
+                       [(g, s, json.dumps(ptr, ensure_ascii=False)) for (g, s), ptr in pointers.items()])
 
     def replace_all(self, db, entries: Sequence, vectors, seqs: dict[int, int] | None = None) -> None:
         """The whole ledger anew (a rebuild); `seqs`: id(figure) -> its position among its
         document's figures (default: their order in `entries` per document)."""
         create(db)
-        for table in ("ledger", "ledger_phrases", "ledger_keys"):
+        for table in ("ledger", "ledger_phrases", "ledger_keys", "ledger_current"):
             db.execute(f"DELETE FROM {table}")
         if seqs is None:
             seqs = positions([e.figure for e in entries])
@@ -301,239 +338,17 @@ class LedgerDB:
 
     def clear(self, db) -> None:
         if self.exists():
-            for table in ("ledger", "ledger_phrases", "ledger_keys"):
+            for table in ("ledger", "ledger_phrases", "ledger_keys", "ledger_current"):
                 db.execute(f"DELETE FROM {table}")
         self.forget()
 
     def update(self, drop_docs: set[str], new_figures: Sequence, build: Callable[[list], tuple[list, object]],
                embed=None) -> int:
-        """The ledger after the documents `drop_docs` changed (or went) and `new_figures` came in:
-        only the timelines they can touch are grouped again by `build(figures) -> (entries,
-        description vectors)` (the figures code's grouping); the rest is not read.
+        """The ledger after the documents `drop_docs` changed (or went) and `new_figures` came in,
+        updated for what they touch (ledgerupdate.update). Returns the number of entries."""
+        from . import ledgerupdate
 
-        The timelines that can change: those of the dropped figures (a timeline may split when one
-        goes), those holding a figure of the same quantity key as a new one
-        (`figures.grouping.grouping_keys`: they are grouped together first), and those holding a
-        figure whose phrase is a near neighbour of a new figure's phrase in the same comparison
-        block (by `embed`, against the stored phrase vectors). A timeline that is none of these
-        cannot be merged with a new figure nor lose one. Timelines keep their numbers where they
-        go on; new ones get numbers after the highest. `new_figures` are the changed documents'
-        figures in the catalog's order; the regrouped figures are met in that order (document,
-        then position: a whole rebuild's), as the stored `seq` gives it for the old ones.
-        Returns the number of entries of the ledger. Runs in one catalog transaction."""
-        import numpy as np
-
-        n = self._update_series(drop_docs, new_figures, embed)
-        if n is not None:
-            return n
-        db = self.catalog.db
-        chosen: set[int] = set()
-        if drop_docs:
-            chosen |= {r[0] for r in db.execute("SELECT DISTINCT grp FROM ledger WHERE doc_id IN "
-                                                "(SELECT value FROM json_each(?))", (_ids(drop_docs),))}
-        memo: dict[tuple, tuple] = {}
-
-        def keys_of(f):
-            k = (f.quantity, f.unit)
-            if k not in memo:
-                memo[k] = _keys(f)
-            return memo[k]
-
-        new_gkeys = {keys_of(f)[0] for f in new_figures}
-        new_blocks = {keys_of(f)[1] for f in new_figures}
-        if new_gkeys:
-            chosen |= {r[0] for r in db.execute("SELECT DISTINCT grp FROM ledger WHERE gkey IN "
-                                                "(SELECT value FROM json_each(?))", (json.dumps(list(new_gkeys)),))}
-        if new_figures and embed is not None and (normed := self._normed_phrases()) is not None:
-            pids, mat = normed
-            q = np.asarray(embed([_description(f) for f in new_figures]), dtype=np.float32)
-            q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
-            near = pids[np.max(mat @ q.T, axis=1) >= NEIGHBOUR_MIN]
-            if len(near):
-                chosen |= {r[0] for r in db.execute(
-                    "SELECT DISTINCT grp FROM ledger WHERE pid IN (SELECT value FROM json_each(?)) AND block IN "
-                    "(SELECT value FROM json_each(?))", (_ids(int(p) for p in near), json.dumps(list(new_blocks))))}
-        elif new_figures:  # no embedder given: every timeline of the new figures' blocks
-            chosen |= {r[0] for r in db.execute("SELECT DISTINCT grp FROM ledger WHERE block IN "
-                                                "(SELECT value FROM json_each(?))", (json.dumps(list(new_blocks)),))}
-        old = [e for e in self.of_groups(chosen) if e.figure.doc_id not in drop_docs]
-        seqs = {id(e.figure): self._seq.get(id(e.figure), 0) for e in old}
-        seqs.update(positions(new_figures))
-        sub = [e.figure for e in old] + list(new_figures)
-        sub.sort(key=lambda f: (f.doc_id, seqs[id(f)]))
-        sub_entries, sub_vectors = build(sub) if sub else ([], None)
-        # Timeline numbers: a regrouped timeline keeps the (lowest) number of the old one it holds
-        # most of, when no other took it; the others get new numbers.
-        old_group = {id(e.figure): e.group for e in old}
-        votes: dict[int, dict[int, int]] = {}
-        for e in sub_entries:
-            g = old_group.get(id(e.figure))
-            if g is not None:
-                votes.setdefault(e.group, {}).setdefault(g, 0)
-                votes[e.group][g] += 1
-        nxt = int(db.execute("SELECT COALESCE(MAX(grp), -1) FROM ledger").fetchone()[0]) + 1
-        used: set[int] = set()
-        renum: dict[int, int] = {}
-        for local in sorted({e.group for e in sub_entries}):
-            for g, _n in sorted(votes.get(local, {}).items(), key=lambda kv: (-kv[1], kv[0])):
-                if g not in used:
-                    renum[local] = g
-                    break
-            else:
-                renum[local], nxt = nxt, nxt + 1
-            used.add(renum[local])
-        for e in sub_entries:
-            e.group = renum[e.group]
-        with self.catalog.transaction() as tx:
-            create(tx)
-            old_pids = [r[0] for r in tx.execute("SELECT DISTINCT pid FROM ledger WHERE grp IN "
-                                                 "(SELECT value FROM json_each(?))", (_ids(chosen),))]
-            tx.execute("DELETE FROM ledger WHERE grp IN (SELECT value FROM json_each(?))", (_ids(chosen),))
-            tx.execute("DELETE FROM ledger WHERE doc_id IN (SELECT value FROM json_each(?))", (_ids(drop_docs),))
-            tx.execute("DELETE FROM ledger_keys WHERE grp IN (SELECT value FROM json_each(?))", (_ids(chosen),))
-            self._insert(tx, sub_entries, sub_vectors, seqs)
-            n = self._settle(tx, old_pids)
-        self.forget()
-        return n
-
-    def _update_series(self, drop_docs: set[str], new_figures: Sequence, embed) -> int | None:
-        """The common change, in time of the series it touches: when every quantity key of the
-        dropped and new figures is in the ledger before and after the change, with the same
-        first figure (what the grouping compares a key by: its quantity phrase and unit, in the
-        catalog's order), no timeline is merged or split, so each new figure joins its key's
-        timeline and only the series (timeline, scope, kind) that gain or lose a figure are
-        annotated again (`figures.ledger.annotate_series`: a status is relative to its series
-        only); only their rows change. None when the change is not of that kind (`update` then
-        regroups the timelines it can touch), also when a changed document states one distinctive
-        value under two phrases (`figures.grouping.joins_restatements`: it joins their timelines)."""
-        import numpy as np
-
-        from ..figures.ledger import annotate_older_date, annotate_series
-        from ..models import Figure
-
-        if embed is None or not self.exists():
-            return None
-        from ..figures.grouping import joins_restatements
-
-        by_doc: dict[str, list] = {}
-        for f in list(new_figures) + [e.figure for e in self.of_docs(drop_docs)]:
-            by_doc.setdefault(f.doc_id, []).append(f)
-        if any(joins_restatements(figs) for figs in by_doc.values()):
-            return None  # a document that names one quantity twice joins two timelines (or splits them)
-        db = self.catalog.db
-        drops = _ids(drop_docs)
-        new_pos = positions(new_figures)
-        new_by_key: dict[str, list] = {}
-        memo: dict[tuple, tuple] = {}
-        for f in new_figures:
-            k = (f.quantity, f.unit)
-            if k not in memo:
-                memo[k] = _keys(f)
-            new_by_key.setdefault(memo[k][0], []).append(f)
-        dropped = db.execute("SELECT DISTINCT gkey, grp, series, date FROM ledger WHERE doc_id IN (SELECT value FROM "
-                             "json_each(?))", (drops,)).fetchall()
-        keys = set(new_by_key) | {g for g, _grp, _s, _d in dropped}
-        group_of: dict[str, int] = {}
-        for gkey in keys:
-            old_first = db.execute("SELECT grp, data FROM ledger WHERE gkey = ? ORDER BY doc_id, seq LIMIT 1",
-                                   (gkey,)).fetchone()
-            if old_first is None:
-                return None  # a new key: it may join or bridge timelines
-            kept = db.execute("SELECT doc_id, seq, data FROM ledger WHERE gkey = ? AND doc_id NOT IN (SELECT value "
-                              "FROM json_each(?)) ORDER BY doc_id, seq LIMIT 1", (gkey, drops)).fetchone()
-            firsts = [(kept[0], kept[1], json.loads(kept[2])) for _ in [0] if kept is not None]
-            firsts += [(f.doc_id, new_pos[id(f)], {"quantity": f.quantity, "unit": f.unit}) for f in new_by_key.get(gkey, [])]
-            if not firsts:
-                return None  # the key goes: a timeline may split
-            now = min(firsts, key=lambda t: (t[0], t[1]))[2]
-            was = json.loads(old_first[1])
-            if (now.get("quantity"), now.get("unit")) != (was.get("quantity"), was.get("unit")):
-                return None  # the key's first figure changes: its merges may too
-            group_of[gkey] = old_first[0]
-        touched: dict[tuple[int, str], set[str]] = {}  # (timeline, series) -> the reference dates that change
-        for _g, grp, series, date in dropped:
-            touched.setdefault((grp, series), set()).add(date)
-        for gkey, figs in new_by_key.items():
-            for f in figs:
-                touched.setdefault((group_of[gkey], _series(f)), set()).add(f.date or "")
-        buckets = {key: self._old_buckets(db, *key, dates) for key, dates in touched.items()}
-        # the new phrases' vectors (the rest are stored)
-        phrases = list(dict.fromkeys(_description(f) for f in new_figures))
-        have = {r[0] for r in db.execute("SELECT phrase FROM ledger_phrases WHERE phrase IN (SELECT value FROM "
-                                         "json_each(?))", (json.dumps(phrases, ensure_ascii=False),))}
-        missing = [ph for ph in phrases if ph not in have]
-        vec = dict(zip(missing, np.asarray(embed(missing), dtype=np.float32))) if missing else {}
-        names = list(Figure.__dataclass_fields__)
-        with self.catalog.transaction() as tx:
-            tx.executemany("INSERT OR IGNORE INTO ledger_phrases(phrase, vec) VALUES (?, ?)",
-                           [(ph, v.tobytes()) for ph, v in vec.items()])
-            old_pids = [r[0] for r in tx.execute("SELECT DISTINCT pid FROM ledger WHERE doc_id IN (SELECT value FROM "
-                                                 "json_each(?))", (drops,))]
-            tx.execute("DELETE FROM ledger WHERE doc_id IN (SELECT value FROM json_each(?))", (drops,))
-            # the new figures, as rows of their timelines (their status follows below)
-            placed = [e for gkey, figs in new_by_key.items() for e in
-                      (_Placed(f, group_of[gkey]) for f in figs)]
-            self._insert(tx, placed, None, new_pos)
-            self.forget()
-            for (grp, series), dates in sorted(touched.items()):
-                old = buckets[(grp, series)]
-                if old is None:  # the whole series again
-                    parts = [(self._rows("SELECT fid, grp, status, data, seq FROM ledger WHERE grp = ? AND series = ?",
-                                         (grp, series)), None)]
-                else:  # only the older reference dates that changed, each by itself (see _old_buckets)
-                    parts = [(self._rows("SELECT fid, grp, status, data, seq FROM ledger WHERE grp = ? AND series = ? "
-                                         "AND date = ?", (grp, series, d)), old) for d in sorted(dates) if d]
-                for members, pointer in parts:
-                    fids = self._fid
-                    members.sort(key=lambda e: (e.figure.doc_id, self._seq.get(id(e.figure), 0)))  # the catalog's order
-                    figs = [e.figure for e in members]
-                    again = annotate_series(figs, grp) if pointer is None else annotate_older_date(figs, grp, pointer)
-                    tx.executemany("UPDATE ledger SET status = ?, data = ?, past = ? WHERE fid = ?",
-                                   [(n.status, _row_data(n, names), int(n.replaced_by is not None), fids[id(n.figure)])
-                                    for n, o in zip(sorted(again, key=lambda e: fids[id(e.figure)]),
-                                                    sorted(members, key=lambda e: fids[id(e.figure)]))
-                                    if (n.status, n.replaced_by, n.confirms) != (o.status, o.replaced_by, o.confirms)])
-            n = self._settle(tx, old_pids)
-        self.forget()
-        return n
-
-    def _settle(self, tx, old_pids: list[int]) -> int:
-        """The end of an update's transaction: the phrases of `old_pids` no figure uses any more
-        go, the ledger is in sync and counted. Returns the count."""
-        tx.execute("DELETE FROM ledger_phrases WHERE pid IN (SELECT value FROM json_each(?)) AND NOT EXISTS "
-                   "(SELECT 1 FROM ledger WHERE ledger.pid = ledger_phrases.pid)", (_ids(old_pids),))
-        n = int(tx.execute("SELECT COUNT(*) FROM ledger").fetchone()[0])
-        self.catalog._set("ledger_stale", False)
-        self.catalog._set("ledger_figures", n)
-        return n
-
-    @staticmethod
-    def _old_buckets(db, grp: int, series: str, dates: set[str]):
-        """The pointer (`replaced_by`) of a series' older figures when a change at `dates` can
-        only touch those dates' own figures, else None (the series is annotated whole).
-
-        A series' statuses (figures.timelines._annotate_series) are set by its newest reference
-        dates — the current value's run, whose figures have no `replaced_by` — and the date just
-        older than the run that stops it; every older date's figures are conflict or superseded
-        by one and the same figure, and which depends on that date's own figures alone. So a
-        change at reference dates strictly older than that stopping date (also as they sort: a
-        year sorts at most at its end) changes nothing but those dates' statuses. Undated
-        figures change nothing."""
-        from ..figures.lexicon import _pad
-
-        dated = {d for d in dates if d}
-        if not dated:
-            return {}  # only undated figures: nothing to annotate again
-        stop = db.execute("SELECT date, MIN(sortd) AS s FROM ledger WHERE grp = ? AND series = ? AND past = 1 "
-                          "GROUP BY date ORDER BY s DESC LIMIT 1", (grp, series)).fetchone()
-        if stop is None:
-            return None
-        current = {r[0] for r in db.execute("SELECT DISTINCT date FROM ledger WHERE grp = ? AND series = ? AND past = 0 "
-                                            "AND date != ''", (grp, series))}
-        if any(d == stop[0] or d in current or _pad(d, end=True) >= stop[1] for d in dated):
-            return None
-        row = db.execute("SELECT data FROM ledger WHERE grp = ? AND series = ? AND past = 1 LIMIT 1", (grp, series)).fetchone()
-        return json.loads(row[0]).get("_replaced_by") or None
+        return ledgerupdate.update(self, drop_docs, new_figures, build, embed)
 
     def problems(self) -> list[str]:
         """What is wrong inside the ledger's tables (empty when nothing): unreadable figures,
@@ -551,15 +366,12 @@ class LedgerDB:
         n = db.execute("SELECT COUNT(DISTINCT grp) FROM ledger WHERE grp NOT IN (SELECT grp FROM ledger_keys)").fetchone()[0]
         if n:
             out.append(f"{n} tijdlijnen zonder sleutel")
+        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_current'").fetchone():
+            n = db.execute("SELECT COUNT(*) FROM ledger l WHERE past = 1 AND NOT EXISTS (SELECT 1 FROM ledger_current c "
+                           "WHERE c.grp = l.grp AND c.series = l.series)").fetchone()[0]
+            if n:
+                out.append(f"{n} vervangen cijfers zonder hun nieuwere cijfer")
         return out
-
-
-class _Placed:
-    """A new figure in its timeline before its series is annotated (what `_insert` writes)."""
-
-    def __init__(self, figure, group: int) -> None:
-        self.figure, self.group, self.status = figure, group, "undated"
-        self.replaced_by = self.confirms = None
 
 
 def _figure_key(d: dict) -> tuple:
