@@ -169,3 +169,20 @@ def test_a_large_index_keeps_its_learned_part_until_the_corpus_has_moved(tmp_pat
     a.ingest([corpus], prune=True)
     a.ingest([make_corpus(corpus, ["sv-2022-90-speelpleinwerking.txt"])])
     assert layfile.load(a.index)["chunks"] == a.storage.catalog.chunk_count()
+
+
+def test_the_chunk_count_is_read_from_the_head_of_the_file_and_from_a_file_of_before(tmp_path: Path):
+    """`chunk_count` (asked on every ingest) reads the count written first, without parsing the
+    file; a file of before (keys sorted: the count anywhere) still gives it; a damaged one None."""
+    layfile.save(tmp_path, {"words": {"a": 1}, "chunks": 1234, "answers": []})
+    assert layfile.path_of(tmp_path).read_bytes().startswith(b'{"chunks":1234,')
+    assert layfile.chunk_count(tmp_path) == 1234 and layfile.load(tmp_path)["chunks"] == 1234
+    assert layfile.load(tmp_path) == {"words": {"a": 1}, "chunks": 1234, "answers": []}
+    layfile.path_of(tmp_path).write_text(json.dumps({"answers": [], "chunks": 77}, sort_keys=True), encoding="utf-8")
+    assert layfile.chunk_count(tmp_path) == 77
+    assert layfile.chunk_count(tmp_path, upgrade=True) == 77  # (a writer: the count comes first now)
+    assert layfile.path_of(tmp_path).read_bytes() == b'{"chunks":77,"answers":[]}'
+    layfile.path_of(tmp_path).write_text('{"chunks":', encoding="utf-8")
+    assert layfile.chunk_count(tmp_path) is None
+    layfile.save(tmp_path, {"chunks": 5})
+    assert layfile.load(tmp_path) == {"chunks": 5} and layfile.chunk_count(tmp_path) == 5

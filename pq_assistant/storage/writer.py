@@ -390,7 +390,7 @@ class Writer:
         by more than LAY_REBUILD_SHARE of its chunks? It is a statistic of the whole corpus (word
         translations, a query adapter, the sub-question map): one more document barely moves it,
         and rebuilding it reads every chunk, so a small change to a large index keeps it."""
-        built = layfile.chunk_count(self.layout.root)
+        built = layfile.chunk_count(self.layout.root, upgrade=True)
         now = self.catalog.chunk_count()
         if built is None:
             return now > 0
