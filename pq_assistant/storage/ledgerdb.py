@@ -87,9 +87,19 @@ def create(db) -> None:
                    "json_extract(data, '$._replaced_by') FROM ledger WHERE past = 1 GROUP BY grp, series")
         db.execute("UPDATE ledger SET data = json_set(data, '$._replaced_by', ?) WHERE past = 1", (SERIES,))
     db.execute("DROP INDEX IF EXISTS ledger_series")  # (now ledger_sdate, with the sort date)
+    have = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
     for stmt in stmts:
         if "CREATE INDEX" in stmt:
+            name = stmt.split("EXISTS", 1)[1].split()[0]
+            if name in have and _norm(have[name]) != _norm(stmt):
+                # an index of an earlier build under the same name (its columns changed since):
+                # CREATE INDEX IF NOT EXISTS would keep it, and the queries it was made for scan
+                db.execute(f"DROP INDEX {name}")
             db.execute(stmt)
+
+
+def _norm(sql: str) -> str:
+    return " ".join(sql.replace("IF NOT EXISTS ", "").split())
 
 
 def _ids(values: Iterable) -> str:
