@@ -7,6 +7,7 @@ or talks to Chroma. `Storage` is its front door.
     lexical   the BM25 index
     dense     the chunks' vectors in segments (exact search without Chroma)
     ledgerdb  the figures ledger (tables of the catalog)
+    ledgerupdate  the ledger updated for one change (the timelines and series it touches)
     writer    the crash-safety protocol: put/remove documents, recover, batches, rebuilds, reindex
     migrate   schema 1 (manifest.json + docs/) -> schema 2
     check     `pq doctor`

@@ -10,7 +10,7 @@ Tables:
                put on a shared server and in catalogs of before: those are read from Chroma)
     A document's vectors are rows `vec_row`.. of the vector segment `vec_seg` (storage/dense.py).
     figures    a document's figures (JSON each), in document order
-    ledger, ledger_phrases, ledger_keys   the figures ledger (timelines; see ledgerdb.py)
+    ledger, ledger_phrases, ledger_keys, ledger_current   the figures ledger (timelines; ledgerdb.py)
     pending    documents whose write has begun and not finished (see writer.py)
 
 Readers never block writers (WAL); each write is one transaction, so a reader sees a document
