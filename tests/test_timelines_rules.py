@@ -252,3 +252,29 @@ def test_value_classes_of_a_bucket_are_those_of_comparing_with_every_head():
                 heads.append(i)
             naive[i] = c
         assert b.cls == naive
+
+
+def test_the_status_only_conflict_check_of_a_bucket_is_that_of_its_notes():
+    """`_Bucket.in_conflict` (what an older date's status needs) says for every member what
+    `note`'s conflicts_with says: another value class with a member of another document, or,
+    for a figure without a document, any other class. Random buckets of a few documents (some
+    figures without one), values that agree or not."""
+    import random
+
+    from pq_assistant.figures.timelines import _Bucket
+
+    rng = random.Random(11)
+    seen = set()
+    for _ in range(300):
+        docs = ["a.txt", "b.txt", "c.txt", ""][:rng.randint(1, 4)]
+        figs = [Figure(value=str(v), number_value=float(v), unit="Huizen", quantity="q", date="2020",
+                       date_source="explicit", sentence="", start=n, doc=rng.choice(docs))
+                for n, v in enumerate(rng.choice([153, 153, 150, 160, 17]) for _ in range(rng.randint(1, 12)))]
+        b = _Bucket(figs, list(range(len(figs))))
+        fast = b.in_conflict()
+        for i in range(len(figs)):
+            n: dict = {}
+            b.note(n, i)
+            assert fast[i] == bool(n["conflicts_with"]), (i, [(f.value, f.doc) for f in figs])
+            seen.add(fast[i])
+    assert seen == {True, False}

@@ -100,14 +100,9 @@ def annotate_older_date(figures: list[Figure], group: int, replaced_by: dict) ->
 
     idx = sorted(range(len(figures)), key=lambda i: sort_key(figures[i]))
     idx.sort(key=lambda i: sort_key(figures[i])[1:])  # (as _annotate_series orders a date's bucket)
-    bucket = _Bucket(figures, idx)
-    out = []
-    for i in idx:
-        n: dict = {}
-        bucket.note(n, i)
-        out.append(LedgerEntry(figure=figures[i], group=group, status=CONFLICT if n["conflicts_with"] else SUPERSEDED,
-                               replaced_by=replaced_by))
-    return out
+    conflict = _Bucket(figures, idx).in_conflict()
+    return [LedgerEntry(figure=figures[i], group=group, status=CONFLICT if conflict[i] else SUPERSEDED,
+                        replaced_by=replaced_by) for i in idx]
 
 
 def description(e: LedgerEntry) -> str:

@@ -316,6 +316,29 @@ class _Bucket:
         """The first figure (source order) whose value agrees with figure i's."""
         return self.by_cls[self.cls[i]][0]
 
+    def in_conflict(self) -> dict[int, bool]:
+        """Per member: would `note` list a conflict for it (another value class with a member of
+        another document, or the member has no document and there is another class)? The same
+        answer as `note`'s, in time of members + classes instead of members x classes: for the
+        callers that need the status only (an older date of a series marked again by itself)."""
+        only: dict[str, int] = {}  # document -> the classes all of whose members are of it
+        alone: list[str | None] = []  # per class: its one document, or None (several, or none)
+        for idx in self.by_cls:
+            docs = {self.figures[j].doc for j in idx}
+            d = next(iter(docs)) if len(docs) == 1 else None
+            alone.append(d or None)
+            if d:
+                only[d] = only.get(d, 0) + 1
+        k = len(self.by_cls)
+        out = {}
+        for i in self.members:
+            d, c = self.figures[i].doc, self.cls[i]
+            if not d:
+                out[i] = k > 1
+            else:  # the classes with a member of another document, but for the figure's own
+                out[i] = k - only.get(d, 0) - (alone[c] != d) > 0
+        return out
+
     def note(self, n: dict, i: int) -> None:
         """Fill n's repeats / same_date / conflicts_with (each at most LISTED indices)."""
         f = self.figures[i]
