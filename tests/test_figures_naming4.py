@@ -198,3 +198,13 @@ def test_a_reflexive_pronoun_is_no_content_word():
     got = named("In 2020 ondersteunde Kind en Gezin 4.870 zwangere vrouwen. Van hen bevond 58 % zich in een "
                 "kansarme situatie.", "2021-12-13")
     assert "zich" not in got[1][1].split() and "kansarme" in got[1][1].split()
+
+
+# --- "tegenover 161 een jaar eerder": when, not what --------------------------------------------
+
+def test_a_relative_time_after_a_compared_value_is_not_part_of_its_quantity():
+    got = named("Op 1 januari 2021 waren er 124 erkende Huizen van het Kind, tegenover 161 een jaar eerder.", "2021-03-10")
+    assert got == [("124", "erkende Huizen van het Kind", ""), ("161", "erkende Huizen van het Kind", "")]
+    got = named("Op 1 oktober telden we 108.455 plaatsen voor baby's en peuters, tegenover 109.214 twee jaar eerder.",
+                "2022-11-10")
+    assert [q for _, q, _ in got] == ["plaatsen baby's", "plaatsen baby's"]

@@ -405,6 +405,8 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     s = a.sentence
     anaphor = a.anaphor
     noun, np_end = _noun_phrase(a.rest)
+    if when := _WHEN_AFTER_RE.match(a.rest):  # "tegenover 109.214 twee jaar eerder": no noun, a time
+        noun, np_end = "", when.end()
     if noun and (place := _PLACE_RE.fullmatch(noun)):  # "19 Brussels Hoofdstedelijk Gewest": a place
         fig.scope = fig.scope or _PLACES[place.group(1).lower()]
         noun, np_end = "", 0
@@ -483,6 +485,8 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     # (not "In 171 gemeenten is het lokaal loket ...": there the counted things are no subject)
     role = _PREDICATE_NOUN_RE.match(pred_text) and not _PREPOSITION_BEFORE_RE.search(s[:fig.start])
     pred = [] if fig.denominator or links_figures or role else _content_words(pred_text, 3)
+    # "tegenover 161 een jaar eerder": when, not what ("jaar" is a time word already)
+    pred = [w for w in pred if fold(w) not in _WHEN_WORDS]
     if _TAKES_PLACE_RE.search(s):  # "vonden 96.200 consulten plaats": the particle of "plaatsvinden"
         pred = [w for w in pred if w.lower() != "plaats"]
     if fig.subset and not pred and not anaphor:
@@ -536,6 +540,14 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         base, words = noun, pred
     words = [w for w in words if fold(w) not in ("verwacht", "bevraagd", "bevraging", "deel")]
     fig.quantity = " ".join(w for w in [*markers, base, *words] if w).strip()
+
+
+# Adverbs that place a figure in time relative to another ("een jaar eerder", "twee jaar later",
+# "kort daarna"): the date (`dates`) says when; they never say what is counted.
+_WHEN_WORDS = {"eerder", "later", "voordien", "daarvoor", "nadien", "daarna", "voorheen", "vroeger", "geleden"}
+_WHEN_AFTER_RE = _lazy(r"\s*(?:een|één|twee|drie|vier|vijf|zes|tien|enkele|\d+|het|dat)\s+(?:jaar|jaren|maand|maanden|"
+                       r"week|weken|dag|dagen)\s+(?:eerder|later|voordien|daarvoor|nadien|daarna|voorheen|vroeger|geleden)\b",
+                       re.I)
 
 
 
