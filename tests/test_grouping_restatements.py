@@ -110,3 +110,23 @@ def test_joins_across_tells_the_storage_when_a_document_joins_or_splits_timeline
     # figures without a restatement key never join
     assert joins_across([replace(LATER[0], value="52.000", number_value=52000.0)], FIRST) is False
     assert restatement_key(LATER[0]) == restatement_key(FIRST[1]) is not None
+
+
+# --- pq figures: a timeline counts once a passage, however many of its figures the passage holds ---
+
+def test_a_passage_full_of_one_timelines_figures_does_not_crowd_out_the_best_passages_other_timeline():
+    from pq_assistant.figures.ledger import LedgerEntry, choose_groups
+    from pq_assistant.models import Passage
+
+    def passage(chunk: str) -> Passage:
+        return Passage(chunk_id=chunk, doc_id=chunk, doc=chunk, text="", score=0.5, page=1, section="", part="", metadata={})
+
+    def entry(group: int, quantity: str, unit: str, chunk: str, value: str) -> LedgerEntry:
+        return LedgerEntry(figure=replace(fig(value, unit, quantity, "2022", chunk), chunk_id=chunk), group=group,
+                           status="latest")
+
+    query = "aantal activiteiten Huizen van het Kind"
+    best = [entry(1, "individuele contacten Huizen van het Kind", "contacten", "c1", "52.300")]
+    table = [entry(0, "erkende Huizen van het Kind", "Huizen van het Kind", "c2", str(v)) for v in range(101, 107)]
+    got = choose_groups(query, [passage("c1"), passage("c2")], best + table)
+    assert sorted(got) == [0, 1]
