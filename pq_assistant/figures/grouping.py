@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from ..models import Figure
@@ -94,8 +95,13 @@ _VAGUE_KEYS = {"", "bedrag", "budget", "totaal", "deel"}
 def is_vague(f: Figure) -> bool:
     """A quantity phrase that names no particular quantity: "aandeel", "bedrag", "budget", or
     only the counted noun ("gemeenten")."""
-    key = quantity_key(f.quantity or f.unit)
-    return key in _VAGUE_KEYS or key == quantity_key(f.unit)
+    return _vague(f.quantity or f.unit, f.unit)
+
+
+@lru_cache(maxsize=1 << 16)
+def _vague(phrase: str, unit: str) -> bool:
+    key = quantity_key(phrase)
+    return key in _VAGUE_KEYS or key == quantity_key(unit)
 
 
 def _distinctive(f: Figure) -> bool:
@@ -138,6 +144,7 @@ def _join_restatements(figures: Sequence[Figure], items: list, parent: list[int]
                     said[k] = (m, False)
 
 
+@lru_cache(maxsize=1 << 16)
 def _significant(value: str) -> int:
     """The significant digits of a value as written: "17,8" 3, "52.302" 5, "12,1" (miljoen) 3,
     "25.000" 2, "1,5" 2, "50" 1."""
@@ -167,7 +174,10 @@ def restatement_key(f: Figure) -> str | None:
     joined by that rule: the storage can look the candidates of a new figure up by this key."""
     if not _restated(f) or is_vague(f):
         return None
-    key = quantity_key(f.quantity or f.unit)
+    return _restatement_key(f, quantity_key(f.quantity or f.unit))
+
+
+def _restatement_key(f: Figure, key: str) -> str:
     return "\x1f".join((_family(f), " ".join(sorted(_markers(key))), repr(f.number_value), f.date,
                          fold(f.scope or "").strip()))
 
@@ -208,19 +218,20 @@ def _join_across(figures: Sequence[Figure], items: list, parent: list[int], find
     for the same reference date, unit family, marker words and scope, in two sources, under two
     phrases that can name one quantity (`_compatible`), is one quantity named twice, so their key
     groups are joined (and with them the other values of both timelines). Two table cells do
-    not join (as in `_join_restatements`); nor does a vague phrase's group. Linear: figures are
-    bucketed by `restatement_key`; inside a bucket only the first figure of each key group is
-    compared (a bucket holds the few statements of one value)."""
+    not join (as in `_join_restatements`); nor does a figure with a vague phrase. Linear: figures
+    are bucketed by `restatement_key` (only the figures with one take part); inside a bucket one
+    figure of each key group (and table-ness) is compared (a bucket holds the few statements of
+    one value)."""
     said: dict[str, list[tuple[int, int, bool]]] = {}
     for n, ((_fam, key), idx) in enumerate(items):
-        if is_vague(figures[idx[0]]):
-            continue
         done: set[tuple[str, bool]] = set()
         for i in idx:
             f = figures[i]
-            k = restatement_key(f)
+            if not _restated(f) or is_vague(f):  # (the figures `restatement_key` gives a key)
+                continue
+            k = _restatement_key(f, key)
             table = f.date_source == "table"
-            if k is None or (k, table) in done:
+            if (k, table) in done:
                 continue
             done.add((k, table))
             bucket = said.setdefault(k, [])
