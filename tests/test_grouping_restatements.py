@@ -114,7 +114,7 @@ def test_joins_across_tells_the_storage_when_a_document_joins_or_splits_timeline
 
 # --- pq figures: a timeline counts once a passage, however many of its figures the passage holds ---
 
-def test_a_passage_full_of_one_timelines_figures_does_not_crowd_out_the_best_passages_other_timeline():
+def test_for_pq_figures_a_passage_full_of_one_timelines_figures_does_not_crowd_out_the_best_passages_other():
     from pq_assistant.figures.ledger import LedgerEntry, choose_groups
     from pq_assistant.models import Passage
 
@@ -128,8 +128,10 @@ def test_a_passage_full_of_one_timelines_figures_does_not_crowd_out_the_best_pas
     query = "aantal activiteiten Huizen van het Kind"
     best = [entry(1, "individuele contacten Huizen van het Kind", "contacten", "c1", "52.300")]
     table = [entry(0, "erkende Huizen van het Kind", "Huizen van het Kind", "c2", str(v)) for v in range(101, 107)]
-    got = choose_groups(query, [passage("c1"), passage("c2")], best + table)
-    assert sorted(got) == [0, 1]
+    both = [passage("c1"), passage("c2")]
+    assert sorted(choose_groups(query, both, best + table, once_a_passage=True)) == [0, 1]
+    # for the answer line a table of one timeline is what its passage is about
+    assert choose_groups(query, both, best + table) == [0]
 
 
 # --- the storage's incremental update and the rule ------------------------------------------------
