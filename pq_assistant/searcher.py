@@ -267,7 +267,7 @@ class Searcher:
             # closest figure descriptions (benchmarks/figures_timelines.py measures both).
             passages = self.search_many([query], top_k=top_k)[0][0]
             shown = [e for es in led.of_chunks(p.chunk_id for p in passages).values() for e in es]
-            groups = ledger.choose_groups(query, passages, shown)
+            groups = ledger.choose_groups(query, passages, shown, once_a_passage=True)
             qvec = self._embedder().embed_queries([query])[0]
             groups += [g for g in ledger.semantic_groups(qvec, led.phrases(), led.groups_of_phrases, query)
                        if g not in groups]

@@ -198,3 +198,36 @@ def test_a_reflexive_pronoun_is_no_content_word():
     got = named("In 2020 ondersteunde Kind en Gezin 4.870 zwangere vrouwen. Van hen bevond 58 % zich in een "
                 "kansarme situatie.", "2021-12-13")
     assert "zich" not in got[1][1].split() and "kansarme" in got[1][1].split()
+
+
+# --- "tegenover 161 een jaar eerder": when, not what --------------------------------------------
+
+def test_a_relative_time_after_a_compared_value_is_not_part_of_its_quantity():
+    got = named("Op 1 januari 2021 waren er 124 erkende Huizen van het Kind, tegenover 161 een jaar eerder.", "2021-03-10")
+    assert got == [("124", "erkende Huizen van het Kind", ""), ("161", "erkende Huizen van het Kind", "")]
+    got = named("Op 1 oktober telden we 108.455 plaatsen voor baby's en peuters, tegenover 109.214 twee jaar eerder.",
+                "2022-11-10")
+    assert [q for _, q, _ in got] == ["plaatsen baby's", "plaatsen baby's"]
+
+
+# --- whose count: a named kind of thing that has, gets or does what is counted -------------------
+
+LINE = ("In 2017 ontving de Kind en Gezin-lijn 286.410 telefonische oproepen. Daarnaast werden 61.230 e-mails "
+        "en contactformulieren behandeld.")
+
+
+def test_the_named_subject_of_a_count_is_its_holder_and_a_next_addition_has_the_same():
+    got = named(LINE, "2018-03-01")
+    assert [q for _, q, _ in got] == ["telefonische oproepen Kind en Gezin-lijn", "e-mails Kind en Gezin-lijn"]
+
+
+def test_a_reporting_agency_or_a_name_the_quantity_holds_is_no_holder():
+    assert named("Op 1 januari telde Kind en Gezin 362 consultatiebureaus.", "2016-03-01")[0][1] == "consultatiebureaus"
+    got = named("Op 1 mei 2018 telden de Huizen van het Kind samen 153 erkende Huizen van het Kind.", "2018-06-01")
+    assert got[0][1] == "erkende Huizen van het Kind"
+
+
+def test_an_addition_without_a_holder_before_it_gets_none():
+    got = named("In 2017 werden 286.410 telefonische oproepen beantwoord. Daarnaast werden 61.230 e-mails behandeld.",
+                "2018-03-01")
+    assert [q for _, q, _ in got] == ["telefonische oproepen beantwoord", "e-mails behandeld"]

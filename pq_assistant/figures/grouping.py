@@ -3,16 +3,20 @@
 Figures are grouped by (family, quantity key) first; key groups are compared only inside their
 block (family, marker words, the counted noun) and merged when their phrases are near enough
 (`group_quantities`); a document that names one distinctive value twice joins its two phrases
-(`_join_restatements`). The statuses within a timeline are `timelines.annotate_timeline`'s.
+(`_join_restatements`), and so does a later source that restates it under another phrase
+(`_join_across`; `restatement_key` and `joins_across` tell the storage's update which ledger
+figures such a figure can join). The statuses within a timeline are `timelines.annotate_timeline`'s.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from ..models import Figure
 from ..textutil import fold
-from .timelines import _block, _family, quantity_key
+from .timelines import _block, _family, _markers, quantity_key
 
 
 def _specialises(fa: Figure, fb: Figure, key_a: str, key_b: str) -> bool:
@@ -64,6 +68,7 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
     for n, ((_fam, key), idx) in enumerate(items):
         blocks.setdefault(_block(figures[idx[0]], key), []).append(n)
     _join_restatements(figures, items, parent, find)
+    _join_across(figures, items, parent, find)
     for members in blocks.values():
         if len(members) < 2:
             continue
@@ -90,8 +95,13 @@ _VAGUE_KEYS = {"", "bedrag", "budget", "totaal", "deel"}
 def is_vague(f: Figure) -> bool:
     """A quantity phrase that names no particular quantity: "aandeel", "bedrag", "budget", or
     only the counted noun ("gemeenten")."""
-    key = quantity_key(f.quantity or f.unit)
-    return key in _VAGUE_KEYS or key == quantity_key(f.unit)
+    return _vague(f.quantity or f.unit, f.unit)
+
+
+@lru_cache(maxsize=1 << 16)
+def _vague(phrase: str, unit: str) -> bool:
+    key = quantity_key(phrase)
+    return key in _VAGUE_KEYS or key == quantity_key(unit)
 
 
 def _distinctive(f: Figure) -> bool:
@@ -132,6 +142,134 @@ def _join_restatements(figures: Sequence[Figure], items: list, parent: list[int]
                 parent[find(n)] = find(m)
                 if seen_table:
                     said[k] = (m, False)
+
+
+@lru_cache(maxsize=1 << 16)
+def _significant(value: str) -> int:
+    """The significant digits of a value as written: "17,8" 3, "52.302" 5, "12,1" (miljoen) 3,
+    "25.000" 2, "1,5" 2, "50" 1."""
+    digits = re.sub(r"\D", "", value.split(" ")[0]).lstrip("0")
+    return len(digits.rstrip("0"))
+
+
+def _restated(f: Figure) -> bool:
+    """A value distinctive enough that the same value at the same reference date in two sources
+    is one statement repeated, not a coincidence: three significant digits or more as written
+    ("17,8 %", "12,1 miljoen euro", "29.650 euro"), and for a count at least 1,000 and not round
+    ("52.302", not "153": small counts recur by chance, not "52.000"). Never a ratio, a
+    year-like number or a value without a number."""
+    if f.number_value is None or f.unit == "verhouding" or not f.date:
+        return False
+    if _significant(f.value) < 3:
+        return False
+    if _family(f) == "count":
+        return _distinctive(f) and not (1900 <= f.number_value <= 2100 and "," not in f.value)
+    return True
+
+
+def restatement_key(f: Figure) -> str | None:
+    """What a figure must share with a figure of another source for `_join_across` to join their
+    quantities (family, marker words, value, reference date, scope), as text; None when it can
+    never join (not distinctive, undated, a vague phrase). Figures with different keys are never
+    joined by that rule: the storage can look the candidates of a new figure up by this key."""
+    if not _restated(f) or is_vague(f):
+        return None
+    return _restatement_key(f, quantity_key(f.quantity or f.unit))
+
+
+def _restatement_key(f: Figure, key: str) -> str:
+    return "\x1f".join((_family(f), " ".join(sorted(_markers(key))), repr(f.number_value), f.date,
+                         fold(f.scope or "").strip()))
+
+
+def _content(f: Figure, key: str) -> set[str]:
+    """The words of a quantity key that say what is measured: not the marker words, not the
+    counted noun, not the words of a vague key ("bedrag", "budget", "totaal")."""
+    return set(key.split()) - set(_markers(key)) - _VAGUE_KEYS - {quantity_key(f.unit)}
+
+
+def _compatible(fa: Figure, ka: str, fb: Figure, kb: str) -> bool:
+    """Two phrases that can name one quantity: for counts the same counted noun, or one the
+    compound head of the other ("plaatsen" / "kinderopvangplaatsen"); for shares and money (whose
+    unit says nothing of what is measured) a content word in common ("aandeel kinderen
+    kansarm gezin" / "kinderen geboren in kansarm gezin"), so 17,8 % of one thing and 17,8 % of
+    another at one date stay apart. Neither may be a part of the other (`_specialises`)."""
+    if _family(fa) == "count":
+        if not _same_counted(quantity_key(fa.unit), quantity_key(fb.unit)):
+            return False
+    elif not (_content(fa, ka) & _content(fb, kb)):
+        return False
+    return not _specialises(fa, fb, ka, kb)
+
+
+def _same_counted(a: str, b: str) -> bool:
+    """Two counted nouns (keys) that can count one thing: equal, or the one the head of the
+    other's compound ("plats" of "kinderopvangplats", "gezin" of "pleeggezin": a kind of it)."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 4 and " " not in short and " " not in long_ and long_.endswith(short)
+
+
+def _join_across(figures: Sequence[Figure], items: list, parent: list[int], find: Callable[[int], int]) -> None:
+    """Answers restate the figures of earlier answers: the same distinctive value (`_restated`)
+    for the same reference date, unit family, marker words and scope, in two sources, under two
+    phrases that can name one quantity (`_compatible`), is one quantity named twice, so their key
+    groups are joined (and with them the other values of both timelines). Two table cells do
+    not join (as in `_join_restatements`); nor does a figure with a vague phrase. Linear: figures
+    are bucketed by `restatement_key` (only the figures with one take part); inside a bucket one
+    figure of each key group (and table-ness) is compared (a bucket holds the few statements of
+    one value)."""
+    said: dict[str, list[tuple[int, int, bool]]] = {}
+    for n, ((_fam, key), idx) in enumerate(items):
+        done: set[tuple[str, bool]] = set()
+        for i in idx:
+            f = figures[i]
+            if not _restated(f) or is_vague(f):  # (the figures `restatement_key` gives a key)
+                continue
+            k = _restatement_key(f, key)
+            table = f.date_source == "table"
+            if (k, table) in done:
+                continue
+            done.add((k, table))
+            bucket = said.setdefault(k, [])
+            for m, j, seen_table in bucket:
+                if m != n and not (table and seen_table) and find(m) != find(n) \
+                        and _compatible(f, key, figures[j], items[m][0][1]):
+                    parent[find(n)] = find(m)
+            bucket.append((n, i, table))
+
+
+def joins_across(figures: Sequence[Figure], others: Sequence[Figure]) -> bool:
+    """Would `_join_across` join a key group of `figures` (the figures of the documents that
+    change: new ones, or those that go) with another key group, given the ledger's figures
+    `others` whose `restatement_key` is one of theirs (the only ones it can join them with)?
+    The storage's update in time of its series holds only when it would not: such a document
+    merges two timelines when it comes, and they may split when it goes. A False answer is exact;
+    True may also mean two key groups of one timeline already (the caller then regroups, which
+    is only slower)."""
+    keys = {k for k in map(restatement_key, figures) if k is not None}
+    if not keys:
+        return False
+    pool = list(figures) + [f for f in others if restatement_key(f) in keys]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, f in enumerate(pool):
+        groups.setdefault((_family(f), quantity_key(f.quantity or f.unit)), []).append(i)
+    items = list(groups.items())
+    parent = list(range(len(items)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            a = parent[a]
+        return a
+
+    _join_across(pool, items, parent, find)
+    size: dict[int, int] = {}
+    for n in range(len(items)):
+        size[find(n)] = size.get(find(n), 0) + 1
+    return any(size[find(n)] > 1 for n, (_k, idx) in enumerate(items) if any(i < len(figures) for i in idx))
 
 
 def joins_restatements(figures: Sequence[Figure]) -> bool:

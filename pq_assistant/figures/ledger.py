@@ -288,20 +288,29 @@ def _words(text: str) -> frozenset[str]:
 
 
 def choose_groups(query: str, passages: list[Passage], entries: Sequence[LedgerEntry],
-                  max_groups: int = 3, keep_share: float = 0.5) -> list[int]:
+                  max_groups: int = 3, keep_share: float = 0.5, once_a_passage: bool = False) -> list[int]:
     """The timelines that answer `query`: groups whose figures sit in the best passages, weighted
     by how much of the quantity phrase the query names ("aantal erkende Huizen van het Kind");
-    those scoring at least `keep_share` of the best one's."""
+    those scoring at least `keep_share` of the best one's. Each figure adds to its timeline's score,
+    so a passage full of one timeline's figures (a budget table) is about that timeline: what the
+    answer line and a briefing want. With `once_a_passage` (`pq figures`: every timeline the
+    question names) a timeline scores once a passage, by its best figure there, so such a table in
+    a lower passage does not crowd out the other timeline of the best passage ("18.640
+    groepsactiviteiten ... Daarnaast vonden er 52.300 individuele contacten plaats")."""
     qwords = _words(query)
     by_chunk: dict[str, list[LedgerEntry]] = {}
     for e in entries:
         by_chunk.setdefault(e.figure.chunk_id, []).append(e)
     score: dict[int, float] = {}
     for rank, p in enumerate(passages, 1):
+        here: dict[int, float] = {}
         for e in by_chunk.get(p.chunk_id, []):
             phrase = _words(f"{e.figure.quantity} {e.figure.unit}")
             overlap = len(qwords & phrase) / max(1, len(phrase))
-            score[e.group] = score.get(e.group, 0.0) + (0.2 + overlap) / rank
+            sc = (0.2 + overlap) / rank
+            here[e.group] = max(here.get(e.group, 0.0), sc) if once_a_passage else here.get(e.group, 0.0) + sc
+        for g, sc in here.items():
+            score[g] = score.get(g, 0.0) + sc
     if not score:
         return []
     ranked = sorted(score, key=lambda g: -score[g])

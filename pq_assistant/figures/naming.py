@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..textutil import fold
 from .lexicon import _ENTITIES, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _NP_STOP, _PLACES, _PLACE_RE, _clause_bounds, _expand_abbreviations, _lazy
-from .phrases import _content_words, _find_scope, _group_scope, _head, _noun_phrase, with_compound
+from .phrases import _AGENCIES, _content_words, _find_scope, _group_scope, _head, _noun_phrase, with_compound
 from .measures import _measured_again, _measured_subject
 from .state import _Fig, _State
 
@@ -405,6 +405,8 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     s = a.sentence
     anaphor = a.anaphor
     noun, np_end = _noun_phrase(a.rest)
+    if when := _WHEN_AFTER_RE.match(a.rest):  # "tegenover 109.214 twee jaar eerder": no noun, a time
+        noun, np_end = "", when.end()
     if noun and (place := _PLACE_RE.fullmatch(noun)):  # "19 Brussels Hoofdstedelijk Gewest": a place
         fig.scope = fig.scope or _PLACES[place.group(1).lower()]
         noun, np_end = "", 0
@@ -483,6 +485,8 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     # (not "In 171 gemeenten is het lokaal loket ...": there the counted things are no subject)
     role = _PREDICATE_NOUN_RE.match(pred_text) and not _PREPOSITION_BEFORE_RE.search(s[:fig.start])
     pred = [] if fig.denominator or links_figures or role else _content_words(pred_text, 3)
+    # "tegenover 161 een jaar eerder": when, not what ("jaar" is a time word already)
+    pred = [w for w in pred if fold(w) not in _WHEN_WORDS]
     if _TAKES_PLACE_RE.search(s):  # "vonden 96.200 consulten plaats": the particle of "plaatsvinden"
         pred = [w for w in pred if w.lower() != "plaats"]
     if fig.subset and not pred and not anaphor:
@@ -535,7 +539,43 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     else:
         base, words = noun, pred
     words = [w for w in words if fold(w) not in ("verwacht", "bevraagd", "bevraging", "deel")]
-    fig.quantity = " ".join(w for w in [*markers, base, *words] if w).strip()
+    holder = _holder(fig, a, state, " ".join([base, *words]))
+    fig.quantity = " ".join(w for w in [*markers, base, *words, holder] if w).strip()
+
+
+def _holder(fig: _Fig, a: _Around, state: _State, named: str) -> str:
+    """Whose count it is, when a named kind of thing is the subject that has, gets or does what is
+    counted: "In 2017 ontving de Kind en Gezin-lijn 286.410 telefonische oproepen", "In 2022
+    organiseerden de Huizen van het Kind samen 18.640 groepsactiviteiten" (the calls of that line,
+    the activities of those houses); a next sentence that adds to it ("Daarnaast werden 61.230
+    e-mails behandeld") has the same holder. Not an agency that reports ("Kind en Gezin telt ..."),
+    not a place (a scope), not a name the quantity holds already. "" when there is none."""
+    s = a.sentence
+    before = s[a.clause[0]:fig.start]
+    m = _HOLDER_BEFORE_RE.search(before)
+    if m:
+        holder = m.group(1)
+    elif _ADDS_TO_RE.match(s[a.clause[0]:]) and not _ENTITY_RE.search(before) and state.last_count is not None \
+            and state.last_entity and fold(state.last_count.quantity).endswith(" " + fold(state.last_entity)):
+        holder = state.last_entity
+    else:
+        return ""
+    if _AGENCIES.fullmatch(holder) or _PLACE_RE.fullmatch(holder) or fold(holder) in fold(named):
+        return ""
+    return holder
+
+
+_HOLDER_BEFORE_RE = _lazy(r"\b(?:de|het)\s+(" + "|".join(re.escape(e) for e in sorted(_ENTITIES, key=len, reverse=True))
+                          + r")\s+(?:(?:samen|in\s+totaal|ongeveer|bijna|ruim|al|nog|opnieuw|minstens)\s+)*$", re.I)
+_ADDS_TO_RE = _lazy(r"\W*(?:daarnaast|bovendien|daarbovenop)\b", re.I)
+
+
+# Adverbs that place a figure in time relative to another ("een jaar eerder", "twee jaar later",
+# "kort daarna"): the date (`dates`) says when; they never say what is counted.
+_WHEN_WORDS = {"eerder", "later", "voordien", "daarvoor", "nadien", "daarna", "voorheen", "vroeger", "geleden"}
+_WHEN_AFTER_RE = _lazy(r"\s*(?:een|één|twee|drie|vier|vijf|zes|tien|enkele|\d+|het|dat)\s+(?:jaar|jaren|maand|maanden|"
+                       r"week|weken|dag|dagen)\s+(?:eerder|later|voordien|daarvoor|nadien|daarna|voorheen|vroeger|geleden)\b",
+                       re.I)
 
 
 
