@@ -139,6 +139,30 @@ def test_damaged_ledger_row_names_doctor_and_doctor_repairs_it(tiny_index, tmp_p
     assert run("figures", "--all", "--index", str(idx)).returncode == 0
 
 
+def test_a_lost_series_pointer_names_doctor_and_doctor_repairs_it(tiny_index, tmp_path):
+    """A replaced figure's pointer is its series' row in ledger_current: without that row the
+    figure is reported as damage (one line naming pq doctor --fix), not shown without it."""
+    idx = tmp_path / "index"
+    shutil.copytree(tiny_index, idx)
+    import sqlite3
+
+    db = sqlite3.connect(idx / "catalog.sqlite", isolation_level=None)
+    fid = db.execute("SELECT MIN(fid) FROM ledger WHERE past = 1").fetchone()[0]
+    assert fid is not None
+    grp, series = db.execute("SELECT grp, series FROM ledger WHERE fid = ?", (fid,)).fetchone()
+    lost = db.execute("SELECT COUNT(*) FROM ledger WHERE past = 1 AND grp = ? AND series = ?", (grp, series)).fetchone()[0]
+    db.execute("DELETE FROM ledger_current WHERE grp = ? AND series = ?", (grp, series))
+    db.close()
+    res = run("figures", "--all", "--index", str(idx))
+    assert res.returncode == 1
+    assert one_line(res) == (f"pq: fout: {idx / 'catalog.sqlite'}: beschadigd cijferregister (cijfer {fid}: "
+                             f"ValueError); herstel met  pq doctor --fix --index {idx}")
+    res = run("doctor", "--index", str(idx))
+    assert res.returncode == 1 and f"{lost} vervangen cijfers zonder hun nieuwere cijfer" in res.stdout + res.stderr
+    assert run("doctor", "--fix", "--index", str(idx)).returncode == 0
+    assert run("figures", "--all", "--index", str(idx)).returncode == 0
+
+
 def test_batch_bad_lines_are_named_and_the_others_answered(tiny_index, tmp_path):
     batch = tmp_path / "b.jsonl"
     batch.write_text('{"id": "a", "query": "erkende Huizen van het Kind"}\nnot json\n{"id": "c", "query": " "}\n'

@@ -149,8 +149,6 @@ def _grouped(entries) -> set[frozenset]:
     return {frozenset(g) for g in groups.values()}
 
 
-@pytest.mark.xfail(strict=True, reason="storage.ledgerdb does not yet look up restatement_key candidates nor call "
-                                       "figures.grouping.joins_across (the lead wires it; then drop this mark)")
 def test_a_document_restating_another_ones_figure_updates_the_ledger_as_a_rebuild_does(tmp_path):
     from pq_assistant import Assistant
 

@@ -87,10 +87,11 @@ def test_an_index_with_its_ledger_in_figures_json_opens_and_the_ledger_moves_int
     assert "157" in {e.figure.value for e in a.ledger()} and a.check() == []
 
 
-def test_a_ledger_whose_rows_hold_their_pointers_is_read_as_is_and_moved_to_one_pointer_a_series(tmp_path: Path):
-    """tests/data/index-v3-ledger-rows was written by the code of before ledger_current (6f833ea:
-    every replaced figure's row held its pointer): it is read as it is, and the first change
-    moves the pointers to one row a series; the ledger is then the one a rebuild makes."""
+def test_a_ledger_whose_rows_hold_their_pointers_is_read_as_is_and_rebuilt_by_the_next_writer(tmp_path: Path):
+    """tests/data/index-v3-ledger-rows was written by the code of before ledger_current and the
+    rkey column (6f833ea: every replaced figure's row held its pointer): it is read as it is, and
+    the first change rebuilds the ledger (its rows lack the new columns), with one pointer a
+    series; the ledger is then the one a rebuild makes."""
     import sqlite3
 
     index = tmp_path / "index"

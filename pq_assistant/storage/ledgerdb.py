@@ -10,6 +10,8 @@ Tables:
                     its series in the timeline (scope, kind: what its status is relative to),
                     its reference date, the date it sorts at (sortd) and whether a newer figure
                     replaced it (past: its bucket is an older date than the current value's)
+                    and the key by which another source's restatement of its value can join it
+                    to that figure's timeline (rkey: `figures.grouping.restatement_key`, or '')
     ledger_phrases  pid -> a description phrase (`ledger.description`) and its vector (float32)
     ledger_keys     (quantity key, family, timeline) with the timeline's first fid: what
                     `named_groups` matches a question against, without reading any figure
@@ -36,7 +38,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS ledger (fid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, chunk_id TEXT NOT NULL,
     grp INTEGER NOT NULL, status TEXT NOT NULL, pid INTEGER NOT NULL, gkey TEXT NOT NULL, block TEXT NOT NULL,
     data TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0, series TEXT NOT NULL DEFAULT '',
-    date TEXT NOT NULL DEFAULT '', sortd TEXT NOT NULL DEFAULT '', past INTEGER NOT NULL DEFAULT 0);
+    date TEXT NOT NULL DEFAULT '', sortd TEXT NOT NULL DEFAULT '', past INTEGER NOT NULL DEFAULT 0,
+    rkey TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS ledger_chunk ON ledger(chunk_id);
 CREATE INDEX IF NOT EXISTS ledger_doc ON ledger(doc_id);
 CREATE INDEX IF NOT EXISTS ledger_grp ON ledger(grp);
@@ -44,6 +47,7 @@ CREATE INDEX IF NOT EXISTS ledger_gkey ON ledger(gkey, doc_id, seq);
 CREATE INDEX IF NOT EXISTS ledger_sdate ON ledger(grp, series, date, sortd, past);
 CREATE INDEX IF NOT EXISTS ledger_pid ON ledger(pid, block, grp);
 CREATE INDEX IF NOT EXISTS ledger_block ON ledger(block, grp);
+CREATE INDEX IF NOT EXISTS ledger_rkey ON ledger(rkey);
 CREATE TABLE IF NOT EXISTS ledger_phrases (pid INTEGER PRIMARY KEY, phrase TEXT NOT NULL UNIQUE, vec BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS ledger_keys (qkey TEXT NOT NULL, family TEXT NOT NULL, grp INTEGER NOT NULL,
     first INTEGER NOT NULL, PRIMARY KEY (qkey, family, grp)) WITHOUT ROWID;
@@ -64,28 +68,22 @@ _COLS = "fid, grp, status, data, seq, series"
 
 
 def create(db) -> None:
-    """The ledger's tables (in a catalog of before them too): the tables, the columns a
-    development build of them lacked (its rows then need a rebuild: marked stale), the indexes;
-    a ledger whose rows still hold their pointers has them moved into ledger_current."""
+    """The ledger's tables (in a catalog of before them too): the tables, the columns an
+    earlier build lacked (its rows then need a rebuild: marked stale; so is a ledger of before
+    ledger_current, whose rows hold their own pointers and no rkey), the indexes."""
     stmts = [st for st in SCHEMA.strip().split(";") if st.strip()]
-    had_current = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_current'").fetchone()
     for stmt in stmts:
         if "CREATE TABLE" in stmt:
             db.execute(stmt)
     cols = {r[1] for r in db.execute("PRAGMA table_info(ledger)")}
     added = False
     for col in ("seq INTEGER NOT NULL DEFAULT 0", "series TEXT NOT NULL DEFAULT ''", "date TEXT NOT NULL DEFAULT ''",
-                "sortd TEXT NOT NULL DEFAULT ''", "past INTEGER NOT NULL DEFAULT 0"):
+                "sortd TEXT NOT NULL DEFAULT ''", "past INTEGER NOT NULL DEFAULT 0", "rkey TEXT NOT NULL DEFAULT ''"):
         if col.split()[0] not in cols:
             db.execute(f"ALTER TABLE ledger ADD COLUMN {col}")
             added = True
     if added and db.execute("SELECT EXISTS (SELECT 1 FROM ledger)").fetchone()[0]:
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('ledger_stale', 'true')")
-    if not had_current and not added:
-        # (every replaced figure of a series points at the same figure: one row a series)
-        db.execute("INSERT OR REPLACE INTO ledger_current(grp, series, ptr) SELECT grp, series, "
-                   "json_extract(data, '$._replaced_by') FROM ledger WHERE past = 1 GROUP BY grp, series")
-        db.execute("UPDATE ledger SET data = json_set(data, '$._replaced_by', ?) WHERE past = 1", (SERIES,))
     db.execute("DROP INDEX IF EXISTS ledger_series")  # (now ledger_sdate, with the sort date)
     have = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
     for stmt in stmts:
@@ -297,6 +295,7 @@ class LedgerDB:
         given), their timeline keys and their figures' positions (`seqs`: id(figure) -> seq)."""
         import numpy as np
 
+        from ..figures.grouping import restatement_key
         from ..models import Figure
 
         names = list(Figure.__dataclass_fields__)  # (flat values: no dataclasses.asdict deep copy)
@@ -324,12 +323,12 @@ class LedgerDB:
             series = _series(f)
             rows.append((first + n, f.doc_id, f.chunk_id, e.group, e.status, pid.get(_description(f), -1), gkey, block,
                          _row_data(e, names), seqs.get(id(f), 0), series, f.date or "", _sortd(f),
-                         int(e.replaced_by is not None)))
+                         int(e.replaced_by is not None), restatement_key(f) or ""))
             if e.replaced_by is not None:
                 pointers[(e.group, series)] = e.replaced_by
             keys.setdefault((qkey, fam, e.group), first + n)
         db.executemany("INSERT INTO ledger(fid, doc_id, chunk_id, grp, status, pid, gkey, block, data, seq, series, "
-                       "date, sortd, past) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                       "date, sortd, past, rkey) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany("INSERT OR IGNORE INTO ledger_keys(qkey, family, grp, first) VALUES (?, ?, ?, ?)",
                        [(q, fam, g, fid) for (q, fam, g), fid in keys.items()])
         db.executemany("INSERT OR REPLACE INTO ledger_current(grp, series, ptr) VALUES (?, ?, ?)",

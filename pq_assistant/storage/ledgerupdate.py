@@ -49,6 +49,8 @@ def update(ldb, drop_docs: set[str], new_figures: Sequence, build: Callable[[lis
         return memo[k]
 
     new_gkeys = {keys_of(f)[0] for f in new_figures}
+    # the timelines another source's restatement of a new value can join (figures.grouping._join_across)
+    chosen |= {e.group for e in _restating(ldb, new_figures, _ids(drop_docs))}
     new_blocks = {keys_of(f)[1] for f in new_figures}
     if new_gkeys:
         chosen |= {r[0] for r in db.execute("SELECT DISTINCT grp FROM ledger WHERE gkey IN "
@@ -123,7 +125,7 @@ def update_series(ldb, drop_docs: set[str], new_figures: Sequence, embed) -> int
 
     if embed is None or not ldb.exists():
         return None
-    from ..figures.grouping import joins_restatements
+    from ..figures.grouping import joins_across, joins_restatements
 
     by_doc: dict[str, list] = {}
     for f in list(new_figures) + [e.figure for e in ldb.of_docs(drop_docs)]:
@@ -132,6 +134,9 @@ def update_series(ldb, drop_docs: set[str], new_figures: Sequence, embed) -> int
         return None  # a document that names one quantity twice joins two timelines (or splits them)
     db = ldb.catalog.db
     drops = _ids(drop_docs)
+    changed = [f for figs in by_doc.values() for f in figs]
+    if joins_across(changed, [e.figure for e in _restating(ldb, changed, drops)]):
+        return None  # a value restated in another source under another phrase joins (or splits) timelines
     new_pos = positions(new_figures)
     new_by_key: dict[str, list] = {}
     memo: dict[tuple, tuple] = {}
@@ -255,6 +260,19 @@ def old_buckets(db, grp: int, series: str, dates: set[str]):
         return None
     row = db.execute("SELECT ptr FROM ledger_current WHERE grp = ? AND series = ?", (grp, series)).fetchone()
     return json.loads(row[0]) if row is not None else None
+
+
+def _restating(ldb, figures: Sequence, drops: str) -> list:
+    """The ledger's entries, outside the documents `drops` (JSON list), whose restatement key
+    (`figures.grouping.restatement_key`, the rkey column) is one of `figures`': the only ones
+    the rule that joins restated values across sources can join them with."""
+    from ..figures.grouping import restatement_key
+
+    keys = {k for k in map(restatement_key, figures) if k is not None}
+    if not keys:
+        return []
+    return ldb._rows(f"SELECT {_COLS} FROM ledger WHERE rkey IN (SELECT value FROM json_each(?)) AND doc_id NOT IN "
+                     "(SELECT value FROM json_each(?))", (json.dumps(sorted(keys), ensure_ascii=False), drops))
 
 
 def _in_order(ldb, members: list) -> list:
