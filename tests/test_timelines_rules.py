@@ -278,3 +278,28 @@ def test_the_status_only_conflict_check_of_a_bucket_is_that_of_its_notes():
             assert fast[i] == bool(n["conflicts_with"]), (i, [(f.value, f.doc) for f in figs])
             seen.add(fast[i])
     assert seen == {True, False}
+
+
+def test_statuses_without_the_notes_lists_are_those_with_them():
+    """`annotate_timeline(lists=False)` (what the ledger keeps: statuses and pointers) marks every
+    figure as the full annotation does: random series over a few dates, sources and values,
+    runs of one current value, conflicts, figures without a source or a date."""
+    import random
+
+    from pq_assistant.figures.timelines import annotate_timeline
+
+    rng = random.Random(5)
+    seen = set()
+    for _ in range(200):
+        figs = [Figure(value=str(v), number_value=float(v), unit="Huizen", quantity="q",
+                       date=rng.choice(["2019", "2020-01-01", "2021", "2021-05-01", ""]), date_source="explicit",
+                       sentence="", start=n, doc=d, doc_id=d, doc_date=rng.choice(["2021-06-01", "2022-01-01", ""]))
+                for n, (v, d) in enumerate((rng.choice([104, 104, 109, 96]), rng.choice(["a", "b", "c", ""]))
+                                           for _ in range(rng.randint(1, 14)))]
+        groups = [list(range(len(figs)))]
+        full = annotate_timeline(figs, groups)
+        fast = annotate_timeline(figs, groups, lists=False)
+        key = lambda n: (n["index"], n["status"], n["replaced_by"], n["confirms"])  # noqa: E731
+        assert [key(n) for n in fast] == [key(n) for n in full]
+        seen.update(n["status"] for n in full)
+    assert seen == {"latest", "confirmed", "superseded", "conflict", "undated"}, seen

@@ -66,7 +66,7 @@ def build(figures: list[Figure], embed: Callable[[list[str]], object] | None) ->
     if not figures:
         return []
     groups = group_quantities(figures, embed=embed)
-    notes = annotate_timeline(figures, groups)
+    notes = annotate_timeline(figures, groups, lists=False)  # (an entry keeps no lists)
     return _entries(figures, notes)
 
 
@@ -87,7 +87,7 @@ def annotate_series(figures: list[Figure], group: int) -> list[LedgerEntry]:
 
     if not figures:
         return []
-    notes = _annotate_series(figures, list(range(len(figures))), group, series_key(figures[0]))
+    notes = _annotate_series(figures, list(range(len(figures))), group, series_key(figures[0]), lists=False)
     return _entries(figures, notes)
 
 

@@ -62,6 +62,7 @@ def _stem(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=1 << 16)
 def quantity_key(text: str) -> str:
     """Normalised quantity phrase: lower-case, accents folded, abbreviations expanded ("HvhK"
     -> "Huizen van het Kind"), singular/plural unified ("Huizen"/"Huis" -> "huis"), stop words
@@ -191,7 +192,7 @@ def _fold_name(name: str) -> str:
     return fold(name)
 
 
-def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None = None) -> list[dict]:
+def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None = None, lists: bool = True) -> list[dict]:
     """One dict per figure, in timeline order per group and series: {"index": position in
     `figures`, "figure", "group": index in `groups`, "series": (scope, kind), "status",
     "replaced_by": index of the figure that replaced it (None), "confirms": index of the first
@@ -211,6 +212,9 @@ def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None 
       newer source wins) — or, when later sources only repeat the current value, its first
       statement;
     - a figure without a reference date is "undated": kept, never placed.
+
+    `lists=False`: the statuses and pointers only (the lists stay empty; what the ledger keeps),
+    from `_Bucket.in_conflict`, in time of figures + classes a date instead of their product.
     """
     if groups is None:
         from .grouping import group_quantities
@@ -222,7 +226,7 @@ def annotate_timeline(figures: Sequence[Figure], groups: list[list[int]] | None 
         for i in idx:
             by_series.setdefault(series_key(figures[i]), []).append(i)
         for series, members in by_series.items():
-            out.extend(_annotate_series(figures, members, gid, series))
+            out.extend(_annotate_series(figures, members, gid, series, lists))
     return out
 
 
@@ -359,16 +363,19 @@ class _Bucket:
         n["conflicts_with"] = sorted(conflicts, key=self.pos.__getitem__)[:LISTED]
 
 
-def _status_at(figures: Sequence[Figure], notes: dict, i: int, bucket: _Bucket, winner: int) -> None:
+def _status_at(notes: dict, i: int, bucket: _Bucket, winner: int, conflict: dict[int, bool] | None) -> None:
     """The status of figure i at a reference date that is not the current value's (see
-    `_annotate_series`): conflict with another source's value for that date, else superseded."""
+    `_annotate_series`): conflict with another source's value for that date, else superseded.
+    `conflict`: the bucket's `in_conflict()` when the notes' lists are not wanted."""
     n = notes[i]
-    bucket.note(n, i)
-    n["status"] = CONFLICT if n["conflicts_with"] else SUPERSEDED
+    if conflict is None:
+        bucket.note(n, i)
+    n["status"] = CONFLICT if (n["conflicts_with"] if conflict is None else conflict[i]) else SUPERSEDED
     n["replaced_by"] = winner
 
 
-def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, series: tuple[str, str]) -> list[dict]:
+def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, series: tuple[str, str],
+                     lists: bool = True) -> list[dict]:
     ordered = sorted(members, key=lambda i: sort_key(figures[i]))
     by_date: dict[str, list[int]] = {}
     for i in ordered:  # bucketed by reference date: comparing every pair of a big timeline grew quadratically
@@ -410,18 +417,21 @@ def _annotate_series(figures: Sequence[Figure], members: list[int], gid: int, se
         for date, idx in by_date.items():
             if date in run:
                 continue
+            conflict = None if lists else buckets[date].in_conflict()
             for i in idx:
                 # replaced by the current value's first statement ("104 op 1 januari 2026, nr.
                 # 312"), not by a later repeat of it ("nu nog 104" in a press release)
-                _status_at(figures, notes, i, buckets[date], first)
+                _status_at(notes, i, buckets[date], first, conflict)
         return [notes[i] for i in ordered]
     for date, idx in by_date.items():
         b = buckets[date]
+        conflict = None if lists else b.in_conflict()
         for i in idx:
             f, n = figures[i], notes[i]
-            b.note(n, i)
+            if conflict is None:
+                b.note(n, i)
             first = b.first_agreeing(i)  # the first source of this value
-            if n["conflicts_with"]:
+            if n["conflicts_with"] if conflict is None else conflict[i]:
                 n["status"] = CONFLICT
             elif date != newest_date:
                 n["status"] = SUPERSEDED
