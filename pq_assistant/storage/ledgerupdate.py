@@ -24,7 +24,8 @@ def update(ldb, drop_docs: set[str], new_figures: Sequence, build: Callable[[lis
     goes), those holding a figure of the same quantity key as a new one
     (`figures.grouping.grouping_keys`: they are grouped together first), and those holding a
     figure whose phrase is a near neighbour of a new figure's phrase in the same comparison
-    block (by `embed`, against the stored phrase vectors). A timeline that is none of these
+    block (by `embed`, against the stored phrase vectors), and those holding a figure with a new
+    figure's restatement key (`figures.grouping.restatement_key`). A timeline that is none of these
     cannot be merged with a new figure nor lose one. Timelines keep their numbers where they
     go on; new ones get numbers after the highest. `new_figures` are the changed documents'
     figures in the catalog's order; the regrouped figures are met in that order (document,
@@ -108,6 +109,7 @@ def update(ldb, drop_docs: set[str], new_figures: Sequence, build: Callable[[lis
     ldb.forget()
     return n
 
+
 def update_series(ldb, drop_docs: set[str], new_figures: Sequence, embed) -> int | None:
     """The common change, in time of the series it touches: when every quantity key of the
     dropped and new figures is in the ledger before and after the change, with the same
@@ -117,7 +119,8 @@ def update_series(ldb, drop_docs: set[str], new_figures: Sequence, embed) -> int
     annotated again (`figures.ledger.annotate_series`: a status is relative to its series
     only); only their rows change. None when the change is not of that kind (`update` then
     regroups the timelines it can touch), also when a changed document states one distinctive
-    value under two phrases (`figures.grouping.joins_restatements`: it joins their timelines)."""
+    value under two phrases (`figures.grouping.joins_restatements`: it joins their timelines) or
+    restates a count of another source under another phrase (`joins_across`)."""
     import numpy as np
 
     from ..figures.ledger import annotate_older_date
@@ -235,8 +238,8 @@ def settle(ldb, tx, old_pids: list[int]) -> int:
 
 def old_buckets(db, grp: int, series: str, dates: set[str]):
     """The pointer (`replaced_by`) of a series' older figures when a change at `dates` can
-    only touch those dates' own figures, else None (the series is annotated again from its newest dates:
-    `series_part`).
+    only touch those dates' own figures, else None (then `series_part` marks the series' newest
+    dates again, with the changed ones).
 
     A series' statuses (figures.timelines._annotate_series) are set by its newest reference
     dates — the current value's run, whose figures have no `replaced_by` — and the date just
