@@ -176,7 +176,8 @@ class Lay:
         self.data = data
         self.W = adapter
         self.use = methods() if use is None else use
-        self.asked: dict[str, list[str]] = data.get("asked") or {}
+        # (a lay.json of before holds the asked-before map; now the catalog does: view.asked_of)
+        self.asked: dict[str, list[str]] | None = data.get("asked")
         self.table: dict[str, list] = data.get("translate") or {}
         self.words: dict[str, int] = data.get("words") or {}
         self.surface: dict[str, str] = data.get("surface") or {}
@@ -241,17 +242,24 @@ class Lay:
             fused = dict(fused)
             for cid, s in hits:
                 fused[cid] = fused.get(cid, 0.0) + TRANSLATE_WEIGHT * s / top
-        return self.boost_asked(fused)
+        return self.boost_asked(fused, view)
 
     # asked before
-    def boost_asked(self, fused: dict[str, float]) -> dict[str, float]:
+    def boost_asked(self, fused: dict[str, float], view=None) -> dict[str, float]:
         """Answer parts of the sub-questions among the candidates get ASKED_WEIGHT of their
-        sub-question's score (when that is more than their own)."""
-        if "asked" not in self.use or not self.asked:
+        sub-question's score (when that is more than their own). The map is the file's (one of
+        before) or the index's for these candidates (`view.asked_of`)."""
+        if "asked" not in self.use:
+            return fused
+        if self.asked is not None:
+            asked = self.asked
+        else:
+            asked = view.asked_of(list(fused)) if view is not None and hasattr(view, "asked_of") else {}
+        if not asked:
             return fused
         out = dict(fused)
         for cid, s in fused.items():
-            for a in self.asked.get(cid, ()):
+            for a in asked.get(cid, ()):
                 if ASKED_WEIGHT * s > out.get(a, 0.0):
                     out[a] = ASKED_WEIGHT * s
         return out

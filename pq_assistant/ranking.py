@@ -45,6 +45,8 @@ class IndexView(Protocol):
 
     def doc_chunk_ids(self, doc_id: str) -> list[str]: ...
 
+    def asked_of(self, chunk_ids: list[str]) -> dict[str, list[str]]: ...  # sub-question -> its answers (lay)
+
 
 @dataclass
 class Ranked:

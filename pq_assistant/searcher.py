@@ -96,6 +96,9 @@ class StoreView:
     def doc_chunk_ids(self, doc_id: str) -> list[str]:
         return self.storage.catalog.chunk_ids(doc_id)
 
+    def asked_of(self, chunk_ids: list[str]) -> dict[str, list[str]]:
+        return self.storage.catalog.asked_of(chunk_ids)
+
 
 class Searcher:
     """Search and answer over one index (see the module docstring). `embedder()` gives the

@@ -103,14 +103,16 @@ def test_learned_part_is_rebuilt_on_ingest_and_survives_a_restart(tmp_path):
     data = layfile.load(a.index)
     assert data["chunks"] == a.storage.catalog.chunk_count()
     assert data["translate"]["naschools"][0][0] == "buitenschools"
-    assert "sv-2022-90-speelpleinwerking:question:1" not in data["asked"]
+    assert "asked" not in data  # (the asked-before map is in the catalog: a question looks up its candidates)
+    assert a.storage.catalog.asked_of(["sv-2022-90-speelpleinwerking:question:1"]) == {}
     before = [p.chunk_id for p in a.search(LAY_QUESTION)]
     # a new document: the learned part is rebuilt with it
     make_corpus(corpus, ["sv-2022-90-speelpleinwerking.txt"])
     a.ingest([corpus])
     data2 = layfile.load(a.index)
     assert data2["chunks"] == a.storage.catalog.chunk_count() > data["chunks"]
-    assert data2["asked"]["sv-2022-90-speelpleinwerking:question:1"] == ["sv-2022-90-speelpleinwerking:answer:0"]
+    assert a.storage.catalog.asked_of(["sv-2022-90-speelpleinwerking:question:1", "nergens:question:1"]) == {
+        "sv-2022-90-speelpleinwerking:question:1": ["sv-2022-90-speelpleinwerking:answer:0"]}
     # a restart: a new Assistant on the same index reads it and ranks as the first one does
     after = [p.chunk_id for p in a.search(LAY_QUESTION)]
     lay._CACHE.clear()  # nothing of this process's reading is kept
@@ -186,3 +188,29 @@ def test_the_chunk_count_is_read_from_the_head_of_the_file_and_from_a_file_of_be
     assert layfile.chunk_count(tmp_path) is None
     layfile.save(tmp_path, {"chunks": 5})
     assert layfile.load(tmp_path) == {"chunks": 5} and layfile.chunk_count(tmp_path) == 5
+
+
+def test_a_lay_file_of_before_with_its_asked_map_is_read_and_the_next_writer_moves_the_map(tmp_path):
+    """A lay.json written before the catalog held the asked-before map still ranks as it did; the
+    next writer moves the map into the catalog (the file's head tells it holds one), the adapter
+    stays, and the ranking is the same."""
+    import json
+
+    corpus = make_corpus(tmp_path / "corpus", list(DOCS)[:4] + ["sv-2022-90-speelpleinwerking.txt"])
+    a = ingest(tmp_path / "index", corpus)
+    before = [p.chunk_id for p in a.search(LAY_QUESTION)]
+    asked = {q: v for q, v in a.storage.catalog.db.execute("SELECT question, answers FROM lay_asked")}
+    assert asked
+    data = layfile.load(a.index)
+    data["asked"] = {q: json.loads(v) for q, v in asked.items()}
+    layfile.path_of(a.index).write_text(json.dumps(data, sort_keys=True), encoding="utf-8")  # the old layout
+    a.storage.catalog.set_asked({})
+    assert layfile.holds_asked(a.index)
+    assert [p.chunk_id for p in a.search(LAY_QUESTION)] == before  # read from the file as it is
+    adapter = layfile.adapter_path(a.index).read_bytes() if layfile.adapter_path(a.index).exists() else None
+    b = ingest(tmp_path / "index", corpus)  # nothing changed: the writer only moves the map
+    assert [p.chunk_id for p in b.search(LAY_QUESTION)] == before
+    assert not layfile.holds_asked(b.index) and "asked" not in layfile.load(b.index)
+    assert {q: v for q, v in b.storage.catalog.db.execute("SELECT question, answers FROM lay_asked")} == asked
+    assert (layfile.adapter_path(b.index).read_bytes() if layfile.adapter_path(b.index).exists() else None) == adapter
+    assert [p.chunk_id for p in b.search(LAY_QUESTION)] == before

@@ -12,6 +12,7 @@ Tables:
     figures    a document's figures (JSON each), in document order
     ledger, ledger_phrases, ledger_keys, ledger_current   the figures ledger (timelines; ledgerdb.py)
     pending    documents whose write has begun and not finished (see writer.py)
+    lay_asked  sub-question chunk -> its answer chunks (the lay data's asked-before map, lay.py)
 
 Readers never block writers (WAL); each write is one transaction, so a reader sees a document
 entirely or not at all.
@@ -51,6 +52,8 @@ CREATE TABLE IF NOT EXISTS figures (doc_id TEXT NOT NULL, seq INTEGER NOT NULL, 
     PRIMARY KEY (doc_id, seq));
 CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, since TEXT NOT NULL);
 """
+_LAY_ASKED = "CREATE TABLE IF NOT EXISTS lay_asked (question TEXT PRIMARY KEY, answers TEXT NOT NULL) WITHOUT ROWID"
+_SCHEMA += _LAY_ASKED + ";\n"
 
 _DOC_COLUMNS = ("doc_id", "file", "path", "sha256", "kind", "title", "number", "date", "asker", "minister",
                 "pages", "chunks", "figures", "is_pq", "ingested", "remote", "extra", "vec_seg", "vec_row")
@@ -323,6 +326,26 @@ class Catalog:
     def chunk_docs(self) -> dict[str, str]:
         """Every chunk id the catalog lists -> its document."""
         return dict(self.db.execute("SELECT chunk_id, doc_id FROM chunks"))
+
+    # -- the lay data's asked-before map (lay.py) ----------------------------------------------
+    def set_asked(self, asked: dict[str, list[str]]) -> None:
+        """Sub-question chunk -> the answer chunks that answer it, anew (derived: lay.build). Here
+        rather than in lay.json: a question looks up its candidates only (the whole map is
+        megabytes at a large index, and every cold `pq ask` parsed it)."""
+        with self.transaction() as db:
+            db.execute(_LAY_ASKED)
+            db.execute("DELETE FROM lay_asked")
+            db.executemany("INSERT INTO lay_asked(question, answers) VALUES (?, ?)",
+                           [(q, json.dumps(a)) for q, a in sorted(asked.items())])
+
+    def asked_of(self, chunk_ids: Iterable[str]) -> dict[str, list[str]]:
+        """The answer chunks of those of `chunk_ids` that are sub-questions with answers."""
+        try:
+            rows = self.db.execute("SELECT question, answers FROM lay_asked WHERE question IN (SELECT value FROM "
+                                   "json_each(?))", (json.dumps(list(chunk_ids)),)).fetchall()
+        except sqlite3.OperationalError:  # a catalog of before the table: its map is in lay.json
+            return {}
+        return {q: json.loads(a) for q, a in rows}
 
     def chunk_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])

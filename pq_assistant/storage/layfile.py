@@ -12,6 +12,7 @@ from .layout import atomic_write, save_npy
 
 FILE = "lay.json"
 _COUNT = re.compile(rb'\{"chunks":(\d+)[,}]')
+_ASKED = re.compile(rb'\{(?:"chunks":\d+,)?"asked":')
 ADAPTER = "lay.npy"  # the query adapter (dim x dim float32); absent when there is none
 
 
@@ -40,6 +41,21 @@ def _dumps(data: dict) -> str:
     if isinstance(data.get("chunks"), int):
         body = f'{{"chunks":{int(data["chunks"])}' + ("," + body[1:] if rest else "}")
     return body
+
+
+def holds_asked(root: Path) -> bool:
+    """Does the file still hold the asked-before map (written before the catalog held it)? Its
+    keys are sorted after the count, so the map comes first: the file's head tells."""
+    try:
+        with open(path_of(root), "rb") as fh:
+            return _ASKED.match(fh.read(64)) is not None
+    except OSError:
+        return False
+
+
+def rewrite(root: Path, data: dict) -> None:
+    """The JSON again (the adapter stays)."""
+    atomic_write(path_of(root), _dumps(data))
 
 
 def load_adapter(root: Path):

@@ -384,6 +384,8 @@ class Writer:
             self._drop_dead_segments()
         if self.lay_outdated(self.changed):
             self.rebuild_lay()
+        elif layfile.holds_asked(self.layout.root):
+            self.move_lay_asked()
 
     def lay_outdated(self, changed: bool = False) -> bool:
         """Is the lay-language data (lay.py) missing, or built from a corpus that has since changed
@@ -402,7 +404,16 @@ class Writer:
         """The lay-language data (lay.py: learned from the index's questions and answers)."""
         from .. import lay
 
-        layfile.save(self.layout.root, *lay.build(self.vectors.scan(embeddings=True)))
+        data, adapter = lay.build(self.vectors.scan(embeddings=True))
+        self.catalog.set_asked(data.pop("asked", {}))  # (looked up a question's candidates at a time)
+        layfile.save(self.layout.root, data, adapter)
+
+    def move_lay_asked(self) -> None:
+        """A lay.json of before, which holds the asked-before map: the map into the catalog."""
+        data = layfile.load(self.layout.root)
+        if data is not None and "asked" in data:
+            self.catalog.set_asked(data.pop("asked") or {})
+            layfile.rewrite(self.layout.root, data)
 
     # -- a shared server --------------------------------------------------------------------
     def reindex(self, extra: Callable[[dict], dict] | None = None) -> dict:
