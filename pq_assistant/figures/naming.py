@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from ..textutil import fold
 from .lexicon import _ENTITIES, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _NP_STOP, _PLACES, _PLACE_RE, _clause_bounds, _expand_abbreviations, _lazy
-from .phrases import _AGENCIES, _content_words, _find_scope, _group_scope, _head, _noun_phrase, with_compound
+from .holders import holder_of
+from .phrases import _content_words, _find_scope, _group_scope, _head, _noun_phrase, with_compound
 from .measures import _measured_again, _measured_subject
 from .state import _Fig, _State
 
@@ -539,35 +540,8 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     else:
         base, words = noun, pred
     words = [w for w in words if fold(w) not in ("verwacht", "bevraagd", "bevraging", "deel")]
-    holder = _holder(fig, a, state, " ".join([base, *words]))
+    holder = holder_of(fig.start, a.sentence, a.clause[0], state, " ".join([base, *words]))
     fig.quantity = " ".join(w for w in [*markers, base, *words, holder] if w).strip()
-
-
-def _holder(fig: _Fig, a: _Around, state: _State, named: str) -> str:
-    """Whose count it is, when a named kind of thing is the subject that has, gets or does what is
-    counted: "In 2017 ontving de Kind en Gezin-lijn 286.410 telefonische oproepen", "In 2022
-    organiseerden de Huizen van het Kind samen 18.640 groepsactiviteiten" (the calls of that line,
-    the activities of those houses); a next sentence that adds to it ("Daarnaast werden 61.230
-    e-mails behandeld") has the same holder. Not an agency that reports ("Kind en Gezin telt ..."),
-    not a place (a scope), not a name the quantity holds already. "" when there is none."""
-    s = a.sentence
-    before = s[a.clause[0]:fig.start]
-    m = _HOLDER_BEFORE_RE.search(before)
-    if m:
-        holder = m.group(1)
-    elif _ADDS_TO_RE.match(s[a.clause[0]:]) and not _ENTITY_RE.search(before) and state.last_count is not None \
-            and state.last_entity and fold(state.last_count.quantity).endswith(" " + fold(state.last_entity)):
-        holder = state.last_entity
-    else:
-        return ""
-    if _AGENCIES.fullmatch(holder) or _PLACE_RE.fullmatch(holder) or fold(holder) in fold(named):
-        return ""
-    return holder
-
-
-_HOLDER_BEFORE_RE = _lazy(r"\b(?:de|het)\s+(" + "|".join(re.escape(e) for e in sorted(_ENTITIES, key=len, reverse=True))
-                          + r")\s+(?:(?:samen|in\s+totaal|ongeveer|bijna|ruim|al|nog|opnieuw|minstens)\s+)*$", re.I)
-_ADDS_TO_RE = _lazy(r"\W*(?:daarnaast|bovendien|daarbovenop)\b", re.I)
 
 
 # Adverbs that place a figure in time relative to another ("een jaar eerder", "twee jaar later",
