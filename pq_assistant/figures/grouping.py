@@ -51,19 +51,7 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
     close together (the most similar *different* quantities, "intergemeentelijke" vs "gemeentelijke
     samenwerkingsverbanden", score 0.98), so a lower threshold merges timelines that must stay apart.
     """
-    keys: dict[tuple[str, str], list[int]] = {}
-    for i, f in enumerate(figures):
-        k = (_family(f), quantity_key(f.quantity or f.unit))
-        keys.setdefault(k, []).append(i)
-    items = list(keys.items())
-    parent = list(range(len(items)))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
+    items, parent, find = _key_groups(figures)
     blocks: dict[tuple, list[int]] = {}
     for n, ((_fam, key), idx) in enumerate(items):
         blocks.setdefault(_block(figures[idx[0]], key), []).append(n)
@@ -253,17 +241,7 @@ def joins_across(figures: Sequence[Figure], others: Sequence[Figure]) -> bool:
     if not keys:
         return False
     pool = list(figures) + [f for f in others if restatement_key(f) in keys]
-    groups: dict[tuple[str, str], list[int]] = {}
-    for i, f in enumerate(pool):
-        groups.setdefault((_family(f), quantity_key(f.quantity or f.unit)), []).append(i)
-    items = list(groups.items())
-    parent = list(range(len(items)))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            a = parent[a]
-        return a
-
+    items, parent, find = _key_groups(pool)
     _join_across(pool, items, parent, find)
     size: dict[int, int] = {}
     for n in range(len(items)):
@@ -275,6 +253,14 @@ def joins_restatements(figures: Sequence[Figure]) -> bool:
     """Would `_join_restatements` join two key groups of these figures (of one document or a
     few)? The storage's update of a change in time of its series (no regrouping) holds only
     when it would not: such a document merges two timelines when it comes, splits them when it goes."""
+    items, parent, find = _key_groups(figures)
+    _join_restatements(figures, items, parent, find)
+    return any(find(n) != n for n in range(len(items)))
+
+
+def _key_groups(figures: Sequence[Figure]) -> tuple[list, list[int], Callable[[int], int]]:
+    """The figures' key groups ((family, quantity key) -> their indices, in the order first met)
+    and a union-find over them (`parent`, `find`) for the rules that join groups."""
     keys: dict[tuple[str, str], list[int]] = {}
     for i, f in enumerate(figures):
         keys.setdefault((_family(f), quantity_key(f.quantity or f.unit)), []).append(i)
@@ -283,11 +269,11 @@ def joins_restatements(figures: Sequence[Figure]) -> bool:
 
     def find(a: int) -> int:
         while parent[a] != a:
+            parent[a] = parent[parent[a]]
             a = parent[a]
         return a
 
-    _join_restatements(figures, items, parent, find)
-    return any(find(n) != n for n in range(len(items)))
+    return items, parent, find
 
 
 EXACT_BELOW = 2048  # a block of fewer keys is compared exactly (all its pairs, in row chunks)
