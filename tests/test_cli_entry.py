@@ -119,48 +119,56 @@ def test_damaged_record_names_doctor(tiny_index, tmp_path):
                     f"herstel met  pq doctor --fix --index {idx}")
 
 
-def test_damaged_ledger_row_names_doctor_and_doctor_repairs_it(tiny_index, tmp_path):
-    idx = tmp_path / "index"
-    shutil.copytree(tiny_index, idx)
+def _damage_the_ledger(tiny_index, tmp_path, damage) -> tuple[Path, int, str]:
+    """A copy of the tiny index with its ledger damaged by `damage(db) -> (fid, doctor's words)`."""
     import sqlite3
 
+    idx = tmp_path / "index"
+    shutil.copytree(tiny_index, idx)
     db = sqlite3.connect(idx / "catalog.sqlite", isolation_level=None)
-    fid = db.execute("SELECT MIN(fid) FROM ledger").fetchone()[0]
-    assert fid is not None
-    db.execute("UPDATE ledger SET data = '{broken' WHERE fid = ?", (fid,))
+    fid, words = damage(db)
     db.close()
+    return idx, fid, words
+
+
+def _names_doctor_and_doctor_repairs_it(idx: Path, fid: int, error: str, words: str) -> None:
+    """`pq figures --all` says in one line which figure is damaged and names pq doctor --fix;
+    `pq doctor` finds it, `--fix` repairs it, and the ledger reads again."""
     res = run("figures", "--all", "--index", str(idx))
     assert res.returncode == 1
     assert one_line(res) == (f"pq: fout: {idx / 'catalog.sqlite'}: beschadigd cijferregister (cijfer {fid}: "
-                             f"JSONDecodeError); herstel met  pq doctor --fix --index {idx}")
+                             f"{error}); herstel met  pq doctor --fix --index {idx}")
     res = run("doctor", "--index", str(idx))
-    assert res.returncode == 1 and "cijferregister is beschadigd: 1 onleesbare cijfers" in res.stdout + res.stderr
+    assert res.returncode == 1 and words in res.stdout + res.stderr
     assert run("doctor", "--fix", "--index", str(idx)).returncode == 0
     assert run("figures", "--all", "--index", str(idx)).returncode == 0
+
+
+def test_damaged_ledger_row_names_doctor_and_doctor_repairs_it(tiny_index, tmp_path):
+    def damage(db):
+        fid = db.execute("SELECT MIN(fid) FROM ledger").fetchone()[0]
+        assert fid is not None
+        db.execute("UPDATE ledger SET data = '{broken' WHERE fid = ?", (fid,))
+        return fid, "cijferregister is beschadigd: 1 onleesbare cijfers"
+
+    idx, fid, words = _damage_the_ledger(tiny_index, tmp_path, damage)
+    _names_doctor_and_doctor_repairs_it(idx, fid, "JSONDecodeError", words)
 
 
 def test_a_lost_series_pointer_names_doctor_and_doctor_repairs_it(tiny_index, tmp_path):
     """A replaced figure's pointer is its series' row in ledger_current: without that row the
     figure is reported as damage (one line naming pq doctor --fix), not shown without it."""
-    idx = tmp_path / "index"
-    shutil.copytree(tiny_index, idx)
-    import sqlite3
+    def damage(db):
+        fid = db.execute("SELECT MIN(fid) FROM ledger WHERE past = 1").fetchone()[0]
+        assert fid is not None
+        grp, series = db.execute("SELECT grp, series FROM ledger WHERE fid = ?", (fid,)).fetchone()
+        lost = db.execute("SELECT COUNT(*) FROM ledger WHERE past = 1 AND grp = ? AND series = ?",
+                          (grp, series)).fetchone()[0]
+        db.execute("DELETE FROM ledger_current WHERE grp = ? AND series = ?", (grp, series))
+        return fid, f"{lost} vervangen cijfers zonder hun nieuwere cijfer"
 
-    db = sqlite3.connect(idx / "catalog.sqlite", isolation_level=None)
-    fid = db.execute("SELECT MIN(fid) FROM ledger WHERE past = 1").fetchone()[0]
-    assert fid is not None
-    grp, series = db.execute("SELECT grp, series FROM ledger WHERE fid = ?", (fid,)).fetchone()
-    lost = db.execute("SELECT COUNT(*) FROM ledger WHERE past = 1 AND grp = ? AND series = ?", (grp, series)).fetchone()[0]
-    db.execute("DELETE FROM ledger_current WHERE grp = ? AND series = ?", (grp, series))
-    db.close()
-    res = run("figures", "--all", "--index", str(idx))
-    assert res.returncode == 1
-    assert one_line(res) == (f"pq: fout: {idx / 'catalog.sqlite'}: beschadigd cijferregister (cijfer {fid}: "
-                             f"ValueError); herstel met  pq doctor --fix --index {idx}")
-    res = run("doctor", "--index", str(idx))
-    assert res.returncode == 1 and f"{lost} vervangen cijfers zonder hun nieuwere cijfer" in res.stdout + res.stderr
-    assert run("doctor", "--fix", "--index", str(idx)).returncode == 0
-    assert run("figures", "--all", "--index", str(idx)).returncode == 0
+    idx, fid, words = _damage_the_ledger(tiny_index, tmp_path, damage)
+    _names_doctor_and_doctor_repairs_it(idx, fid, "ValueError", words)
 
 
 def test_batch_bad_lines_are_named_and_the_others_answered(tiny_index, tmp_path):
