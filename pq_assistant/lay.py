@@ -135,33 +135,51 @@ def adapter(asked: dict[str, list[str]], vecs: dict) -> "np.ndarray | None":
 def ibm1(pairs: list[tuple[list[str], list[str]]], iterations: int = EM_ITERATIONS) -> dict[str, list]:
     """IBM Model 1 by EM: t(a | q) for question words q and answer words a (with a NULL question
     word, which soaks up the answer words no question word explains). Kept per question word: the
-    T_TOP best other words with t >= T_MIN, for words seen in at least MIN_PAIRS pairs."""
+    T_TOP best other words with t >= T_MIN, for words seen in at least MIN_PAIRS pairs.
+
+    Vectorised over the (pair, question word, answer word) cells (numpy): one EM step is a few
+    bincounts, where the dictionary version took 0.7 s for 184 pairs."""
+    import numpy as np
+
     if not pairs:
         return {}
     null = "\0"
     seen: Counter = Counter(q for qs, _ in pairs for q in set(qs))
-    pairs_u = [(sorted(set(qs)) + [null], Counter(a_s)) for qs, a_s in pairs]
-    t: dict[str, dict[str, float]] = defaultdict(dict)
-    for qs, ac in pairs_u:  # uniform start over the co-occurring words
-        for q in qs:
-            for a in ac:
-                t[q][a] = 1.0
+    qvocab = sorted({q for qs, _ in pairs for q in qs} | {null})
+    avocab = sorted({a for _, a_s in pairs for a in a_s})
+    qi, ai = {w: i for i, w in enumerate(qvocab)}, {w: i for i, w in enumerate(avocab)}
+    cq, ca, cn, cs = [], [], [], []  # a cell: question word, answer word, the answer word's count, its (pair, a) slot
+    slot = 0
+    for qs, a_s in pairs:
+        qids = np.asarray([qi[q] for q in sorted(set(qs))] + [qi[null]], dtype=np.int64)
+        ac = Counter(a_s)
+        aids = np.asarray([ai[a] for a in ac], dtype=np.int64)
+        ns = np.asarray(list(ac.values()), dtype=np.float64)
+        cq.append(np.repeat(qids, len(aids)))
+        ca.append(np.tile(aids, len(qids)))
+        cn.append(np.tile(ns, len(qids)))
+        cs.append(np.tile(np.arange(slot, slot + len(aids)), len(qids)))
+        slot += len(aids)
+    cq, ca, cn, cs = (np.concatenate(x) for x in (cq, ca, cn, cs))
+    # The (q, a) pairs that co-occur: t is kept for those only (uniform start, as EM's first step).
+    key = cq * len(avocab) + ca
+    keys, cell_key = np.unique(key, return_inverse=True)
+    key_q = keys // len(avocab)
+    t = np.ones(len(keys))
     for _ in range(iterations):
-        counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        for qs, ac in pairs_u:
-            for a, n in ac.items():
-                z = sum(t[q][a] for q in qs)
-                for q in qs:
-                    counts[q][a] += n * t[q][a] / z
-        t = defaultdict(dict)
-        for q, row in counts.items():
-            tot = sum(row.values())
-            t[q] = {a: v / tot for a, v in row.items()}
+        tv = t[cell_key]
+        z = np.bincount(cs, weights=tv, minlength=slot)
+        counts = np.bincount(cell_key, weights=cn * tv / z[cs], minlength=len(keys))
+        t = counts / np.bincount(key_q, weights=counts, minlength=len(qvocab))[key_q]
+    key_a = keys % len(avocab)
     out = {}
-    for q in sorted(t):
+    bounds = np.searchsorted(key_q, np.arange(len(qvocab) + 1))
+    for n, q in enumerate(qvocab):
         if q == null or seen[q] < MIN_PAIRS:
             continue
-        best = sorted(((a, p) for a, p in t[q].items() if a != q and p >= T_MIN), key=lambda ap: (-ap[1], ap[0]))
+        lo, hi = bounds[n], bounds[n + 1]
+        best = sorted(((avocab[a], float(p)) for a, p in zip(key_a[lo:hi], t[lo:hi]) if avocab[a] != q and p >= T_MIN),
+                      key=lambda ap: (-ap[1], ap[0]))
         if best:
             out[q] = [[a, round(p, 4)] for a, p in best[:T_TOP]]
     return out
