@@ -57,15 +57,17 @@ def group_quantities(figures: Sequence[Figure], embed: Callable[[list[str]], Any
         blocks.setdefault(_block(figures[idx[0]], key), []).append(n)
     _join_restatements(figures, items, parent, find)
     _join_across(figures, items, parent, find)
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        if embed is None:
-            continue
+    compared = [members for members in blocks.values() if len(members) >= 2] if embed is not None else []
+    if compared:
         import numpy as np
 
-        phrases = [figures[items[n][1][0]].quantity or figures[items[n][1][0]].unit or items[n][0][1] for n in members]
-        vecs = np.asarray(embed(phrases), dtype=float)
+        # Every block's phrases in one call of the embedder (a batch keeps both cores busy; a
+        # call a block was 35 small ones on the shipped corpus).
+        phrase = lambda n: figures[items[n][1][0]].quantity or figures[items[n][1][0]].unit or items[n][0][1]  # noqa: E731
+        distinct = list(dict.fromkeys(phrase(n) for members in compared for n in members))
+        vec_of = dict(zip(distinct, np.asarray(embed(distinct), dtype=float)))
+    for members in compared:
+        vecs = np.asarray([vec_of[phrase(n)] for n in members])
         vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
         for r, c in close_pairs(vecs, threshold):
             a_, b_ = sorted((members[r], members[c]))
