@@ -21,6 +21,13 @@ from .models import LoadedDocument
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
+# `pq ingest` writes the documents it has embedded this many chunks at a time (one Chroma upsert,
+# one vector segment and two catalog transactions a batch; each costs ~30 ms whatever its size).
+# A batch is written whole or not at all, like one document; a Ctrl-C or a failing file writes
+# what the batch holds first. A SIGKILL costs at most this many chunks' embedding, done again by
+# the next run (benchmarks/RESULTS.md, bench_ingest).
+INGEST_BATCH_CHUNKS = 128
+
 
 @dataclass
 class IngestReport:
@@ -130,7 +137,7 @@ class Indexer:
             seen: set[str] = set()
             from concurrent.futures import ThreadPoolExecutor
 
-            with ThreadPoolExecutor(max_workers=1) as pool:
+            with ThreadPoolExecutor(max_workers=1) as pool, w.batch(max_chunks=INGEST_BATCH_CHUNKS):
                 todo = [p for p in files if not (str(p.resolve()) in seen or seen.add(str(p.resolve())))]
                 ahead = pool.submit(analyse, todo[0]) if todo else None
                 for i, path in enumerate(todo):

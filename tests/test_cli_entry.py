@@ -209,38 +209,51 @@ def test_ctrl_c_while_waiting_for_input():
 
 
 # `pq ingest`, interrupted (SIGINT, as Ctrl-C sends it) after the chunks of its 3rd document are
-# written: it says so and exits 130, and the index it leaves is consistent and completes.
+# written (each document written on its own), or after its 3rd document is embedded (all in one
+# batch, not written yet): it says so and exits 130, and the index it leaves is consistent and
+# completes.
 INTERRUPTER = r"""
 import os, signal, sys
-from pq_assistant import cli
+from pq_assistant import cli, indexing
 from pq_assistant.storage import writer
 
+when, sys.argv = sys.argv[1], ["pq", *sys.argv[2:]]
 seen = [0]
-def reached(step):
-    if step == "chunks-added":
-        seen[0] += 1
-        if seen[0] == 3:
-            os.kill(os.getpid(), signal.SIGINT)
-writer._reached = reached
-sys.argv = ["pq", *sys.argv[1:]]
+def hit():
+    seen[0] += 1
+    if seen[0] == 3:
+        os.kill(os.getpid(), signal.SIGINT)
+if when == "chunks-added":
+    indexing.INGEST_BATCH_CHUNKS = 1
+    writer._reached = lambda step: hit() if step == "chunks-added" else None
+else:  # "embedded": the 3rd document handed to the writer, which holds it in its batch
+    indexing.INGEST_BATCH_CHUNKS = 10 ** 6
+    put = writer.Writer.put
+    def put_then_hit(self, doc):
+        put(self, doc)
+        hit()
+    writer.Writer.put = put_then_hit
 cli.main()
 """
 
 
 @pytest.mark.slow  # processes, signals or a browser: the slow tier
-def test_ctrl_c_during_ingest_leaves_a_consistent_index(tmp_path):
+@pytest.mark.parametrize("when", ["chunks-added", "embedded"])
+def test_ctrl_c_during_ingest_leaves_a_consistent_index(tmp_path, when):
     folder = copy_docs(["2018-503-regionale-spreiding.txt", "2014-86-stand-van-zaken-erkenningen.txt",
                         "2019-38-volledige-gebiedsdekking.txt", "2021-214-prenatale-ondersteuning.txt",
                         "2018-214-kleuterparticipatie.txt"], tmp_path / "c")
     idx = tmp_path / "index"
-    res = subprocess.run([sys.executable, "-c", INTERRUPTER, "ingest", str(folder), "--index", str(idx),
+    res = subprocess.run([sys.executable, "-c", INTERRUPTER, when, "ingest", str(folder), "--index", str(idx),
                           "--model", MODEL], capture_output=True, text=True, env=env(), timeout=120,
                          preexec_fn=_as_at_a_terminal)
     assert res.returncode == 130, res.stderr
     assert res.stderr.splitlines()[-1] == "pq: afgebroken" and "Traceback" not in res.stderr
     a = Assistant(idx, model=MODEL)
     done = a.stats()["documents"]
-    assert done == 2  # the first two documents are in; the third was not marked done
+    # One at a time: the first two documents are in, the third was not marked done. In one batch:
+    # the three embedded documents are written before `pq` stops.
+    assert done == (2 if when == "chunks-added" else 3)
     again = run("ingest", str(folder), "--index", str(idx), "--model", MODEL, "--json")
     assert again.returncode == 0, again.stderr
     a = Assistant(idx, model=MODEL)

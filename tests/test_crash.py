@@ -28,11 +28,15 @@ N = len(DOCS)
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PQ_INDEX": "", "PQ_MODEL": ""}
 
 # Runs `pq ingest ...` and SIGKILLs itself at a chosen step: the N-th time that step is reached.
+# `pq ingest` writes its documents in batches (indexing.INGEST_BATCH_CHUNKS chunks); the killer
+# sets the batch size, 1 writing every document on its own.
 KILLER = r"""
 import os, signal, sys
+from pq_assistant import indexing
 from pq_assistant.storage import writer
 
-hook, n, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+hook, n, batch, args = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+indexing.INGEST_BATCH_CHUNKS = batch
 seen = [0]
 
 def hit():
@@ -50,6 +54,8 @@ if hook == "lexical-commit":  # a new BM25 segment written, the segment list not
             die()
         return real(path, *a, **k)
     layout.atomic_write = atomic_write
+elif hook == "never":  # (only the batch size)
+    pass
 elif hook in ("pending-saved",     # the catalog says "pending", no chunk written yet
               "chunks-added",      # chunks in Chroma, the catalog not updated
               "document-saved",    # the document written, the next one not begun
@@ -72,8 +78,8 @@ def ingest_argv(folder: Path, index: Path) -> list[str]:
     return ["ingest", str(folder), "--index", str(index), "--model", MODEL]
 
 
-def kill_at_step(hook: str, n: int, folder: Path, index: Path) -> None:
-    res = subprocess.run([sys.executable, "-c", KILLER, hook, str(n), *ingest_argv(folder, index)],
+def kill_at_step(hook: str, n: int, folder: Path, index: Path, batch: int = 1) -> None:
+    res = subprocess.run([sys.executable, "-c", KILLER, hook, str(n), str(batch), *ingest_argv(folder, index)],
                          cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=180)
     assert res.returncode == -signal.SIGKILL, f"not killed at {hook} #{n}: rc {res.returncode}\n{res.stderr[-2000:]}"
 
@@ -153,8 +159,9 @@ def test_sigkill_part_way_then_ingest_again_equals_a_clean_run(corpus10, tmp_pat
     killed exactly by the next test.)"""
     folder, clean = corpus10
     index = tmp_path / "index"
-    proc = subprocess.Popen([sys.executable, "-m", "pq_assistant", *ingest_argv(folder, index)], cwd=ROOT, env=ENV,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Batches of 8 chunks (the documents have 2-20): several writes before the 5th document.
+    proc = subprocess.Popen([sys.executable, "-c", KILLER, "never", "0", "8", *ingest_argv(folder, index)], cwd=ROOT,
+                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     seen = None
     deadline = time.time() + 120
     try:
@@ -193,6 +200,39 @@ def test_sigkilled_at_each_write_step_one_run_after_another(corpus10, tmp_path: 
         assert len(docs) == done, hook
         assert bool(pending) == (hook in ("pending-saved", "chunks-added")), hook
         assert a.check(), f"doctor found nothing wrong after a kill at {hook}"
+    complete(folder, index)
+    assert state(index) == clean
+
+
+def batches(folder: Path, clean: dict, limit: int) -> list[list[str]]:
+    """The documents of each write of `pq ingest` with batches of `limit` chunks (files in name
+    order, a batch written when it holds `limit` chunks or more, the rest at the end)."""
+    chunks = {Path(path).name: n for path, _sha, n in clean["docs"].values()}
+    out, cur, n = [], [], 0
+    for f in sorted(p.name for p in folder.iterdir()):
+        cur.append(f)
+        n += chunks[f]
+        if n >= limit:
+            out, cur, n = out + [cur], [], 0
+    return out + ([cur] if cur else [])
+
+
+@pytest.mark.parametrize("hook", ["pending-saved", "chunks-added", "document-saved"])
+def test_sigkilled_in_the_second_batch_keeps_the_first_and_the_next_run_completes_it(corpus10, tmp_path: Path,
+                                                                                   hook: str) -> None:
+    """Batches of 30 chunks: killed at a step of the second batch's write, the catalog holds the
+    first batch's documents (and the second's when it was saved), the second batch's are pending
+    while it was being written; a second run equals a clean run."""
+    folder, clean = corpus10
+    plan = batches(folder, clean, 30)
+    assert len(plan) >= 3 and all(len(b) >= 2 for b in plan[:2]), plan
+    index = tmp_path / "index"
+    kill_at_step(hook, 2, folder, index, batch=30)
+    docs, pending = catalog(index)
+    written = plan[0] + (plan[1] if hook == "document-saved" else [])
+    assert sorted(Path(d["path"]).name for d in docs.values()) == sorted(written), hook
+    ids = {Path(path).name: did for did, (path, _sha, _n) in clean["docs"].items()}
+    assert sorted(pending) == ([] if hook == "document-saved" else sorted(ids[f] for f in plan[1])), hook
     complete(folder, index)
     assert state(index) == clean
 

@@ -237,7 +237,10 @@ def test_on_wait_is_called_in_the_library(small_index: Path, tmp_path: Path) -> 
 # the catalog), so that questions surely come in then.
 SLOW_INGEST = r"""
 import sys, time
+from pq_assistant import indexing
 from pq_assistant.storage import writer
+
+indexing.INGEST_BATCH_CHUNKS = 1  # every document written on its own: 8 half-written moments
 
 def slow(step):
     if step == "chunks-added":

@@ -94,6 +94,7 @@ class Writer:
         self._batch: list[PreparedDocument] | None = None
         self._batch_chunks = 0
         self._batch_limit = 0
+        self._flushing = False
         self.changed = False
         # The BM25 index is updated by the change alone when it was in sync before this writer
         # began (else it is rebuilt): the chunk ids to drop from it, the chunks to add.
@@ -235,15 +236,24 @@ class Writer:
         try:
             yield
             self.flush()
+        except BaseException:
+            # Cut off by the caller (a Ctrl-C, a failing embedder): what the batch holds is written
+            # first, as it would have been one document at a time. Not after a failed write of the
+            # batch itself: its documents are pending, and the next writer's recover() redoes them.
+            if not self._flushing:
+                self.flush()
+            raise
         finally:
-            self._batch = None
+            self._batch, self._flushing = None, False
 
     def flush(self) -> None:
         docs, self._batch_chunks = self._batch or [], 0
         if self._batch is not None:
             self._batch = []
         if docs:
+            self._flushing = True  # (stays set when the write fails: see batch())
             self._write(docs)
+            self._flushing = False
 
     def _write(self, docs: list[PreparedDocument]) -> None:
         ids = [d.doc_id for d in docs]
