@@ -519,7 +519,8 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, Interrupted):
-        # Each document is written as one unit (see the crash tests): what was ingested stays.
+        # Each batch of documents is written as one unit, the one held written first (see the
+        # crash tests and storage/writer.py, batch): what was ingested stays.
         sys.stderr.write("pq: afgebroken\n")
         sys.exit(130)
     except (typer.Abort, *_click_types("Abort")):
