@@ -185,7 +185,7 @@ class Assistant:
 
     def section_vectors(self, section: str) -> list[tuple[dict, object]]:
         """(metadata, stored embedding) of every chunk of one section ("question", "answer", ...)."""
-        return [(meta, emb) for _cid, _t, meta, emb in self.storage.vectors.where({"section": section}, embeddings=True)]
+        return self.storage.section_vectors(section)
 
     def stats(self) -> dict:
         return self.storage.stats()

@@ -44,6 +44,10 @@ class Snapshot:
     _lookups: tuple | None = field(default=None, repr=False)
     _chunks: int | None = field(default=None, repr=False)
     _all_rows: object = field(default=None, repr=False)
+    # Chroma behind the catalog (writer.py, DEFER_MIN_CHUNKS): documents whose current chunks only
+    # their vector segment holds, and chunk ids Chroma still holds of removed or changed documents.
+    behind: frozenset = frozenset()
+    stale: frozenset = frozenset()
 
     def vector_rows(self, doc_ids=None) -> dict | None:
         """Vector segment -> the sorted rows of the chunks of `doc_ids` (all documents when None;
@@ -196,8 +200,9 @@ class Storage:
         gen = cat.generation
         if self._snapshot is None or self._snapshot.generation != gen:
             st = cat.state()
+            behind, stale = cat.vectors_behind()
             self._snapshot = Snapshot(model=st.model, dim=st.dim, generation=gen,
-                                      docs=cat.document_dicts())
+                                      docs=cat.document_dicts(), behind=frozenset(behind), stale=frozenset(stale))
         return self._snapshot
 
     def is_empty(self) -> bool:
@@ -246,7 +251,7 @@ class Storage:
             if self.exact_search and (rows := index.vector_rows()) is not None:
                 if (got := self.segments.search(qvec, k, rows)) is not None:
                     return got
-            return self.vectors.query(qvec, k)
+            return self._chroma(qvec, k, None, index)
         if not doc_ids:
             return []
         share = len(doc_ids) / max(1, len(index.docs))
@@ -260,10 +265,44 @@ class Storage:
         wide = min(total, int(k / share * 2) + k)
         if share > 0.3 or wide <= self.WIDE_MAX:
             keep = set(doc_ids)
-            hits = [h for h in self.vectors.query(qvec, max(1, wide)) if h[0].split(":", 1)[0] in keep]
+            hits = [h for h in self._chroma(qvec, max(1, wide), None, index) if h[0].split(":", 1)[0] in keep]
             if len(hits) >= k or wide >= total or share > 0.3:
                 return hits[:k]
-        return self.vectors.query(qvec, k, doc_ids)
+        return self._chroma(qvec, k, doc_ids, index)
+
+    def _chroma(self, qvec, k: int, doc_ids: list[str] | None, index: "Snapshot") -> list[tuple[str, float]]:
+        """Chroma's `k` nearest (of `doc_ids`), with the documents it does not hold yet ranked
+        exactly over their vector segments and what it still holds of changed or removed
+        documents left out."""
+        if not index.behind and not index.stale:
+            return self.vectors.query(qvec, k, doc_ids)
+        behind = [d for d in (index.behind if doc_ids is None else doc_ids) if d in index.behind]
+        rest = None if doc_ids is None else [d for d in doc_ids if d not in index.behind]
+        hits: list[tuple[str, float]] = []
+        if rest is None or rest:
+            pad = len(index.stale) + sum(int(index.docs.get(d, {}).get("chunks") or 0) for d in index.behind)
+            hits = [h for h in self.vectors.query(qvec, k + pad, rest)
+                    if h[0] not in index.stale and h[0].split(":", 1)[0] not in index.behind]
+        if behind and (rows := index.vector_rows(behind)) is not None:
+            hits += self.segments.search(qvec, k, rows) or []
+        return sorted(hits, key=lambda h: -h[1])[:k]
+
+    def section_vectors(self, section: str) -> list[tuple[dict, object]]:
+        """(metadata, vector) of every chunk of one section ("question", "answer", ...): from
+        Chroma, and from their vector segments for the documents Chroma does not hold yet."""
+        index = self.snapshot()
+        out = [(meta, emb) for _cid, _t, meta, emb in self.vectors.where({"section": section}, embeddings=True)
+               if _cid not in index.stale and (meta or {}).get("doc_id") not in index.behind]
+        for did in sorted(index.behind):
+            row, ids = index.docs.get(did) or {}, self.catalog.chunk_ids(did)
+            if not ids or not row.get("vec_seg"):
+                continue
+            mat, _seg_ids = self.segments.segment(row["vec_seg"])
+            got = self.catalog.chunk_rows(ids)
+            start = int(row.get("vec_row", 0))
+            out += [(got[c]["metadata"], mat[start + i]) for i, c in enumerate(ids)
+                    if c in got and got[c]["metadata"].get("section") == section]
+        return out
 
     def chunks(self, ids: list[str]) -> dict[str, dict]:
         """Chunk id -> {"text", "metadata"} for the ids that exist: from the catalog, else Chroma."""

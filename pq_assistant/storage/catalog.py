@@ -54,6 +54,19 @@ CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, since TEXT NOT NULL
 """
 _LAY_ASKED = "CREATE TABLE IF NOT EXISTS lay_asked (question TEXT PRIMARY KEY, answers TEXT NOT NULL) WITHOUT ROWID"
 _SCHEMA += _LAY_ASKED + ";\n"
+# Chroma behind the catalog (writer.py, DEFER_MIN_CHUNKS): the documents whose current chunks are
+# in their vector segment but not yet in Chroma, and the chunk ids Chroma still holds that must go.
+_VECTORS_BEHIND = """CREATE TABLE IF NOT EXISTS vectors_behind (doc_id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vectors_stale (chunk_id TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
+_SCHEMA += _VECTORS_BEHIND
+
+
+def _vector_tables(db) -> None:
+    """The tables of Chroma behind the catalog, in a catalog made before them."""
+    for stmt in _VECTORS_BEHIND.split(";"):
+        if stmt.strip():
+            db.execute(stmt)
 
 _DOC_COLUMNS = ("doc_id", "file", "path", "sha256", "kind", "title", "number", "date", "asker", "minister",
                 "pages", "chunks", "figures", "is_pq", "ingested", "remote", "extra", "vec_seg", "vec_row")
@@ -400,11 +413,34 @@ class Catalog:
             self._set("lexical_stale", True)
             self._set("ledger_stale", True)
 
-    def finish(self, writes: Iterable[DocumentWrite]) -> None:
-        """Store documents (replacing what was there of them) and clear their pending marks, in one
-        transaction."""
+    # -- Chroma behind the catalog ------------------------------------------------------------
+    def vectors_behind(self) -> tuple[set[str], set[str]]:
+        """(documents whose chunks Chroma does not hold yet, chunk ids Chroma holds that must go)."""
+        try:
+            behind = {r[0] for r in self.db.execute("SELECT doc_id FROM vectors_behind")}
+            stale = {r[0] for r in self.db.execute("SELECT chunk_id FROM vectors_stale")}
+        except sqlite3.OperationalError as exc:  # a catalog of before these tables (read only)
+            if "no such table" in str(exc):
+                return set(), set()
+            raise
+        return behind, stale
+
+    def vectors_synced(self, doc_ids: Iterable[str], chunk_ids: Iterable[str]) -> None:
+        """Chroma now holds these documents' chunks and none of these chunk ids (one transaction)."""
         with self.transaction() as db:
+            db.executemany("DELETE FROM vectors_behind WHERE doc_id = ?", [(d,) for d in doc_ids])
+            db.executemany("DELETE FROM vectors_stale WHERE chunk_id = ?", [(c,) for c in chunk_ids])
+
+    def finish(self, writes: Iterable[DocumentWrite], *, behind: bool = False, stale: Iterable[str] = ()) -> None:
+        """Store documents (replacing what was there of them) and clear their pending marks, in one
+        transaction. `behind`: their chunks are not in Chroma yet, and `stale` (their old chunk ids)
+        must go from it."""
+        with self.transaction() as db:
+            _vector_tables(db)
+            db.executemany("INSERT OR IGNORE INTO vectors_stale(chunk_id) VALUES (?)", [(c,) for c in stale])
             for w in writes:
+                db.execute(("INSERT OR IGNORE INTO vectors_behind(doc_id) VALUES (?)" if behind else
+                            "DELETE FROM vectors_behind WHERE doc_id = ?"), (w.row.doc_id,))
                 self._drop(db, w.row.doc_id)
                 d = asdict(w.row)
                 d["is_pq"], d["remote"] = int(d["is_pq"]), int(d["remote"])
@@ -420,12 +456,16 @@ class Catalog:
                                [(w.row.doc_id, i, json.dumps(f, ensure_ascii=False)) for i, f in enumerate(w.figures)])
                 db.execute("DELETE FROM pending WHERE doc_id = ?", (w.row.doc_id,))
 
-    def drop(self, doc_ids: Iterable[str]) -> None:
-        """Forget documents (rows, chunks, figures, pending marks) in one transaction."""
+    def drop(self, doc_ids: Iterable[str], *, stale: Iterable[str] = ()) -> None:
+        """Forget documents (rows, chunks, figures, pending marks) in one transaction; `stale`:
+        their chunk ids, left in Chroma for a later write to delete."""
         with self.transaction() as db:
+            _vector_tables(db)
+            db.executemany("INSERT OR IGNORE INTO vectors_stale(chunk_id) VALUES (?)", [(c,) for c in stale])
             for did in doc_ids:
                 self._drop(db, did)
                 db.execute("DELETE FROM pending WHERE doc_id = ?", (did,))
+                db.execute("DELETE FROM vectors_behind WHERE doc_id = ?", (did,))
             self._set("lexical_stale", True)
             self._set("ledger_stale", True)
 
@@ -437,7 +477,8 @@ class Catalog:
     def wipe(self) -> None:
         """Forget everything (--rebuild); the file stays (other connections may hold it open)."""
         with self.transaction() as db:
-            for table in ("documents", "chunks", "figures", "pending"):
+            _vector_tables(db)
+            for table in ("documents", "chunks", "figures", "pending", "vectors_behind", "vectors_stale"):
                 db.execute(f"DELETE FROM {table}")
             from .ledgerdb import create as create_ledger
 

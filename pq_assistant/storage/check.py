@@ -117,6 +117,11 @@ def check_index(storage) -> list[Problem]:
         problems.append(Problem(ERROR, f"Chroma is onleesbaar ({' '.join(str(exc).split())[:200]})", rebuild, "chroma"))
         return problems
 
+    behind, stale = cat.vectors_behind()
+    if behind or stale:  # Chroma behind the catalog (writer.py): the segments hold those chunks
+        in_store = {cid: did for cid, did in in_store.items() if cid not in stale and did not in behind}
+        for did in behind:
+            in_store.update((cid, did) for cid in cat.chunk_ids(did))
     by_doc: dict[str | None, set[str]] = defaultdict(set)
     for cid, did in in_store.items():
         by_doc[did].add(cid)

@@ -39,6 +39,18 @@ INCREMENTAL_LEDGER_DOCS = 50
 INCREMENTAL_LEDGER_SHARE = 0.05
 
 
+# Chroma behind the catalog. On a local index of at least DEFER_MIN_CHUNKS chunks a writer leaves
+# Chroma alone: a document's vectors go to its vector segment (which every search reads for the
+# documents Chroma does not hold yet) and the catalog notes the document as behind, and the chunk
+# ids Chroma must drop. Opening Chroma costs ~1.5 s at 250k chunks (import, HNSW index load) where
+# the rest of a one-document ingest costs ~0.5 s. The writer that finds SYNC_CHUNKS chunks
+# behind (and every writer of a smaller index, and every rebuild that reads Chroma) writes them
+# to Chroma first (sync_vectors). A Chroma server is always written at once (other clients
+# read it).
+DEFER_MIN_CHUNKS = 50000
+SYNC_CHUNKS = 2000
+
+
 def _reached(step: str) -> None:
     """A named point of the write protocol (no-op; tests replace it to kill the process here)."""
 
@@ -105,6 +117,9 @@ class Writer:
         # leave those the same (a document changed elsewhere than in its figures), it stays.
         self._ledger_ok = self.ledger_in_sync()
         self._ledger_docs: set[str] = set()  # documents whose figures this writer changed
+        self._defer = not storage.chroma_url and self.catalog.chunk_count() >= DEFER_MIN_CHUNKS
+        if not self._defer:
+            self.sync_vectors()  # (what a larger index left behind; before any write of this one)
 
     def close(self) -> None:
         if self._batch:
@@ -153,6 +168,7 @@ class Writer:
     def rewrite_vectors(self, doc_ids: list[str]) -> str:
         """Write the vectors of these documents anew from the vector store (pq doctor --fix: their
         segment is gone or damaged); documents whose chunks are not all there are left to Chroma."""
+        self.sync_vectors()
         ids, vecs, moves = [], [], []
         for did in doc_ids:
             want = self.catalog.chunk_ids(did)
@@ -271,16 +287,19 @@ class Writer:
         # an upsert over the ids that stay was tried (the crash tests' HNSW check failed once in
         # that trial, and passed 3 times of 3 after; not kept). `recover` deletes by metadata:
         # after a cut-off write the catalog may not list every chunk of a document.
-        self.vectors.delete_ids([c for did in old for c in old_chunks[did]])
+        stale = [c for did in old for c in old_chunks[did]]
         vecs = [v for d in docs for v in d.vectors]
-        self.vectors.add(cids, vecs, [t for d in docs for t in d.texts], [m for d in docs for m in d.metadatas])
-        _reached("chunks-added")
+        if not self._defer:
+            self.vectors.delete_ids(stale)
+            self.vectors.add(cids, vecs, [t for d in docs for t in d.texts], [m for d in docs for m in d.metadatas])
+            stale = []
         seg, row = self.storage.segments.write(cids, vecs), 0
+        _reached("chunks-added")
         for d in docs:
             d.write.row.vec_seg, d.write.row.vec_row = seg, row
             d.write.texts, d.write.metadatas = d.texts, d.metadatas
             row += len(d.write.chunk_ids)
-        self.catalog.finish([d.write for d in docs])
+        self.catalog.finish([d.write for d in docs], behind=self._defer, stale=stale)
         _reached("document-saved")
         for d in docs:
             for cid, text, meta in zip(d.write.chunk_ids, d.texts, d.metadatas):
@@ -299,9 +318,47 @@ class Writer:
             self._ledger_docs.add(doc_id)
         chunk_ids = self.catalog.chunk_ids(doc_id)
         self.catalog.begin([doc_id])
-        self.vectors.delete_ids(chunk_ids)
-        self.catalog.drop([doc_id])
+        if self._defer:
+            self.catalog.drop([doc_id], stale=chunk_ids)
+        else:
+            self.vectors.delete_ids(chunk_ids)
+            self.catalog.drop([doc_id])
         self.changed = True
+
+    def sync_vectors(self) -> int:
+        """Write to Chroma what the catalog notes it lacks: drop the stale chunk ids, put the chunks
+        of the documents behind (vectors from their segments, texts and metadata from the
+        catalog), then clear the notes. Done again whole when cut off (deletes and upserts).
+        Returns how many chunks were put."""
+        behind, stale = self.catalog.vectors_behind()
+        if not behind and not stale:
+            return 0
+        import numpy as np
+
+        _reached("before-vector-sync")
+        self.vectors.delete_ids(sorted(stale))
+        rows = self.catalog.documents()
+        ids, vecs = [], []
+        for did in sorted(behind):
+            row, want = rows.get(did), self.catalog.chunk_ids(did)
+            if row is None or not want:
+                continue
+            mat, seg_ids = self.storage.segments.segment(row.vec_seg)
+            if seg_ids[row.vec_row:row.vec_row + len(want)] != want:
+                raise RuntimeError(f"vector segment {row.vec_seg} does not hold the chunks of {did}")
+            ids += want
+            vecs += list(np.asarray(mat[row.vec_row:row.vec_row + len(want)]))
+        for i in range(0, len(ids), 5000):
+            part = ids[i:i + 5000]
+            got = self.catalog.chunk_rows(part)
+            self.vectors.add(part, vecs[i:i + 5000], [got[c]["text"] for c in part], [got[c]["metadata"] for c in part])
+        self.catalog.vectors_synced(behind, stale)
+        return len(ids)
+
+    def behind_chunks(self) -> int:
+        """How many chunk ids Chroma has to take or drop (sync_vectors)."""
+        behind, stale = self.catalog.vectors_behind()
+        return len(stale) + sum(len(self.catalog.chunk_ids(d)) for d in behind)
 
     def drop_chunks(self, ids: list[str]) -> None:
         """Delete stray chunks from the vector store (pq doctor --fix: orphans, extras)."""
@@ -329,6 +386,7 @@ class Writer:
         return self._rebuild_lexical()
 
     def _rebuild_lexical(self) -> int:
+        self.sync_vectors()  # (it reads the chunks from Chroma)
         ids, texts = [], []
         for cid, text, meta in self.vectors.scan():
             ids.append(cid)
@@ -368,6 +426,8 @@ class Writer:
     def refresh(self, ledger_build: Callable[[], Callable[[list], tuple[list, object]]]) -> None:
         """Bring the BM25 index and the ledger up to date with the catalog. `ledger_build()`
         gives the ledger's build function (see rebuild_ledger; only called when it is needed)."""
+        if self._defer and self.behind_chunks() >= SYNC_CHUNKS:
+            self.sync_vectors()
         if self.changed and self._lexical_ok and not self.catalog.pending():
             _reached("before-lexical")
             # Only the change: its chunks in a new segment, the replaced ones marked deleted.
@@ -414,6 +474,7 @@ class Writer:
         """The lay-language data (lay.py: learned from the index's questions and answers)."""
         from .. import lay
 
+        self.sync_vectors()  # (it reads the chunks and their vectors from Chroma)
         data, adapter = lay.build(self.vectors.scan(embeddings=True))
         self.catalog.set_asked(data.pop("asked", {}))  # (looked up a question's candidates at a time)
         layfile.save(self.layout.root, data, adapter)
@@ -431,6 +492,7 @@ class Writer:
         another client put there are added (without a parsed record: their chunks carry what
         listings, filters, citations and the ledger need; `extra(metadata)` gives a row's further
         fields), documents gone from it are dropped."""
+        self.sync_vectors()  # (a local index: what the catalog holds beyond Chroma first)
         found: dict[str, dict] = {}
         for cid, _text, meta in self.vectors.scan(texts=False):
             did = meta.get("doc_id") or cid.split(":", 1)[0]
