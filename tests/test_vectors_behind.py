@@ -110,8 +110,13 @@ def test_the_writer_that_finds_enough_behind_brings_chroma_up_to_date(deferring,
     assert Assistant(index, model=MODEL).storage.catalog.vectors_behind() != (set(), set())
 
     monkeypatch.setattr(writer, "SYNC_CHUNKS", 1)
-    report = Assistant(index, model=MODEL).ingest([folder])  # nothing changed: only the sync
+    notes: list[str] = []
+    behind = Assistant(index, model=MODEL).storage.catalog.vectors_behind()
+    report = Assistant(index, model=MODEL, on_notice=notes.append).ingest([folder])  # nothing changed: the sync
     assert report.ingested == [] and report.removed == []
+    n = len(Assistant(index, model=MODEL).storage.catalog.chunk_ids(EXTRA[:-4]))
+    assert notes == [f"Chroma bijwerken: {n} chunks van 1 document erbij, {len(behind[1])} chunks eruit "
+                     f"(de index schreef ze eerst alleen in vectors/)"]
     a = Assistant(index, model=MODEL)
     assert a.storage.catalog.vectors_behind() == (set(), set())
 

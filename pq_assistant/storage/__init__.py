@@ -280,7 +280,10 @@ class Storage:
         rest = None if doc_ids is None else [d for d in doc_ids if d not in index.behind]
         hits: list[tuple[str, float]] = []
         if rest is None or rest:
-            pad = len(index.stale) + sum(int(index.docs.get(d, {}).get("chunks") or 0) for d in index.behind)
+            # What Chroma holds of a document behind is its old version, whose chunk ids are all
+            # stale (the writer notes them), so only that many hits can be left out: asking for
+            # more neighbours costs (2,000 more: 18 -> 36 ms a search at 250k chunks).
+            pad = len(index.stale)
             hits = [h for h in self.vectors.query(qvec, k + pad, rest)
                     if h[0] not in index.stale and h[0].split(":", 1)[0] not in index.behind]
         if behind and (rows := index.vector_rows(behind)) is not None:

@@ -336,6 +336,9 @@ class Writer:
         import numpy as np
 
         _reached("before-vector-sync")
+        n_behind = sum(len(self.catalog.chunk_ids(d)) for d in behind)
+        self.storage._notice(f"Chroma bijwerken: {n_behind} chunks van {len(behind)} document{'' if len(behind) == 1 else 'en'} erbij, "
+                             f"{len(stale)} chunks eruit (de index schreef ze eerst alleen in vectors/)")
         self.vectors.delete_ids(sorted(stale))
         rows = self.catalog.documents()
         ids, vecs = [], []
