@@ -299,6 +299,7 @@ def one_document(base: Path, index: Path, cli_runs: int = 3) -> list[str]:
         lines.append(f"  {what:22s} {inside:6.2f} s  (goal <= 2 s beside its embedding: {verdict(inside, 2.0)}; a fresh "
                      f"`pq ingest` process, median of {len(runs)}: {', '.join(f'{r[1]:.2f}' for r in runs)}; the "
                      f"process's wall time {wall:.2f} s with Python's start)")
+    lines.append(_sync_step(index))
     for question in COLD_QUESTIONS:
         cold, runs = cold_ask(index, question)
         lines.append(f"  cold pq ask (median 3) {cold:5.2f} s  (goal <= 1.5 s: {verdict(cold, 1.5)}; \"{question}\"; runs "
@@ -307,6 +308,25 @@ def one_document(base: Path, index: Path, cli_runs: int = 3) -> list[str]:
         print(line, flush=True)
     shutil.rmtree(corpus, ignore_errors=True)
     return lines
+
+
+def _sync_step(index: Path) -> str:
+    """What the steps above left for Chroma (storage/writer.py: Chroma behind the catalog on a
+    large local index), written to it by a fresh writer, as the writer that finds SYNC_CHUNKS
+    behind does it: the cost that the one-document steps put off."""
+    from pq_assistant import Assistant
+    from pq_assistant.storage import writer
+
+    a = Assistant(index, model=MODEL)
+    with a.storage.write() as w:
+        behind, stale = w.catalog.vectors_behind()
+        n = w.behind_chunks()
+        t = time.perf_counter()
+        w.sync_vectors()
+        dt = time.perf_counter() - t
+    return (f"  sync to Chroma         {dt:6.2f} s  ({len(behind)} documents behind and {len(stale)} chunk ids to drop, "
+            f"{n} in all, written by one writer (opening Chroma included); a writer does this once "
+            f"{writer.SYNC_CHUNKS} are behind, and only on an index of {writer.DEFER_MIN_CHUNKS}+ chunks)")
 
 
 def _timed(obj, attr: str, timers: dict, key: str) -> None:
