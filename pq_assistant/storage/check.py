@@ -121,7 +121,8 @@ def check_index(storage) -> list[Problem]:
     if behind or stale:  # Chroma behind the catalog (writer.py): the segments hold those chunks
         in_store = {cid: did for cid, did in in_store.items() if cid not in stale and did not in behind}
         for did in behind:
-            in_store.update((cid, did) for cid in cat.chunk_ids(did))
+            if did in docs and docs[did].vec_seg:  # (without a segment its vectors are nowhere: missing)
+                in_store.update((cid, did) for cid in cat.chunk_ids(did))
     by_doc: dict[str | None, set[str]] = defaultdict(set)
     for cid, did in in_store.items():
         by_doc[did].add(cid)

@@ -341,21 +341,26 @@ class Writer:
                              f"{len(stale)} chunks eruit (de index schreef ze eerst alleen in vectors/)")
         self.vectors.delete_ids(sorted(stale))
         rows = self.catalog.documents()
-        ids, vecs = [], []
+        ids, vecs, done = [], [], set()
         for did in sorted(behind):
             row, want = rows.get(did), self.catalog.chunk_ids(did)
             if row is None or not want:
+                done.add(did)
                 continue
-            mat, seg_ids = self.storage.segments.segment(row.vec_seg)
+            try:
+                mat, seg_ids = self.storage.segments.segment(row.vec_seg)
+            except (OSError, ValueError):
+                seg_ids = []
             if seg_ids[row.vec_row:row.vec_row + len(want)] != want:
-                raise RuntimeError(f"vector segment {row.vec_seg} does not hold the chunks of {did}")
+                continue  # its segment is damaged: it stays behind, and pq doctor names the segment
             ids += want
             vecs += list(np.asarray(mat[row.vec_row:row.vec_row + len(want)]))
+            done.add(did)
         for i in range(0, len(ids), 5000):
             part = ids[i:i + 5000]
             got = self.catalog.chunk_rows(part)
             self.vectors.add(part, vecs[i:i + 5000], [got[c]["text"] for c in part], [got[c]["metadata"] for c in part])
-        self.catalog.vectors_synced(behind, stale)
+        self.catalog.vectors_synced(done, stale)
         return len(ids)
 
     def behind_chunks(self) -> int:
