@@ -221,7 +221,7 @@ def document(doc) -> None:
 _STAT_LABELS = {"documents": "documenten", "chunks": "passages", "figures": "cijfers", "model": "model",
                 "dim": "dimensie", "index": "index", "schema": "schema", "chroma": "chroma",
                 "lexical_chunks": "bm25-passages", "updated": "bijgewerkt", "pending": "onafgewerkt",
-                "stale": "verouderd"}
+                "stale": "verouderd", "chroma_behind": "chroma achter"}
 
 
 def stats(s: dict) -> None:

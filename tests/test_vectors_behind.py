@@ -81,6 +81,7 @@ def test_add_change_remove_leave_chroma_alone_and_searches_see_the_catalog(defer
     assert behind == {extra_id, changed_id}
     assert stale == {c for c in before if c.split(":", 1)[0] in (changed_id, removed_id)}
     assert chroma(a) == before  # Chroma untouched
+    assert a.stats()["chroma_behind"] == len(stale) + len(cat.chunk_ids(extra_id)) + len(cat.chunk_ids(changed_id))
 
     # The new document's chunks are found (from its segment), the removed one's are not; the
     # changed one is found with its new vectors, once.
@@ -118,7 +119,7 @@ def test_the_writer_that_finds_enough_behind_brings_chroma_up_to_date(deferring,
     assert notes == [f"Chroma bijwerken: {n} chunks van 1 document erbij, {len(behind[1])} chunks eruit "
                      f"(de index schreef ze eerst alleen in vectors/)"]
     a = Assistant(index, model=MODEL)
-    assert a.storage.catalog.vectors_behind() == (set(), set())
+    assert a.storage.catalog.vectors_behind() == (set(), set()) and a.stats()["chroma_behind"] == 0
 
     clean = build(folder, tmp_path / "clean")  # the same files, never deferred
     got, want = chroma(a), chroma(clean)

@@ -356,9 +356,12 @@ class Storage:
                     "updated": None}
         st = self.catalog.state()
         n_docs, n_chunks, n_figs = self.catalog.counts()
+        behind, stale = self.catalog.vectors_behind()
         return {"documents": n_docs, "chunks": n_chunks, "figures": n_figs, "model": st.model, "dim": st.dim,
                 "index": str(self.root), "schema": st.schema, "chroma": self.vectors.where_label,
-                "lexical_chunks": len(self.lexical.ids), "updated": st.updated}
+                "lexical_chunks": len(self.lexical.ids), "updated": st.updated,
+                # chunks Chroma has yet to take or drop (writer.py: Chroma behind the catalog)
+                "chroma_behind": len(stale) + sum(len(self.catalog.chunk_ids(d)) for d in behind)}
 
     def refresh(self) -> bool:
         """Pick up what another process wrote since this one read the index (a long-running reader
