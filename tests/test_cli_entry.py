@@ -144,6 +144,7 @@ def _names_doctor_and_doctor_repairs_it(idx: Path, fid: int, error: str, words: 
     assert run("figures", "--all", "--index", str(idx)).returncode == 0
 
 
+@pytest.mark.slow  # four processes each (ask, figures, doctor, doctor --fix): 3-4 s
 def test_damaged_ledger_row_names_doctor_and_doctor_repairs_it(tiny_index, tmp_path):
     def damage(db):
         fid = db.execute("SELECT MIN(fid) FROM ledger").fetchone()[0]
@@ -155,6 +156,7 @@ def test_damaged_ledger_row_names_doctor_and_doctor_repairs_it(tiny_index, tmp_p
     _names_doctor_and_doctor_repairs_it(idx, fid, "JSONDecodeError", words)
 
 
+@pytest.mark.slow  # four processes each (ask, figures, doctor, doctor --fix): 3-4 s
 def test_a_lost_series_pointer_names_doctor_and_doctor_repairs_it(tiny_index, tmp_path):
     """A replaced figure's pointer is its series' row in ledger_current: without that row the
     figure is reported as damage (one line naming pq doctor --fix), not shown without it."""
