@@ -57,6 +57,24 @@ def build(folder: Path, index: Path) -> Assistant:
     return a
 
 
+def with_one_behind(tmp_path: Path, *, remove: bool) -> tuple[Path, Path]:
+    """SMALL ingested, then EXTRA added (and REMOVED pruned) by a deferring writer: (folder, index)."""
+    folder = copy_docs(SMALL, tmp_path / "docs")
+    index = tmp_path / "index"
+    build(folder, index)
+    copy_docs([EXTRA], folder)
+    if remove:
+        (folder / REMOVED).unlink()
+    Assistant(index, model=MODEL).ingest([folder], prune=remove)
+    return folder, index
+
+
+def assert_same_neighbours(a: Assistant, b: Assistant, step: int) -> None:
+    """Every `step`-th chunk's 10 nearest chunks are the same in both indexes."""
+    for cid in sorted(a.storage.catalog.chunk_docs())[::step]:
+        assert dense_ids(a, seg_vector(a, cid), k=10) == dense_ids(b, seg_vector(b, cid), k=10), cid
+
+
 def test_add_change_remove_leave_chroma_alone_and_searches_see_the_catalog(deferring, tmp_path):
     folder = copy_docs(SMALL, tmp_path / "docs")
     index = tmp_path / "index"
@@ -102,12 +120,7 @@ def test_add_change_remove_leave_chroma_alone_and_searches_see_the_catalog(defer
 
 
 def test_the_writer_that_finds_enough_behind_brings_chroma_up_to_date(deferring, monkeypatch, tmp_path):
-    folder = copy_docs(SMALL, tmp_path / "docs")
-    index = tmp_path / "index"
-    build(folder, index)
-    copy_docs([EXTRA], folder)
-    (folder / REMOVED).unlink()
-    Assistant(index, model=MODEL).ingest([folder], prune=True)
+    folder, index = with_one_behind(tmp_path, remove=True)
     assert Assistant(index, model=MODEL).storage.catalog.vectors_behind() != (set(), set())
 
     monkeypatch.setattr(writer, "SYNC_CHUNKS", 1)
@@ -126,17 +139,12 @@ def test_the_writer_that_finds_enough_behind_brings_chroma_up_to_date(deferring,
     assert got.keys() == want.keys() and got == want
     # The same neighbours through Chroma (the lay data differs: this index kept the one of its
     # first six documents, as a large index does after a small change).
-    for cid in sorted(a.storage.catalog.chunk_docs())[::7]:
-        assert dense_ids(a, seg_vector(a, cid), k=10) == dense_ids(clean, seg_vector(clean, cid), k=10), cid
+    assert_same_neighbours(a, clean, 7)
     assert a.check() == []
 
 
 def test_a_smaller_index_or_a_rebuild_that_reads_chroma_syncs_first(deferring, monkeypatch, tmp_path):
-    folder = copy_docs(SMALL, tmp_path / "docs")
-    index = tmp_path / "index"
-    build(folder, index)
-    copy_docs([EXTRA], folder)
-    Assistant(index, model=MODEL).ingest([folder])
+    folder, index = with_one_behind(tmp_path, remove=False)
     a = Assistant(index, model=MODEL)
     assert a.storage.catalog.vectors_behind()[0]
     # The BM25 index is rebuilt from Chroma's chunks: the chunks behind must be there first.
@@ -209,5 +217,4 @@ def test_one_document_ingest_does_not_open_chroma_and_a_kill_loses_nothing(tmp_p
     clean = build(folder, tmp_path / "clean")
     a = Assistant(index, model=MODEL)
     assert set(a.storage.catalog.chunk_docs()) == set(clean.storage.catalog.chunk_docs())
-    for cid in sorted(a.storage.catalog.chunk_docs())[::5]:
-        assert dense_ids(a, seg_vector(a, cid), k=10) == dense_ids(clean, seg_vector(clean, cid), k=10), cid
+    assert_same_neighbours(a, clean, 5)
