@@ -294,8 +294,8 @@ class Storage:
         """(metadata, vector) of every chunk of one section ("question", "answer", ...): from
         Chroma, and from their vector segments for the documents Chroma does not hold yet."""
         index = self.snapshot()
-        out = [(meta, emb) for _cid, _t, meta, emb in self.vectors.where({"section": section}, embeddings=True)
-               if _cid not in index.stale and (meta or {}).get("doc_id") not in index.behind]
+        out = [(meta, emb) for cid, _t, meta, emb in self.vectors.where({"section": section}, embeddings=True)
+               if cid not in index.stale and (meta or {}).get("doc_id") not in index.behind]
         for did in sorted(index.behind):
             row, ids = index.docs.get(did) or {}, self.catalog.chunk_ids(did)
             if not ids or not row.get("vec_seg"):
@@ -356,12 +356,11 @@ class Storage:
                     "updated": None}
         st = self.catalog.state()
         n_docs, n_chunks, n_figs = self.catalog.counts()
-        behind, stale = self.catalog.vectors_behind()
         return {"documents": n_docs, "chunks": n_chunks, "figures": n_figs, "model": st.model, "dim": st.dim,
                 "index": str(self.root), "schema": st.schema, "chroma": self.vectors.where_label,
                 "lexical_chunks": len(self.lexical.ids), "updated": st.updated,
                 # chunks Chroma has yet to take or drop (writer.py: Chroma behind the catalog)
-                "chroma_behind": len(stale) + sum(len(self.catalog.chunk_ids(d)) for d in behind)}
+                "chroma_behind": self.catalog.vectors_behind_count()}
 
     def refresh(self) -> bool:
         """Pick up what another process wrote since this one read the index (a long-running reader

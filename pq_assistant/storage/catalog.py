@@ -425,6 +425,17 @@ class Catalog:
             raise
         return behind, stale
 
+    def vectors_behind_count(self) -> int:
+        """How many chunk ids Chroma has yet to take (of the documents behind) or drop."""
+        try:
+            r = self.db.execute("SELECT (SELECT COUNT(*) FROM chunks WHERE doc_id IN (SELECT doc_id FROM vectors_behind)) "
+                                "+ (SELECT COUNT(*) FROM vectors_stale)").fetchone()
+        except sqlite3.OperationalError as exc:  # a catalog of before these tables (read only)
+            if "no such table" in str(exc):
+                return 0
+            raise
+        return int(r[0])
+
     def vectors_synced(self, doc_ids: Iterable[str], chunk_ids: Iterable[str]) -> None:
         """Chroma now holds these documents' chunks and none of these chunk ids (one transaction)."""
         with self.transaction() as db:

@@ -336,7 +336,7 @@ class Writer:
         import numpy as np
 
         _reached("before-vector-sync")
-        n_behind = sum(len(self.catalog.chunk_ids(d)) for d in behind)
+        n_behind = self.catalog.vectors_behind_count() - len(stale)
         self.storage._notice(f"Chroma bijwerken: {n_behind} chunks van {len(behind)} document{'' if len(behind) == 1 else 'en'} erbij, "
                              f"{len(stale)} chunks eruit (de index schreef ze eerst alleen in vectors/)")
         self.vectors.delete_ids(sorted(stale))
@@ -365,8 +365,7 @@ class Writer:
 
     def behind_chunks(self) -> int:
         """How many chunk ids Chroma has to take or drop (sync_vectors)."""
-        behind, stale = self.catalog.vectors_behind()
-        return len(stale) + sum(len(self.catalog.chunk_ids(d)) for d in behind)
+        return self.catalog.vectors_behind_count()
 
     def drop_chunks(self, ids: list[str]) -> None:
         """Delete stray chunks from the vector store (pq doctor --fix: orphans, extras)."""
