@@ -218,3 +218,42 @@ def test_one_document_ingest_does_not_open_chroma_and_a_kill_loses_nothing(tmp_p
     a = Assistant(index, model=MODEL)
     assert set(a.storage.catalog.chunk_docs()) == set(clean.storage.catalog.chunk_docs())
     assert_same_neighbours(a, clean, 5)
+
+
+def test_a_reader_reopens_chroma_only_after_a_change_of_chroma(deferring, monkeypatch, tmp_path):
+    """A long-running reader (pq serve) keeps its Chroma client, and its HNSW index, across a
+    change that left Chroma alone, and still sees the change; after the sync it reopens."""
+    folder = copy_docs(SMALL, tmp_path / "docs")
+    index = tmp_path / "index"
+    build(folder, index)
+    r = Assistant(index, model=MODEL)
+    r.refresh()
+    assert r.search("Huizen van het Kind", top_k=3)
+    col = r.storage.vectors._col
+    assert col is not None
+    copy_docs([EXTRA], folder)
+    Assistant(index, model=MODEL).ingest([folder])  # another writer; Chroma left alone
+    assert r.refresh() and r.storage.vectors._col is col
+    new = r.storage.catalog.chunk_ids(EXTRA[:-4])
+    assert new and dense_ids(r, seg_vector(r, new[0]), k=1) == [new[0]]
+    monkeypatch.setattr(writer, "SYNC_CHUNKS", 1)
+    Assistant(index, model=MODEL).ingest([folder])  # the sync writes Chroma
+    assert r.refresh() and r.storage.vectors._col is None
+    assert dense_ids(r, seg_vector(r, new[0]), k=1) == [new[0]]
+
+
+def test_a_reader_reopens_chroma_after_an_ordinary_write_and_keeps_it_otherwise(tmp_path):
+    folder = copy_docs(SMALL[:3], tmp_path / "docs")
+    index = tmp_path / "index"
+    build(folder, index)
+    r = Assistant(index, model=MODEL)
+    r.refresh()
+    r.search("Huizen van het Kind", top_k=3)
+    col = r.storage.vectors._col
+    gen = r.storage.catalog.vectors_generation
+    assert col is not None and gen
+    Assistant(index, model=MODEL).rebuild_ledger()  # a catalog transaction, Chroma untouched
+    assert r.refresh() and r.storage.vectors._col is col and r.storage.catalog.vectors_generation == gen
+    copy_docs(SMALL[3:4], folder)
+    Assistant(index, model=MODEL).ingest([folder])  # a small index: Chroma written at once
+    assert r.refresh() and r.storage.vectors._col is None and r.storage.catalog.vectors_generation > gen

@@ -137,6 +137,7 @@ class Catalog:
 
     def __init__(self, path: Path, *, create: bool = False) -> None:
         self.path = Path(path)
+        self.before_commit = None  # (a writer's hook, run in each transaction before it commits)
         if not create and not self.path.exists():
             raise IndexError_(f"geen catalogus in {self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -209,6 +210,13 @@ class Catalog:
                           ledger_stale=bool(get("ledger_stale", False)))
 
     @property
+    def vectors_generation(self) -> int | None:
+        """Goes up with every transaction after which Chroma's collection changed (None for a
+        catalog whose writers did not count it): a reader reopens its Chroma client only then."""
+        got = self._meta("vectors_generation")
+        return None if got is None else int(got)
+
+    @property
     def generation(self) -> int:
         """Goes up with every write transaction (of any process): what readers cache by."""
         return int(self._meta("generation") or 0)
@@ -242,6 +250,8 @@ class Catalog:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
+            if self.before_commit is not None:
+                self.before_commit()
             self._set("updated", _now())
             self.db.execute("INSERT INTO meta(key, value) VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
                             "SET value = CAST(value AS INTEGER) + 1")

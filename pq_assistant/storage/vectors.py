@@ -66,6 +66,9 @@ class ChromaVectors:
         self.name = (collection or COLLECTION) if self.url else COLLECTION
         self._client = None
         self._col = None
+        # Set by every call that changes the collection: the writer then counts a new vectors
+        # generation in the catalog, by which long-running readers know to reopen their client.
+        self.written = False
 
     @property
     def where_label(self) -> str:
@@ -95,16 +98,19 @@ class ChromaVectors:
 
     def add(self, ids, vectors, texts, metadatas) -> None:
         col = self._collection()
+        self.written = True
         for i in range(0, len(ids), _ADD_BATCH):
             sl = slice(i, i + _ADD_BATCH)
             col.upsert(ids=list(ids[sl]), embeddings=[list(map(float, v)) for v in vectors[sl]],
                        documents=list(texts[sl]), metadatas=list(metadatas[sl]))
 
     def delete_doc(self, doc_id: str) -> None:
+        self.written = True
         self._collection().delete(where={"doc_id": doc_id})
 
     def delete_ids(self, ids: list[str]) -> None:
         if ids:
+            self.written = True
             self._collection().delete(ids=list(ids))
 
     def query(self, vector, k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
@@ -157,6 +163,7 @@ class ChromaVectors:
 
     def drop(self) -> bool:
         """Delete the collection (a --rebuild); False when that failed (the caller removes the folder)."""
+        self.written = True
         try:
             col = self._collection()
             self._client.delete_collection(col.name)

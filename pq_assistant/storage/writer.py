@@ -91,6 +91,7 @@ class Writer:
             # them is known to be complete, so the index starts from nothing.
             self._clear_everything(drop_vectors=True)
         self.catalog: Catalog = storage._open_for_writing()
+        self.catalog.before_commit = self._count_vectors_change
         if self.catalog.wiping:
             self.wipe()
         from . import ledgerdb
@@ -121,9 +122,22 @@ class Writer:
         if not self._defer:
             self.sync_vectors()  # (what a larger index left behind; before any write of this one)
 
+    def _count_vectors_change(self) -> None:
+        """In each catalog transaction after the writer changed Chroma: one more vectors
+        generation (Storage.refresh reopens a reader's Chroma client only then)."""
+        if self.vectors.written:
+            self.vectors.written = False
+            self.catalog._set("vectors_generation", (self.catalog.vectors_generation or 0) + 1)
+
     def close(self) -> None:
-        if self._batch:
-            self.flush()
+        try:
+            if self._batch:
+                self.flush()
+            if self.vectors.written:  # (a change of Chroma that no catalog transaction followed)
+                with self.catalog.transaction():
+                    pass
+        finally:
+            self.catalog.before_commit = None
 
     # -- vector segments --------------------------------------------------------------------
     def _drop_dead_segments(self) -> None:
@@ -215,6 +229,7 @@ class Writer:
         if not dropped and not self.storage.chroma_url:
             self.vectors.close()
             shutil.rmtree(self.layout.chroma, ignore_errors=True)
+            self.vectors.written = True
         self.storage.forget_caches()
 
     # -- pending work -----------------------------------------------------------------------
