@@ -62,8 +62,9 @@ CREATE TABLE IF NOT EXISTS vectors_stale (chunk_id TEXT PRIMARY KEY) WITHOUT ROW
 _SCHEMA += _VECTORS_BEHIND
 
 
-def _vector_tables(db) -> None:
-    """The tables of Chroma behind the catalog, in a catalog made before them."""
+def create_vector_tables(db) -> None:
+    """The tables of Chroma behind the catalog, in a catalog made before them (every writer runs
+    it once; writer.py)."""
     for stmt in _VECTORS_BEHIND.split(";"):
         if stmt.strip():
             db.execute(stmt)
@@ -424,27 +425,26 @@ class Catalog:
             self._set("ledger_stale", True)
 
     # -- Chroma behind the catalog ------------------------------------------------------------
+    def _behind_rows(self, sql: str) -> list[tuple]:
+        """Rows of a query on the tables of Chroma behind the catalog ([] in a catalog made before
+        them that no writer has opened since)."""
+        try:
+            return self.db.execute(sql).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return []
+            raise
+
     def vectors_behind(self) -> tuple[set[str], set[str]]:
         """(documents whose chunks Chroma does not hold yet, chunk ids Chroma holds that must go)."""
-        try:
-            behind = {r[0] for r in self.db.execute("SELECT doc_id FROM vectors_behind")}
-            stale = {r[0] for r in self.db.execute("SELECT chunk_id FROM vectors_stale")}
-        except sqlite3.OperationalError as exc:  # a catalog of before these tables (read only)
-            if "no such table" in str(exc):
-                return set(), set()
-            raise
-        return behind, stale
+        return ({r[0] for r in self._behind_rows("SELECT doc_id FROM vectors_behind")},
+                {r[0] for r in self._behind_rows("SELECT chunk_id FROM vectors_stale")})
 
     def vectors_behind_count(self) -> int:
         """How many chunk ids Chroma has yet to take (of the documents behind) or drop."""
-        try:
-            r = self.db.execute("SELECT (SELECT COUNT(*) FROM chunks WHERE doc_id IN (SELECT doc_id FROM vectors_behind)) "
-                                "+ (SELECT COUNT(*) FROM vectors_stale)").fetchone()
-        except sqlite3.OperationalError as exc:  # a catalog of before these tables (read only)
-            if "no such table" in str(exc):
-                return 0
-            raise
-        return int(r[0])
+        got = self._behind_rows("SELECT (SELECT COUNT(*) FROM chunks WHERE doc_id IN (SELECT doc_id FROM vectors_behind)) "
+                                "+ (SELECT COUNT(*) FROM vectors_stale)")
+        return int(got[0][0]) if got else 0
 
     def vectors_synced(self, doc_ids: Iterable[str], chunk_ids: Iterable[str]) -> None:
         """Chroma now holds these documents' chunks and none of these chunk ids (one transaction)."""
@@ -457,7 +457,6 @@ class Catalog:
         transaction. `behind`: their chunks are not in Chroma yet, and `stale` (their old chunk ids)
         must go from it."""
         with self.transaction() as db:
-            _vector_tables(db)
             db.executemany("INSERT OR IGNORE INTO vectors_stale(chunk_id) VALUES (?)", [(c,) for c in stale])
             for w in writes:
                 db.execute(("INSERT OR IGNORE INTO vectors_behind(doc_id) VALUES (?)" if behind else
@@ -481,7 +480,6 @@ class Catalog:
         """Forget documents (rows, chunks, figures, pending marks) in one transaction; `stale`:
         their chunk ids, left in Chroma for a later write to delete."""
         with self.transaction() as db:
-            _vector_tables(db)
             db.executemany("INSERT OR IGNORE INTO vectors_stale(chunk_id) VALUES (?)", [(c,) for c in stale])
             for did in doc_ids:
                 self._drop(db, did)
@@ -498,7 +496,7 @@ class Catalog:
     def wipe(self) -> None:
         """Forget everything (--rebuild); the file stays (other connections may hold it open)."""
         with self.transaction() as db:
-            _vector_tables(db)
+            create_vector_tables(db)
             for table in ("documents", "chunks", "figures", "pending", "vectors_behind", "vectors_stale"):
                 db.execute(f"DELETE FROM {table}")
             from .ledgerdb import create as create_ledger

@@ -97,8 +97,8 @@ class ChromaVectors:
         return bool(self.url) or self.folder.exists()
 
     def add(self, ids, vectors, texts, metadatas) -> None:
-        col = self._collection()
         self.written = True
+        col = self._collection()
         for i in range(0, len(ids), _ADD_BATCH):
             sl = slice(i, i + _ADD_BATCH)
             col.upsert(ids=list(ids[sl]), embeddings=[list(map(float, v)) for v in vectors[sl]],

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import layfile
-from .catalog import Catalog, DocumentRow, DocumentWrite
+from .catalog import Catalog, DocumentRow, DocumentWrite, create_vector_tables
 
 
 # An ingest that changes the figures of at most this many documents (or this share of the index)
@@ -96,8 +96,9 @@ class Writer:
             self.wipe()
         from . import ledgerdb
 
-        with self.catalog.transaction() as db:  # (a catalog of before the ledger's tables)
+        with self.catalog.transaction() as db:  # (a catalog of before the ledger's or these tables)
             ledgerdb.create(db)
+            create_vector_tables(db)
         if self.layout.ledger.exists():  # a ledger of before, in figures.json: into the catalog
             storage._migrate_ledger_file(locked=True)
         from .migrate import remove_leftovers
