@@ -195,6 +195,11 @@ def documents(docs: list[dict]) -> None:
                 con.print(Padding(escape(line), (0, 0, 0, 2)), style="dim" if line.startswith("ontbreekt") else None)
 
 
+# the parts' sections as `pq show` names them (the JSON keeps the English keys)
+_SECTION_LABELS = {"question": "vraag", "answer": "antwoord", "reply": "repliek", "repliek": "repliek",
+                   "slotwoord": "slotwoord", "annex": "bijlage", "context": "context"}
+
+
 def document(doc) -> None:
     con = _console()
     con.print(f"[bold]{doc.title or doc.file}[/bold]")
@@ -211,7 +216,7 @@ def document(doc) -> None:
         for part in parts:
             head = f"[bold]{part.label}.[/bold] " if part.label else ""
             if part.speaker and part.section != "answer":
-                head += f"[italic]{part.section} — {part.speaker}[/italic] "
+                head += f"[italic]{_SECTION_LABELS.get(part.section, part.section)} — {part.speaker}[/italic] "
             con.print(f"{head}[dim](p. {part.page})[/dim]")
             for para in part.paragraphs:
                 con.print("   " + para.text.replace("\n", "\n   "))

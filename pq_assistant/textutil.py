@@ -59,11 +59,28 @@ DUTCH_MONTHS = {
     "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
 }
 MONTH_RE = "|".join(DUTCH_MONTHS)
+# Abbreviated months, as web pages and press items print dates ("maandag, 05 jul 2021",
+# "3 sept. 2019"). Only used where a year follows: "Jan" alone is a first name.
+MONTH_ABBREVIATIONS = {
+    "jan": 1, "feb": 2, "febr": 2, "mrt": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12,
+}
+# a month in full or abbreviated (with or without its period), longest first so that "juni"
+# is not read as "jun"
+MONTH_DATE_RE = "|".join(sorted(DUTCH_MONTHS, key=len, reverse=True)) + "|(?:" + "|".join(
+    sorted(MONTH_ABBREVIATIONS, key=len, reverse=True)) + r")\.?"
+
+
+def month_number(month: str) -> int | None:
+    """'mei' -> 5, 'Jul.' -> 7, 'sept' -> 9 (None when it is no month)."""
+    m = month.lower().rstrip(".")
+    return DUTCH_MONTHS.get(m) or MONTH_ABBREVIATIONS.get(m)
 
 
 def dutch_date_to_iso(day: str | int, month: str, year: str | int) -> str | None:
-    """'23', 'mei', '2018' -> '2018-05-23' (None when the month is unknown)."""
-    m = DUTCH_MONTHS.get(month.lower())
+    """'23', 'mei', '2018' -> '2018-05-23'; '05', 'jul', '2021' -> '2021-07-05' (None when the
+    month is unknown)."""
+    m = month_number(month)
     if not m:
         return None
     return f"{int(year):04d}-{m:02d}-{int(day):02d}"

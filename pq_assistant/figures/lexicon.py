@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..textutil import DUTCH_MONTHS, MONTH_RE, dutch_date_to_iso
+from ..textutil import DUTCH_MONTHS, MONTH_DATE_RE, MONTH_RE, dutch_date_to_iso
 
 
 class _LazyPattern:
@@ -130,7 +130,7 @@ _YEAR = r"(?:19[5-9]\d|20\d\d)"
 _DATE_PATTERNS: list[tuple[str, Any]] = [
     ("dmy", _lazy(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2({_YEAR})(?!\d)")),
     ("iso", _lazy(rf"(?<![\d/.-])({_YEAR})-(\d{{2}})(?:-(\d{{2}}))?(?![\d-])")),
-    ("day", _lazy(rf"(?<!\d)(\d{{1,2}})\s+({MONTH_RE})\s+({_YEAR})(?!\d)", re.I)),
+    ("day", _lazy(rf"(?<!\d)(\d{{1,2}})\s+({MONTH_DATE_RE})\s+({_YEAR})(?!\d)", re.I)),
     # "op 1 januari van dit jaar", "vanaf 1 januari volgend jaar", "30 november van vorig jaar"
     ("dayrelyear", _lazy(rf"(?<![\d,.])(\d{{1,2}})\s+({MONTH_RE})\s+(?:van\s+)?(?:het\s+)?(dit|vorig|vorige|volgend|volgende|"
                          r"verleden)\s+jaar\b", re.I)),

@@ -21,7 +21,7 @@ from .common import (ANNEX_LINE, FOOTERS, NUMBERING, _label, _lines, _paragraphs
 from .federal import is_federal, parse_federal
 from .kamervraag import is_kamervraag, parse_kamervraag
 from .names import person_name
-from .press import is_press, parse_press
+from .press import dateline_date, is_press, parse_press
 from .transcript import is_transcript, parse_transcript
 from .written import parse_written
 
@@ -84,6 +84,8 @@ def parse(loaded: LoadedDocument, doc_id: str | None = None) -> PQDocument:
                 doc.session = _printed_session(text, doc.number)
         if not doc.is_pq:
             doc.type = "overig"
+            # a news page or note with a dateline at its top is dated by it (recency, filters)
+            doc.date = doc.date or dateline_date([line.text.strip() for line in lines if line.text.strip()])
     return _finish(doc)
 
 

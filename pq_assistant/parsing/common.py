@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import LoadedDocument, Paragraph, Part, PQDocument
-from ..textutil import MONTH_RE, dehyphenate, dutch_date_to_iso, squash_ws
+from ..textutil import MONTH_DATE_RE, dehyphenate, dutch_date_to_iso, squash_ws
 
 # "1." "1-2." "1 en 2." "3, 4 en 5." "2 & 3." at a line start; the number is small and is not
 # followed by a digit (so "1.200 euro" and "2013." are not numbering).
@@ -18,7 +18,7 @@ _NUM = r"(?:[1-9]|[1-4]\d)"
 NUMBERING = re.compile(
     rf"^\s*(?P<label>{_NUM}(?:\s*(?:-|–|,|en|&|tot)\s*{_NUM})*)\s*[.)](?!\d)\s*(?=\S|$)"
 )
-_DATE = rf"(?P<day>\d{{1,2}})\s+(?P<month>{MONTH_RE})\s+(?P<year>\d{{4}})"
+_DATE = rf"(?P<day>\d{{1,2}})\s+(?P<month>{MONTH_DATE_RE})\s+(?P<year>\d{{4}})"
 
 ANSWER_REF = re.compile(rf"^\s*op\s+vraag\s+nr\.?\s*(?P<nr>\d+)\s+van\s+{_DATE}", re.I)
 QUESTION_REF = re.compile(rf"^\s*(?:schriftelijke\s+)?vraag\s+nr\.?\s*(?P<nr>\d+)\s+van\s+{_DATE}", re.I)

@@ -1,14 +1,14 @@
-"""Dates as the genre writes them, to ISO: `dinsdag 12 december 2017, 14.00u`, `d.d. 23 juni 2009`,
+"""Dates as the genre writes them, to ISO: `dinsdag 12 december 2017, 14.00u`, `maandag, 05 jul 2021`, `d.d. 23 juni 2009`,
 `datum: 14 januari 2026`, `Ingediend 5 september 2018`, `8/3/2022`, `24-02-2026`, ` date 2025-08`."""
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from ..textutil import DUTCH_MONTHS, MONTH_RE
+from ..textutil import MONTH_DATE_RE, month_number
 
 WEEKDAYS = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
-WRITTEN = re.compile(rf"\b(?P<day>\d{{1,2}})(?:e|ste|de)?\s+(?P<month>{MONTH_RE})\s+(?P<year>(?:19|20)\d{{2}})\b", re.I)
+WRITTEN = re.compile(rf"\b(?P<day>\d{{1,2}})(?:e|ste|de)?\s+(?P<month>{MONTH_DATE_RE})\s+(?P<year>(?:19|20)\d{{2}})\b", re.I)
 NUMERIC = re.compile(r"(?<![\d/.-])(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>(?:19|20)\d{2})(?![\d/-])")
 ISO = re.compile(r"(?<![\d-])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?(?![\d-])")
 
@@ -24,7 +24,7 @@ def valid(y: int, m: int, d: int) -> str:
 def written_date(text: str) -> tuple[str, re.Match | None]:
     """The first date written out in `text` ('12 maart 2024') as ISO, with its match."""
     for m in WRITTEN.finditer(text or ""):
-        iso = valid(int(m.group("year")), DUTCH_MONTHS[m.group("month").lower()], int(m.group("day")))
+        iso = valid(int(m.group("year")), month_number(m.group("month")) or 0, int(m.group("day")))
         if iso:
             return iso, m
     return "", None

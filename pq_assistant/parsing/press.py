@@ -26,6 +26,20 @@ FORMULA = re.compile(r"schriftelijke\s+vraag|vraag\s+om\s+uitleg|parlementaire\s
                      r"[Pp]arlementslid|volksvertegenwoordiger|in\s+(?:de\s+)?commissie|antwoord(?:de)?\s+op\s+een\s+vraag", re.I)
 
 
+# a line that is only a date ("maandag, 05 jul 2021", "12 mei 2021 - 10.32u", "24-02-2026")
+_ONLY_DATE = re.compile(rf"^\W*(?:{WEEKDAYS},?\s+)?(?:{_plain(WRITTEN)}|{_plain(NUMERIC)}|{_plain(ISO)})"
+                        r"(?:\s*[,-]?\s*(?:om\s+)?\d{1,2}[.:hu]\d{2}u?)?\W*$", re.I)
+
+
+def dateline_date(texts: list[str], first: int = 6) -> str:
+    """The date of a text whose first lines hold a line that is only a date (a news page's
+    dateline), as ISO; '' when none. A date inside a sentence does not count."""
+    for t in texts[:first]:
+        if len(t) < 60 and _ONLY_DATE.match(t):
+            return any_date(t)
+    return ""
+
+
 def is_press(text: str) -> bool:
     return bool(re.search(r"\bminister\b", text, re.I) and FORMULA.search(text))
 

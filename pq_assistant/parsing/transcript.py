@@ -103,11 +103,36 @@ def parse_transcript(lines: list[_Line], doc: PQDocument, text: str) -> None:
     paras = _paragraphs(lines, solo=_solo)
     first_turn = next((i for i, p in enumerate(paras) if ANNOUNCE.match(p.text) or PRESIDENT.match(p.text)
                        or INLINE_SPEAKER.match(p.text) and len(p.text) > 80), len(paras))
-    head = paras[:first_turn]
+    first_turn = _past_page_labels(paras, first_turn)
+    head = [p for p in paras[:first_turn] if not PRESIDENT.match(p.text)]
     head_text = "\n".join(p.text for p in head)
     _read_header(doc, head, head_text)
     turns = _turns(paras[first_turn:], doc)
     _structure(doc, turns)
+
+
+# the question's header line without its formula, as the parliament's web page prints it under
+# the title: "van Katrien Schryvers aan minister Jo Vandeurzen"
+UNTITLED_HEADER = re.compile(rf"^van\s+(?:(?:mevrouw|de\s+heer)\s+)?{PERSON}\s+(?:aan|tot)\s+", re.I)
+
+
+def _header_like(text: str) -> bool:
+    return bool(NUMBER_LINE.match(text) or TITLE_START.match(text) or UNTITLED_HEADER.match(text))
+
+
+def _past_page_labels(paras: list[Paragraph], first_turn: int) -> int:
+    """A report's web page prints a "Voorzitter" label above the question's header lines (the
+    asker and minister, the number): the first turn starts after them. Only header lines move the
+    start; a president who speaks before the first "... heeft het woord." still starts a turn."""
+    i = first_turn
+    while i < len(paras) and PRESIDENT.match(paras[i].text):
+        j = i + 1
+        while j < len(paras) and _header_like(paras[j].text):
+            j += 1
+        if j == i + 1:
+            break
+        i = j
+    return i
 
 
 def _read_header(doc: PQDocument, head: list[Paragraph], head_text: str) -> None:
@@ -126,7 +151,8 @@ def _read_header(doc: PQDocument, head: list[Paragraph], head_text: str) -> None
         doc.number = doc.numbers[0]
         doc.session = session_of(nums[0][1])
     askers: list[str] = []
-    for t in titles:
+    # no title (a web page prints it apart): the header line "van X aan minister Y" names them
+    for t in titles or [p.text for p in head if UNTITLED_HEADER.match(p.text)][:1]:
         for m in ASKER_IN_TITLE.finditer(t):
             askers.append(person_name(m.group("name")))
         if not doc.minister and (m := MINISTER_IN_TITLE.search(t)):

@@ -1,0 +1,116 @@
+"""Shapes of the parliament's and the press's web pages as users save them (text copied from the
+browser): the report page that prints the question's header under a "Voorzitter" label and
+without its title, abbreviated months in datelines, a news page that is no parliamentary text.
+The texts are invented; only the layouts are the real ones."""
+from __future__ import annotations
+
+import pytest
+
+from pq_assistant.figures.extraction import extract_figures
+from pq_assistant.models import LoadedDocument
+from pq_assistant.parsing import parse
+from pq_assistant.parsing.dates import any_date
+from pq_assistant.textutil import dutch_date_to_iso, month_number
+
+
+def _parse(text: str, name: str = "page.txt"):
+    return parse(LoadedDocument(name, [text], "x", "txt"))
+
+
+REPORT_PAGE = """U bent hier
+
+Commissievergadering
+
+dinsdag 12 december 2017, 14.00u
+
+Voorzitter
+van Anna Peeters aan minister Jan Claes
+556 (2017-2018)
+De voorzitter
+
+Mevrouw Peeters heeft het woord.
+
+Minister, hoeveel gemeenten hebben vandaag een Huis van het Kind?
+
+De voorzitter
+
+Minister Claes heeft het woord.
+
+Mevrouw Peeters, op dit ogenblik hebben 280 gemeenten een Huis van het Kind.
+
+De voorzitter
+
+Mevrouw Peeters heeft het woord.
+
+Dank u, minister.
+
+De voorzitter
+
+De vraag om uitleg is afgehandeld.
+"""
+
+
+def test_report_page_header_without_title():
+    d = _parse(REPORT_PAGE)
+    assert (d.type, d.number, d.session, d.date) == ("vraag-om-uitleg", "556", "2017-2018", "2017-12-12")
+    assert (d.askers, d.minister) == (["Anna Peeters"], "Jan Claes")
+    assert d.title == ""  # the page prints the title apart: missing, never made up
+    assert [p.speaker for p in d.question] == ["Anna Peeters"]
+    assert "280 gemeenten" in d.answer[0].paragraphs[0].text
+    assert [p.section for p in d.replies] == ["repliek"]
+
+
+def test_president_speaking_first_still_starts_a_turn():
+    # A bare "De voorzitter" followed by the president's words (no header lines) is a turn, not
+    # part of the header: the header ends where it ended before.
+    text = REPORT_PAGE.replace("Voorzitter\nvan Anna Peeters aan minister Jan Claes\n556 (2017-2018)\n", "")
+    text = text.replace("De voorzitter\n\nMevrouw Peeters heeft het woord.\n\nMinister, hoeveel",
+                        "De voorzitter\n\nWe beginnen met de vraag van mevrouw Peeters.\n\n"
+                        "Mevrouw Peeters heeft het woord.\n\nMinister, hoeveel", 1)
+    d = _parse(text)
+    assert (d.number, d.askers, d.date) == ("", ["Peeters"], "2017-12-12")
+    assert "We beginnen" not in d.header
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("maandag, 05 jul 2021", "2021-07-05"),
+    ("3 sept. 2019", "2019-09-03"),
+    ("1 Jan. 2020", "2020-01-01"),
+    ("14 mrt 2018", "2018-03-14"),
+    ("12 juni 2020", "2020-06-12"),  # "juni" is not read as "jun"
+    ("Jan Peeters zei het in 2019", ""),  # a first name, not a month
+])
+def test_abbreviated_months_with_a_year(text, iso):
+    assert any_date(text) == iso
+
+
+def test_month_number():
+    assert (month_number("mei"), month_number("Jul."), month_number("sept"), month_number("Jan")) == (5, 7, 9, 1)
+    assert month_number("maandag") is None
+    assert dutch_date_to_iso("05", "jul", "2021") == "2021-07-05"
+
+
+def test_a_dateline_with_an_abbreviated_month_is_no_figure():
+    figs = extract_figures("Nieuws, maandag 05 jul 2021. Er zijn 5 consultatiebureaus in Brussel.",
+                           fallback_date="2021-07-05")
+    assert [(f.value, f.unit) for f in figs] == [("5", "consultatiebureaus")]
+
+
+def test_news_page_is_dated_by_its_dateline():
+    d = _parse("Nieuws\nmaandag, 05 jul 2021\n\nPartij wil meer consultatiebureaus\n\n"
+               "De partij wil dat er meer consultatiebureaus komen. Er zijn er vandaag 5 in Brussel.")
+    assert (d.type, d.date) == ("overig", "2021-07-05")
+
+
+def test_a_date_inside_a_sentence_does_not_date_plain_text():
+    d = _parse("Notities\n\nOp 5 juli 2021 vergaderde de werkgroep over de consultatiebureaus.")
+    assert (d.type, d.date) == ("overig", "")
+
+
+def test_pq_show_names_the_parts_in_dutch(capsys):
+    from pq_assistant import render
+
+    render.document(_parse(REPORT_PAGE))
+    out = capsys.readouterr().out
+    assert "vraag — Anna Peeters" in out and "repliek — Anna Peeters" in out
+    assert "question —" not in out
