@@ -109,6 +109,20 @@ def test_a_date_carries_to_the_next_sentence_but_now_and_comparisons_do_not():
         ("63", "2021-01-01", "context")]
 
 
+def test_the_date_of_an_event_dates_only_what_refers_back_to_it():
+    start = "De nieuwe regelgeving ging van start op 1 januari 2019. "
+    # the state described next is the document's (or undated), not the day the rules started
+    assert dated(start + "Er zijn 5 consultatiebureaus in Brussel.") == [("5", "", "undated")]
+    assert dated(start + "Er zijn 5 consultatiebureaus in Brussel.", "2021-03-02") == [("5", "2021", "document-date")]
+    assert dated("Het decreet is op 1 april 2014 in werking getreden. In 280 gemeenten is er een lokaal loket.",
+                 "2017-03-01") == [("280", "2017", "document-date")]
+    # "op dat moment" refers back: dated by the event
+    assert dated(start + "Op dat moment waren er 120 Huizen van het Kind erkend.") == [("120", "2019-01-01", "context")]
+    # a sentence with figures of its own on that day still dates what follows
+    assert dated("Op 1 januari 2019 startten 120 Huizen van het Kind. Daarvan zijn er 30 intergemeentelijk.") == [
+        ("120", "2019-01-01", "explicit"), ("30", "2019-01-01", "context")]
+
+
 def test_undated_figures_are_kept_and_marked():
     assert dated("Er zijn 12 antennes.") == [("12", "", "undated")]
     # with a document date: its year, marked as such

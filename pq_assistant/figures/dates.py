@@ -93,6 +93,8 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         chosen = after[0]
     change = _CHANGE_BEFORE_RE.search(sentence[:fig.start]) and _CHANGE_WORD_RE.search(sentence)
     carried = state.para_date or state.date
+    if state.event_date and _BACKREF_RE.search(sentence):
+        carried = state.event_date  # "... ging van start op 1 januari 2019. Op dat moment waren er ..."
     if state.past_date and _PAST_TENSE_RE.search(sentence):
         # "Vorig jaar bleven 2.650 aanvragen onbeantwoord. Tegelijk kregen 18.390 gezinnen ...":
         # a spoken text's past tense goes on about last year
@@ -201,6 +203,12 @@ _CONSEQUENCE_RE = _lazy(r"\W*(?:(?:dat|dit)\s+(?:betekent|wil\s+zeggen|houdt\s+i
 # a sentence that announces a plan or an expectation: "Een nieuwe studie wordt in 2016 uitgevoerd;
 # de resultaten worden begin 2017 verwacht."
 _PLAN_RE = _lazy(r"\b(?:verwacht|verwachten|zal|zullen|gepland|geplande|plant|plannen)\b", re.I)
+# an event on a date: a start, an entry into force, an approval ("De regelgeving ging van start op
+# 1 januari 2019.", "Het decreet is op 1 april 2014 in werking getreden.")
+_EVENT_RE = _lazy(r"\b(?:van\s+start|in\s+werking|in\s+voege|van\s+kracht|goedgekeurd|bekrachtigd|afgekondigd|"
+                  r"opgericht|gelanceerd|ingevoerd|ondertekend|ingediend|aangekondigd)\b", re.I)
+# a sentence that refers back to the moment the sentence before named
+_BACKREF_RE = _lazy(r"\b(?:op\s+(?:dat|datzelfde|hetzelfde)\s+(?:moment|ogenblik|tijdstip)|op\s+die\s+(?:datum|dag)|toen)\b", re.I)
 
 
 _HISTORICAL_RE = _lazy(r"\bter\s+vergelijking\b|\btoen\b|\bdestijds\b|\bvroeger\b", re.I)
@@ -252,6 +260,7 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "", figures
     wordt in 2016 uitgevoerd; de resultaten worden begin 2017 verwacht." does not date the 2012
     study's figures that follow)."""
     state.past_date = ""
+    state.event_date = ""
     if sentence and _looks_back(sentence, dates):
         state.prev_date = None
         return
@@ -262,6 +271,12 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "", figures
             if iso:
                 pairs.append((d, iso))
     state.prev_date = (pairs[-1][1], pairs[-1][0].kind) if pairs else None
+    if pairs and not figures and _EVENT_RE.search(sentence):
+        # the day something started or was decided is not the date of the state described next
+        # ("... ging van start op 1 januari 2019. Er zijn 5 consultatiebureaus in Brussel."): only
+        # a sentence that refers back to it ("Op dat moment waren er ...") is dated by it
+        state.event_date = pairs[-1][1]
+        return
     if pairs:
         state.part_dated = True
     # Dates that do not carry to the next sentences: "nu"/"vandaag" (their own sentence only),
