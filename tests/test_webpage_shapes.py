@@ -114,3 +114,40 @@ def test_pq_show_names_the_parts_in_dutch(capsys):
     out = capsys.readouterr().out
     assert "vraag — Anna Peeters" in out and "repliek — Anna Peeters" in out
     assert "question —" not in out
+
+
+KAMERVRAAG_PAGE = """Aanhangsel van de Handelingen
+
+Datum publicatieOrganisatieVergaderjaarNummerDatum ontvangst
+Tweede Kamer der Staten-Generaal2015-20161644
+
+Vragen van het lid Jansen (PvdA) aan de Minister van Sociale Zaken en Werkgelegenheid over het bericht «Meer kinderen naar de opvang» (ingezonden 28 januari 2016).
+
+Antwoord van Minister De Vries (Sociale Zaken en Werkgelegenheid) (ontvangen 24 februari 2016).
+
+Vraag 1
+
+Hoeveel kinderen gingen in 2015 naar de kinderopvang?
+
+Antwoord 1
+
+In 2015 gingen 720.000 kinderen naar de kinderopvang, tegenover 690.000 in 2014.
+"""
+
+
+def test_kamervraag_page_with_its_metadata_table_run_together():
+    d = _parse(KAMERVRAAG_PAGE)
+    assert (d.type, d.number, d.session, d.date, d.answer_date) == (
+        "kamervraag", "1644", "2015-2016", "2016-01-28", "2016-02-24")
+    assert (d.askers, d.minister) == (["Jansen"], "De Vries")
+    from pq_assistant.pipeline import figures_for
+
+    assert sorted(f.value for f in figures_for(d)) == ["690.000", "720.000"]  # not the fused "20161644"
+
+
+def test_kamervraag_without_answer_keeps_its_own_number_and_who_answers():
+    text = KAMERVRAAG_PAGE.replace("Aanhangsel van de Handelingen", "Kamervragen zonder Antwoord")
+    text = text.replace("2015-20161644", "2015-20162016Z01234").split("Antwoord van Minister")[0]
+    d = _parse(text + "Vraag 1\n\nHoeveel kinderen gingen in 2015 naar de kinderopvang?\n")
+    assert (d.type, d.number, d.session, d.minister) == ("kamervraag", "2016Z01234", "2015-2016", "")
+    assert d.minister_function == "Minister van Sociale Zaken en Werkgelegenheid"

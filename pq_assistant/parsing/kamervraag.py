@@ -86,6 +86,13 @@ def _openkamer_header(doc: PQDocument, lines: list[_Line]) -> None:
 def _aanhangsel_header(doc: PQDocument, raw: str) -> None:
     flat = squash_ws(raw)
     doc.session = session_of(m.group(0)) if (m := re.search(r"vergaderjaar\s+\d{4}\s*[-–]\s*\d{4}", flat)) else ""
+    # the official site's metadata table, copied from the browser with its cells run together:
+    # "Tweede Kamer der Staten-Generaal2015-20161644" (session, Aanhangsel number) or
+    # "…2014-20152015Z02752" (session, the question's own number when it has no answer yet)
+    if (m := re.search(r"Staten-Generaal\s*((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\s*((?:19|20)\d{2}Z\d{5}|\d{1,5})(?!\d)", flat)) \
+            and int(m.group(2)) == int(m.group(1)) + 1:
+        doc.session = doc.session or f"{m.group(1)}-{m.group(2)}"
+        doc.number = m.group(3)
     if m := re.search(r"ah-tk-(?:19|20)\d{6}-(\d{1,5})", flat):
         doc.number = m.group(1)
     if m := re.search(r"(?m)^\s*(\d{1,5})\s*$", raw):
@@ -94,6 +101,8 @@ def _aanhangsel_header(doc: PQDocument, raw: str) -> None:
         doc.title = m.group(1).strip()
         doc.date = written_date(m.group("d"))[0]
         who = re.split(r"\s+aan\s+de[nr]?\s+", m.group(1), maxsplit=1)[0]
+        if f := re.search(r"\baan\s+de[nr]?\s+((?:[Mm]inister|[Ss]taatssecretaris)\s+(?:van|voor)\s+.+?)(?=\s+over\b|$)", m.group(1)):
+            doc.minister_function = f.group(1)  # who answers, until the answer names the person
         doc.askers = _names(who)
         num = re.search(rf"(?:^|\s)({re.escape(doc.number)})\s+Vragen?\s+van", flat) if doc.number else None
         doc.header = (num.group(1) + " " if num else "") + doc.title
