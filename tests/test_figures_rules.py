@@ -123,6 +123,30 @@ def test_the_date_of_an_event_dates_only_what_refers_back_to_it():
         ("120", "2019-01-01", "explicit"), ("30", "2019-01-01", "context")]
 
 
+def named(text: str) -> list[tuple[str, str, float | None, str]]:
+    return [(f.value, f.unit, f.number_value, f.quantity) for f in extract_figures(text, fallback_date="2016-05-01")]
+
+
+def test_a_range_is_one_figure_in_the_unit_written_after_it():
+    assert named("Zo'n 70 tot 80 procent van de Huizen van het Kind richt zich op de prenatale fase.") == [
+        ("70 tot 80", "%", 75.0, "aandeel Huizen van het Kind richt prenatale fase")]
+    assert named("Het gaat om 300 à 400 gezinnen per jaar.") == [("300 à 400", "gezinnen per jaar", 350.0, "gezinnen")]
+    assert [v for v, *_ in named("Tussen 1.200 en 1.500 kinderen wachten op een plaats.")] == ["Tussen 1.200 en 1.500"]
+    # "tussen 96,6 en 95,4 procent" names two values (the larger first), not a range
+    assert named("Het verschil tussen 96,6 en 95,4 procent is groot.")[0][:3] == ("96,6", "%", 96.6)
+
+
+def test_a_unit_written_once_is_shared_by_both_values_of_a_change_or_a_list():
+    # the value before a change is in the unit of the value it changed to — with its scale
+    assert named("Het aandeel steeg van 12 naar 14 procent.") == [("12", "%", 12.0, "aandeel"), ("14", "%", 14.0, "aandeel")]
+    assert named("Het budget stijgt van 12 naar 14,6 miljoen euro.")[0][:3] == ("12", "miljoen euro", 12_000_000.0)
+    assert [f[:2] for f in named("De vaccinatiegraad steeg van 91 tot 94 %.")] == [("91", "%"), ("94", "%")]
+    # and the other way: the counted noun named once, with the first value
+    assert [f[:2] for f in named("Het aantal steeg van 120 Huizen van het Kind in 2015 naar 130 in 2016.")] == [
+        ("120", "Huizen van het Kind"), ("130", "Huizen van het Kind")]
+    assert [f[:2] for f in named("Er zijn 12 en 14 locaties in Gent en Antwerpen.")] == [("12", "locaties"), ("14", "locaties")]
+
+
 def test_undated_figures_are_kept_and_marked():
     assert dated("Er zijn 12 antennes.") == [("12", "", "undated")]
     # with a document date: its year, marked as such

@@ -76,6 +76,8 @@ def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> 
                 fig.end = after
         figs.append(fig)
         consumed.append((s, fig.end))
+    figs = _join_ranges(sentence, figs)
+    _share_units_from_to(sentence, figs)
     shares = _word_shares(sentence, taken + consumed)
     figs.extend(shares)
     consumed.extend((f.start, f.end) for f in shares)
@@ -83,6 +85,85 @@ def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> 
         figs.extend(_word_numbers(sentence, taken + consumed))
     figs.sort(key=lambda f: f.start)
     return figs
+
+
+# "70 tot 80 procent", "300 à 400 gezinnen", "tussen 20 en 25 %", "2-3 miljoen euro": one figure,
+# a range, whose unit is written once, after its upper end
+_RANGE_GAP_RE = _lazy(r"\s*(?:tot|à)\s+|\s+en\s+")
+_BETWEEN_RE = _lazy(r"\btussen\s+$", re.I)
+# "steeg van 12 naar 14 procent", "van 120 Huizen van het Kind in 2015 naar 130 in 2016"
+_FROM_BEFORE_RE = _lazy(r"\bvan\s+$", re.I)
+_TO_GAP_RE = _lazy(r"\s*(?:[^\d,;:.]{0,60}?\s)?(?:naar|tot)\s+(?:(?:ongeveer|circa|zo'n|zo’n|bijna|ruim|amper|nog)\s+)?$", re.I)
+
+
+def _plain_value(value: str) -> float | None:
+    """The number as written, before a scale ("14,6" of "14,6 miljoen")."""
+    return _to_number(value)
+
+
+def _scale_of(fig: _Fig) -> float:
+    raw = _plain_value(fig.value)
+    return fig.number / raw if raw and fig.number is not None else 1.0
+
+
+def _join_ranges(sentence: str, figs: list[_Fig]) -> list[_Fig]:
+    """A range ("70 tot 80 procent", "tussen 1.200 en 1.500 kinderen") is one figure: its value as
+    written, its number the middle of the range, its kind and unit those written after the upper
+    end. The lower end alone is no figure: it has no unit and counts nothing by itself."""
+    out: list[_Fig] = []
+    i = 0
+    while i < len(figs):
+        a = figs[i]
+        b = figs[i + 1] if i + 1 < len(figs) else None
+        gap = sentence[a.end:b.start] if b is not None else ""
+        between = _BETWEEN_RE.search(sentence[:a.start])
+        change = _FROM_BEFORE_RE.search(sentence[:a.start])  # "steeg van 91 tot 94 %": two values, not a range
+        if b is not None and a.kind == "count" and not a.unit and a.number is not None and b.number is not None \
+                and _RANGE_GAP_RE.fullmatch(gap) and (not re.fullmatch(r"\s+en\s+", gap) or between) and not change:
+            low = a.number * _scale_of(b)
+            if low < b.number:
+                start = between.start() if between else a.start
+                joined = _Fig(start, b.end, sentence[start:b.start] + b.value, (low + b.number) / 2, b.kind, b.unit)
+                out.append(joined)
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return out
+
+
+_LIST_GAP_RE = _lazy(r"\s*(?:,|\s(?:en|of))\s+")
+
+
+def _share_units_from_to(sentence: str, figs: list[_Fig]) -> None:
+    """A unit written once for two figures: "van 12 naar 14 procent", "van 12 naar 14,6 miljoen
+    euro" (the value before a change, whose own date is found as usual), "12 en 14 locaties";
+    and the other way, "van 120 Huizen van het Kind in 2015 naar 130 in 2016". A percentage or an
+    amount takes the unit at once; a count takes the counted noun once it is named
+    (`share_named_units`)."""
+    for a, b in zip(figs, figs[1:]):
+        gap = sentence[a.end:b.start]
+        from_to = _FROM_BEFORE_RE.search(sentence[:a.start]) and _TO_GAP_RE.fullmatch(gap)
+        listed = _LIST_GAP_RE.fullmatch(gap)
+        if not (from_to or listed) or a.number is None:
+            continue
+        if a.kind == "count" and not a.unit:
+            if b.unit or b.kind != "count":
+                a.kind, a.unit = b.kind, b.unit
+                a.number = a.number * _scale_of(b)
+            a.unit_from = b
+            if from_to and b.kind == "count" and not b.unit:
+                b.unit_from = a  # which of the two names the noun is known after naming
+
+
+def share_named_units(figs: list[_Fig]) -> None:
+    """After naming: a count without a noun of its own takes the noun, unit and quantity of the
+    figure it shares its unit with (see `_share_units_from_to`)."""
+    for f in figs:
+        src = f.unit_from
+        if src is not None and not f.own_noun and src.own_noun and src.kind == f.kind and src.unit:
+            f.unit, f.noun, f.quantity = src.unit, src.noun, src.quantity
+            f.scope = f.scope or src.scope
 
 
 _WORD_ALT = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
@@ -185,6 +266,7 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
             # ... zullen overblijven": a forecast is as of the start or plan its paragraph names
             fig.date = state.para_plan[:4] if fig.kind == "money" else state.para_plan
         done.append(fig)
+    share_named_units(done)
     if done:
         state.last_sentence_share = _family_of(done[-1].kind) == "share"
     elif TOPIC_NOUNS:

@@ -84,6 +84,7 @@ zijn is was waren werd werden wordt worden heeft hebben had hadden kan kunnen za
 zou zouden moet moeten mag mogen blijft bleef bleven gaat ging gingen komt kwam kwamen
 telt telde tellen bedraagt bedroeg bedragen ligt lag liggen staat stond stonden krijgt kreeg
 kregen ontvangt ontving ontvingen biedt bood boden vallen valt viel vonden vindt vond
+steeg stegen stijgt stijgen daalde daalden daalt dalen groeide groeiden groeit groeien
 """.split())
 
 # Verbs that are copulas/"counting" verbs: they say nothing about *what* is counted.

@@ -23,6 +23,7 @@ class _Fig:
     own_noun: bool = False
     subset: bool = False  # "38 van de 124 ...": 38 is a part
     denominator: bool = False  # "38 van de 124 ...": 124 is the whole
+    unit_from: "_Fig | None" = None  # the figure whose unit this one shares ("van 12 naar 14 procent", "12 en 14 locaties")
 
 
 @dataclass
