@@ -151,3 +151,12 @@ def test_kamervraag_without_answer_keeps_its_own_number_and_who_answers():
     d = _parse(text + "Vraag 1\n\nHoeveel kinderen gingen in 2015 naar de kinderopvang?\n")
     assert (d.type, d.number, d.session, d.minister) == ("kamervraag", "2016Z01234", "2015-2016", "")
     assert d.minister_function == "Minister van Sociale Zaken en Werkgelegenheid"
+
+
+def test_the_page_of_one_turn_is_still_a_report():
+    # the parliament's page of one speaker's part of a report: one turn, given by the president
+    d = _parse("U bent hier\n\nDe voorzitter\n\nMevrouw Peeters heeft het woord.\n\n"
+               "Vorig jaar werden 128 Huizen van het Kind bevraagd. Minister, wat leert die bevraging?\n")
+    assert (d.type, d.askers) == ("vraag-om-uitleg", ["Peeters"])
+    # one "heeft het woord" in running text is no report
+    assert _parse("Notities\n\nOp de buurtvergadering heeft het woord gekregen wie wou.\n").type == "overig"

@@ -73,10 +73,18 @@ class _Turn:
     paras: list[Paragraph] = field(default_factory=list)
 
 
+# "De voorzitter" on its own line, then the turn it gives: a report (or the page of one speaker's
+# turn in it) even when it holds that one turn
+_PRESIDENT_GIVES = re.compile(
+    r"(?m)^\s*(?:De\s+)?[Vv]oorzitter\s*:?\s*$\s*^\s*(?:Mevrouw|De\s+heer|Mijnheer|(?:[Vv]laams\s+)?[Mm]inister)\s+[^\n]{1,60}?\s+heeft\s+het\s+woord\.?\s*$")
+
+
 def is_transcript(text: str) -> bool:
-    """Two or more "... heeft het woord." turns, or the titles and closing formula of the genre."""
+    """Two or more "... heeft het woord." turns, one given by "De voorzitter", or the titles and
+    closing formula of the genre."""
     turns = len(re.findall(r"\bheeft\s+het\s+woord\b", text))
-    return turns >= 2 or (bool(TITLE_START.search(text)) and bool(re.search(r"afgehandeld|heeft het woord", text)))
+    return turns >= 2 or bool(_PRESIDENT_GIVES.search(text)) \
+        or (bool(TITLE_START.search(text)) and bool(re.search(r"afgehandeld|heeft het woord", text)))
 
 
 def transcript_type(text: str) -> str:
