@@ -147,6 +147,14 @@ def test_a_unit_written_once_is_shared_by_both_values_of_a_change_or_a_list():
     assert [f[:2] for f in named("Er zijn 12 en 14 locaties in Gent en Antwerpen.")] == [("12", "locaties"), ("14", "locaties")]
 
 
+def test_a_share_followed_at_once_by_a_plural_noun_counts_that_noun():
+    assert named("Toen zat er in die school 88 procent kansarme kinderen.") == [("88", "%", 88.0, "aandeel kansarme kinderen")]
+    assert named("Het gaat om 12 % kwetsbare gezinnen in het bereik.")[0][3] == "aandeel kwetsbare gezinnen"
+    # not a time or a comparison after the share
+    assert named("Het aandeel steeg tot 14 procent nu.")[0][3] == "aandeel"
+    assert named("Dat is 20 % hogere kosten.")[0][3] != "aandeel hogere kosten"
+
+
 def test_undated_figures_are_kept_and_marked():
     assert dated("Er zijn 12 antennes.") == [("12", "", "undated")]
     # with a document date: its year, marked as such

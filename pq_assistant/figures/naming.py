@@ -71,6 +71,11 @@ class _Around:
     anaphor: bool  # "daarvan", "waarvan", "van hen", "van die gemeenten"
 
 
+# a Dutch plural noun at the end of a phrase ("kinderen", "GOK-kinderen", "ouders", "baby's")
+_PLURAL_HEAD_RE = re.compile(r"[a-zà-ÿ](?:en|ers|s|'s|’s)$", re.I)
+_COMPARATIVE_RE = re.compile(r"(?:hoger|lager|groter|kleiner|duurder|goedkoper|meer|minder|extra)\w*\b", re.I)
+
+
 def _describe(fig: _Fig, sentence: str, state: _State, figs: list[_Fig]) -> None:
     """Fill unit, noun, quantity and scope of a figure from the words around it.
 
@@ -188,6 +193,13 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
             tail = tail[:cut]
             words = _content_words(tail, 2) + _content_words(main, 3) if main else _content_words(tail, 4)
             noun, head = " ".join([phrase] + words), phrase
+    if not noun and fig.kind == "percent" and not of_the:
+        # "zat er 88 procent kansarme kinderen", "met 66 procent GOK-kinderen": a share followed at
+        # once by the plural noun it counts (not a comparison: "20 % hogere kosten")
+        phrase, length = _noun_phrase(s[pos:])
+        if phrase and _PLURAL_HEAD_RE.search(phrase) and not _COMPARATIVE_RE.match(phrase) \
+                and re.match(r"\s+\S", s[pos:]) and not s[pos:pos + 1].strip():
+            noun = head = phrase
     # (not the "van het" inside a name: "Bij de Huizen van het Kind in de centrumsteden loopt dat aandeel ...")
     unnamed = _ENTITY_RE.sub(lambda m: "_" * len(m.group()), a.prefix)
     if not noun and (before := _OF_THOSE_BEFORE_RE.search(unnamed)):  # "Van die gezinnen had 38 % ..."
