@@ -34,10 +34,13 @@ def prepare(loaded: LoadedDocument, doc_id: str, key: str, embedder) -> Prepared
               "figures": json.dumps([fd for f, fd in zip(figures, fig_dicts) if f.chunk_id == c.chunk_id],
                                     ensure_ascii=False)}
              for c in chunks]
+    extra = shape_fields(doc)
+    if not doc.date and (est := year_estimate(figures)):
+        extra["year_estimate"] = est  # ranks an undated document by time (never shown as its date)
     row = DocumentRow(doc_id=doc_id, file=doc.file, path=key, sha256=loaded.sha256, kind=loaded.kind,
                       title=doc.title, number=doc.number, date=doc.date, asker=doc.asker, minister=doc.minister,
                       pages=doc.pages, chunks=len(chunks), figures=len(figures), is_pq=doc.is_pq,
-                      ingested=time.strftime("%Y-%m-%dT%H:%M:%S"), extra=shape_fields(doc))
+                      ingested=time.strftime("%Y-%m-%dT%H:%M:%S"), extra=extra)
     write = DocumentWrite(row=row, record=doc.to_dict(), chunk_ids=[c.chunk_id for c in chunks], figures=fig_dicts)
     return PreparedDocument(write=write, vectors=vectors, texts=[c.text for c in chunks], metadatas=metas)
 
@@ -50,6 +53,18 @@ def shape_fields(doc: PQDocument) -> dict:
     return {"type": doc.type, "parliament": doc.parliament, "session": doc.session, "answer_date": doc.answer_date,
             "askers": list(doc.askers), "numbers": list(doc.numbers), "meeting": doc.meeting,
             "parser": PARSER_VERSION}
+
+
+def year_estimate(figures: list[Figure]) -> str:
+    """When a document without a date was written, at the earliest: the latest year of its
+    explicitly dated measurements (a text reports on the past; targets and forecasts look ahead).
+    '' when none. Web pages of a report often print no date; the ranker's sense of "newest" needs
+    one (ranking.recency_map)."""
+    from .figures.timelines import figure_kind
+
+    years = [f.date[:4] for f in figures if f.date_source == "explicit" and f.date[:4].isdigit()
+             and figure_kind(f) == "measurement"]
+    return max(years, default="")
 
 
 def figures_for(doc: PQDocument) -> list[Figure]:

@@ -101,9 +101,17 @@ def _iso_day(d: str, end: bool = False) -> str:
     return d[:10]
 
 
+def _ranking_date(d: dict) -> str:
+    """A document's date for ranking: its own, else the end of the year it was written in at the
+    earliest (pipeline.year_estimate: the latest year it reports on), else ''."""
+    if d.get("date"):
+        return d["date"]
+    return f"{d['year_estimate']}-12-31" if d.get("year_estimate") else ""
+
+
 def recency_map(docs: dict[str, dict]) -> dict[str, float]:
-    """0 for the oldest dated document, 1 for the newest (undated: absent)."""
-    days = {did: v for did, d in docs.items() if d.get("date") and (v := _days(d["date"])) is not None}
+    """0 for the oldest document, 1 for the newest (by `_ranking_date`; undated: absent)."""
+    days = {did: v for did, d in docs.items() if (iso := _ranking_date(d)) and (v := _days(iso)) is not None}
     if not days:
         return {}
     lo, hi = min(days.values()), max(days.values())

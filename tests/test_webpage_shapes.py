@@ -160,3 +160,29 @@ def test_the_page_of_one_turn_is_still_a_report():
     assert (d.type, d.askers) == ("vraag-om-uitleg", ["Peeters"])
     # one "heeft het woord" in running text is no report
     assert _parse("Notities\n\nOp de buurtvergadering heeft het woord gekregen wie wou.\n").type == "overig"
+
+
+class _NoEmbedder:
+    name = "none"
+
+    def embed_passages(self, texts):
+        return [[0.0] for _ in texts]
+
+
+def test_an_undated_page_is_ranked_by_the_latest_year_it_reports_on():
+    from pq_assistant.pipeline import prepare
+    from pq_assistant.ranking import recency_map
+
+    page = ("U bent hier\n\nDe voorzitter\n\nMevrouw Peeters heeft het woord.\n\n"
+            "In 2019 waren er 120 Huizen van het Kind. Tegen 2030 moeten het er 150 zijn. "
+            "Minister, hoeveel zijn er nu?\n")
+    prepared = prepare(LoadedDocument("p.txt", [page], "x", "txt"), "p", "/tmp/p.txt", _NoEmbedder())
+    row = prepared.write.row
+    assert (row.date, row.extra["year_estimate"]) == ("", "2019")  # not the target's 2030
+    docs = {"old": {"date": "2016-05-01"}, "page": {"date": "", "year_estimate": "2019"},
+            "new": {"date": "2022-01-10"}, "none": {"date": ""}}
+    rec = recency_map(docs)
+    assert rec["old"] == 0.0 and rec["new"] == 1.0 and 0.0 < rec["page"] < 1.0 and "none" not in rec
+    # a dated document keeps its own date
+    assert prepare(LoadedDocument("q.txt", [REPORT_PAGE], "x", "txt"), "q", "/tmp/q.txt",
+                   _NoEmbedder()).write.row.extra.get("year_estimate") is None
