@@ -159,7 +159,7 @@ class Assistant:
             return hits[0]
         if not hits:
             raise UsageError(f"geen document {ref!r} in de index {self.index} (zie: pq docs)")
-        raise UsageError(f"{ref!r} past bij meerdere documenten: {', '.join(sorted(hits))}; geef de bestandsnaam")
+        raise UsageError(f"{ref!r} past bij meerdere documenten: {', '.join(sorted(hits))}; geef er het id van (zie: pq docs)")
 
     def document(self, ref: str) -> PQDocument:
         """The parsed structure of one document."""

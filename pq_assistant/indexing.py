@@ -75,7 +75,7 @@ class Indexer:
                wait: bool = True, on_wait: Callable[[], None] | None = None) -> IngestReport:
         """Add or update the documents under `paths` (Assistant.ingest)."""
         from .loaders import iter_files, load
-        from .pipeline import prepare
+        from .pipeline import prepare_all
 
         report = IngestReport()
         t0 = time.perf_counter()
@@ -101,7 +101,11 @@ class Indexer:
             # A document whose update was cut off is ingested again even when not named this time.
             named = {str(f.resolve()) for f in files}
             files += [Path(r) for r in redo if r not in named]
+            # read again whatever its other documents say (a report's question cut off while its
+            # first question stands complete)
+            redone = {str(Path(r).resolve()) for r in redo}
             by_path = w.catalog.by_path()
+            ids_by_path = w.catalog.ids_by_path()
             assigned: set[str] = set()
 
             class Taken:  # ids of the catalog and those given out in this run (not written yet)
@@ -118,12 +122,15 @@ class Indexer:
                 known = by_path.get(key)
                 row = w_rows.get(known) if known else None
                 state = ""
-                if row is not None and row.sha256 == loaded.sha256:
+                # unchanged only when every document read from the file is there (a report's
+                # question cut off, or dropped by `pq doctor --fix`, brings the file back whole)
+                whole = len(ids_by_path.get(key, [])) >= int((row.extra or {}).get("file_docs") or 1) if row else False
+                if row is not None and row.sha256 == loaded.sha256 and key not in redone and whole:
                     if not parser_outdated(row.to_dict()):
                         return "unchanged", None, None
                     state = "upgraded"
                 later = _Later(emb)
-                return state, prepare(loaded, doc_ids[path], key, later), later.texts
+                return state, prepare_all(loaded, doc_ids[path], key, later), later.calls
 
             # Ids first, in file order (as one file after another would get them).
             doc_ids: dict[Path, str] = {}
@@ -145,7 +152,7 @@ class Indexer:
                         progress(path.name, i, len(todo))
                     fut, ahead = ahead, (pool.submit(analyse, todo[i + 1]) if i + 1 < len(todo) else None)
                     try:
-                        state, doc, texts = fut.result()
+                        state, docs, calls = fut.result()
                     except LoadError as exc:
                         failed(exc.path, exc.reason)
                         continue
@@ -154,17 +161,26 @@ class Indexer:
                         continue
                     if state == "upgraded":
                         report.upgraded.append(str(path))
-                    doc.vectors = emb.embed_passages(texts)
-                    w.put(doc)
-                    by_path[str(path.resolve())] = doc.doc_id
+                    key = str(path.resolve())
+                    for doc, texts in zip(docs, calls):
+                        doc.vectors = emb.embed_passages(texts)
+                        w.put(doc)
+                        report.chunks += len(doc.texts)
+                    # a report that now holds fewer questions: the documents of those it lost go
+                    new_ids = {d.doc_id for d in docs}
+                    for old in ids_by_path.get(key, []):
+                        if old not in new_ids:
+                            w.remove(old)
+                    ids_by_path[key] = sorted(new_ids)
+                    by_path[key] = docs[0].doc_id
                     report.ingested.append(str(path))
-                    report.chunks += len(doc.texts)
             if progress:
                 progress("", len(todo), len(todo))
             if prune:
-                for path, did in sorted(w.catalog.by_path().items(), key=lambda kv: kv[1]):
+                for path, dids in sorted(w.catalog.ids_by_path().items(), key=lambda kv: kv[1]):
                     if path and not os.path.exists(path):  # (a document from a server may have none)
-                        w.remove(did)
+                        for did in dids:
+                            w.remove(did)
                         report.removed.append(path)
             w.refresh(self.ledger_build)
         report.seconds = time.perf_counter() - t0
@@ -173,7 +189,7 @@ class Indexer:
     def ingest_loaded(self, documents: Iterable[LoadedDocument], *, batch_chunks: int = 5000,
                       progress: Callable[[int, int], None] | None = None) -> IngestReport:
         """Add documents already loaded that the index does not hold yet (Assistant.ingest_loaded)."""
-        from .pipeline import prepare
+        from .pipeline import prepare_all
 
         report = IngestReport()
         t0 = time.perf_counter()
@@ -192,16 +208,17 @@ class Indexer:
                         continue
                     doc_id = new_doc_id(Path(loaded.path), key, taken)
                     try:
-                        doc = prepare(loaded, doc_id, key, emb)
+                        docs = prepare_all(loaded, doc_id, key, emb)
                     except LoadError as exc:
                         report.failed.append((exc.path, exc.reason))
                         continue
-                    w.put(doc)
+                    for doc in docs:
+                        w.put(doc)
+                        taken.add(doc.doc_id)
+                        report.chunks += len(doc.texts)
+                        pending_chunks += len(doc.texts)
                     known.add(key)
-                    taken.add(doc_id)
                     report.ingested.append(loaded.path)
-                    report.chunks += len(doc.texts)
-                    pending_chunks += len(doc.texts)
                     if progress and pending_chunks >= batch_chunks:
                         progress(len(report.ingested), report.chunks)
                         pending_chunks = 0
@@ -237,11 +254,11 @@ class _Later:
     prepared in the worker thread, its vectors are made in the main thread."""
 
     def __init__(self, real) -> None:
-        self.name, self.dim, self.texts = real.name, real.dim, []
+        self.name, self.dim, self.calls = real.name, real.dim, []
 
     def embed_passages(self, texts: list[str]):
-        self.texts = list(texts)
-        return np.zeros((len(self.texts), self.dim), dtype=np.float32)
+        self.calls.append(list(texts))  # one call a document (a report of several questions: several)
+        return np.zeros((len(texts), self.dim), dtype=np.float32)
 
 
 def new_doc_id(path: Path, key: str, taken) -> str:

@@ -12,12 +12,38 @@ from .storage.writer import PreparedDocument
 
 
 def prepare(loaded: LoadedDocument, doc_id: str, key: str, embedder) -> PreparedDocument:
-    """The write unit of `loaded` under `doc_id` (`key`: its resolved path). LoadError when
-    nothing is left to index after parsing."""
-    from .chunking import chunk_document
-    from .parsing import parse
+    """The write unit of `loaded` under `doc_id` (`key`: its resolved path), for a file of one
+    question (a report of several: its first; see `prepare_all`). LoadError when nothing is left
+    to index after parsing."""
+    return prepare_all(loaded, doc_id, key, embedder)[0]
 
-    doc = parse(loaded, doc_id=doc_id)
+
+def prepare_all(loaded: LoadedDocument, doc_id: str, key: str, embedder) -> list[PreparedDocument]:
+    """The write units of `loaded`: one a question it holds (a report of several questions gives
+    several documents, `doc_id` and its siblings `parsing.sibling_id(doc_id, k)`). LoadError when
+    nothing is left to index after parsing."""
+    from .parsing import parse_all
+
+    docs = parse_all(loaded, doc_id=doc_id)
+    out = []
+    for doc in docs:
+        try:
+            out.append(_prepare_doc(doc, loaded, key, embedder))
+        except LoadError:
+            if len(docs) == 1:
+                raise
+    if not out:
+        raise LoadError(loaded.path, "geen tekst om te indexeren na het ontleden")
+    if len(out) > 1:
+        for p in out:  # how many documents the file gives: an ingest checks they are all there
+            p.write.row.extra["file_docs"] = len(out)
+    return out
+
+
+def _prepare_doc(doc: PQDocument, loaded: LoadedDocument, key: str, embedder) -> PreparedDocument:
+    from .chunking import chunk_document
+
+    doc_id = doc.doc_id
     doc.path = key
     chunks = chunk_document(doc)
     if not chunks:

@@ -22,14 +22,14 @@ from .federal import is_federal, parse_federal
 from .kamervraag import is_kamervraag, parse_kamervraag
 from .names import person_name
 from .press import dateline_date, is_press, parse_press
-from .transcript import is_transcript, parse_transcript
+from .transcript import is_transcript, parse_transcript, report_blocks
 from .written import parse_written
 
 # Bumped when the parser reads more from the same file: an index built by an older parser is
 # re-parsed at the next ingest (see Assistant.ingest), nothing else is lost.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
-__all__ = ["parse", "detect_type", "doc_id_for", "is_footer", "PARSER_VERSION", "ANNEX_LINE", "FOOTERS",
+__all__ = ["parse", "parse_all", "sibling_id", "detect_type", "doc_id_for", "is_footer", "PARSER_VERSION", "ANNEX_LINE", "FOOTERS",
            "NUMBERING", "_label", "_repeated_furniture", "_split_numbered", "_paragraphs", "_lines"]
 
 _WRITTEN_FORMULA = re.compile(r"^\s*(?:ANTWOORD|SCHRIFTELIJKE\s+VRAAG)\s*$|^\s*op\s+vraag\s+nr\.?\s*\d+\s+van\b|"
@@ -56,13 +56,35 @@ def detect_type(text: str) -> str:
 
 def parse(loaded: LoadedDocument, doc_id: str | None = None) -> PQDocument:
     """Parse a loaded document into a `PQDocument` with its `type` (plain documents: `overig`,
-    `is_pq=False`)."""
+    `is_pq=False`). A report of several questions gives its first (see `parse_all`)."""
+    return parse_all(loaded, doc_id)[0]
+
+
+def sibling_id(doc_id: str, k: int) -> str:
+    """The id of the k-th question (from 1) of a file that holds several: 'verslag', 'verslag~2'."""
+    return doc_id if k == 1 else f"{doc_id}~{k}"
+
+
+def parse_all(loaded: LoadedDocument, doc_id: str | None = None) -> list[PQDocument]:
+    """Every question a loaded document holds, each a `PQDocument`: one, except for a committee or
+    plenary report (verslag) of several questions, where each gets its own document (its asker,
+    minister, number, title, turns) with the meeting's date; ids `sibling_id(doc_id, k)`."""
     lines = _lines(loaded)
+    text = "\n".join(loaded.pages)
+    base = doc_id or doc_id_for(loaded.path)
+    if detect_type(text) == "transcript":
+        blocks = report_blocks(lines)
+        if len(blocks) > 1:
+            return [_parse_lines(loaded, block, sibling_id(base, k), "\n".join(line.text for line in block))
+                    for k, block in enumerate(blocks, 1)]
+    return [_parse_lines(loaded, lines, base, text)]
+
+
+def _parse_lines(loaded: LoadedDocument, lines: list, doc_id: str, text: str) -> PQDocument:
     doc = PQDocument(
-        doc_id=doc_id or doc_id_for(loaded.path), file=Path(loaded.path).name, path=str(loaded.path),
+        doc_id=doc_id, file=Path(loaded.path).name, path=str(loaded.path),
         sha256=loaded.sha256, pages=len(loaded.pages),
     )
-    text = "\n".join(loaded.pages)
     kind = detect_type(text)
     if kind == "kamervraag":
         parse_kamervraag(lines, doc, loaded.pages)

@@ -87,6 +87,33 @@ def is_transcript(text: str) -> bool:
         or (bool(TITLE_START.search(text)) and bool(re.search(r"afgehandeld|heeft het woord", text)))
 
 
+def report_blocks(lines: list[_Line]) -> list[list[_Line]]:
+    """The questions of a report (a committee's or the plenary's verslag) that holds several, each
+    with the meeting's header lines (the meeting, its date) before its own title. A new question
+    starts at a title formula ("Vraag om uitleg van ...", "Actuele vraag van ...") after the
+    closing formula of the one before ("De vraag om uitleg is afgehandeld."). One block when the
+    text holds one question."""
+    starts: list[int] = []
+    first_title: int | None = None
+    closed = False
+    for i, line in enumerate(lines):
+        t = line.text.strip()
+        if CLOSING.match(t):
+            closed = True
+        elif TITLE_START.match(t):
+            if first_title is None:
+                first_title = i
+            elif closed:
+                starts.append(i)
+            closed = False
+    if not starts:
+        return [lines]
+    head = lines[:first_title] if first_title is not None else []
+    bounds = [0, *starts, len(lines)]
+    blocks = [lines[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [blocks[0]] + [head + b for b in blocks[1:]]
+
+
 def transcript_type(text: str) -> str:
     if re.search(r"\bActuele\s+vra(?:ag|gen)\s+van\b|\bPlenaire\s+vergadering\b|actuele\s+vra(?:ag|gen)\s+(?:is|zijn)\s+afgehandeld", text, re.I):
         return "actuele-vraag"

@@ -301,8 +301,17 @@ class Catalog:
         return [r[0] for r in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
 
     def by_path(self) -> dict[str, str]:
-        """File path -> doc id."""
-        return dict(self.db.execute("SELECT path, doc_id FROM documents INDEXED BY documents_listing"))
+        """File path -> doc id (a file of several questions: its first, the lowest id)."""
+        return dict(self.db.execute("SELECT path, doc_id FROM documents INDEXED BY documents_listing "
+                                    "ORDER BY doc_id DESC"))
+
+    def ids_by_path(self) -> dict[str, list[str]]:
+        """File path -> the ids of every document read from it (a report of several questions has
+        several), in id order."""
+        out: dict[str, list[str]] = {}
+        for path, did in self.db.execute("SELECT path, doc_id FROM documents INDEXED BY documents_listing"):
+            out.setdefault(path, []).append(did)
+        return out
 
     def sha256_of(self, doc_id: str) -> str | None:
         r = self.db.execute("SELECT sha256 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
