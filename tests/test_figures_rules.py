@@ -209,6 +209,19 @@ def test_a_target_is_its_own_kind_never_a_measurement():
     assert figure_kind(f) == "forecast"
 
 
+def test_a_level_that_must_be_reached_is_a_target_and_the_state_before_it_is_not():
+    def kinds(text):
+        return [(f.value, figure_kind(f)) for f in extract_figures(text, fallback_date="2016-05-01")]
+
+    assert kinds("Die school met 66 procent GOK-kinderen moet nu een stijging realiseren naar 79 procent.") == [
+        ("66", "measurement"), ("79", "target")]
+    assert kinds("In 2019 waren er 120 Huizen van het Kind. Tegen 2030 moeten het er 150 zijn.") == [
+        ("120", "measurement"), ("150", "target")]
+    assert kinds("Er moeten tegen 2025 nog 500 plaatsen bijkomen.") == [("500", "target")]
+    # "moeten" without a level to reach is no target
+    assert kinds("De gezinnen moeten 7,85 euro per uur betalen.") == [("7,85", "measurement")]
+
+
 # ---------------------------------------------------------------------------------------------
 # Tables
 
