@@ -194,6 +194,10 @@ def test_the_past_years_count_up_to_the_document():
     "Hoeveel daarvan tellen minder dan 10.000 inwoners?",  # a threshold in a question
     "dinsdag 12 maart 2024, 14.00u",  # a clock time
     "24-02-2026 Sinds die dag werken zij samen.",  # a date line
+    "Naast de kind-check is de hulplijn 1712 een belangrijk instrument.",  # a number that names a line
+    "Zie artikel 5, paragraaf 2, van het decreet.",  # an article's paragraph
+    "Dit staat in Kamerstuk 31 322, nr. 562.",  # a Tweede Kamer document number
+    "Nieuws, maandag 05 jul 2021.",  # a date with an abbreviated month
 ])
 def test_non_figures_are_not_in_the_ledger(text):
     assert extract_figures(text, fallback_date="2024-03-12") == []

@@ -204,6 +204,10 @@ _MASK_PATTERNS = [
           r"tabel|figuur|grafiek|kolom|rij|agendapunt|amendement|voetnoot|noot)\.?\s+\d+(?:[.,]\d+)*"
           r"(?:\s*(?:en|,|-|–|&|tot)\s*\d+)*(?![\d,.]*\s*%)", re.I),
     _lazy(r"\b(?:pagina|blz|p)\.?\s*\d+\s*(?:van|/)\s*\d+", re.I),  # "pagina 2 van 3"
+    # a number that names something: "de hulplijn 1712", "paragraaf 2", "Kamerstuk 31 322, nr. 562"
+    _lazy(r"\b(?:hulplijn|meldpunt|noodnummer|telefoonnummer|infolijn|paragraaf|paragrafen|alinea)\s+\d+"
+          r"(?:\s*(?:en|,|-|–|tot)\s*\d+)*", re.I),
+    _lazy(r"\bKamerstuk(?:ken)?\s+\d{1,3}(?:\s\d{3})*(?:\s*-\s*[\dIVXA-Z]+)?(?:\s*,\s*nrs?\.?\s*\d+)?", re.I),
     # a question number with its session "1234 (2023-2024)", a Senate number "7-1417", an ISSN
     _lazy(r"\b\d+\s*\(\s*(?:19|20)\d\d\s*[-–/]\s*(?:19|20)?\d\d\s*\)"),
     _lazy(r"(?<![\w.,])\d{1,2}-\d{3,5}(?![\w,.]\d)"),
