@@ -155,6 +155,12 @@ def test_a_share_followed_at_once_by_a_plural_noun_counts_that_noun():
     assert named("Dat is 20 % hogere kosten.")[0][3] != "aandeel hogere kosten"
 
 
+def test_words_of_time_and_linking_adverbs_do_not_name_a_quantity():
+    assert named("Dat zijn er 5 meer dan vorig jaar.")[0][3] == "verandering"
+    q = named("Uit een peiling blijkt dat 41 % van de aangesloten organisaties het afgelopen half jaar een groep sloot.")[0][3]
+    assert "afgelopen" not in q and "half" not in q and q.startswith("aandeel aangesloten organisaties")
+
+
 def test_undated_figures_are_kept_and_marked():
     assert dated("Er zijn 12 antennes.") == [("12", "", "undated")]
     # with a document date: its year, marked as such

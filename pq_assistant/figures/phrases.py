@@ -13,7 +13,10 @@ _AGENCIES = _lazy(
     r"\b(?:Kind en Gezin|Opgroeien|Vlaamse Regering|Vlaams Parlement|VVSG|EXPOO|minister|agentschap)\b", re.I)
 _TIME_WORDS = {"datum", "moment", "ogenblik", "periode", "jaar", "jaren", "maand", "maanden", "week", "dag", "dagen",
                "vandaag", "momenteel", "thans", "nu", "dezelfde", "zelfde", "stand", "zaken", "laatste", "einde",
-               "eind", "begin", "regeerperiode", "legislatuur", "schooljaar", "najaar", "voorjaar", "kwartaal"}
+               "eind", "begin", "regeerperiode", "legislatuur", "schooljaar", "najaar", "voorjaar", "kwartaal",
+               # adverbs and adjectives of time: they date a figure, they do not say what it counts
+               "vorig", "vorige", "afgelopen", "voorbije", "huidige", "komende", "volgend", "volgende",
+               "reeds", "intussen", "ondertussen", "inmiddels", "toen", "destijds", "vroeger", "straks", "half"}
 
 
 def _is_adjective(word: str) -> bool:
@@ -100,7 +103,8 @@ def with_compound(noun: str, compound: str) -> str:
 _PARTICLES = ("aan", "op", "af", "in", "uit", "toe", "om", "door", "over", "mee", "terug", "bij", "na", "voor", "weg")
 
 
-_NOT_CONTENT = {"aantal", "daarvan", "waarvan", "hiervan", "dus", "zich", "zichzelf", "bevond", "bevonden", "bevindt", "bevinden"}
+_NOT_CONTENT = {"aantal", "daarvan", "waarvan", "hiervan", "dus", "zich", "zichzelf", "bevond", "bevonden", "bevindt", "bevinden",
+                "zo", "ook", "wel", "echter", "immers", "bovendien", "daarnaast", "verder", "tevens"}
 
 
 def _content_words(text: str, limit: int = 3) -> list[str]:
