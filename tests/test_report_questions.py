@@ -158,3 +158,13 @@ def test_the_file_name_of_a_report_names_its_questions(report):
     with pytest.raises(UsageError, match=r"verslag, verslag~2; geef er het id van"):
         a.resolve_doc("verslag.txt")
     assert a.document("verslag~2").askers == ["Piet Janssens"]
+
+
+def test_a_report_with_a_table_of_contents(tmp_path):
+    # the report lists its questions first: the first question's document does not take the
+    # others' titles, askers or numbers
+    title2 = SECOND.split("\n")[0]
+    contents = ("Inhoud\n\n" + FIRST.split("\n")[0] + "\n556 (2017-2018)\n\n" + title2 + "\n612 (2017-2018)\n\n")
+    d1, d2 = parse_all(load(_write(tmp_path, HEAD + contents + FIRST + "\n" + SECOND)))
+    assert (d1.numbers, d1.askers, d1.other_titles) == (["556"], ["Anna Peeters"], [])
+    assert (d2.numbers, d2.askers) == (["612"], ["Piet Janssens"])

@@ -111,7 +111,28 @@ def report_blocks(lines: list[_Line]) -> list[list[_Line]]:
     head = lines[:first_title] if first_title is not None else []
     bounds = [0, *starts, len(lines)]
     blocks = [lines[a:b] for a, b in zip(bounds, bounds[1:])]
-    return [blocks[0]] + [head + b for b in blocks[1:]]
+    return [_without_contents(blocks[0], [lines[i] for i in starts])] + [head + b for b in blocks[1:]]
+
+
+def _without_contents(block: list[_Line], later_titles: list[_Line]) -> list[_Line]:
+    """The first question of a report without the report's table of contents: the titles of the
+    later questions listed above it (with their wrapped lines and number lines) are theirs."""
+    keys = {squash_ws(t.text)[:60].lower() for t in later_titles}
+    out: list[_Line] = []
+    dropping = False
+    for i, line in enumerate(block):
+        t = line.text.strip()
+        if ANNOUNCE.match(t):
+            return out + block[i:]  # the turns start: nothing after this is a table of contents
+        if TITLE_START.match(t) and squash_ws(t)[:60].lower() in keys:
+            dropping = True
+            continue
+        if dropping and (not line.blank_before or NUMBER_LINE.match(t)) and not TITLE_START.match(t) \
+                and not PRESIDENT.match(t):
+            continue
+        dropping = False
+        out.append(line)
+    return out
 
 
 def transcript_type(text: str) -> str:
@@ -177,6 +198,7 @@ def _read_header(doc: PQDocument, head: list[Paragraph], head_text: str) -> None
     starts = [m.start() for m in TITLE_START.finditer(flat)]
     titles = [flat[a:b].strip() for a, b in zip(starts, starts[1:] + [len(flat)])]
     titles = [re.sub(r"\s*\d{1,5}\s*\(\s*(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\s*\).*$", "", t).strip() for t in titles]
+    titles = list(dict.fromkeys(titles))  # a table of contents repeats the title above the question
     if titles:
         doc.title, doc.other_titles = titles[0], titles[1:]
     nums = [(m.group(1), f"{m.group(2)}-{m.group(3)}") for p in head for m in NUMBER_ITEM.finditer(p.text)
