@@ -186,3 +186,43 @@ def test_an_undated_page_is_ranked_by_the_latest_year_it_reports_on():
     # a dated document keeps its own date
     assert prepare(LoadedDocument("q.txt", [REPORT_PAGE], "x", "txt"), "q", "/tmp/q.txt",
                    _NoEmbedder()).write.row.extra.get("year_estimate") is None
+
+
+OFFICIAL_KV_PAGE = """Vragen van de leden Jansen (ChristenUnie) en De Vries (GroenLinks) aan de Minister voor Rechtsbescherming over de wachtlijsten in de jeugdzorg (ingezonden 19 januari 2022).
+
+Vraag 1
+
+Bent u bekend met de reportage over de wachtlijsten?1
+
+Vraag 2
+
+Hoeveel kinderen staan op een wachtlijst voor jeugdzorg?
+
+
+X Noot
+1
+
+Aanhangsel Handelingen II, vergaderjaar 2020–2021, nr. 3976
+
+Naar boven
+"""
+
+
+def test_official_kamervraag_page_without_its_notes():
+    # the notes cite another document: its session and number are not this question's, and the
+    # notes answer nothing; the page's own number is in the name the site gives the file
+    d = _parse(OFFICIAL_KV_PAGE, "kv-tk-2022Z00700.html")
+    assert (d.type, d.number, d.session, d.date, d.askers) == ("kamervraag", "2022Z00700", "", "2022-01-19",
+                                                               ["Jansen", "De Vries"])
+    assert [p.label for p in d.question] == ["1", "2"] and d.answer == []
+    assert _parse(OFFICIAL_KV_PAGE, "vraag.html").number == ""  # not read from anywhere else
+
+
+def test_kamervraag_copied_from_a_news_site_with_numbered_questions():
+    d = _parse("Zaaknummer: 2019Z18127\n\n2019Z18127\n\n"
+               "Vragen van de leden Pieters en Van den Berg (beiden PvdA) aan de minister van Volksgezondheid, "
+               "Welzijn en Sport over de opvang (ingezonden 26 september 2019)\n\n"
+               "1. Bent u bekend met het artikel over de opvang? [1]\n\n2. Hoeveel kinderen wonen in een crisisopvang?\n\n"
+               "[1] RTL Nieuws, 25 september 2019\n\nGerelateerd\n")
+    assert (d.number, d.date, d.askers) == ("2019Z18127", "2019-09-26", ["Pieters", "Van den Berg"])
+    assert [(p.label, p.text[:20]) for p in d.question] == [("1", "Bent u bekend met he"), ("2", "Hoeveel kinderen won")]

@@ -21,6 +21,8 @@ from .dates import session_of, written_date
 KV_NUMBER = re.compile(r"\b(?P<nr>(?:19|20)\d{2}Z\d{5})\b")
 BULLET_Q = re.compile(r"^\s*(?:[•·\-*]\s*)?Vraag\s+(?P<label>\d{1,2}(?:\s*(?:,|en|&|-|–)\s*\d{1,2})*)\s*:?\s*$", re.I)
 ANSWER_Q = re.compile(r"^\s*(?:[•·\-*]\s*)?Antwoord\s+(?P<label>\d{1,2}(?:\s*(?:,|en|&|-|–)\s*\d{1,2})*)\s*:?\s*$", re.I)
+# "1. Bent u bekend met ...": a news site prints the questions numbered, without "Vraag 1"
+NUMBERED_Q = re.compile(r"^\s*(?P<label>\d{1,2})\s*[.)]\s+(?=\S)")
 PARTY_NAME = re.compile(r"(?P<name>[A-ZÀ-Ý][\w'’.\- ]*?)\s*\((?P<party>[^()]{1,30})\)")
 FOOTER = re.compile(r"^\s*(?:Tweede\s+Kamer,\s+vergaderjaar\s+.*Aanhangsel\s+\d+|ah-tk-\d+.*ISSN.*|.*ISSN\s+\d{4}\s*-\s*\d{4}.*)\s*$", re.I)
 
@@ -34,21 +36,43 @@ def is_kamervraag(text: str) -> bool:
 
 
 def _names(segment: str) -> list[str]:
-    """'Daan Wijnberg (D66), Sanne Brinkhorst (CDA)' -> ['Daan Wijnberg', 'Sanne Brinkhorst']."""
+    """'Daan Wijnberg (D66), Sanne Brinkhorst (CDA)' -> ['Daan Wijnberg', 'Sanne Brinkhorst'];
+    'Kerstens en Van den Hul (beiden PvdA)' -> ['Kerstens', 'Van den Hul']."""
     out = []
     for m in PARTY_NAME.finditer(segment):
         name = re.sub(r"^(?:en|,)\s+", "", m.group("name").strip(" ,"))
         name = re.sub(r"^.*\b(?:lid|leden)\s+", "", name)
-        if name:
+        if not name:
+            continue
+        if re.match(r"\s*(?:beiden|allen|beide|alle\s+drie)\b", m.group("party"), re.I):
+            out += [squash_ws(n) for n in re.split(r"\s*,\s*|\s+en\s+", name) if n.strip()]
+        else:
             out.append(squash_ws(name))
     return out
+
+
+# the official page's notes and page furniture below the text: "X Noot" / "1" / "Het Parool, ...",
+# "Naar boven"; a news site's "[1] RTL Nieuws, ..." and "Gerelateerd"
+NOTES_START = re.compile(r"^\s*(?:X\s+)?Noot(?:en)?\s*$|^\s*Naar\s+boven\s*$|^\s*Gerelateerd\s*$|^\s*\[\d{1,2}\]\s+\S", re.I)
+
+
+def _notes_cut(texts: list[str]) -> int:
+    """Where the notes under the text start (len(texts) when none): they cite other documents, so
+    their numbers, sessions and dates are not this question's, and they answer nothing."""
+    first_q = next((i for i, t in enumerate(texts) if BULLET_Q.match(t.strip()) or NUMBERED_Q.match(t.strip())), 0)
+    return next((i for i, t in enumerate(texts) if i > first_q and NOTES_START.match(t)), len(texts))
+
+
+def _before_notes(lines: list[_Line]) -> list[_Line]:
+    return lines[:_notes_cut([line.text for line in lines])]
 
 
 def parse_kamervraag(lines: list[_Line], doc: PQDocument, pages: list[str]) -> None:
     doc.type = "kamervraag"
     doc.parliament = "Tweede Kamer"
-    lines = [line for line in lines if not FOOTER.match(line.text)]
-    raw_head = "\n".join(pages[0].splitlines()[:40]) if pages else ""
+    lines = _before_notes([line for line in lines if not FOOTER.match(line.text)])
+    first_page = pages[0].splitlines() if pages else []
+    raw_head = "\n".join(first_page[:min(40, _notes_cut(first_page))])
     flat = squash_ws(raw_head)
     if m := KV_NUMBER.search(flat):
         doc.number = m.group("nr")
@@ -56,6 +80,10 @@ def parse_kamervraag(lines: list[_Line], doc: PQDocument, pages: list[str]) -> N
         _openkamer_header(doc, lines)
     else:  # the official text: Aanhangsel, or the answer letter "Vragen van het lid ... (ingezonden ...)"
         _aanhangsel_header(doc, raw_head)
+    if not doc.number and (m := KV_NUMBER.search(doc.file or "")):
+        # the official page saved under its own name ("kv-tk-2022Z00700.html") prints its number
+        # only there
+        doc.number = m.group("nr")
     _parts(lines, doc)
 
 
@@ -139,4 +167,20 @@ def _parts(lines: list[_Line], doc: PQDocument) -> None:
             answers.append(Part("answer", label, nums, paras[1:]))
     doc.question, doc.answer = questions, answers
     if not blocks:
-        doc.question = [Part("question", "", [], _paragraphs(lines))]
+        doc.question = _numbered_questions(lines, doc) or [Part("question", "", [], _paragraphs(lines))]
+
+
+def _numbered_questions(lines: list[_Line], doc: PQDocument) -> list[Part]:
+    """Questions numbered "1. ...", "2. ..." after the "Vragen van ... (ingezonden ...)" line (a news
+    site's copy of a Kamervraag): one part each; the lines above them are no question."""
+    start = next((i for i, line in enumerate(lines) if re.match(r"\s*Vragen?\s+van\s+(?:het\s+lid|de\s+leden)\b", line.text)), None)
+    if start is None:
+        return []
+    parts: list[Part] = []
+    for para in _paragraphs(lines[start + 1:]):
+        if m := NUMBERED_Q.match(para.text):
+            label, nums = _label(m.group("label"))
+            parts.append(Part("question", label, nums, [Paragraph(para.text[m.end():], para.page, para.gap)]))
+        elif parts:
+            parts[-1].paragraphs.append(para)
+    return parts
