@@ -226,3 +226,19 @@ def test_kamervraag_copied_from_a_news_site_with_numbered_questions():
                "[1] RTL Nieuws, 25 september 2019\n\nGerelateerd\n")
     assert (d.number, d.date, d.askers) == ("2019Z18127", "2019-09-26", ["Pieters", "Van den Berg"])
     assert [(p.label, p.text[:20]) for p in d.question] == [("1", "Bent u bekend met he"), ("2", "Hoeveel kinderen won")]
+
+
+def test_a_scraped_news_page_is_dated_and_its_relative_dates_resolved():
+    # a scraper's " date 2022-09" before the headline dates the item; "dit jaar" and "nu" are read
+    # against it, and where a figure comes from ("blijkt uit cijfers van ...") is not what it counts
+    text = (" date 2022-09 Lange wachtlijst kinderopvang\n\nIn het tweede kwartaal van dit jaar gingen 830.000 "
+            "kinderen naar de kinderopvang.\n\nDat waren er in 2017 nog 726.000, blijkt uit cijfers van het "
+            "ministerie. Er staan nu 4.000 vacatures open.\n")
+    d = _parse(text)
+    assert (d.type, d.date) == ("overig", "2022-09-01")
+    from pq_assistant.pipeline import figures_for
+
+    got = {f.value: (f.unit, f.date, f.quantity) for f in figures_for(d)}
+    assert got["830.000"][:2] == ("kinderen", "2022-06-30")
+    assert got["726.000"][:2] == ("kinderen", "2017") and "cijfers" not in got["726.000"][2]
+    assert got["4.000"][:2] == ("vacatures", "2022-09-01")

@@ -104,7 +104,9 @@ _PARTICLES = ("aan", "op", "af", "in", "uit", "toe", "om", "door", "over", "mee"
 
 
 _NOT_CONTENT = {"aantal", "daarvan", "waarvan", "hiervan", "dus", "zich", "zichzelf", "bevond", "bevonden", "bevindt", "bevinden",
-                "zo", "ook", "wel", "echter", "immers", "bovendien", "daarnaast", "verder", "tevens"}
+                "zo", "ook", "wel", "echter", "immers", "bovendien", "daarnaast", "verder", "tevens",
+                # where a figure comes from, not what it counts: "..., blijkt uit cijfers van het ministerie"
+                "blijkt", "bleek", "volgens", "aldus", "cijfers"}
 
 
 def _content_words(text: str, limit: int = 3) -> list[str]:

@@ -37,6 +37,8 @@ def dateline_date(texts: list[str], first: int = 6) -> str:
     for t in texts[:first]:
         if len(t) < 60 and _ONLY_DATE.match(t):
             return any_date(t)
+        if m := re.match(r"^\s*date\s+((?:19|20)\d{2}-\d{2}(?:-\d{2})?)\b", t):  # a scraper's " date 2022-09 ..."
+            return any_date(m.group(1))
     return ""
 
 
