@@ -242,3 +242,17 @@ def test_a_scraped_news_page_is_dated_and_its_relative_dates_resolved():
     assert got["830.000"][:2] == ("kinderen", "2022-06-30")
     assert got["726.000"][:2] == ("kinderen", "2017") and "cijfers" not in got["726.000"][2]
     assert got["4.000"][:2] == ("vacatures", "2022-09-01")
+
+
+def test_a_saved_report_page_takes_its_heading_as_title(tmp_path):
+    page = tmp_path / "verslag.html"
+    body = "".join(f"<p>{line}</p>" for line in REPORT_PAGE.split("\n\n")[1:] for line in [line.replace("\n", "<br>")])
+    page.write_text("<html><head><title>x</title><script>var a;</script></head><body>"
+                    "<nav><a href='/'>Home</a></nav><main><h1>Vraag om uitleg over de Huizen van het Kind</h1>"
+                    f"{body}</main><footer>Vlaams Parlement - Leuvenseweg 86</footer></body></html>",
+                    encoding="utf-8")
+    from pq_assistant.loaders import load
+
+    d = parse(load(page))
+    assert (d.type, d.number, d.askers, d.title) == ("vraag-om-uitleg", "556", ["Anna Peeters"],
+                                                     "Vraag om uitleg over de Huizen van het Kind")

@@ -50,6 +50,9 @@ TITLE_START = re.compile(
     r"(?:Samengevoegde\s+vragen\s+om\s+uitleg|Vragen\s+om\s+uitleg|Vraag\s+om\s+uitleg|Actuele\s+vra(?:ag|gen)|"
     r"Interpellatie|Samengevoegde\s+interpellaties)\s+van\b"
 )
+# the heading a web page prints above a report's question: the subject, without the names
+SUBJECT_TITLE = re.compile(r"^\s*(?:Samengevoegde\s+)?(?:Vraag|Vragen)\s+om\s+uitleg\s+over\b|"
+                           r"^\s*Actuele\s+vra(?:ag|gen)\s+over\b|^\s*(?:Samengevoegde\s+)?[Ii]nterpellaties?\s+over\b", re.I)
 ASKER_IN_TITLE = re.compile(rf"\bvan\s+(?:(?:mevrouw|de\s+heer)\s+)?(?P<name>{PERSON})\s+(?:aan|tot)\s+")
 MINISTER_IN_TITLE = re.compile(
     rf"\b(?:aan|tot)\s+(?:de\s+)?(?:{_ROLE_MINISTER})\s+(?P<name>{PERSON})(?=\s*(?:,|\s+over\b|\s+en\b|\s*$))"
@@ -201,6 +204,8 @@ def _read_header(doc: PQDocument, head: list[Paragraph], head_text: str) -> None
     titles = list(dict.fromkeys(titles))  # a table of contents repeats the title above the question
     if titles:
         doc.title, doc.other_titles = titles[0], titles[1:]
+    elif subject := next((p.text for p in head if SUBJECT_TITLE.match(p.text)), ""):
+        doc.title = squash_ws(subject)  # the web page's heading: "Vraag om uitleg over de kind-check"
     nums = [(m.group(1), f"{m.group(2)}-{m.group(3)}") for p in head for m in NUMBER_ITEM.finditer(p.text)
             if NUMBER_LINE.match(p.text)]
     if nums:
