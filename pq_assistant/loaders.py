@@ -428,6 +428,10 @@ def _load_html(p: Path, name: str) -> LoadedDocument:
     for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo", "search"]}):
         tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
+    # the page's heading above its <main> (the question's subject on the parliament's pages)
+    h1 = soup.find("h1")
+    heading = " ".join(h1.get_text(" ").split()) if h1 is not None and root.name in ("main", "article") \
+        and root not in h1.parents and h1 not in root.descendants else ""
     for node in root.find_all(string=True):
         if type(node) is NavigableString:  # text, not a comment or CDATA
             node.replace_with(re.sub(r"\s+", " ", str(node)))
@@ -439,6 +443,8 @@ def _load_html(p: Path, name: str) -> LoadedDocument:
     text = root.get_text("")
     lines = [line.strip() for line in text.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if heading:
+        text = heading + "\n\n" + text
     if not _has_text(text):
         raise LoadError(name, "geen tekst in de HTML-pagina")
     return LoadedDocument(path=name, pages=[text], sha256=hashlib.sha256(data).hexdigest(), kind="html")

@@ -256,3 +256,10 @@ def test_a_saved_report_page_takes_its_heading_as_title(tmp_path):
     d = parse(load(page))
     assert (d.type, d.number, d.askers, d.title) == ("vraag-om-uitleg", "556", ["Anna Peeters"],
                                                      "Vraag om uitleg over de Huizen van het Kind")
+    # the heading above the page's <main> is kept too (its navigation and footer are not)
+    page.write_text("<html><body><nav><a href='/'>Home</a></nav><div class='kop'><h1>Vraag om uitleg over de "
+                    f"kinderopvang</h1></div><main>{body}</main><footer>Leuvenseweg 86</footer></body></html>",
+                    encoding="utf-8")
+    loaded = load(page)
+    assert loaded.pages[0].startswith("Vraag om uitleg over de kinderopvang\n\n") and "Leuvenseweg" not in loaded.pages[0]
+    assert "Home" not in loaded.pages[0] and parse(loaded).title == "Vraag om uitleg over de kinderopvang"
