@@ -173,7 +173,7 @@ def documents(docs: list[dict]) -> None:
         r = document_row(d)
         nr = ", ".join(r["numbers"]) + (f" ({r['session']})" if r["session"] else "")
         rows.append((r["doc"], r["type"] or "?", nr, r["date"], ", ".join(r["askers"]), r["minister"], r["title"],
-                     ", ".join(r["missing"])))
+                     ", ".join(_FIELD_LABELS.get(m, m) for m in r["missing"])))
     if con.width >= 140:
         table = Table(show_lines=False)
         for col in ("doc", "type", "nr.", "datum", "vraagsteller", "minister", "titel", "ontbreekt"):
@@ -194,6 +194,11 @@ def documents(docs: list[dict]) -> None:
             if line:  # indented, also where it wraps
                 con.print(Padding(escape(line), (0, 0, 0, 2)), style="dim" if line.startswith("ontbreekt") else None)
 
+
+# the fields a document lacks, as `pq docs` names them (the JSON keeps the English keys)
+_FIELD_LABELS = {"number": "nummer", "session": "zitting", "date": "datum", "answer_date": "antwoorddatum",
+                 "askers": "vraagsteller", "asker": "vraagsteller", "minister": "minister", "title": "titel",
+                 "parliament": "parlement", "type": "type"}
 
 # the parts' sections as `pq show` names them (the JSON keeps the English keys)
 _SECTION_LABELS = {"question": "vraag", "answer": "antwoord", "reply": "repliek", "repliek": "repliek",

@@ -334,6 +334,10 @@ def test_cli_docs_json_type_fields_and_missing(corpus_index):
     rows = {d["doc"]: d for d in json.loads(r.stdout)["documents"]}
     assert rows["huizen-van-het-kind-schaalvergroting-eerstelijnszones.txt"]["missing"] == ["number", "date", "askers",
                                                                                           "minister"]
+    # the human table names them in Dutch (the JSON keeps the keys)
+    r = CliRunner().invoke(app, ["docs", "--type", "schriftelijke-vraag", "--index", str(corpus_index)],
+                           env={"COLUMNS": "80"})
+    assert "ontbreekt: nummer, datum, vraagsteller, minister" in r.stdout and "askers" not in r.stdout
     r = CliRunner().invoke(app, ["show", "fv-7-1417-verblijfsduur-na-bevalling.txt", "--json", "--index", str(corpus_index)])
     shown = json.loads(r.stdout)
     assert (shown["type"], shown["number"], shown["answer_date"]) == ("federale-vraag", "7-1417", "2022-04-26")
