@@ -162,8 +162,10 @@ class Indexer:
                     if state == "upgraded":
                         report.upgraded.append(str(path))
                     key = str(path.resolve())
+                    # a file read again only for a newer parser: its unchanged chunks keep their vectors
+                    kept = w.stored_vectors(ids_by_path.get(key, [])) if state == "upgraded" else {}
                     for doc, texts in zip(docs, calls):
-                        doc.vectors = emb.embed_passages(texts)
+                        doc.vectors = _embed_new(emb, texts, kept)
                         w.put(doc)
                         report.chunks += len(doc.texts)
                     # a report that now holds fewer questions: the documents of those it lost go
@@ -259,6 +261,22 @@ class _Later:
     def embed_passages(self, texts: list[str]):
         self.calls.append(list(texts))  # one call a document (a report of several questions: several)
         return np.zeros((len(texts), self.dim), dtype=np.float32)
+
+
+def _embed_new(emb, texts: list[str], kept: dict):
+    """The vectors of `texts`: those in `kept` (text -> stored vector, same model) as they are,
+    the others embedded now."""
+    if not kept:
+        return emb.embed_passages(texts)
+    todo = [i for i, t in enumerate(texts) if t not in kept]
+    fresh = emb.embed_passages([texts[i] for i in todo]) if todo else []
+    out = np.zeros((len(texts), emb.dim), dtype=np.float32)
+    for i, t in enumerate(texts):
+        if t in kept:
+            out[i] = kept[t]
+    for j, i in enumerate(todo):
+        out[i] = fresh[j]
+    return out
 
 
 def new_doc_id(path: Path, key: str, taken) -> str:

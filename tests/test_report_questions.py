@@ -168,3 +168,37 @@ def test_a_report_with_a_table_of_contents(tmp_path):
     d1, d2 = parse_all(load(_write(tmp_path, HEAD + contents + FIRST + "\n" + SECOND)))
     assert (d1.numbers, d1.askers, d1.other_titles) == (["556"], ["Anna Peeters"], [])
     assert (d2.numbers, d2.askers) == (["612"], ["Piet Janssens"])
+
+
+def test_a_file_read_again_for_a_newer_parser_keeps_the_vectors_of_its_unchanged_chunks(tmp_path, monkeypatch):
+    import sqlite3
+
+    import numpy as np
+
+    from pq_assistant.embeddings import HashEmbedder
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "vraag.txt").write_text(HEAD + FIRST, encoding="utf-8")
+    index = tmp_path / "index"
+    a = Assistant(index, model=MODEL)
+    a.ingest([folder])
+    with a.storage.write() as w:
+        before = w.stored_vectors(["vraag"])
+    assert before
+    db = sqlite3.connect(index / "catalog.sqlite", isolation_level=None)
+    db.execute("UPDATE documents SET extra = json_set(extra, '$.parser', 2)")  # an index of the parser before
+    db.close()
+    embedded: list[str] = []
+    real = HashEmbedder.embed_passages
+    monkeypatch.setattr(HashEmbedder, "embed_passages", lambda self, texts: embedded.extend(texts) or real(self, texts))
+    b = Assistant(index, model=MODEL)
+    rep = b.ingest([folder])
+    assert rep.upgraded == [str(folder / "vraag.txt")] and embedded == []  # the same chunks: nothing embedded again
+    with b.storage.write() as w:
+        after = w.stored_vectors(["vraag"])
+    assert after.keys() == before.keys() and all(np.allclose(after[t], before[t], atol=1e-6) for t in before)
+    # a chunk whose text changed is embedded again, the others are kept
+    (folder / "vraag.txt").write_text(HEAD + FIRST.replace("Dank u, minister.", "Dank u wel, minister."), encoding="utf-8")
+    Assistant(index, model=MODEL).ingest([folder])
+    assert len(embedded) == len(before)  # a changed file (another hash) is embedded whole, as before

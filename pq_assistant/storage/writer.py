@@ -379,6 +379,30 @@ class Writer:
         self.catalog.vectors_synced(done, stale)
         return len(ids)
 
+    def stored_vectors(self, doc_ids: list[str]) -> dict[str, object]:
+        """The text each chunk of these documents was embedded as -> its stored vector (from the
+        documents' vector segments). A document read again by a newer parser keeps the vectors of
+        its unchanged chunks instead of embedding them again. Empty for a damaged segment."""
+        import numpy as np
+
+        out: dict[str, object] = {}
+        for did in doc_ids:
+            row, want = self.catalog.document(did), self.catalog.chunk_ids(did)
+            if row is None or not want or not row.vec_seg:
+                continue
+            try:
+                mat, seg_ids = self.storage.segments.segment(row.vec_seg)
+            except (OSError, ValueError):
+                continue
+            if seg_ids[row.vec_row:row.vec_row + len(want)] != want:
+                continue
+            got = self.catalog.chunk_rows(want)
+            for i, cid in enumerate(want):
+                c = got.get(cid)
+                if c is not None:
+                    out[((c["metadata"] or {}).get("ctx") or "") + c["text"]] = np.asarray(mat[row.vec_row + i])
+        return out
+
     def behind_chunks(self) -> int:
         """How many chunk ids Chroma has to take or drop (sync_vectors)."""
         return self.catalog.vectors_behind_count()
