@@ -202,3 +202,10 @@ def test_a_file_read_again_for_a_newer_parser_keeps_the_vectors_of_its_unchanged
     (folder / "vraag.txt").write_text(HEAD + FIRST.replace("Dank u, minister.", "Dank u wel, minister."), encoding="utf-8")
     Assistant(index, model=MODEL).ingest([folder])
     assert len(embedded) == len(before)  # a changed file (another hash) is embedded whole, as before
+
+
+def test_a_report_without_closing_formulas_is_split_at_the_next_title(tmp_path):
+    text = HEAD + FIRST.replace("De voorzitter\n\nDe vraag om uitleg is afgehandeld.\n", "") + "\n" + SECOND
+    d1, d2 = parse_all(load(_write(tmp_path, text)))
+    assert (d1.number, d2.number, d2.askers) == ("556", "612", ["Piet Janssens"])
+    assert [p.section for p in d1.replies] == ["repliek"]

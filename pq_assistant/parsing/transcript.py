@@ -94,21 +94,23 @@ def report_blocks(lines: list[_Line]) -> list[list[_Line]]:
     """The questions of a report (a committee's or the plenary's verslag) that holds several, each
     with the meeting's header lines (the meeting, its date) before its own title. A new question
     starts at a title formula ("Vraag om uitleg van ...", "Actuele vraag van ...") after the
-    closing formula of the one before ("De vraag om uitleg is afgehandeld."). One block when the
-    text holds one question."""
+    closing formula of the one before ("De vraag om uitleg is afgehandeld.") or after its turns.
+    One block when the text holds one question."""
     starts: list[int] = []
     first_title: int | None = None
-    closed = False
+    closed = spoken = False
     for i, line in enumerate(lines):
         t = line.text.strip()
         if CLOSING.match(t):
             closed = True
+        elif ANNOUNCE.match(t):
+            spoken = True
         elif TITLE_START.match(t):
             if first_title is None:
                 first_title = i
-            elif closed:
+            elif closed or spoken:  # (some reports leave the closing formula out)
                 starts.append(i)
-            closed = False
+            closed = spoken = False
     if not starts:
         return [lines]
     head = lines[:first_title] if first_title is not None else []
