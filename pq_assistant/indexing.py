@@ -124,7 +124,8 @@ class Indexer:
                 state = ""
                 # unchanged only when every document read from the file is there (a report's
                 # question cut off, or dropped by `pq doctor --fix`, brings the file back whole)
-                whole = len(ids_by_path.get(key, [])) >= int((row.extra or {}).get("file_docs") or 1) if row else False
+                stored = len(ids_by_path.get(key, []))
+                whole = row is not None and stored >= int((row.extra or {}).get("file_docs") or 1)
                 if row is not None and row.sha256 == loaded.sha256 and key not in redone and whole:
                     if not parser_outdated(row.to_dict()):
                         return "unchanged", None, None
