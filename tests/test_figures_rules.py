@@ -204,6 +204,7 @@ def test_the_past_years_count_up_to_the_document():
     "Zie artikel 5, paragraaf 2, van het decreet.",  # an article's paragraph
     "Dit staat in Kamerstuk 31 322, nr. 562.",  # a Tweede Kamer document number
     "Nieuws, maandag 05 jul 2021.",  # a date with an abbreviated month
+    "De week van de opvoeding loopt van 1 tot 5 september.",  # the first day of a span of days
 ])
 def test_non_figures_are_not_in_the_ledger(text):
     assert extract_figures(text, fallback_date="2024-03-12") == []

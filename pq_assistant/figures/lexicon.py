@@ -204,6 +204,8 @@ _MASK_PATTERNS = [
           r"tabel|figuur|grafiek|kolom|rij|agendapunt|amendement|voetnoot|noot)\.?\s+\d+(?:[.,]\d+)*"
           r"(?:\s*(?:en|,|-|–|&|tot)\s*\d+)*(?![\d,.]*\s*%)", re.I),
     _lazy(r"\b(?:pagina|blz|p)\.?\s*\d+\s*(?:van|/)\s*\d+", re.I),  # "pagina 2 van 3"
+    # the first day of a span of days: "van 1 tot 5 september", "15-19 mei"
+    _lazy(rf"(?<![\d,.])\d{{1,2}}(?=\s*(?:tot|t/m|tot\s+en\s+met|-|–|en)\s*\d{{1,2}}\s+(?:{MONTH_DATE_RE})\b)", re.I),
     # a number that names something: "de hulplijn 1712", "paragraaf 2", "Kamerstuk 31 322, nr. 562"
     _lazy(r"\b(?:hulplijn|meldpunt|noodnummer|telefoonnummer|infolijn|paragraaf|paragrafen|alinea)\s+\d+"
           r"(?:\s*(?:en|,|-|–|tot)\s*\d+)*", re.I),
