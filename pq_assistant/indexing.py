@@ -105,7 +105,6 @@ class Indexer:
             # first question stands complete)
             redone = {str(Path(r).resolve()) for r in redo}
             by_path = w.catalog.by_path()
-            ids_by_path = w.catalog.ids_by_path()
             assigned: set[str] = set()
 
             class Taken:  # ids of the catalog and those given out in this run (not written yet)
@@ -142,6 +141,8 @@ class Indexer:
                 doc_ids[path] = by_path.get(key) or new_doc_id(path, key, Taken)
                 assigned.add(doc_ids[path])
             w_rows = {did: w.catalog.document(did) for did in set(doc_ids.values()) if w.catalog.has(did)}
+            # the documents each file gave before (a report of several questions: several)
+            ids_by_path = {k: w.catalog.ids_of_path(k) for k in {str(p.resolve()) for p in doc_ids}}
             seen: set[str] = set()
             from concurrent.futures import ThreadPoolExecutor
 

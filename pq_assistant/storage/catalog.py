@@ -305,6 +305,11 @@ class Catalog:
         return dict(self.db.execute("SELECT path, doc_id FROM documents INDEXED BY documents_listing "
                                     "ORDER BY doc_id DESC"))
 
+    def ids_of_path(self, path: str) -> list[str]:
+        """The ids of every document read from one file (a report of several questions has
+        several), in id order."""
+        return [r[0] for r in self.db.execute("SELECT doc_id FROM documents WHERE path = ? ORDER BY doc_id", (path,))]
+
     def ids_by_path(self) -> dict[str, list[str]]:
         """File path -> the ids of every document read from it (a report of several questions has
         several), in id order."""
