@@ -42,6 +42,7 @@ def doc_of(text: str, date: str, *, kind: str = "") -> PQDocument:
     ("In 2019 telden we 96 consultatiebureaus.", ("96", "2019", "explicit")),
     ("Eind 2018 waren er 12 antennes.", ("12", "2018-12-31", "explicit")),
     ("In het schooljaar 2022-2023 volgden 410 leerlingen les.", ("410", "2023", "explicit")),
+    ("In de eerste helft van 2024 kwamen 3.200 oproepen binnen.", ("3.200", "2024-06-30", "explicit")),
 ])
 def test_explicit_dates(text, want):
     assert dated(text, "2024-03-12") == [want]
@@ -59,6 +60,8 @@ def test_explicit_dates(text, want):
     ("In het tweede kwartaal van 2023 stonden er 9.800 vacatures open.", "2023-10-12", ("9.800", "2023-06-30", "explicit")),
     ("In de eerste negen maanden van dit jaar daalde het tot 4,8 procent.", "2025-12-09", ("4,8", "2025-09-30", "relative")),
     ("Tussen 1 januari en 31 oktober van dit jaar sloten 371 locaties.", "2022-11-15", ("371", "2022-10-31", "relative")),
+    ("Eind vorig jaar waren er 109 Huizen van het Kind.", "2024-10-15", ("109", "2023-12-31", "relative")),
+    ("In de tweede helft van vorig jaar kwamen 2.900 oproepen binnen.", "2024-10-15", ("2.900", "2023-12-31", "relative")),
 ])
 def test_relative_dates_resolve_against_the_document_date(text, doc_date, want):
     assert dated(text, doc_date) == [want]

@@ -147,10 +147,11 @@ _DATE_PATTERNS: list[tuple[str, Any]] = [
                        rf"({_YEAR})(?![\w.,]\d|\d)", re.I)),
     ("range", _lazy(rf"(?<![\d.,])({_YEAR})\s*[-–/]\s*({_YEAR}|\d\d)(?![\d.,]\d|\d)")),
     ("thisyearend", _lazy(r"\b(?:het\s+)?(?:einde?|eind)\s+van\s+(?:het|dit)\s+jaar\b|\beind\s+dit\s+jaar\b", re.I)),
+    ("lastyearend", _lazy(r"\b(?:het\s+)?(?:einde?|eind)\s+(?:van\s+)?(?:vorig|verleden)\s+jaar\b", re.I)),
     # "de eerste negen maanden van dit jaar / van 2024": as of the end of the last month
     ("firstmonths", _lazy(rf"\beerste\s+(\w+)\s+maanden\s+van\s+(?:(dit|vorig)\s+jaar|({_YEAR}))\b", re.I)),
     # periods of a year: "het eerste semester van dit jaar", "het tweede kwartaal van 2023"
-    ("semester", _lazy(rf"\b(eerste|tweede)\s+(?:semester|jaarhelft)(?:\s+van)?(?:\s+(?:(dit|vorig|volgend)\s+jaar|({_YEAR})))?"
+    ("semester", _lazy(rf"\b(eerste|tweede)\s+(?:semester|jaarhelft|helft)(?:\s+van)?(?:\s+(?:(dit|vorig|volgend)\s+jaar|({_YEAR})))?"
                        r"(?![\w-])", re.I)),
     ("quarter", _lazy(rf"\b(eerste|tweede|derde|vierde)\s+kwartaal(?:\s+van)?(?:\s+(?:(dit|vorig|volgend)\s+jaar|({_YEAR})))?"
                       r"(?![\w-])", re.I)),
@@ -397,6 +398,8 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
                 rel = not m.group(3)
             elif kind == "thisyearend":
                 iso, rel = (f"{year}-12-31" if year else ""), True
+            elif kind == "lastyearend":  # "eind vorig jaar": the last day of the year before
+                iso, rel = (f"{_shift_year(year, -1)}-12-31" if year else ""), True
             elif kind == "thisyear":
                 iso, rel = year, True
             elif kind == "lastyear":
