@@ -172,7 +172,9 @@ def documents(docs: list[dict]) -> None:
     for d in docs:
         r = document_row(d)
         nr = ", ".join(r["numbers"]) + (f" ({r['session']})" if r["session"] else "")
-        rows.append((r["doc"], r["type"] or "?", nr, r["date"], ", ".join(r["askers"]), r["minister"], r["title"],
+        # the second question of a report shares the file: its id tells them apart (pq show ID)
+        name = r["doc"] if "~" not in (r["doc_id"] or "") else f"{r['doc']} [{r['doc_id']}]"
+        rows.append((name, r["type"] or "?", nr, r["date"], ", ".join(r["askers"]), r["minister"], r["title"],
                      ", ".join(_FIELD_LABELS.get(m, m) for m in r["missing"])))
     if con.width >= 140:
         table = Table(show_lines=False)

@@ -209,3 +209,14 @@ def test_a_report_without_closing_formulas_is_split_at_the_next_title(tmp_path):
     d1, d2 = parse_all(load(_write(tmp_path, text)))
     assert (d1.number, d2.number, d2.askers) == ("556", "612", ["Piet Janssens"])
     assert [p.section for p in d1.replies] == ["repliek"]
+
+
+def test_pq_docs_tells_the_questions_of_one_report_apart(report):
+    from typer.testing import CliRunner
+
+    from pq_assistant.cli import app
+
+    path, index = report
+    Assistant(index, model=MODEL).ingest([path.parent])
+    out = CliRunner().invoke(app, ["docs", "--index", str(index)], env={"COLUMNS": "80"}).stdout
+    assert "verslag.txt [verslag~2]" in out and out.count("verslag.txt") == 2
