@@ -28,7 +28,8 @@ Conventions (they follow the dev set `tests/data/dev-eval/figures.jsonl`):
 
 Modules (arrows only downward): `lexicon` (Dutch numbers, dates, spans that are never figures)
 <- `state` <- `dates` (reference dates), `phrases` (noun phrases, heads, compounds, places) <-
-`measures` (what a duration measures) <- `naming` (unit, quantity, scope) <- `tables` <-
+`measures` (what a duration measures), `holders` (whose count it is), `targets` (targets and
+norms) <- `naming` (unit, quantity, scope) <- `tables` <-
 `extraction`; `timelines` (keys, ordering, status) <- `grouping` (which figures share a timeline) <-
 `ledger` (the index's ledger).
 Stdlib only at import time; numpy is imported lazily by `group_quantities` when `embed` is given.

@@ -11,6 +11,7 @@ from .holders import holder_of
 from .phrases import _content_words, _find_scope, _group_scope, _head, _noun_phrase, with_compound
 from .measures import _measured_again, _measured_subject
 from .state import _Fig, _State
+from .targets import mark_target
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,12 +103,7 @@ def _describe(fig: _Fig, sentence: str, state: _State, figs: list[_Fig]) -> None
         _describe_count(fig, around, state, figs)
     if not fig.scope and (adj := _PLACE_ADJ_RE.match(rest)):  # "285 Vlaamse gemeenten", "19 Brusselse gemeenten"
         fig.scope = _PLACE_ADJECTIVES[adj.group(1).lower()]
-    obliged = any(m.end() <= fig.start for m in _OBLIGATION_RE.finditer(sentence))
-    if (_TARGET_WORDS_RE.search(sentence[clause[0]:clause[1]]) or obliged) \
-            and not re.search(r"\b(?:bereikt|gehaald|behaald)\b", sentence[fig.end:clause[1]], re.I):
-        # "de doelstelling van Barcelona, die een deelname van 33 % vooropstelt": a target, not a measurement
-        if not fig.quantity.startswith("doel "):
-            fig.quantity = "doel " + fig.quantity
+    mark_target(fig, sentence, clause)
 
 
 # Adjectives of place that make a scope: "285 Vlaamse gemeenten" (Flanders, not Brussels).
@@ -118,17 +114,6 @@ _PLACE_ADJECTIVES = {
     "belgische": "België", "gentse": "Gent",
 }
 _PLACE_ADJ_RE = _lazy(r"\s*(" + "|".join(re.escape(a) for a in _PLACE_ADJECTIVES) + r")\s+[a-zà-ÿ]", re.I)
-# A target, norm or threshold is a figure of its own kind, never the latest measurement.
-_TARGET_WORDS_RE = _lazy(
-    r"\b(?:doelstelling\w*|streefcijfer\w*|streefdoel\w*|streefwaarde\w*|norm|normen|minimumnorm\w*|"
-    r"vooropgesteld\w*|vooropstel\w*|vooropgezet\w*|beoogd\w*|beoogt|ambitie\w*|ambieer\w*|drempel\w*|"
-    r"mikt|mikken|streven\s+naar|streeft\s+naar)\b", re.I)
-# an obligation to reach a level, for the figures after its verb: "Die school met 66 procent ...
-# moet een stijging realiseren naar 79 procent" (79 is the target, 66 the state), "tegen 2030
-# moeten het er 150 zijn"
-_OBLIGATION_RE = _lazy(r"\bmoet(?:en)?\b(?=[^.;]{0,60}?\b(?:realiseren|bereiken|halen|behalen)\b)|"
-                       r"(?<=tegen\s(?:19|20)\d\d\s)\s*moet(?:en)?\b|\bmoet(?:en)?\b(?=[^.;]{0,60}?\btegen\s+(?:19|20)\d{2}\b)",
-                       re.I)
 _PER_MENTION_RE = _lazy(r"\b(?:bedrag|basisbedrag|forfait|toelage|subsidie)\s+(?:per|voor\s+elk(?:e)?)\s+", re.I)
 
 
