@@ -77,7 +77,7 @@ def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> 
         figs.append(fig)
         consumed.append((s, fig.end))
     figs = _join_ranges(sentence, figs)
-    _share_units_from_to(sentence, figs)
+    _share_written_units(sentence, figs)
     shares = _word_shares(sentence, taken + consumed)
     figs.extend(shares)
     consumed.extend((f.start, f.end) for f in shares)
@@ -87,8 +87,8 @@ def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> 
     return figs
 
 
-# "70 tot 80 procent", "300 à 400 gezinnen", "tussen 20 en 25 %", "2-3 miljoen euro": one figure,
-# a range, whose unit is written once, after its upper end
+# "70 tot 80 procent", "300 à 400 gezinnen", "tussen 20 en 25 %": one figure, a range, whose unit
+# is written once, after its upper end (not "2-3": a hyphen joins numberings and codes as well)
 _RANGE_GAP_RE = _lazy(r"\s*(?:tot|à)\s+|\s+en\s+")
 _BETWEEN_RE = _lazy(r"\btussen\s+$", re.I)
 # "steeg van 12 naar 14 procent", "van 120 Huizen van het Kind in 2015 naar 130 in 2016"
@@ -96,13 +96,9 @@ _FROM_BEFORE_RE = _lazy(r"\bvan\s+$", re.I)
 _TO_GAP_RE = _lazy(r"\s*(?:[^\d,;:.]{0,60}?\s)?(?:naar|tot)\s+(?:(?:ongeveer|circa|zo'n|zo’n|bijna|ruim|amper|nog)\s+)?$", re.I)
 
 
-def _plain_value(value: str) -> float | None:
-    """The number as written, before a scale ("14,6" of "14,6 miljoen")."""
-    return _to_number(value)
-
-
 def _scale_of(fig: _Fig) -> float:
-    raw = _plain_value(fig.value)
+    """The scale a figure's number carries beyond its value as written ("14,6 miljoen": 1e6)."""
+    raw = _to_number(fig.value)
     return fig.number / raw if raw and fig.number is not None else 1.0
 
 
@@ -135,7 +131,7 @@ def _join_ranges(sentence: str, figs: list[_Fig]) -> list[_Fig]:
 _LIST_GAP_RE = _lazy(r"\s*(?:,|\s(?:en|of))\s+")
 
 
-def _share_units_from_to(sentence: str, figs: list[_Fig]) -> None:
+def _share_written_units(sentence: str, figs: list[_Fig]) -> None:
     """A unit written once for two figures: "van 12 naar 14 procent", "van 12 naar 14,6 miljoen
     euro" (the value before a change, whose own date is found as usual), "12 en 14 locaties";
     and the other way, "van 120 Huizen van het Kind in 2015 naar 130 in 2016". A percentage or an
@@ -158,7 +154,7 @@ def _share_units_from_to(sentence: str, figs: list[_Fig]) -> None:
 
 def share_named_units(figs: list[_Fig]) -> None:
     """After naming: a count without a noun of its own takes the noun, unit and quantity of the
-    figure it shares its unit with (see `_share_units_from_to`)."""
+    figure it shares its unit with (see `_share_written_units`)."""
     for f in figs:
         src = f.unit_from
         if src is not None and not f.own_noun and src.own_noun and src.kind == f.kind and src.unit:
