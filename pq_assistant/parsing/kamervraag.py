@@ -167,10 +167,10 @@ def _parts(lines: list[_Line], doc: PQDocument) -> None:
             answers.append(Part("answer", label, nums, paras[1:]))
     doc.question, doc.answer = questions, answers
     if not blocks:
-        doc.question = _numbered_questions(lines, doc) or [Part("question", "", [], _paragraphs(lines))]
+        doc.question = _numbered_questions(lines) or [Part("question", "", [], _paragraphs(lines))]
 
 
-def _numbered_questions(lines: list[_Line], doc: PQDocument) -> list[Part]:
+def _numbered_questions(lines: list[_Line]) -> list[Part]:
     """Questions numbered "1. ...", "2. ..." after the "Vragen van ... (ingezonden ...)" line (a news
     site's copy of a Kamervraag): one part each; the lines above them are no question."""
     start = next((i for i, line in enumerate(lines) if re.match(r"\s*Vragen?\s+van\s+(?:het\s+lid|de\s+leden)\b", line.text)), None)
