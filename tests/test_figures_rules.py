@@ -112,6 +112,16 @@ def test_a_date_carries_to_the_next_sentence_but_now_and_comparisons_do_not():
         ("63", "2021-01-01", "context")]
 
 
+def test_the_findings_of_a_survey_named_before_are_of_its_date():
+    # a meeting: "vorig jaar" dates its own sentence only, but the findings of the survey it
+    # introduced, reported later ("Uit de bevraging blijkt ..."), are of the survey's year
+    doc = doc_of("Vorig jaar is er een bevraging gebeurd in de 128 Huizen van het Kind. Er is gepeild naar hun "
+                 "ervaringen. Uit de bevraging blijkt dat 8 op de 10 Huizen van het Kind de link maken met "
+                 "armoedebestrijding.", "2016-06-07", kind="vraag-om-uitleg")
+    got = {f.value: (f.date, f.date_source) for f in figures_for_document(doc)}
+    assert got == {"128": ("2015", "relative"), "8 op de 10": ("2015", "context")}
+
+
 def test_the_date_of_an_event_dates_only_what_refers_back_to_it():
     start = "De nieuwe regelgeving ging van start op 1 januari 2019. "
     # the state described next is the document's (or undated), not the day the rules started

@@ -83,6 +83,10 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         chosen = attached[0]
     elif survey:
         chosen = survey[-1]
+    elif state.survey_date and _SURVEY_REF_RE.search(sentence) and not before:
+        # "Vorig jaar is er een bevraging gebeurd ... Uit de bevraging blijkt dat 8 op de 10 ..."
+        fig.date, fig.date_source = state.survey_date, "context"
+        return
     elif before:
         chosen = before[-1]
     elif re.search(r"\b(?:vóór|vroeger|destijds)\b", sentence[clause_start:clause_end]):
@@ -203,6 +207,12 @@ _CONSEQUENCE_RE = _lazy(r"\W*(?:(?:dat|dit)\s+(?:betekent|wil\s+zeggen|houdt\s+i
 # a sentence that announces a plan or an expectation: "Een nieuwe studie wordt in 2016 uitgevoerd;
 # de resultaten worden begin 2017 verwacht."
 _PLAN_RE = _lazy(r"\b(?:verwacht|verwachten|zal|zullen|gepland|geplande|plant|plannen)\b", re.I)
+# a survey or study named in a sentence with its date ("Vorig jaar is er een bevraging gebeurd in
+# de 128 Huizen van het Kind"), and a later sentence that reports its findings ("Uit de bevraging
+# blijkt dat 8 op de 10 ...", "Volgens die enquête ...")
+_SURVEY_NOUN_RE = _lazy(r"\b(?:bevraging|enqu[eê]te|peiling|survey)\w*\b", re.I)
+_SURVEY_REF_RE = _lazy(r"\b(?:uit|volgens|in)\s+(?:de|die|deze|dat|het)\s+(?:bevraging|enqu[eê]te|peiling|survey)\b|"
+                       r"\b(?:de|die|deze)\s+(?:bevraging|enqu[eê]te|peiling|survey)\s+(?:toont|leert|wijst|geeft)\b", re.I)
 # an event on a date: a start, an entry into force, an approval ("De regelgeving ging van start op
 # 1 januari 2019.", "Het decreet is op 1 april 2014 in werking getreden.")
 _EVENT_RE = _lazy(r"\b(?:van\s+start|in\s+werking|in\s+voege|van\s+kracht|goedgekeurd|bekrachtigd|afgekondigd|"
@@ -271,6 +281,8 @@ def _update_carry(dates: list[_Date], state: _State, sentence: str = "", figures
             if iso:
                 pairs.append((d, iso))
     state.prev_date = (pairs[-1][1], pairs[-1][0].kind) if pairs else None
+    if pairs and _SURVEY_NOUN_RE.search(sentence):
+        state.survey_date = pairs[-1][1]  # what the survey found, reported later, is of its date
     if pairs and not figures and _EVENT_RE.search(sentence):
         # the day something started or was decided is not the date of the state described next
         # ("... ging van start op 1 januari 2019. Er zijn 5 consultatiebureaus in Brussel."): only

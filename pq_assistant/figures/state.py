@@ -53,5 +53,6 @@ class _State:
     part_dated: bool = False  # the current answer part has stated a date of its own
     latest_year: str = ""  # the latest year the answer states (the time it reports up to)
     past_date: str = ""  # a spoken text's "vorig jaar" of the sentence before: dates a next sentence in the past tense
+    survey_date: str = ""  # the date of a survey a sentence introduced ("Vorig jaar is er een bevraging gebeurd ...")
     event_date: str = ""  # the date of an event without figures ("ging van start op 1 januari 2019"): dates only a back-reference ("op dat moment")
 
