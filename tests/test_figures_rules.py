@@ -174,6 +174,13 @@ def test_words_of_time_and_linking_adverbs_do_not_name_a_quantity():
     assert "afgelopen" not in q and "half" not in q and q.startswith("aandeel aangesloten organisaties")
 
 
+def test_a_change_names_the_count_written_after_it():
+    assert named("Opvallend is de stijging met 10 procent van het aantal dossiers.")[0][3] == "verandering dossiers"
+    assert named("Wij zijn met 60 procent gestegen wat betreft het aantal kinderen in een verontrustende "
+                 "opvoedingssituatie.")[0][3] == "verandering kinderen"
+    assert named("Het aantal oproepen daalde met 12 %.")[0][3] == "verandering oproepen"
+
+
 def test_undated_figures_are_kept_and_marked():
     assert dated("Er zijn 12 antennes.") == [("12", "", "undated")]
     # with a document date: its year, marked as such

@@ -125,6 +125,9 @@ def note_per_unit(sentence: str, state: _State) -> None:
             state.per_unit = _head(phrase)
 
 
+_COUNT_AFTER_RE = _lazy(r"\s*(?:\w+\s+){0,2}?(?:van|wat\s+betreft|voor)\s+het\s+aantal\s+", re.I)
+
+
 def _is_change(sentence: str, fig: _Fig) -> bool:
     """'daalt met 10 %', 'een toename met 2.140 plaatsen', '32 % hoger dan in maart 2019'."""
     if re.match(r"\s*(?:hoger|lager|meer|minder|groter|kleiner)\s+dan\b", sentence[fig.end:], re.I):
@@ -142,12 +145,17 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         starts = [m.end() for m in _NUMBER_OF_START_RE.finditer(s[:fig.start])]
         prev_count = state.last.get("count")
         what = ""
-        if starts:
+        # or right after it: "de stijging met 10 procent van het aantal dossiers", "met 60 procent
+        # gestegen wat betreft het aantal kinderen in een verontrustende opvoedingssituatie"
+        after = _COUNT_AFTER_RE.match(s, fig.end) if not starts else None
+        if after:
+            what = _noun_phrase(s[after.end():])[0]
+        if not what and starts:
             what, length = _noun_phrase(s[starts[-1]:fig.start])
             owner = _OWNER_RE.match(s, starts[-1] + length)
             if what and owner:
                 what = f"{what} {owner.group(1)}"
-        elif prev_count:
+        elif not what and prev_count:
             what = prev_count.quantity
         fig.noun, fig.own_noun = what, bool(what)
         fig.quantity = ("verandering " + what).strip()
