@@ -179,6 +179,12 @@ def test_a_change_names_the_count_written_after_it():
     assert named("Wij zijn met 60 procent gestegen wat betreft het aantal kinderen in een verontrustende "
                  "opvoedingssituatie.")[0][3] == "verandering kinderen"
     assert named("Het aantal oproepen daalde met 12 %.")[0][3] == "verandering oproepen"
+    # "dat aantal": the count of the change before, here in another region
+    figs = extract_figures("In Vlaanderen zijn wij met 60 procent gestegen wat betreft het aantal kinderen in een "
+                           "verontrustende opvoedingssituatie. In Wallonië is dat aantal met 4 procent gedaald.",
+                           fallback_date="2019-02-12")
+    assert [(f.value, f.quantity, f.scope) for f in figs] == [("60", "verandering kinderen", "Vlaams Gewest"),
+                                                              ("4", "verandering kinderen", "Waals Gewest")]
 
 
 def test_undated_figures_are_kept_and_marked():

@@ -67,6 +67,8 @@ _PLACES = {
     "aalst": "Aalst", "brugge": "Brugge", "genk": "Genk", "gent": "Gent", "hasselt": "Hasselt",
     "kortrijk": "Kortrijk", "leuven": "Leuven", "mechelen": "Mechelen", "oostende": "Oostende",
     "roeselare": "Roeselare", "sint-niklaas": "Sint-Niklaas", "turnhout": "Turnhout",
+    # the other regions and the country, which answers compare with ("In Wallonië is dat aantal ...")
+    "wallonië": "Waals Gewest", "waals gewest": "Waals Gewest", "waalse gewest": "Waals Gewest",
 }
 _PLACE_ALT = "|".join(re.escape(p) for p in sorted(_PLACES, key=len, reverse=True))
 _PLACE_RE = _lazy(r"(?<![\w-])(" + _PLACE_ALT + r")(?![\w-])", re.I)

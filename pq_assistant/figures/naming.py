@@ -125,6 +125,7 @@ def note_per_unit(sentence: str, state: _State) -> None:
             state.per_unit = _head(phrase)
 
 
+_THAT_NUMBER_RE = _lazy(r"\b(?:dat|dit|datzelfde|hetzelfde)\s+aantal\b", re.I)
 _COUNT_AFTER_RE = _lazy(r"\s*(?:\w+\s+){0,2}?(?:van|wat\s+betreft|voor)\s+het\s+aantal\s+", re.I)
 
 
@@ -150,6 +151,9 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         after = _COUNT_AFTER_RE.match(s, fig.end) if not starts else None
         if after:
             what = _noun_phrase(s[after.end():])[0]
+        if not what and _THAT_NUMBER_RE.search(s[:fig.start]) and (prev := state.last.get("share")) is not None \
+                and prev.quantity.startswith("verandering ") and prev.noun:
+            what = prev.noun  # "In Wallonië is dat aantal met 4 procent gedaald": the count of the change before
         if not what and starts:
             what, length = _noun_phrase(s[starts[-1]:fig.start])
             owner = _OWNER_RE.match(s, starts[-1] + length)
