@@ -70,6 +70,14 @@ _PLACES = {
     # the other regions and the country, which answers compare with ("In Wallonië is dat aantal ...")
     "wallonië": "Waals Gewest", "waals gewest": "Waals Gewest", "waalse gewest": "Waals Gewest",
 }
+# Adjectives of place that make a scope: "285 Vlaamse gemeenten" (Flanders, not Brussels).
+_PLACE_ADJECTIVES = {
+    "vlaamse": "Vlaams Gewest", "brusselse": "Brussels Hoofdstedelijk Gewest", "waalse": "Waals Gewest",
+    "antwerpse": "Antwerpen", "limburgse": "Limburg", "oost-vlaamse": "Oost-Vlaanderen",
+    "west-vlaamse": "West-Vlaanderen", "vlaams-brabantse": "Vlaams-Brabant", "nederlandse": "Nederland",
+    "belgische": "België", "gentse": "Gent",
+}
+_PLACE_ADJ_RE = _lazy(r"\s*(" + "|".join(re.escape(a) for a in _PLACE_ADJECTIVES) + r")\s+[a-zà-ÿ]", re.I)
 _PLACE_ALT = "|".join(re.escape(p) for p in sorted(_PLACES, key=len, reverse=True))
 _PLACE_RE = _lazy(r"(?<![\w-])(" + _PLACE_ALT + r")(?![\w-])", re.I)
 # "in (de stad|de provincie|de dertien) <place>": where a figure is about

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..textutil import fold
-from .lexicon import _ENTITIES, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _NP_STOP, _PLACES, _PLACE_RE, _clause_bounds, _expand_abbreviations, _lazy
+from .lexicon import _ENTITIES, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _NP_STOP, _PLACES, _PLACE_ADJECTIVES, _PLACE_ADJ_RE, _PLACE_RE, _clause_bounds, _expand_abbreviations, _lazy
 from .holders import holder_of
 from .phrases import _content_words, _find_scope, _group_scope, _head, _noun_phrase, with_compound
 from .measures import _measured_again, _measured_subject
@@ -106,14 +106,6 @@ def _describe(fig: _Fig, sentence: str, state: _State, figs: list[_Fig]) -> None
     mark_target(fig, sentence, clause)
 
 
-# Adjectives of place that make a scope: "285 Vlaamse gemeenten" (Flanders, not Brussels).
-_PLACE_ADJECTIVES = {
-    "vlaamse": "Vlaams Gewest", "brusselse": "Brussels Hoofdstedelijk Gewest", "waalse": "Waals Gewest",
-    "antwerpse": "Antwerpen", "limburgse": "Limburg", "oost-vlaamse": "Oost-Vlaanderen",
-    "west-vlaamse": "West-Vlaanderen", "vlaams-brabantse": "Vlaams-Brabant", "nederlandse": "Nederland",
-    "belgische": "België", "gentse": "Gent",
-}
-_PLACE_ADJ_RE = _lazy(r"\s*(" + "|".join(re.escape(a) for a in _PLACE_ADJECTIVES) + r")\s+[a-zà-ÿ]", re.I)
 _PER_MENTION_RE = _lazy(r"\b(?:bedrag|basisbedrag|forfait|toelage|subsidie)\s+(?:per|voor\s+elk(?:e)?)\s+", re.I)
 
 
