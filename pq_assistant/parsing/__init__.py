@@ -72,20 +72,21 @@ def parse_all(loaded: LoadedDocument, doc_id: str | None = None) -> list[PQDocum
     lines = _lines(loaded)
     text = "\n".join(loaded.pages)
     base = doc_id or doc_id_for(loaded.path)
-    if detect_type(text) == "transcript":
+    kind = detect_type(text)
+    if kind == "transcript":
         blocks = report_blocks(lines)
         if len(blocks) > 1:
-            return [_parse_lines(loaded, block, sibling_id(base, k), "\n".join(line.text for line in block))
+            return [_parse_lines(loaded, block, sibling_id(base, k), "\n".join(line.text for line in block), kind)
                     for k, block in enumerate(blocks, 1)]
-    return [_parse_lines(loaded, lines, base, text)]
+    return [_parse_lines(loaded, lines, base, text, kind)]
 
 
-def _parse_lines(loaded: LoadedDocument, lines: list, doc_id: str, text: str) -> PQDocument:
+def _parse_lines(loaded: LoadedDocument, lines: list, doc_id: str, text: str, kind: str) -> PQDocument:
+    """One document from `lines` (the whole file, or one question of a report), of genre `kind`."""
     doc = PQDocument(
         doc_id=doc_id, file=Path(loaded.path).name, path=str(loaded.path),
         sha256=loaded.sha256, pages=len(loaded.pages),
     )
-    kind = detect_type(text)
     if kind == "kamervraag":
         parse_kamervraag(lines, doc, loaded.pages)
     elif kind == "federale-vraag":
