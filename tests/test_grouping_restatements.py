@@ -176,3 +176,24 @@ def test_a_document_restating_another_ones_figure_updates_the_ledger_as_a_rebuil
     got = _grouped(a.ledger())
     a.rebuild_ledger()
     assert got == _grouped(a.ledger()) and len(got) == 2
+
+
+def test_near_phrases_of_two_kinds_of_one_thing_never_join_not_even_through_a_third():
+    """e5 puts "… gemeentelijk werkingsgebied" and "… intergemeentelijk …" at 0.98, above the
+    merge threshold: an embedder that finds every phrase the same shows that the contrast of
+    the two words keeps them apart, also when a neutral phrase is near both."""
+    import numpy as np
+
+    figs = [fig("53", "Huizen van het Kind", "Huizen van het Kind gemeentelijk werkingsgebied", "2014", "a"),
+            fig("11", "Huizen van het Kind", "Huizen van het Kind intergemeentelijk georganiseerd", "2014", "a"),
+            fig("39", "Huizen van het Kind", "Huizen van het Kind intergemeentelijk werkingsgebied", "2020", "b"),
+            fig("60", "Huizen van het Kind", "Huizen van het Kind werkingsgebied georganiseerd", "2021", "c"),
+            fig("41", "Huizen van het Kind", "Huizen van het Kind gemeentelijk werkingsgebied", "2025", "d")]
+    same = lambda texts: np.ones((len(texts), 4)) / 2.0  # noqa: E731  every pair at cosine 1
+    groups = values(group_quantities(figs, embed=same), figs)
+    municipal = next(g for g in groups if "53" in g)
+    assert "41" in municipal and "11" not in municipal and "39" not in municipal
+    assert any({"11", "39"} <= set(g) for g in groups)
+    assert grouping._contrasts("gemeentelijk huis kind werkingsgebied", "huis intergemeentelijk kind werkingsgebied")
+    assert grouping._contrasts("coordinator voltijds", "coordinator deeltijds")
+    assert not grouping._contrasts("huis kind uitmaakt", "huis kind maken")  # one verb, two forms
