@@ -6,7 +6,9 @@ list all its values (value, reference date) and in date order?
 Builds the index (default embedder) from <set>/corpus, or the repo's corpus/ when the set has
 none, when DIR is empty. Prints one line per quantity and a summary line: `complete` = the
 quantities whose every (value, date) `pq figures <quantity>` lists; `value_recall` = the listed
-share of all their values.
+share of all their values; `listing_precision` = of the listed figures that are gold figures,
+the share that are of the asked quantity (a listing of the whole ledger would score 1.0 on the
+first two and low on this one).
 """
 from __future__ import annotations
 
@@ -81,25 +83,37 @@ def main() -> None:
     by_q: dict[str, list[dict]] = defaultdict(list)
     for g in gold:
         by_q[g["quantity"]].append(g)
+    # (doc, value, date) -> the gold quantities that hold it: a listed figure of another quantity
+    # only is a foreign one (what a listing that shows everything would be full of)
+    owners: dict[tuple, set[str]] = defaultdict(set)
+    for g in gold:
+        owners[(g["doc"], norm_value(g["value"]), g["date"])].add(g["quantity"])
     full = ordered = 0
-    found_total = want_total = 0
+    found_total = want_total = gold_listed = foreign_total = 0
     names = sorted(q for q, rows in by_q.items() if len(rows) > 1)
     for q in names:
         entries = a.figures(q)
         got = {(e.figure.doc, norm_value(e.figure.value), e.figure.date) for e in entries}
         want = {(g["doc"], norm_value(g["value"]), g["date"]) for g in by_q[q]}
         hit = want & got
+        foreign = {k for k in got if k in owners and q not in owners[k]}
+        gold_listed += len({k for k in got if k in owners})
+        foreign_total += len(foreign)
         in_order = [sort_key(e) for e in entries] == sorted(sort_key(e) for e in entries)
         full += hit == want
         ordered += in_order
         found_total += len(hit)
         want_total += len(want)
-        print(f"{len(hit):3d}/{len(want):<3d} {'ordered' if in_order else 'UNORDERED'} {len(entries):4d} listed  {q}")
+        print(f"{len(hit):3d}/{len(want):<3d} {'ordered' if in_order else 'UNORDERED'} {len(entries):4d} listed {len(foreign):3d} foreign  {q}")
         if args.v:
             for miss in sorted(want - got):
                 print("      missing", miss)
+            for other in sorted(foreign):
+                print("      foreign", other, sorted(owners[other]))
     line = (f"SUMMARY quantities={len(names)} complete={full} ({full / max(1, len(names)):.3f}) ordered={ordered} "
-            f"value_recall={found_total / max(1, want_total):.3f} ({found_total}/{want_total})")
+            f"value_recall={found_total / max(1, want_total):.3f} ({found_total}/{want_total}) "
+            f"listing_precision={1 - foreign_total / max(1, gold_listed):.3f} "
+            f"({gold_listed - foreign_total}/{gold_listed} listed gold figures of the asked quantity)")
     print(line)
     if args.append:
         sys.path.insert(0, str(ROOT / "benchmarks"))

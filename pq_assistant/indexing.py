@@ -67,6 +67,7 @@ class Indexer:
             return entries, embed([ledger.description(e) for e in entries])
 
         build.embed = embed  # the phrases' embedding: the incremental update's neighbour search
+        build.version = ledger.LEDGER_VERSION  # the rules it groups by (stored with the ledger)
         return build
 
     # -- ingest -------------------------------------------------------------------------------
@@ -186,7 +187,7 @@ class Indexer:
                         for did in dids:
                             w.remove(did)
                         report.removed.append(path)
-            w.refresh(self.ledger_build)
+            w.refresh(self.ledger_build, _ledger_version())
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -228,7 +229,7 @@ class Indexer:
                         pending_chunks = 0
             if progress:
                 progress(len(report.ingested), report.chunks)
-            w.refresh(self.ledger_build)
+            w.refresh(self.ledger_build, _ledger_version())
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -251,6 +252,12 @@ class Indexer:
                 w.rebuild_ledger(self.ledger_build())
             docs = w.catalog.counts()[0]
         return {"documents": docs, **out, "lexical_chunks": n}
+
+
+def _ledger_version() -> int:
+    from .figures.ledger import LEDGER_VERSION
+
+    return LEDGER_VERSION
 
 
 class _Later:

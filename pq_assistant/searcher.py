@@ -278,7 +278,8 @@ class Searcher:
             groups += [g for g in ledger.counted_groups(query, passages, led.of_docs({p.doc_id for p in passages}))
                        if g not in groups]
             entries = led.of_groups(groups)
-            keep = answerline.known_quantities(query, groups, entries, passages)
+            keep = answerline.known_quantities(query, groups, entries, passages) & ledger.fits_question(query, entries)
+            keep &= ledger.narrowest(query, [e for e in entries if e.group in keep])
             entries = sorted((e for e in entries if e.group in keep), key=ledger.sort_key)
         else:
             entries = sorted(led.all(), key=lambda e: (e.group, ledger.sort_key(e)))

@@ -84,6 +84,15 @@ def test_seed_004_quantities_keep_survey_apart_from_recognised_count():
     assert "totaal" in quantity_key(by_value["308"].quantity)
 
 
+def test_quantity_keys_unify_singular_and_plural_of_irregular_words():
+    """"lokaal loket" and "lokale loketten" (and "uur"/"uren", "jaar"/"jaren") are one quantity
+    word each: before, the irregular plural kept its long vowel and the singular lost it."""
+    assert quantity_key("gemeenten met een lokaal loket") == quantity_key("gemeenten met lokale loketten")
+    assert quantity_key("uren kraamzorg") == quantity_key("uur kraamzorg")
+    assert quantity_key("jaren") == quantity_key("jaar")
+    assert quantity_key("lokale besturen") == quantity_key("lokaal bestuur")
+
+
 def test_seed_004_whole_file_has_no_other_figures():
     """The question text, the header 'op vraag nr. 503 van 23 mei 2018', list numbering and the
     URL give nothing."""

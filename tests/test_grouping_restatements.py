@@ -197,3 +197,60 @@ def test_near_phrases_of_two_kinds_of_one_thing_never_join_not_even_through_a_th
     assert grouping._contrasts("gemeentelijk huis kind werkingsgebied", "huis intergemeentelijk kind werkingsgebied")
     assert grouping._contrasts("coordinator voltijds", "coordinator deeltijds")
     assert not grouping._contrasts("huis kind uitmaakt", "huis kind maken")  # one verb, two forms
+
+
+def test_a_listing_keeps_the_timelines_of_the_family_and_unit_the_question_asks_for():
+    """`pq figures` finds timelines through passages and near descriptions, and some are only
+    neighbours of the asked quantity: a question about a share lists no counts, one about "het
+    aantal" no amounts, a sum per house is not the total budget — but the change of a count in
+    percent answers "how many", and a share of the budget a question about the budget."""
+    from pq_assistant.figures.ledger import LedgerEntry, fits_question
+
+    def entry(group: int, value: str, unit: str, quantity: str) -> LedgerEntry:
+        return LedgerEntry(fig(value, unit, quantity, "2021", "a"), group, "latest")
+
+    entries = [entry(0, "117", "Huizen van het Kind", "erkende Huizen van het Kind"),
+               entry(1, "51", "%", "aandeel Huizen van het Kind intergemeentelijk georganiseerd"),
+               entry(2, "13,4", "miljoen euro", "budget Huizen van het Kind"),
+               entry(3, "29.650", "euro", "bedrag per Huis van het Kind"),
+               entry(4, "10", "%", "daling erkende Huizen van het Kind"),
+               entry(5, "40", "%", "aandeel budget Huizen van het Kind")]
+    assert fits_question("aandeel intergemeentelijke Huizen van het Kind", entries) == {1, 4, 5}
+    assert fits_question("aantal erkende Huizen van het Kind", entries) == {0, 4}
+    assert fits_question("budget Huizen van het Kind", entries) == {2, 4, 5}
+    assert fits_question("bedrag per Huis van het Kind", entries) == {3, 4, 5}
+    # a question that names no family keeps all; "per thema" of a share is a breakdown, not a unit
+    assert fits_question("Huizen van het Kind", entries) == {0, 1, 2, 3, 4, 5}
+    assert fits_question("aandeel vragen per thema", [entry(7, "12", "%", "aandeel vragen opvoeding")]) == {7}
+
+
+def test_a_listing_of_a_qualified_count_keeps_the_timelines_of_that_kind():
+    """"aantal gemeentelijke Huizen van het Kind": the timelines that hold "gemeentelijk" (not the
+    total of all houses, not the intergemeentelijke ones, not municipalities); a count stated in
+    an adding sentence beside the question's noun stays ("Daarnaast … contacten"); a qualifier no
+    timeline holds, or a last word that only looks like an adjective ("… kinderarmoede"),
+    narrows nothing."""
+    from dataclasses import replace as with_
+    from pq_assistant.figures.ledger import LedgerEntry, _qualifiers, narrowest
+
+    def entry(group: int, value: str, unit: str, quantity: str, chunk: str = "c1", sentence: str = "") -> LedgerEntry:
+        return LedgerEntry(with_(fig(value, unit, quantity, "2021", "a"), chunk_id=chunk, sentence=sentence or quantity),
+                           group, "latest")
+
+    houses = [entry(0, "117", "Huizen van het Kind", "erkende Huizen van het Kind"),
+              entry(1, "41", "Huizen van het Kind", "Huizen van het Kind gemeentelijk werkingsgebied"),
+              entry(2, "67", "Huizen van het Kind", "Huizen van het Kind intergemeentelijk georganiseerd"),
+              entry(3, "161", "gemeenten", "gemeenten Huizen van het Kind gemeentelijk")]
+    assert narrowest("aantal gemeentelijke Huizen van het Kind", houses) == {1}
+    assert narrowest("aantal intergemeentelijke Huizen van het Kind", houses) == {2}
+    assert narrowest("aantal erkende Huizen van het Kind", houses) == {0, 1, 2}
+    assert narrowest("aantal voltijdse Huizen van het Kind", houses) == {0, 1, 2}
+    activities = [entry(5, "18.640", "groepsactiviteiten", "groepsactiviteiten Huizen van het Kind",
+                        sentence="In 2022 organiseerden de Huizen van het Kind samen 18.640 groepsactiviteiten."),
+                  entry(6, "52.300", "contacten", "individuele contacten",
+                        sentence="Daarnaast vonden er 52.300 individuele contacten plaats."),
+                  entry(0, "117", "Huizen van het Kind", "erkende Huizen van het Kind",
+                        sentence="Er zijn 117 erkende Huizen van het Kind.")]
+    assert narrowest("aantal activiteiten Huizen van het Kind", activities) == {5, 6}
+    assert _qualifiers("aantal gemeenten met lokaal actieplan kinderarmoede") == []
+    assert _qualifiers("aandeel kwetsbare gezinnen in het bereik") == ["kwetsbar"]

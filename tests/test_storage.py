@@ -247,6 +247,29 @@ def test_a_change_that_leaves_the_figures_alone_keeps_the_ledger(tmp_path: Path,
     assert builds == [1, 1] and a.check() == []
 
 
+def test_a_ledger_grouped_by_older_rules_is_rebuilt_by_the_next_ingest(tmp_path: Path, monkeypatch):
+    """When the grouping rules change (LEDGER_VERSION), an index's saved timelines are of the old
+    rules: the next ingest rebuilds the ledger even when no file changed, once, and stores the
+    version it grouped by; an ingest after that leaves it alone."""
+    from pq_assistant.figures.ledger import LEDGER_VERSION
+    from pq_assistant.storage.writer import Writer
+
+    folder = copy_docs(SMALL[:2], tmp_path / "corpus")
+    a = Assistant(tmp_path / "index", model="hash:128")
+    a.ingest([folder])
+    assert a.storage.catalog._meta("ledger_version") == LEDGER_VERSION
+    with a.storage.catalog.transaction():
+        a.storage.catalog._set("ledger_version", LEDGER_VERSION - 1)  # as an older pq left it
+    builds = []
+    real = Writer.rebuild_ledger
+    monkeypatch.setattr(Writer, "rebuild_ledger", lambda self, build: builds.append(1) or real(self, build))
+    b = Assistant(tmp_path / "index", model="hash:128")
+    assert b.ingest([folder]).unchanged and builds == [1]
+    assert b.storage.catalog._meta("ledger_version") == LEDGER_VERSION and b.check() == []
+    b.ingest([folder])
+    assert builds == [1]
+
+
 def _timelines(entries) -> tuple[set, dict]:
     """The ledger as what it says: which figures share a timeline, and each figure's status."""
     key = lambda f: (f.doc_id, f.chunk_id, f.start, f.value, f.quantity)  # noqa: E731

@@ -6,12 +6,21 @@ Grouping uses `figures.group_quantities` with the index's embedder on the quanti
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Sequence
 
 from ..models import Figure, Passage
+from ..textutil import fold
 from .lexicon import _lazy
+
+
+# The version of the rules that group figures into timelines and name their status (grouping,
+# quantity keys, timelines). A ledger saved by older rules is rebuilt by the next ingest
+# (storage.writer.Writer.refresh): 2 = two kinds of one thing never share a timeline, and
+# "lokaal"/"lokale" (and "uur"/"uren") are one key word.
+LEDGER_VERSION = 2
 
 
 @dataclass
@@ -265,7 +274,7 @@ def counted_groups(query: str, passages: list[Passage], entries: Sequence[Ledger
     return out
 
 
-_SHARE_WORDS = _lazy(r"\b(?:aandeel|percentage|procent|graad|\w+graad|index|bereik|verhouding)\b")
+_SHARE_WORDS = _lazy(r"\b(?:aandeel|percentage|procent|graad|\w+graad|index|bereik|verhouding|verdeelsleutel)\b")
 _MONEY_WORDS = _lazy(r"\b(?:budget|middelen|werkingsmiddelen|bedrag|\w+bedrag|euro|subsidie\w*|kost\w*|uitgaven)\b")
 
 
@@ -277,6 +286,119 @@ def _query_family(query: str) -> str:
     if _MONEY_WORDS.search(q):
         return "money"
     return "count"
+
+
+def _stated_family(query: str) -> str:
+    """The family a question names in so many words ("aandeel", "percentage", "budget", "euro",
+    "aantal"), or "" when it names none ("kleuterparticipatie driejarigen" may be a count or a
+    rate)."""
+    q = query.lower()
+    if _SHARE_WORDS.search(q):
+        return "share"
+    if _MONEY_WORDS.search(q):
+        return "money"
+    return "count" if re.search(r"\b(?:aantal|hoeveel)\b", q) else ""
+
+
+def fits_question(query: str, entries: Sequence[LedgerEntry]) -> set[int]:
+    """The timelines of `entries` that can answer `query` as asked. A timeline found through a
+    passage or a near description can be a neighbour of the asked quantity, not the quantity:
+    - the family the question names: a question about a share lists no counts, one about "het
+      aantal" no amounts; but the change of the asked quantity in percent ("een daling met 10
+      %") answers a count or money question, and a share of a budget ("40 % van dat budget") a
+      question about the budget;
+    - a sum per unit ("bedrag per Huis van het Kind") only for a money question per unit, and the
+      other way round (the total budget is not what one house gets). "per thema" in a share or
+      count question is a breakdown, not a unit."""
+    from .timelines import _markers, figure_family, quantity_key
+
+    family = _stated_family(query)
+    per = "per" in _markers(quantity_key(query))
+    out: set[int] = set()
+    for e in entries:
+        if e.group in out:
+            continue
+        fam = figure_family(e.figure)
+        key = quantity_key(e.figure.quantity or e.figure.unit)
+        marks = _markers(key)
+        if family and fam != family and not (
+                fam == "share" and ("verandering" in marks or (family == "money" and "budget" in key.split()))):
+            continue
+        if family == "money" == fam and per != ("per" in marks):
+            continue
+        out.add(e.group)
+    return out
+
+
+def _qualifiers(query: str) -> list[str]:
+    """The words of a question that say which kind of its counted thing it asks about: its
+    adjectives and participles ("gemeentelijke", "bevraagde", "kwetsbare"), as key stems."""
+    from .phrases import _is_adjective, _is_predicate_word
+    from .timelines import quantity_key
+
+    out = []
+    toks = re.findall(r"[\w'-]+", query)
+    for i, w in enumerate(toks):
+        k = quantity_key(w)
+        if not k or " " in k or k in ("verandering", "totaal", "deel", "per"):
+            continue
+        # an -e word qualifies only before a noun ("kwetsbare gezinnen"; not "… kinderarmoede")
+        attributive = _is_adjective(w) and i + 1 < len(toks) and quantity_key(toks[i + 1]) != ""
+        if attributive or _is_predicate_word(w):
+            out.append(k)
+    return out
+
+
+def _names_word(stem: str, words: frozenset[str]) -> bool:
+    """A key stem in a phrase's words: the same word, or one of its forms (a shared beginning
+    of all but the stem's last two letters, at least six: "kwetsbar" names "kwetsbaarheid";
+    "gemeentelijk" does not name "intergemeentelijk" nor "gemeenten")."""
+    need = max(6, len(stem) - 2)
+    return any(w == stem or (len(stem) >= 6 and w[:need] == stem[:need]) for w in words)
+
+
+def narrowest(query: str, entries: Sequence[LedgerEntry]) -> set[int]:
+    """The timelines of `entries` of the kind the question names, when some are: with a
+    qualifier ("aantal gemeentelijke Huizen van het Kind") only the timelines that hold it, not
+    the total of all houses nor the intergemeentelijke ones; for a count, only the timelines
+    that count the question's noun when some do (not the municipalities of "aantal
+    gemeentelijke Huizen van het Kind"). A question whose qualifier no timeline holds keeps all."""
+    from .timelines import figure_family, quantity_key
+
+    groups: dict[int, list[LedgerEntry]] = {}
+    for e in entries:
+        groups.setdefault(e.group, []).append(e)
+    words = {g: frozenset(quantity_key(" ".join(f"{e.figure.quantity} {e.figure.unit}" for e in es)).split())
+             | _words(" ".join(fold(e.figure.quantity) for e in es)) for g, es in groups.items()}
+    keep = set(groups)
+    quals = _qualifiers(query)
+    if quals:
+        holding = {g for g in keep if all(_names_word(q, words[g]) for q in quals)}
+        keep = holding or keep
+    if _stated_family(query) in ("count", ""):
+        from .grouping import _same_counted
+
+        head = _query_head(query)
+        counts = {g for g in keep if figure_family(groups[g][0].figure) == "count"}
+        counting = {g for g in counts
+                    if _same_counted(quantity_key(groups[g][0].figure.unit), head) or head in quantity_key(groups[g][0].figure.unit).split()}
+        if counting:
+            # a count stated beside one of the question's noun is counted with it ("18.640
+            # groepsactiviteiten … Daarnaast vonden er 52.300 individuele contacten plaats")
+            beside = {e.figure.chunk_id for g in counting for e in groups[g] if e.figure.chunk_id}
+            sentences = {(e.figure.chunk_id, e.figure.sentence) for g in counting for e in groups[g]}
+            siblings = {g for g in counts - counting
+                        if any(e.figure.chunk_id in beside and _next_to(e.figure, sentences) for e in groups[g])}
+            keep = (keep - counts) | counting | siblings
+    return keep
+
+
+def _next_to(f: Figure, sentences: set[tuple[str, str]]) -> bool:
+    """A figure in a sentence that opens with an adverb of addition ("Daarnaast", "Bovendien",
+    "Verder", "Ook"): what it counts is added to what the sentence before it counted. (Not
+    any figure of the same sentence: "117 Huizen van het Kind, die 300 gemeenten bestrijken"
+    does not make the houses a count of municipalities.)"""
+    return bool(re.match(r"\s*(?:daarnaast|bovendien|verder|ook|daarbovenop)\b", f.sentence, re.I))
 
 
 @lru_cache(maxsize=1 << 17)

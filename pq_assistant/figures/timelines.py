@@ -41,7 +41,9 @@ def _stem(word: str) -> str:
         w = w[:-5].rstrip("s") if w[:-5].endswith("gs") else w[:-5]
     for plural, singular in _IRREGULAR.items():
         if w.endswith(plural):
-            return w[: -len(plural)] + singular
+            # the singular as the regular rules leave it ("uur", "jaar", "lokaal" -> "ur", "jar",
+            # "lokal"), so that "lokale" and "lokaal" are one word
+            return re.sub(r"([aeou])\1(?=[^aeiou]*$)", r"\1", w[: -len(plural)] + singular)
     if w.endswith("huis"):
         return w
     if w.endswith("'s") or w.endswith("’s"):

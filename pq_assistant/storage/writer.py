@@ -421,8 +421,13 @@ class Writer:
         except (OSError, ValueError, KeyError):  # an unreadable segments.json: rebuild it
             return False
 
-    def ledger_in_sync(self) -> bool:
+    def ledger_in_sync(self, version: int = 0) -> bool:
+        """The ledger holds every figure of the catalog, grouped by the rules of `version` (the
+        figures code's LEDGER_VERSION; 0: any). A ledger of older rules is rebuilt by the next
+        ingest: its timelines would stay as the old rules grouped them until then."""
         if self.catalog.state().ledger_stale:  # a run cut off between a document and the ledger rebuild
+            return False
+        if version and int(self.catalog._meta("ledger_version") or 1) != version:
             return False
         want = self.catalog.counts()[2]
         return self.catalog._meta("ledger_figures") == want and (not want or self.storage.figures_ledger.count() == want)
@@ -458,6 +463,7 @@ class Writer:
             self.storage.figures_ledger.replace_all(db, entries, vectors, seqs)
             self.catalog._set("ledger_stale", False)
             self.catalog._set("ledger_figures", len(entries))
+            self.catalog._set("ledger_version", int(getattr(build, "version", 1)))
         return len(entries)
 
     def update_ledger(self, doc_ids: set[str], build: Callable[[list], tuple[list, object]]) -> int:
@@ -470,9 +476,10 @@ class Writer:
         new = [Figure(**f) for did in sorted(doc_ids) for f in self.catalog.figures(did)]
         return self.storage.figures_ledger.update(set(doc_ids), new, build, embed=getattr(build, "embed", None))
 
-    def refresh(self, ledger_build: Callable[[], Callable[[list], tuple[list, object]]]) -> None:
+    def refresh(self, ledger_build: Callable[[], Callable[[list], tuple[list, object]]], ledger_version: int = 0) -> None:
         """Bring the BM25 index and the ledger up to date with the catalog. `ledger_build()`
-        gives the ledger's build function (see rebuild_ledger; only called when it is needed)."""
+        gives the ledger's build function (see rebuild_ledger; only called when it is needed);
+        a ledger grouped by rules older than `ledger_version` is rebuilt whole."""
         if self._defer and self.behind_chunks() >= SYNC_CHUNKS:
             self.sync_vectors()
         if self.changed and self._lexical_ok and not self.catalog.pending():
@@ -487,13 +494,14 @@ class Writer:
             self.rebuild_lexical()
         self._lex_remove, self._lex_add = set(), {}
         self._lexical_ok = True
-        incremental = self.changed and self._ledger_ok and not self.catalog.pending()
+        current = not ledger_version or int(self.catalog._meta("ledger_version") or 1) == ledger_version
+        incremental = self.changed and self._ledger_ok and not self.catalog.pending() and current
         if incremental and not self._ledger_docs:
             self.catalog.set_stale(ledger=False)  # the same figures: the same ledger
         elif incremental and len(self._ledger_docs) <= max(INCREMENTAL_LEDGER_DOCS,
                                                            INCREMENTAL_LEDGER_SHARE * self.catalog.counts()[0]):
             self.update_ledger(self._ledger_docs, ledger_build())
-        elif self.changed or not self.ledger_in_sync():
+        elif self.changed or not self.ledger_in_sync(ledger_version):
             self.rebuild_ledger(ledger_build())
         self._ledger_ok, self._ledger_docs = True, set()
         if self.changed:
