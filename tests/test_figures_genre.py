@@ -178,6 +178,19 @@ def test_a_place_right_before_a_figure_is_its_scope():
     assert [(f.value, f.scope) for f in figs] == [("12", "Limburg en Antwerpen")]
 
 
+def test_a_locative_of_the_clause_scopes_all_its_figures_and_brussel_is_the_region():
+    """"in Brussel" before the first figure of a clause is where the second is too; in Flemish
+    answers "Brussel" is the Brussels-Capital Region, one series with "Brussels Hoofdstedelijk
+    Gewest" and "Brusselse" in a table or another answer. Another place named since wins, and a
+    new clause after a comma keeps its own."""
+    figs = extract_figures("Kind en Gezin heeft in Brussel 9 Nederlandstalige consultatiebureaus met samen 17 "
+                           "consultatieplaatsen.", fallback_date="2017-03-01")
+    assert [(f.value, f.scope) for f in figs] == [("9", "Brussels Hoofdstedelijk Gewest"),
+                                                  ("17", "Brussels Hoofdstedelijk Gewest")]
+    figs = extract_figures("In Limburg zijn er 12 teams met 30 medewerkers in Antwerpen.")
+    assert [(f.value, f.scope) for f in figs] == [("12", "Limburg"), ("30", "Antwerpen")]
+
+
 def test_the_paragraphs_number_of_names_what_a_bare_count_counts(monkeypatch):
     from pq_assistant.figures import extraction
 

@@ -61,7 +61,7 @@ _PLACES = {
     "antwerpen": "Antwerpen", "limburg": "Limburg", "oost-vlaanderen": "Oost-Vlaanderen",
     "west-vlaanderen": "West-Vlaanderen", "vlaams-brabant": "Vlaams-Brabant",
     "brussels hoofdstedelijk gewest": "Brussels Hoofdstedelijk Gewest", "bhg": "Brussels Hoofdstedelijk Gewest",
-    "brussel": "Brussel", "vlaanderen": "Vlaams Gewest", "vlaams gewest": "Vlaams Gewest",
+    "brussel": "Brussels Hoofdstedelijk Gewest", "vlaanderen": "Vlaams Gewest", "vlaams gewest": "Vlaams Gewest",
     "vlaamse gewest": "Vlaams Gewest", "vlaamse rand": "Vlaamse Rand", "centrumsteden": "centrumsteden",
     # the thirteen centrumsteden (besides Antwerpen and Brussel above)
     "aalst": "Aalst", "brugge": "Brugge", "genk": "Genk", "gent": "Gent", "hasselt": "Hasselt",

@@ -185,6 +185,11 @@ def _find_scope(sentence: str, fig: _Fig, clause: tuple[int, int], stop: int, af
     loc = [m.group(1) for m in _IN_PLACE_RE.finditer(sentence[after_prev:fig.start])]
     if loc:
         return _PLACES[loc[-1].lower()]
+    # a locative of the whole clause before an earlier figure ("Kind en Gezin heeft in Brussel 9
+    # consultatiebureaus met samen 17 consultatieplaatsen"): no other place since
+    loc = [m.group(1) for m in _IN_PLACE_RE.finditer(sentence[left:after_prev])] if after_prev > left else []
+    if loc:
+        return _PLACES[loc[-1].lower()]
     return ""
 
 
