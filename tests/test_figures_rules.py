@@ -279,6 +279,23 @@ def test_years_as_columns_with_the_captions_day():
     assert len(figs) == 12
 
 
+def test_abbreviated_scales_in_text_and_in_a_budget_tables_caption():
+    """"€ 85 mln.", "1,2 mld. euro", "15 mio. euro": the value is scaled and the unit is "miljoen
+    euro" (before: 85 euro, and the units "mln", "mio"); a budget table "(in mln. euro)" too."""
+    figs = extract_figures("Daarvan gaat € 85 mln. naar de gemeenten. In 2025 is er 15 mio. euro en in 2026 "
+                           "1,2 mld. euro.", fallback_date="2024-11-21")
+    assert [(f.value, f.unit, f.number_value, f.date) for f in figs] == [
+        ("85", "miljoen euro", 85e6, "2024"), ("15", "miljoen euro", 15e6, "2025"),
+        ("1,2", "miljard euro", 1.2e9, "2026")]
+    table = ("Budget Huizen van het Kind (in mln. euro)\n"
+             "Jaar Budget\n"
+             "2023 13,4\n"
+             "2024 14,6")
+    figs = extract_figures(table, section="annex", fallback_date="2025-02-10")
+    assert [(f.value, f.unit, f.number_value, f.date) for f in figs] == [
+        ("13,4", "miljoen euro", 13.4e6, "2023"), ("14,6", "miljoen euro", 14.6e6, "2024")]
+
+
 def test_years_as_rows_and_two_quantities():
     table = ("Kinderopvangplaatsen voor baby's en peuters op 1 oktober\n"
              "Jaar Plaatsen totaal Plaatsen met inkomenstarief\n"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..models import Figure
 from ..textutil import fold, normalize
 from .dates import _choose_date, _update_carry
-from .lexicon import _pad, _BULLET_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number
+from .lexicon import _pad, _BULLET_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number, scale_word
 from .naming import _describe, _family_of, note_entity, note_per_unit, note_topic
 from .state import _Fig, _State
 from .tables import _annex_figures
@@ -65,14 +65,15 @@ def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> 
             after = e + (scale.end() if scale else 0)
             euro_after = _EURO_AFTER_RE.match(sentence[after:])
             euro_before = _EURO_BEFORE_RE.search(sentence[:s])
+            word = scale_word(scale.group(1)) if scale else ""
             if scale:
-                fig.number = number * _SCALES[scale.group(1).lower()]
+                fig.number = number * _SCALES[word]
             if euro_after or euro_before:
                 fig.kind = "money"
-                fig.unit = (scale.group(1).lower() + " euro") if scale else "euro"
+                fig.unit = (word + " euro") if scale else "euro"
                 fig.end = after + (euro_after.end() if euro_after else 0)
             elif scale:
-                fig.unit = scale.group(1).lower()
+                fig.unit = word
                 fig.end = after
         figs.append(fig)
         consumed.append((s, fig.end))

@@ -112,6 +112,16 @@ _WORD_NUMBERS = {
 _FRACTIONS = {"helft": 0.5, "derde": 1 / 3, "kwart": 0.25, "vierde": 0.25, "vijfde": 0.2}
 
 _SCALES = {"duizend": 1e3, "miljoen": 1e6, "miljard": 1e9}
+# the abbreviations of the scales that answers and budget tables write ("€ 85 mln.", "1 mld.",
+# "15 mio. euro", "(in mln. euro)"): read as the word, so that the value is scaled and the unit
+# is "miljoen euro", not "mln"
+_SCALE_ABBREVIATIONS = {"mln": "miljoen", "mio": "miljoen", "mld": "miljard", "mrd": "miljard", "md": "miljard"}
+
+
+def scale_word(written: str) -> str:
+    """The scale word of a scale as written ("mln." -> "miljoen", "Miljoen" -> "miljoen")."""
+    w = written.lower().rstrip(".")
+    return _SCALE_ABBREVIATIONS.get(w, w)
 _TIME_UNITS = r"(?:maanden|maand|jaar|jaren|weken|week|dagen|dag|uur|uren)"
 
 # Markers that keep quantities apart in `group_quantities` (kept in `quantity_key`).
@@ -132,7 +142,7 @@ _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _NUM_RE = _lazy(rf"(?<![\w.,/+-])(?:{_NUM})(?![\w/]|[.,]\d)")
 _SPACE_THOUSANDS_RE = _lazy(r"(?<![\w.,/-])\d{1,3}(?: \d{3})+(?:,\d+)?(?=\s*(?:euro|EUR)\b)")
 _PERCENT_RE = _lazy(r"\s*(?:%|procent\b|percent\b)")
-_SCALE_RE = _lazy(r"\s*(duizend|miljoen|miljard)\b", re.I)
+_SCALE_RE = _lazy(r"\s*(duizend|miljoen|miljard|mln\b\.?|mio\b\.?|mld\b\.?|mrd\b\.?)(?!\w)", re.I)
 _EURO_AFTER_RE = _lazy(r"\s*(?:euro|EUR)\b")
 _EURO_BEFORE_RE = _lazy(r"(?:€|EUR)\s*$")
 _RATIO_RE = _lazy(r"\s+op\s+(?:de\s+)?(\d{1,4})(?![\w.,]\d|\w)")

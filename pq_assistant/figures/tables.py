@@ -5,7 +5,7 @@ import re
 
 from ..models import Figure
 from ..textutil import DUTCH_MONTHS, MONTH_RE
-from .lexicon import _ABBREVIATIONS, _ENTITY_RE, _NUM, _PLACES, _SCALES, _YEAR, _expand_abbreviations, _find_dates, _lazy, _overlaps, _to_number
+from .lexicon import _ABBREVIATIONS, _ENTITY_RE, _NUM, _PLACES, _SCALES, _YEAR, _expand_abbreviations, _find_dates, _lazy, _overlaps, _to_number, scale_word
 from .phrases import _head, _is_adjective, _noun_phrase, with_compound
 from .state import _State
 
@@ -180,9 +180,9 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
             money = bool(re.search(r"euro|€|\beur\b|subsidie|budget|bedrag|middelen",
                                    col + " " + cell + " " + (cap_quantity if re.fullmatch(_YEAR, col.strip()) else ""),
                                    re.I))
-            scale = re.search(r"(duizend|miljoen|miljard)", col + " " + cap_text, re.I)
+            scale = re.search(r"(duizend|miljoen|miljard|\b(?:mln|mio|mld|mrd)\b)", col + " " + cap_text, re.I)
             if scale and number is not None:
-                number *= _SCALES[scale.group(1).lower()]
+                number *= _SCALES[scale_word(scale.group(1))]
             col_year = re.search(_YEAR, col)
             col_words = re.sub(r"\(.*?\)|\b(?:19|20)\d\d\b", " ", col_x)
             col_words = " ".join(w for w in col_words.split() if w.lower() not in ("aantal", "totaal"))
@@ -196,7 +196,7 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
                 unit, kind = "%", "percent"
                 quantity = col_words if col_words.lower().startswith("aandeel") else ("aandeel " + col_words).strip()
             elif money:
-                unit, kind = ((scale.group(1).lower() + " euro") if scale else "euro"), "money"
+                unit, kind = ((scale_word(scale.group(1)) + " euro") if scale else "euro"), "money"
                 quantity = "budget " + (_head(entity.group()) if entity else re.sub(r"^(?:budget|subsidie)\b\s*(?:voor\s+)?(?:de\s+|het\s+)?", "", col_words, flags=re.I))
                 quantity = quantity.strip()
             else:
