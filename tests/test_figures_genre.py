@@ -191,6 +191,20 @@ def test_a_locative_of_the_clause_scopes_all_its_figures_and_brussel_is_the_regi
     assert [(f.value, f.scope) for f in figs] == [("12", "Limburg"), ("30", "Antwerpen")]
 
 
+def test_a_place_before_the_next_figure_is_that_figures_not_this_ones():
+    """"In Limburg is dat aandeel 86 procent en in West-Vlaanderen 79 procent": 86 is Limburg's
+    (before: West-Vlaanderen, the place named after it but before the next figure). The figure's
+    own adjective of place wins over a place named later, and the region's long name is a place."""
+    figs = extract_figures("In Limburg bijvoorbeeld is dat aandeel 86 procent en in West-Vlaanderen 79 procent.")
+    assert [(f.value, f.scope) for f in figs] == [("86", "Limburg"), ("79", "West-Vlaanderen")]
+    figs = extract_figures("Er zijn 212 in Vlaanderen en 12 in Brussel.")
+    assert [(f.value, f.scope) for f in figs] == [("212", "Vlaams Gewest"), ("12", "Brussels Hoofdstedelijk Gewest")]
+    figs = extract_figures("Samen bestrijken ze alle 300 Vlaamse gemeenten en het Brusselse Hoofdstedelijke Gewest.")
+    assert [(f.value, f.scope) for f in figs] == [("300", "Vlaams Gewest")]
+    figs = extract_figures("In het Brusselse Hoofdstedelijke Gewest bedroeg ze 3,3 dagen en in het Waalse Gewest 3,2 dagen.")
+    assert [(f.value, f.scope) for f in figs] == [("3,3", "Brussels Hoofdstedelijk Gewest"), ("3,2", "Waals Gewest")]
+
+
 def test_the_paragraphs_number_of_names_what_a_bare_count_counts(monkeypatch):
     from pq_assistant.figures import extraction
 

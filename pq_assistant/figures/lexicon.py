@@ -61,6 +61,7 @@ _PLACES = {
     "antwerpen": "Antwerpen", "limburg": "Limburg", "oost-vlaanderen": "Oost-Vlaanderen",
     "west-vlaanderen": "West-Vlaanderen", "vlaams-brabant": "Vlaams-Brabant",
     "brussels hoofdstedelijk gewest": "Brussels Hoofdstedelijk Gewest", "bhg": "Brussels Hoofdstedelijk Gewest",
+    "brusselse hoofdstedelijke gewest": "Brussels Hoofdstedelijk Gewest", "brussels gewest": "Brussels Hoofdstedelijk Gewest",
     "brussel": "Brussels Hoofdstedelijk Gewest", "vlaanderen": "Vlaams Gewest", "vlaams gewest": "Vlaams Gewest",
     "vlaamse gewest": "Vlaams Gewest", "vlaamse rand": "Vlaamse Rand", "centrumsteden": "centrumsteden",
     # the thirteen centrumsteden (besides Antwerpen and Brussel above)

@@ -101,7 +101,9 @@ def _describe(fig: _Fig, sentence: str, state: _State, figs: list[_Fig]) -> None
         _describe_money(fig, around, state, figs)
     else:
         _describe_count(fig, around, state, figs)
-    if not fig.scope and (adj := _PLACE_ADJ_RE.match(rest)):  # "285 Vlaamse gemeenten", "19 Brusselse gemeenten"
+    # "285 Vlaamse gemeenten", "19 Brusselse gemeenten": the figure's own adjective of place wins
+    # over a place named later ("alle 300 Vlaamse gemeenten en het Brusselse Hoofdstedelijke Gewest")
+    if (adj := _PLACE_ADJ_RE.match(rest)):
         fig.scope = _PLACE_ADJECTIVES[adj.group(1).lower()]
     mark_target(fig, sentence, clause)
 

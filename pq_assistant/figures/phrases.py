@@ -165,7 +165,11 @@ def _find_scope(sentence: str, fig: _Fig, clause: tuple[int, int], stop: int, af
     if (just := _IN_PLACE_RIGHT_BEFORE_RE.search(sentence[max(0, fig.start - 60):fig.start])) is not None:
         # "in Limburg 4, in Vlaams-Brabant 3 en in West-Vlaanderen 4": the place right before it
         return _PLACES[just.group(1).lower()]
-    if found := _places(sentence[fig.start:min(right, stop)]):
+    after = sentence[fig.start:min(right, stop)]
+    if (nxt := _IN_PLACE_RIGHT_BEFORE_RE.search(after)) is not None and stop < right:
+        # "86 procent en in West-Vlaanderen 79 procent": that place is the next figure's
+        after = after[:nxt.start()]
+    if found := _places(after):
         return _joined(found)
     m = re.search(r"([A-ZÀ-Ý][\w-]*(?:\s+(?:en\s+)?[A-ZÀ-Ý][\w-]*){0,3})\s*[:(]?\s*$", sentence[max(0, fig.start - 60):fig.start])
     if m and (pm := _PLACE_RE.fullmatch(m.group(1))):
