@@ -91,6 +91,13 @@ def test_a_year_earlier_is_one_year_before_what_it_is_compared_with():
     assert [(f.value, f.date) for f in figures_for_document(doc)] == [("104", "2026-02-24"), ("109", "2025")]
 
 
+def test_a_difference_with_a_year_earlier_is_of_the_newer_date():
+    """"Dat zijn er 76 minder dan een jaar voordien": the 76 is the change up to the state just
+    given (end of 2018), not a count of the year before."""
+    assert dated("Eind 2018 bedroeg de capaciteit 93.438 plaatsen. Dat zijn er 76 minder dan een jaar voordien.",
+                 "2019-03-21") == [("93.438", "2018-12-31", "explicit"), ("76", "2018-12-31", "context")]
+
+
 def test_each_side_of_a_comparison_has_its_own_date():
     assert dated("Het aandeel steeg van 12,82 procent in 2016 naar 14 procent nu.", "2019-12-10") == [
         ("12,82", "2016", "explicit"), ("14", "2019", "relative")]

@@ -448,6 +448,8 @@ def _find_dates(sentence: str, answer_date: str) -> list[_Date]:
                     role = "target"
                 elif kind == "year" and _SAME_PERIOD_RE.search(before):
                     role = "same-period"
+            elif iso == YEAR_BEFORE and _COMPARE_RE.search(sentence[max(0, m.start() - 120):m.start()]):
+                role = "compare"  # "76 minder dan een jaar voordien": what the change is measured against
             if role == "ref" and _SURVEY_BEFORE_RE.search(sentence[max(0, m.start() - 80):m.start()]):
                 role = "survey"  # "uit de bevraging van 2022 blijkt": the date of all its figures
             found.append(_Date(m.start(), m.end(), iso, role, rel, kind))
