@@ -179,6 +179,9 @@ def test_words_of_time_and_linking_adverbs_do_not_name_a_quantity():
     assert named("Dat zijn er 5 meer dan vorig jaar.")[0][3] == "verandering"
     q = named("Uit een peiling blijkt dat 41 % van de aangesloten organisaties het afgelopen half jaar een groep sloot.")[0][3]
     assert "afgelopen" not in q and "half" not in q and q.startswith("aandeel aangesloten organisaties")
+    # an adverb between the number and its noun's adjectives is neither its unit nor its name
+    assert named("Daarmee krijgen 2604 reeds bestaande plaatsen extra subsidies.")[0][1] == "plaatsen"
+    assert named("Er zijn 40 momenteel actieve teams.")[0][1:] == ("teams", 40.0, "actieve teams")
 
 
 def test_a_change_names_the_count_written_after_it():

@@ -33,6 +33,10 @@ def _is_predicate_word(word: str) -> bool:
             w in ("erkend", "betrokken", "actief", "open", "samen", "opgestart", "ondersteund"))
 
 
+# adverbs of time that can stand between a number and the adjectives of its noun
+_NP_ADVERBS = {"reeds", "momenteel", "thans", "inmiddels", "intussen", "ondertussen", "steeds", "telkens"}
+
+
 def _noun_phrase(text: str) -> tuple[str, int]:
     """The noun phrase at the start of `text` (right after a number) and its end offset.
 
@@ -57,6 +61,9 @@ def _noun_phrase(text: str) -> tuple[str, int]:
         lw = w.lower()
         if lw in _NP_STOP or lw in ("daarvan", "waarvan", "hiervan"):
             break
+        if lw in _NP_ADVERBS and not words:  # "2604 reeds bestaande plaatsen": the adverb is no part of it
+            pos += tok.end()
+            continue
         if words and re.fullmatch(_TIME_UNITS, lw) and not _is_adjective(words[-1]):
             break
         words.append(w)
