@@ -184,6 +184,16 @@ def test_words_of_time_and_linking_adverbs_do_not_name_a_quantity():
     assert named("Er zijn 40 momenteel actieve teams.")[0][1:] == ("teams", 40.0, "actieve teams")
 
 
+def test_a_round_denominator_after_voor_or_op_is_no_figure_but_the_units_base():
+    """"80,5 plaatsen voor 100 kinderen" is one figure in "plaatsen per 100 kinderen" (before: a
+    second figure "100 kinderen"); "Voor 100 gezinnen was er geen plaats" is a count."""
+    assert [x[:2] for x in named("In Hooglede zijn er 80,5 plaatsen voor 100 kinderen.")] == [
+        ("80,5", "plaatsen per 100 kinderen")]
+    assert [x[:2] for x in named("Het gaat om 3,2 vestigingen op 1.000 inwoners.")] == [
+        ("3,2", "vestigingen per 1.000 inwoners")]
+    assert [x[:2] for x in named("Voor 100 gezinnen was er geen plaats.")] == [("100", "gezinnen")]
+
+
 def test_a_change_names_the_count_written_after_it():
     assert named("Opvallend is de stijging met 10 procent van het aantal dossiers.")[0][3] == "verandering dossiers"
     assert named("Wij zijn met 60 procent gestegen wat betreft het aantal kinderen in een verontrustende "

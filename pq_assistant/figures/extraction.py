@@ -25,7 +25,9 @@ if TYPE_CHECKING:  # pragma: no cover
 def _mask_spans(sentence: str, dates: list[_Date]) -> list[tuple[int, int]]:
     spans = [(d.start, d.end) for d in dates]
     for pat in _MASK_PATTERNS:
-        spans.extend((m.start(), m.end()) for m in pat.finditer(sentence))
+        # (a pattern's group "m", where it has one, is the part that is no figure)
+        spans.extend((m.start("m"), m.end("m")) if "m" in pat.groupindex else (m.start(), m.end())
+                     for m in pat.finditer(sentence))
     return spans
 
 

@@ -250,6 +250,8 @@ _MASK_PATTERNS = [
     _lazy(r"(?<![\w.,])0\d{1,3}(?:[ ./-]?\d{2,3}){2,4}(?![\w,])"),  # phone numbers "078 150 100"
     _lazy(r"\b\d{1,2}[.:u]\d{2}\s*(?:uur|u)\b", re.I),  # clock times
     _lazy(r"\bper\s+\d+(?:[.,]\d+)*"),  # "per 100 kinderen": a denominator
+    # "80,5 plaatsen voor 100 kinderen", "24 plaatsen op 1.000 inwoners": a denominator too
+    _lazy(r"\d\s+[a-zà-ÿ'’-]+\s+(?P<m>(?:voor|op)\s+(?:100|1\.000)(?![\d.,]))", re.I),
     _lazy(rf"\b\d+\s*(?:-|–|tot|à|a)\s*\d+\s*{_TIME_UNITS}\b", re.I),  # age/time ranges
     _lazy(rf"\b(?:leeftijd\s+van|jonger\s+dan|ouder\s+dan|tot|vanaf|kinderen\s+van|baby's\s+van|kleuters\s+van|"
           rf"jongeren\s+van)\s+\d+\s*{_TIME_UNITS}\b", re.I),  # ages

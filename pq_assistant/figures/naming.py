@@ -481,7 +481,8 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
             # "Het aantal Huizen van het Kind is gestegen. Op 1 januari waren er 144 erkend": the
             # paragraph's topic is what it counts
             noun = state.topic
-    per = re.match(r"\s*per\s+([\w-]+(?:\s+[\w-]+)?)", a.rest[np_end:])
+    per = re.match(r"\s*per\s+([\w-]+(?:\s+[\w'’-]+)?)", a.rest[np_end:]) \
+        or re.match(r"\s*(?:voor|op)\s+((?:100|1\.000)\s+[\w'’-]+)", a.rest[np_end:])  # "80,5 plaatsen voor 100 kinderen"
     noun_unit = " per " + per.group(1) if per else ""
     # what the clause says about the counted things, up to the next figure or conjunction
     pred_start = fig.end + np_end
