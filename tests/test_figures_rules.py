@@ -195,6 +195,10 @@ def test_a_round_denominator_after_voor_or_op_is_no_figure_but_the_units_base():
 
 
 def test_a_change_names_the_count_written_after_it():
+    assert named("De cijfers tonen 6720 plaatsen, of 242 plaatsen minder dan in 2019.")[1][3] == "verandering plaatsen"
+    # a threshold, and a verb between, are no change
+    assert named("Het gaat om 300 gemeenten met minder dan 10.000 inwoners.")[0][3] == "gemeenten inwoners"
+    assert "verandering" not in named("Van die 124 gemeenten tellen er 71 minder dan 10.000 inwoners.")[0][3]
     assert named("Opvallend is de stijging met 10 procent van het aantal dossiers.")[0][3] == "verandering dossiers"
     assert named("Wij zijn met 60 procent gestegen wat betreft het aantal kinderen in een verontrustende "
                  "opvoedingssituatie.")[0][3] == "verandering kinderen"
@@ -277,6 +281,13 @@ def test_a_level_that_must_be_reached_is_a_target_and_the_state_before_it_is_not
     assert kinds("Er moeten tegen 2025 nog 500 plaatsen bijkomen.") == [("500", "target")]
     # "moeten" without a level to reach is no target
     assert kinds("De gezinnen moeten 7,85 euro per uur betalen.") == [("7,85", "measurement")]
+    # what must be, said after the figure; a norm named by a compound ("Brusselnorm")
+    assert kinds("Dan zouden er in Brussel eigenlijk 8495 plaatsen moeten zijn.") == [("8495", "target")]
+    assert kinds("Er moeten elk jaar gemiddeld 3500 plaatsen extra moeten bijkomen.") == [("3500", "target")]
+    assert kinds("De Brusselnorm van 30 procent geldt voor het hele gewest.") == [("30", "target")]
+    # those who must wait are counted; "enorm" is no norm
+    assert kinds("Er staan 2.410 minderjarigen op een wachtlijst die moeten wachten.") == [("2.410", "measurement")]
+    assert kinds("Het aantal steeg enorm, tot 2.410 kinderen.") == [("2.410", "measurement")]
 
 
 # ---------------------------------------------------------------------------------------------

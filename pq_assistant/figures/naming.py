@@ -125,7 +125,10 @@ _COUNT_AFTER_RE = _lazy(r"\s*(?:\w+\s+){0,2}?(?:van|wat\s+betreft|voor)\s+het\s+
 
 def _is_change(sentence: str, fig: _Fig) -> bool:
     """'daalt met 10 %', 'een toename met 2.140 plaatsen', '32 % hoger dan in maart 2019'."""
-    if re.match(r"\s*(?:hoger|lager|meer|minder|groter|kleiner)\s+dan\b", sentence[fig.end:], re.I):
+    # (the counted noun may stand between: "242 plaatsen minder dan in 2019")
+    # (not a threshold: "300 gemeenten met minder dan 10.000 inwoners")
+    if re.match(r"\s*(?:(?!(?:met|van|voor|tot|op|in|bij|per|die|dat|waar)\b)[a-zà-ÿ'’-]+\s+)?"
+                r"(?:hoger|lager|meer|minder|groter|kleiner)\s+dan\b", sentence[fig.end:], re.I):
         return True
     return bool(_CHANGE_BEFORE_RE.search(sentence[:fig.start]) and _CHANGE_WORD_RE.search(sentence))
 
