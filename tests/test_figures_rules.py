@@ -288,6 +288,13 @@ def test_a_level_that_must_be_reached_is_a_target_and_the_state_before_it_is_not
     # those who must wait are counted; "enorm" is no norm
     assert kinds("Er staan 2.410 minderjarigen op een wachtlijst die moeten wachten.") == [("2.410", "measurement")]
     assert kinds("Het aantal steeg enorm, tot 2.410 kinderen.") == [("2.410", "measurement")]
+    # the kind is a figure's own: what there is now, compared with what must be, is measured
+    assert kinds("Dan zouden er 8495 plaatsen moeten zijn. Dat zijn er een pak meer dan de 6720 die er nu zijn.") == [
+        ("8495", "target"), ("6720", "measurement")]
+    # expected, said after the figure; "meer dan verwacht" is no forecast
+    assert kinds("Er worden 130 Huizen van het Kind verwacht in 2025 en 140 in 2026.") == [
+        ("130", "forecast"), ("140", "forecast")]
+    assert kinds("Er kwamen 300 gezinnen, meer dan verwacht.") == [("300", "measurement")]
 
 
 # ---------------------------------------------------------------------------------------------

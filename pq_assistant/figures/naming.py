@@ -43,7 +43,8 @@ _PAYERS_RE = _lazy(r"Vlaamse Regering|Vlaams Parlement|Vlaamse Gemeenschapscommi
 _ANAPHOR_RE = _lazy(r"\b(?:daarvan|waarvan|hiervan|van\s+hen|van\s+die\s+\w+|van\s+deze\s+\w+)\b", re.I)
 _FORECAST_RE = _lazy(r"\b(?:verwacht|verwachte|verwachten|zal|zullen|zou|zouden|kunnen|kan|gepland|geplande|"
                      r"geraamd|prognose|streefcijfer|streven|beogen|beoogt)\b", re.I)
-_FUTURE_AFTER_RE = _lazy(r"\b(?:zal|zullen|zou|zouden)\b", re.I)
+# after the figure in its clause: "130 Huizen van het Kind verwacht in 2025" (not "meer dan verwacht")
+_FUTURE_AFTER_RE = _lazy(r"\b(?:zal|zullen|zou|zouden|(?<!dan\s)(?<!als\s)(?:verwacht|gepland|geraamd))\b", re.I)
 _SURVEY_RE = _lazy(r"\b(?:bevraging|bevraagd|bevraagde|enquête|enquete|survey)\b", re.I)
 _CUT_RE = _lazy(r"\s(?:en|maar|terwijl|zodat|omdat|waardoor|wat|die|waarvan|waar|waarmee|waarin|waarbij|om|"
                 r"blijkt|bleek|volgens|aldus|meldt|meldde)\s")
@@ -414,6 +415,11 @@ def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
     fig.quantity = " ".join(markers + [base])
 
 
+def _measured(quantity: str) -> str:
+    """A quantity without the kind markers it opens with ("doel verwacht plaatsen" -> "plaatsen")."""
+    return re.sub(r"^(?:(?:doel|verwacht)\s+)+", "", quantity)
+
+
 def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> None:
     """A count: '<counted noun> <what the clause says about it>', or the quantity of the figure
     it refers to ("waarvan 22 ...", "121 hebben ...", "waren er dat nog 161")."""
@@ -546,11 +552,13 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         fig.scope = " ".join(pred) if not fig.scope or fig.scope == parent.scope else fig.scope
         return
     if parent is not None and not noun and not pred and not markers:
-        # "waren er dat nog 161", "waarvan 1 in het BHG": the same quantity again
-        fig.quantity = parent.quantity
+        # "waren er dat nog 161", "waarvan 1 in het BHG": the same quantity again — but not its
+        # kind: "er zouden 8495 plaatsen moeten zijn. Dat is een pak meer dan de 6720 die er nu
+        # zijn": 6720 is what there is (its own clause makes a figure a target or forecast)
+        fig.quantity = _measured(parent.quantity)
         return
     if parent is not None:
-        base = parent.noun or parent.quantity
+        base = parent.noun or _measured(parent.quantity)
         words = ([noun] if noun and _head(noun).lower() != _head(parent.noun).lower() else []) + pred
     else:
         base, words = noun, pred
