@@ -215,6 +215,10 @@ def test_undated_figures_are_kept_and_marked():
     assert dated("Er zijn 12 antennes.") == [("12", "", "undated")]
     # with a document date: its year, marked as such
     assert dated("Er zijn 12 antennes.", "2019-10-21") == [("12", "2019", "document-date")]
+    # "dit jaar" in a text without a date: the figure's own time, unknown — not the year before it
+    text = "In 2015 investeerde u 7,3 miljoen euro, wat te weinig was, voor dit jaar zal het 1,9 miljoen euro zijn."
+    assert dated(text) == [("7,3", "2015", "explicit"), ("1,9", "", "undated")]
+    assert dated(text, "2016-02-03") == [("7,3", "2015", "explicit"), ("1,9", "2016", "relative")]
 
 
 def test_the_past_years_count_up_to_the_document():

@@ -87,8 +87,14 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         # "Vorig jaar is er een bevraging gebeurd ... Uit de bevraging blijkt dat 8 op de 10 ..."
         fig.date, fig.date_source = state.survey_date, "context"
         return
-    elif before:
+    elif before and not any(d.role in ("none", "mask") and d.relative and not d.iso and before[-1].end <= d.start
+                            and d.end <= fig.start for d in dates):
         chosen = before[-1]
+    elif before:
+        # "In 2015 investeerde u 7,3 miljoen euro, … voor dit jaar zal het 1,9 miljoen euro zijn" in
+        # a text without a date: "dit jaar" is the figure's time, unknown here; not 2015
+        fig.date, fig.date_source = "", UNDATED
+        return
     elif re.search(r"\b(?:vóór|vroeger|destijds)\b", sentence[clause_start:clause_end]):
         # "tegenover 34 % vóór de hervorming": an older value without a date of its own
         fig.date, fig.date_source = "", UNDATED
