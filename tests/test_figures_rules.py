@@ -154,6 +154,13 @@ def test_a_range_is_one_figure_in_the_unit_written_after_it():
     assert [v for v, *_ in named("Tussen 1.200 en 1.500 kinderen wachten op een plaats.")] == ["Tussen 1.200 en 1.500"]
     # "tussen 96,6 en 95,4 procent" names two values (the larger first), not a range
     assert named("Het verschil tussen 96,6 en 95,4 procent is groot.")[0][:3] == ("96,6", "%", 96.6)
+    assert named("Afhankelijk van de leeftijd werd tussen de 92 en 96 procent opnieuw uitgevoerd.")[0][:3] == (
+        "tussen de 92 en 96", "%", 94.0)
+
+
+def test_a_footnote_mark_glued_to_a_year_is_no_figure():
+    """Web copies of footnoted texts glue the mark to the word: "sinds 19572" is 1957 and note 2."""
+    assert named("Nederland heeft al sinds 19572 een vaccin.") == []
 
 
 def test_a_unit_written_once_is_shared_by_both_values_of_a_change_or_a_list():

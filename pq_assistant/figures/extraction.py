@@ -93,7 +93,7 @@ def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> 
 # "70 tot 80 procent", "300 à 400 gezinnen", "tussen 20 en 25 %": one figure, a range, whose unit
 # is written once, after its upper end (not "2-3": a hyphen joins numberings and codes as well)
 _RANGE_GAP_RE = _lazy(r"\s*(?:tot|à)\s+|\s+en\s+")
-_BETWEEN_RE = _lazy(r"\btussen\s+$", re.I)
+_BETWEEN_RE = _lazy(r"\btussen\s+(?:de\s+)?$", re.I)  # "tussen de 92 en 96 procent"
 # "steeg van 12 naar 14 procent", "van 120 Huizen van het Kind in 2015 naar 130 in 2016"
 _FROM_BEFORE_RE = _lazy(r"\bvan\s+$", re.I)
 _TO_GAP_RE = _lazy(r"\s*(?:[^\d,;:.]{0,60}?\s)?(?:naar|tot)\s+(?:(?:ongeveer|circa|zo'n|zo’n|bijna|ruim|amper|nog)\s+)?$", re.I)

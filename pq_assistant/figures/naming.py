@@ -44,7 +44,8 @@ _ANAPHOR_RE = _lazy(r"\b(?:daarvan|waarvan|hiervan|van\s+hen|van\s+die\s+\w+|van
 _FORECAST_RE = _lazy(r"\b(?:verwacht|verwachte|verwachten|zal|zullen|zou|zouden|kunnen|kan|gepland|geplande|"
                      r"geraamd|prognose|streefcijfer|streven|beogen|beoogt)\b", re.I)
 # after the figure in its clause: "130 Huizen van het Kind verwacht in 2025" (not "meer dan verwacht")
-_FUTURE_AFTER_RE = _lazy(r"\b(?:zal|zullen|zou|zouden|(?<!dan\s)(?<!als\s)(?:verwacht|gepland|geraamd))\b", re.I)
+# ("uitgevoerd of gepland": done or planned, no forecast)
+_FUTURE_AFTER_RE = _lazy(r"\b(?:zal|zullen|zou|zouden|(?<!dan\s)(?<!als\s)(?<!of\s)(?<!en\s)(?:verwacht|gepland|geraamd))\b", re.I)
 _SURVEY_RE = _lazy(r"\b(?:bevraging|bevraagd|bevraagde|enquête|enquete|survey)\b", re.I)
 _CUT_RE = _lazy(r"\s(?:en|maar|terwijl|zodat|omdat|waardoor|wat|die|waarvan|waar|waarmee|waarin|waarbij|om|"
                 r"blijkt|bleek|volgens|aldus|meldt|meldde)\s")
