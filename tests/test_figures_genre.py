@@ -105,6 +105,9 @@ def test_since_a_date_or_an_event_said_in_a_meeting_counts_up_to_its_day():
     # a written answer: up to the date it reports on
     assert dated("Op 1 september 2025 waren er 742 locaties. Sinds 1 januari 2024 werden 23 locaties gesloten.",
                  "2025-10-02") == [("742", "2025-09-01", "explicit"), ("23", "2025-09-01", "context")]
+    # "sinds de start van <event> op <date>", and "zijn … bijgekomen": counted up to the text's date
+    assert spoken(["Kind en Gezin meldt dat er sinds de start van het nieuwe decreet op 1 april 2014 2.004 "
+                   "kinderopvangplaatsen zijn bijgekomen."], "2018-09-01", "persbericht")[0][:2] == ("2.004", "2018-09-01")
 
 
 def test_a_share_without_a_date_in_a_meeting_is_of_its_year():

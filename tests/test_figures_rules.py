@@ -163,6 +163,15 @@ def test_a_footnote_mark_glued_to_a_year_is_no_figure():
     assert named("Nederland heeft al sinds 19572 een vaccin.") == []
 
 
+def test_participles_before_a_noun_and_a_noun_left_out():
+    """"3.946 verdwenen plaatsen" counts plaatsen (before: the unit "verdwenen"); "en 21 nieuwe
+    geopend" counts the locaties of the figure before (before: the unit "geopend")."""
+    assert named("Het gaat om 3.946 verdwenen plaatsen.")[0][1] == "plaatsen"
+    assert [(v, u, q) for v, u, _n, q in named("Er werden 58 locaties gesloten en 21 nieuwe geopend.")] == [
+        ("58", "locaties", "locaties gesloten"), ("21", "locaties", "nieuwe locaties geopend")]
+    assert named("Er zijn 12 gesloten locaties en 4 nieuwe.")[1][:2] == ("4", "locaties")
+
+
 def test_a_unit_written_once_is_shared_by_both_values_of_a_change_or_a_list():
     # the value before a change is in the unit of the value it changed to — with its scale
     assert named("Het aandeel steeg van 12 naar 14 procent.") == [("12", "%", 12.0, "aandeel"), ("14", "%", 14.0, "aandeel")]

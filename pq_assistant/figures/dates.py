@@ -33,9 +33,10 @@ _COMPARED_RE = _lazy(r"\b(?:tegenover|ten\s+opzichte\s+van|t\.o\.v\.?|vergeleken
 _ADVERB_GAP = _lazy(r"\s*(?:(?!(?:en|of|maar|terwijl|tegenover|dan|die|dat|waar)\b)[A-Za-zÀ-ÿ'’%-]+\s+){0,2}?", re.I)
 _ADVERB_KINDS = ("yearbefore", "now", "lastyear", "thisyear", "nextyear")
 # a count over a period that started at a date ("sinds 1 januari 2024 werden 23 ... gesloten")
-_SINCE_RE = _lazy(r"\b(?:sinds|vanaf|sedert)\s+$", re.I)
+_SINCE_RE = _lazy(r"\b(?:sinds|vanaf|sedert)\s+(?:(?:de|het)\s+[^,.;\d]{0,60}?\s(?:op|van|in)\s+)?$", re.I)  # (… "sinds de start van het decreet op 1 april 2014")
 _SINCE_EVENT_RE = _lazy(r"\b(?:sinds|sedert)\s+(?:de|het)\s+[a-zà-ÿ]", re.I)
-_PAST_EVENT_RE = _lazy(r"\b(?:werden|werd|zijn\s+\w+\s+ge\w+(?:d|t)|sloten|openden|kwamen|gingen)\b", re.I)
+_PAST_EVENT_RE = _lazy(r"\b(?:werden|werd|zijn\s+\w+\s+ge\w+(?:d|t)|sloten|openden|kwamen|gingen|bijgekomen|verdwenen|"
+                       r"weggevallen|bijgecreëerd|gecreëerd|opgericht|gesloten|geopend|gestopt|toegekend)\b", re.I)
 
 UNDATED = "undated"
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..textutil import fold
 from .lexicon import _ENTITIES, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _NP_STOP, _PLACES, _PLACE_ADJECTIVES, _PLACE_ADJ_RE, _PLACE_RE, _clause_bounds, _expand_abbreviations, _lazy
 from .holders import holder_of
-from .phrases import _content_words, _find_scope, _group_scope, _head, _noun_phrase, with_compound
+from .phrases import _content_words, _find_scope, _group_scope, _head, _is_adjective, _noun_phrase, with_compound
 from .measures import _measured_again, _measured_subject
 from .state import _Fig, _State
 from .targets import mark_target
@@ -446,6 +446,10 @@ def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         np_end = sub.end() + length
     if not noun and (m := _NUMBER_OF_RE.search(s[:fig.start])):
         noun, _ = _noun_phrase(m.group(1))  # "het aantal Huizen van het Kind ... tot ongeveer 105"
+    earlier_counts = [f for f in a.earlier if f.kind == "count" and f.noun]
+    if noun and earlier_counts and all(_is_adjective(w) for w in noun.split()) and not _ENTITY_RE.search(noun):
+        # "12 gesloten locaties en 4 nieuwe": the noun of the figure before, left out
+        noun = f"{noun} {_head(earlier_counts[-1].noun)}"
     if noun:
         # "het aantal kinderopvangplaatsen ... Op 1 oktober waren er 109.120 plaatsen": the head of a
         # compound named before in the paragraph (its topic) or in the document refers to it

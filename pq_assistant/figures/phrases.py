@@ -22,7 +22,15 @@ _TIME_WORDS = {"datum", "moment", "ogenblik", "periode", "jaar", "jaren", "maand
 def _is_adjective(word: str) -> bool:
     """An attributive adjective or participle before a noun ('erkende', 'nieuwe', 'Vlaamse')."""
     w = word.lower()
-    return (w.endswith("e") and len(w) > 3 and not w.endswith(("ie", "ee", "ië"))) or w in ("extra", "eigen", "aantal")
+    return (w.endswith("e") and len(w) > 3 and not w.endswith(("ie", "ee", "ië"))) or w in ("extra", "eigen", "aantal") \
+        or w in _STRONG_PARTICIPLES
+
+
+# participles in -en that stand before a noun as adjectives ("3.946 verdwenen plaatsen"): without
+# an -e they would be taken for the counted noun
+_STRONG_PARTICIPLES = {"verdwenen", "verloren", "gesloten", "gebleven", "overgebleven", "bijgekomen", "toegewezen",
+                       "ingeschreven", "gegeven", "ontvangen", "gevonden", "aangenomen", "opgenomen", "weggevallen",
+                       "verkregen", "geschreven", "gedaan", "aangeboden", "uitgegeven", "vrijgekomen", "afgewezen"}
 
 
 def _is_predicate_word(word: str) -> bool:
@@ -66,6 +74,8 @@ def _noun_phrase(text: str) -> tuple[str, int]:
             continue
         if words and re.fullmatch(_TIME_UNITS, lw) and not _is_adjective(words[-1]):
             break
+        if words and _is_predicate_word(w) and not _is_adjective(w) and lw not in _ABBREVIATIONS:
+            break  # "21 nieuwe geopend": the participle is what happened to them, not their noun
         words.append(w)
         pos = end = pos + tok.end()
         if lw in _ABBREVIATIONS or not _is_adjective(w):
