@@ -161,6 +161,8 @@ def test_a_range_is_one_figure_in_the_unit_written_after_it():
 def test_a_footnote_mark_glued_to_a_year_is_no_figure():
     """Web copies of footnoted texts glue the mark to the word: "sinds 19572" is 1957 and note 2."""
     assert named("Nederland heeft al sinds 19572 een vaccin.") == []
+    # a Belgian clock time in a news page's byline
+    assert named("28 januari 2020 om 11u32 in Aarschot.") == []
 
 
 def test_participles_before_a_noun_and_a_noun_left_out():

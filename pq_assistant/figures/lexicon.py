@@ -249,6 +249,7 @@ _MASK_PATTERNS = [
     _lazy(rf"\btussen\s+\d+\s+en\s+\d+\s*{_TIME_UNITS}\b", re.I),  # ages "kinderen tussen 0 en 3 jaar"
     _lazy(r"(?<![\w.,])0\d{1,3}(?:[ ./-]?\d{2,3}){2,4}(?![\w,])"),  # phone numbers "078 150 100"
     _lazy(r"\b\d{1,2}[.:u]\d{2}\s*(?:uur|u)\b", re.I),  # clock times
+    _lazy(r"\b\d{1,2}u\d{2}\b", re.I),  # a Belgian clock time "11u32"
     # a year with a footnote mark glued to it, as web copies of footnoted texts have it: "sinds 19572"
     _lazy(r"\b(?:sinds|vanaf|sedert)\s+(?:19|20)\d{3,4}(?![\d.,])", re.I),
     _lazy(r"\bper\s+\d+(?:[.,]\d+)*"),  # "per 100 kinderen": a denominator

@@ -47,7 +47,7 @@ _FORECAST_RE = _lazy(r"\b(?:verwacht|verwachte|verwachten|zal|zullen|zou|zouden|
 # ("uitgevoerd of gepland": done or planned, no forecast)
 _FUTURE_AFTER_RE = _lazy(r"\b(?:zal|zullen|zou|zouden|(?<!dan\s)(?<!als\s)(?<!of\s)(?<!en\s)(?:verwacht|gepland|geraamd))\b", re.I)
 _SURVEY_RE = _lazy(r"\b(?:bevraging|bevraagd|bevraagde|enquête|enquete|survey)\b", re.I)
-_CUT_RE = _lazy(r"\s(?:en|maar|terwijl|zodat|omdat|waardoor|wat|die|waarvan|waar|waarmee|waarin|waarbij|om|"
+_CUT_RE = _lazy(r"\s(?:en|én|maar|terwijl|zodat|omdat|waardoor|wat|die|waarvan|waar|waarmee|waarin|waarbij|om|"
                 r"blijkt|bleek|volgens|aldus|meldt|meldde)\s")
 
 
