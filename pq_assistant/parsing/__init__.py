@@ -25,9 +25,11 @@ from .press import dateline_date, is_press, parse_press
 from .transcript import is_transcript, parse_transcript, report_blocks
 from .written import parse_written
 
-# Bumped when the parser reads more from the same file: an index built by an older parser is
-# re-parsed at the next ingest (see Assistant.ingest), nothing else is lost.
-PARSER_VERSION = 3
+# Bumped when the parser — or the figures read from its documents — reads more from the same
+# file: an index built by an older one is re-parsed at the next ingest (see Assistant.ingest),
+# nothing else is lost, and a chunk whose text is the same keeps its vector. 4: the figures
+# rules of 2026-12-01 (scales "mln.", places and scopes, targets, denominators, participles).
+PARSER_VERSION = 4
 
 __all__ = ["parse", "parse_all", "sibling_id", "detect_type", "doc_id_for", "is_footer", "PARSER_VERSION", "ANNEX_LINE", "FOOTERS",
            "NUMBERING", "_label", "_repeated_furniture", "_split_numbered", "_paragraphs", "_lines"]
