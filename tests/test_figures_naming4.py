@@ -231,3 +231,14 @@ def test_an_addition_without_a_holder_before_it_gets_none():
     got = named("In 2017 werden 286.410 telefonische oproepen beantwoord. Daarnaast werden 61.230 e-mails behandeld.",
                 "2018-03-01")
     assert [q for _, q, _ in got] == ["telefonische oproepen beantwoord", "e-mails behandeld"]
+
+
+def test_the_change_of_a_sibling_count_keeps_the_holder_of_the_paragraph():
+    """"… ontving de Kind en Gezin-lijn 286.410 oproepen … Het aantal oproepen daalt, terwijl het
+    aantal brieven met 12 % stijgt": the letters to that line (before: "verandering brieven" of
+    nothing). Without a holder before, none; a sentence that names its own holds its own."""
+    got = named(LINE + " Het aantal oproepen daalt licht, terwijl het aantal brieven jaarlijks met 12 % stijgt.",
+                "2018-03-01")
+    assert got[-1][:2] == ("12", "verandering brieven Kind en Gezin-lijn")
+    got = named("In 2017 werden 286.410 oproepen beantwoord. Het aantal brieven stijgt jaarlijks met 12 %.", "2018-03-01")
+    assert got[-1][:2] == ("12", "verandering brieven")

@@ -160,6 +160,12 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
                 what = f"{what} {owner.group(1)}"
         elif not what and prev_count:
             what = prev_count.quantity
+        if what and starts and not _ENTITY_RE.search(s) and prev_count is not None and state.last_entity \
+                and fold(prev_count.quantity).endswith(" " + fold(state.last_entity)) \
+                and fold(state.last_entity) not in fold(what):
+            # "In 2017 ontving de Kind en Gezin-lijn 286.410 oproepen. … Het aantal oproepen daalt,
+            # terwijl het aantal schriftelijke vragen met 10 % stijgt": the questions to that line
+            what = f"{what} {state.last_entity}"
         fig.noun, fig.own_noun = what, bool(what)
         fig.quantity = ("verandering " + what).strip()
         return
