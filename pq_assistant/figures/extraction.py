@@ -303,6 +303,14 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
 # Public API
 
 
+def _is_table(text: str) -> bool:
+    """A paragraph the parser kept as table lines (one row a line, see parsing.common)."""
+    from ..parsing.common import is_table_row
+
+    lines = text.split("\n")
+    return len(lines) >= 2 and sum(is_table_row(line) for line in lines) >= 2
+
+
 def extract_figures(text: str, *, section: str = "answer", fallback_date: str = "", context: str = "",
                     words: bool = False) -> list[Figure]:
     """The figures in `text` (a paragraph or chunk of an answer; paragraphs separated by "\\n\\n").
@@ -411,7 +419,12 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
             if part.numbers and not whole:  # the sub-questions ask, they do not state figures
                 continue
             qstate.last, qstate.first, qstate.lead = {}, {}, None
+            caption = ""
             for para in part.paragraphs:
+                if whole and _is_table(para.text):  # a table in a report or a release
+                    figures.extend((f, para.page) for f in _annex_figures(para.text, _State(answer_date=ref), fallback, caption))
+                    continue
+                caption = para.text
                 for f in _prose_figures(para.text, qstate, fallback if whole else "", words):
                     if whole or f.date_source not in ("undated", "document-date"):
                         figures.append((f, para.page))
@@ -421,7 +434,14 @@ def figures_for_document(doc: PQDocument, *, include_question: bool = True, word
     for part in doc.answer:
         state.last, state.first, state.lead = {}, {}, None
         state.part_dated = False
+        caption = ""
         for para in part.paragraphs:
+            if _is_table(para.text):
+                # a table in the answer itself: read as an annex's, its caption the text above it
+                for f in _annex_figures(para.text, _State(answer_date=ref), fallback, caption):
+                    figures.append((f, para.page))
+                continue
+            caption = para.text
             for f in _prose_figures(para.text, state, fallback, words):
                 figures.append((f, para.page))
     for part in doc.annex:

@@ -31,7 +31,7 @@ def _row_cells(line: str) -> tuple[str, list[tuple[int, int, str]]] | None:
             cells.append((toks[i - 1].start(), t.end(), line[toks[i - 1].start():t.end()]))
             i -= 2
             continue
-        if re.fullmatch(rf"(?:€)?(?:{_NUM})%?", s) or _EMPTY_CELL.fullmatch(s):
+        if re.fullmatch(rf"(?:€)?(?:{_NUM})%?\*?", s) or _EMPTY_CELL.fullmatch(s):  # ("636*": a note mark)
             if _overlaps(t.start(), t.end(), dates) and not re.fullmatch(_YEAR, s):
                 break
             start = t.start()
@@ -65,6 +65,8 @@ def _split_header(header: str, n_cells: int) -> list[str]:
     toks = protected.split()
     if not toks:
         return [""] * (n_cells + 1)
+    if len(toks) == n_cells and all(re.fullmatch(_YEAR, t) for t in toks):
+        return [""] + toks  # "2021 2022 2023" over rows that each name their own quantity
     starts = [i for i, t in enumerate(toks) if t[:1].isupper() or re.fullmatch(_YEAR, t) or t[:1] == "€"]
     if not starts or starts[0] != 0:
         starts = [0] + starts
@@ -168,25 +170,34 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
         entity = _ENTITY_RE.search(_expand_abbreviations(cap_text + " " + header))
         label_year = _YEAR_LABEL_RE.match(label)
         total = re.fullmatch(r"(?:totaal|total|som|vlaanderen\s+totaal|totaal\s+vlaanderen)", label, re.I) is not None
-        scope = "" if total or label_year else _PLACES.get(label.lower(), label)
+        # a row that names its own quantity ("Aantal kinderen met opvang (x 1.000)", "Percentage …
+        # (%)") under year columns: the label is what is counted, not a scope
+        indicator = _indicator(label) if all(re.fullmatch(_YEAR, c.strip()) for c in columns) else None
+        scope = "" if total or label_year or indicator else _PLACES.get(label.lower(), label)
         row_out: list[Figure] = []
         for (s, _e, cell), col in zip(cells, columns, strict=True):
             if _EMPTY_CELL.fullmatch(cell):
                 continue
-            pct = cell.endswith("%")
+            cell = cell.rstrip("*")
+            pct = cell.endswith("%") or bool(indicator and indicator[1] == "%")
             raw = cell.replace("€", "").rstrip("%").strip()
             number = _to_number(raw)
+            if indicator and indicator[2] and number is not None:
+                number *= indicator[2]
             col_x = _expand_abbreviations(col)
-            money = bool(re.search(r"euro|€|\beur\b|subsidie|budget|bedrag|middelen",
+            # (a row that names its quantity says whether it is money, not the caption)
+            money = bool(re.search(r"euro|€|\beur\b|subsidie|budget|bedrag|middelen", f"{label} {cell}" if indicator else
                                    col + " " + cell + " " + (cap_quantity if re.fullmatch(_YEAR, col.strip()) else ""),
-                                   re.I))
+                                   re.I)) and not pct
             scale = re.search(r"(duizend|miljoen|miljard|\b(?:mln|mio|mld|mrd)\b)", col + " " + cap_text, re.I)
             if scale and number is not None:
                 number *= _SCALES[scale_word(scale.group(1))]
             col_year = re.search(_YEAR, col)
             col_words = re.sub(r"\(.*?\)|\b(?:19|20)\d\d\b", " ", col_x)
             col_words = " ".join(w for w in col_words.split() if w.lower() not in ("aantal", "totaal"))
-            if not col_words:  # a year column: the caption says what is counted
+            if not col_words and indicator:  # a year column: the row says what is counted
+                col_words = indicator[0]
+            elif not col_words:  # a year column: the caption says what is counted
                 col_words = cap_quantity
             elif cap_quantity:  # caption "Kinderopvangplaatsen voor ..." + column "Plaatsen totaal"
                 first, _, rest = col_words.partition(" ")
@@ -195,6 +206,9 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
             if pct:
                 unit, kind = "%", "percent"
                 quantity = col_words if col_words.lower().startswith("aandeel") else ("aandeel " + col_words).strip()
+            elif money and indicator:
+                unit, kind = ((scale_word(scale.group(1)) + " euro") if scale else "euro"), "money"
+                quantity = col_words[:1].lower() + col_words[1:]  # "Gemiddeld bedrag per Huis van het Kind (euro)"
             elif money:
                 unit, kind = ((scale_word(scale.group(1)) + " euro") if scale else "euro"), "money"
                 quantity = "budget " + (_head(entity.group()) if entity else re.sub(r"^(?:budget|subsidie)\b\s*(?:voor\s+)?(?:de\s+|het\s+)?", "", col_words, flags=re.I))
@@ -203,6 +217,8 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
                 kind = "count"
                 phrase = col_words or (entity.group() if entity else "")
                 unit, quantity = _counted_noun(phrase), phrase
+                if indicator and indicator[2] in _SCALE_NAMES and unit:
+                    unit = f"{_SCALE_NAMES[indicator[2]]} {unit}"  # "(x 1.000)": "312" is 312 duizend gezinnen
             if label_year:
                 date, src = _year_date(label_year.group(2) and _school_end(label_year) or label_year.group(1), cap_text), "table"
             elif col_year and (money or not cap_date or re.fullmatch(_YEAR, col.strip())):
@@ -250,6 +266,38 @@ def _ratio_columns(rows: list[list[Figure]]) -> None:
         for f in row:
             if f.unit == "%" and f.quantity in renamed:
                 f.quantity = "aandeel " + renamed[f.quantity]
+
+
+_INDICATOR_RE = _lazy(r"^(?:het\s+)?(?:aantal|totaal\s+aantal|percentage|aandeel|gemiddeld\w*|bedrag|budget|"
+                      r"uitgaven|kostprijs|bereik|dekkingsgraad)\b", re.I)
+_UNIT_NOTE_RE = _lazy(r"\(\s*(?:in\s+)?(%|x\s*1\.000(?:\.000)?|x\s*1000|duizend|miljoen|euro|€|eur)\s*\)", re.I)
+_SCALE_NAMES = {1e3: "duizend", 1e6: "miljoen"}
+
+
+def _indicator(label: str) -> tuple[str, str, float] | None:
+    """A row label that names a quantity: (quantity, "%" or "", scale) — "Aantal kinderen in de
+    opvang ( x 1.000)" -> ("kinderen in de opvang", "", 1000.0), "Percentage kinderen 0 tot 3
+    jaar (%)" -> ("aandeel kinderen 0 tot 3 jaar", "%", 1.0). None for a label that is a place,
+    a group or a kind of thing (a scope)."""
+    note = _UNIT_NOTE_RE.search(label)
+    if not _INDICATOR_RE.match(label) and not note:
+        return None
+    words = _UNIT_NOTE_RE.sub(" ", label).strip()
+    unit, scale = "", 1.0
+    if note:
+        n = re.sub(r"\s+", "", note.group(1).lower())
+        if n == "%":
+            unit = "%"
+        elif n in ("x1.000", "x1000", "duizend"):
+            scale = 1e3
+        elif n in ("x1.000.000", "miljoen"):
+            scale = 1e6
+    if re.match(r"(?:percentage|aandeel)\b", words, re.I):
+        unit = "%"
+        words = "aandeel " + re.sub(r"^(?:percentage|aandeel)\s+(?:van\s+(?:de\s+|het\s+)?)?", "", words, flags=re.I)
+    else:
+        words = re.sub(r"^(?:het\s+)?(?:totaal\s+)?aantal\s+(?:de\s+|het\s+)?", "", words, flags=re.I)
+    return " ".join(words.split()), unit, scale
 
 
 def _counted_noun(phrase: str) -> str:

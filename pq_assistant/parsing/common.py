@@ -84,6 +84,38 @@ def _ends_sentence(text: str) -> bool:
     return bool(re.search(r"[.?!:;]\s*[\"'”’)]?\s*$", text))
 
 
+# A table row as a text export or pypdf gives it: a label, then two or more numeric cells ("Antwerpen
+# 81 80 79 78", "Provincie 2022 2023 2024", "Budget (euro) 12.100.000 13.400.000", "Limburg 21 %
+# 38 %"), nothing after them. A line of prose seldom ends in two numbers, and never two in a row.
+_TABLE_ROW = re.compile(r"^\s*[A-Za-zÀ-ÿ(][^\n]*?(?:\s+(?:€\s?)?(?:\d[\d.,]*|-|–)\s?%?\*?){2,}\s*$")
+
+
+def is_table_row(text: str) -> bool:
+    """A line that is a row of a table (see _TABLE_ROW)."""
+    return bool(_TABLE_ROW.match(text)) and not re.search(r"[.;:?!]\s*$", text.strip()[-1:] or "")
+
+
+def _table_lines(lines: list[_Line]) -> set[int]:
+    """The indices of lines that belong to a table: two or more table rows in a row, and the
+    header right above them when it is no sentence ("Provincie Aantal Huizen van het Kind Subsidie
+    (euro)"). They stay lines: a table read as one run-on sentence dates every cell alike."""
+    rows = [is_table_row(line.text.strip()) for line in lines]
+    out: set[int] = set()
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and rows[j] and (j == i or lines[j].page == lines[j - 1].page):
+            j += 1
+        if j - i >= 2:
+            out.update(range(i, j))
+            head = lines[i - 1].text.strip() if i > 0 else ""
+            if i > 0 and i - 1 not in out and head and not _ends_sentence(head) and not lines[i].blank_before \
+                    and len(head) <= 120 and not NUMBERING.match(head):
+                out.add(i - 1)
+        i = max(j, i + 1)
+    return out
+
+
 def _paragraphs(lines: list[_Line], solo=None) -> list[Paragraph]:
     """Group lines into paragraphs.
 
@@ -95,14 +127,18 @@ def _paragraphs(lines: list[_Line], solo=None) -> list[Paragraph]:
     if not lines:
         return []
     width = max(len(line.text.strip()) for line in lines)
+    table = _table_lines(lines)
+    table_set = {id(lines[n]) for n in table}
     paras: list[list[_Line]] = []
     prev: _Line | None = None
     prev_solo = False
-    for line in lines:
+    for n, line in enumerate(lines):
         stripped = line.text.strip()
         new = prev is None
         is_solo = bool(solo and solo(stripped))
         if is_solo or prev_solo:
+            new = True
+        elif (n in table) != (n - 1 in table):  # a table is a paragraph of its own
             new = True
         elif prev is not None:
             page_cut = line.page != prev.page and not _ends_sentence(prev.text) and stripped[:1].islower()
@@ -120,7 +156,10 @@ def _paragraphs(lines: list[_Line], solo=None) -> list[Paragraph]:
         prev_solo = is_solo
     out = []
     for group in paras:
-        text = squash_ws(dehyphenate("\n".join(line.text.strip() for line in group)))
+        if len(group) > 1 and all(line in table_set for line in map(id, group)):
+            text = "\n".join(squash_ws(line.text.strip()) for line in group)  # one row a line
+        else:
+            text = squash_ws(dehyphenate("\n".join(line.text.strip() for line in group)))
         out.append(Paragraph(text=text, page=group[0].page, gap=group[0].blank_before))
     return out
 

@@ -1,0 +1,86 @@
+"""Tables inside an answer (not in a BIJLAGE), and tables whose rows name their own quantity under
+year columns: before, the parser ran a table's rows into one sentence and every cell got the
+answer's year; a row "Aantal kinderen ( x 1.000) 450 441 436*" was a scope with unscaled cells."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pq_assistant.figures import extract_figures, figures_for_document
+from pq_assistant.loaders import load
+from pq_assistant.parsing import parse
+from pq_assistant.parsing.common import is_table_row
+
+ANSWER = """SCHRIFTELIJKE VRAAG
+
+nr. 77
+van AN JANSSENS
+
+datum: 3 februari 2025
+
+aan JEROEN CASTELEYN
+VLAAMS MINISTER VAN WELZIJN, GEZIN EN ARMOEDEBESTRIJDING
+
+
+Consultatiebureaus  -  Spreiding per provincie
+
+1. Hoeveel consultatiebureaus zijn er per provincie?
+
+
+JEROEN CASTELEYN
+VLAAMS MINISTER VAN WELZIJN, GEZIN EN ARMOEDEBESTRIJDING
+
+ANTWOORD
+op vraag nr. 77 van 3 februari 2025
+van AN JANSSENS
+
+1. Het aantal consultatiebureaus per provincie, telkens op 1 januari:
+Provincie 2022 2023 2024 2025
+Antwerpen 81 80 79 78
+Limburg 46 45 45 44
+Totaal 127 125 124 122
+
+Het aantal daalt licht. Op 1 januari 2025 waren er in Vlaanderen 193 bureaus en in 2024 nog 196
+bureaus, waarvan 12 in 2023 en 14 in 2024
+verbouwd werden.
+"""
+
+
+def test_a_table_in_the_answer_stays_a_table_and_its_cells_are_dated_by_their_column(tmp_path: Path):
+    path = tmp_path / "2025-77-spreiding.txt"
+    path.write_text(ANSWER, encoding="utf-8")
+    doc = parse(load(path))
+    texts = [p.text for part in doc.answer for p in part.paragraphs]
+    assert "Provincie 2022 2023 2024 2025\nAntwerpen 81 80 79 78\nLimburg 46 45 45 44\nTotaal 127 125 124 122" in texts
+    # prose around it is prose: two lines that end in numbers are no table unless both are rows
+    assert any(t.startswith("Het aantal daalt licht.") and "\n" not in t for t in texts)
+    cells = {(f.scope, f.date): (f.value, f.unit, f.date_source) for f in figures_for_document(doc)
+             if f.date_source == "table"}
+    assert cells[("Antwerpen", "2022-01-01")] == ("81", "consultatiebureaus", "table")
+    assert cells[("Limburg", "2025-01-01")] == ("44", "consultatiebureaus", "table")
+    assert cells[("", "2024-01-01")][0] == "124"  # the total row
+    assert len(cells) == 12
+
+
+def test_what_a_table_row_is():
+    assert is_table_row("Antwerpen 81 80 79 78") and is_table_row("Provincie 2022 2023 2024")
+    assert is_table_row("Limburg 21 % 38 %") and is_table_row("Budget (in euro) 12.100.000 13.400.000")
+    assert not is_table_row("Op 1 januari waren er 81.")
+    assert not is_table_row("In 2022 waren er 81 en in 2023 80.")
+    assert not is_table_row("81 80 79")  # no label
+
+
+def test_rows_that_name_their_quantity_under_year_columns():
+    table = ("Kinderopvang in cijfers\n"
+             "2021 2022 2023\n"
+             "Aantal kinderen in de opvang ( x 1.000) 450 441 436*\n"
+             "Percentage kinderen 0 tot 3 jaar in de opvang (%) 52 48 43\n"
+             "Budget kinderopvang (in euro) 12.100.000 13.400.000 14.600.000")
+    figs = extract_figures(table, section="annex", fallback_date="2024-03-01")
+    got = [(f.value, f.unit, f.number_value, f.quantity, f.scope, f.date, f.date_source) for f in figs]
+    assert got[:3] == [
+        ("450", "duizend kinderen", 450_000.0, "kinderen in de opvang", "", "2021", "table"),
+        ("441", "duizend kinderen", 441_000.0, "kinderen in de opvang", "", "2022", "table"),
+        ("436", "duizend kinderen", 436_000.0, "kinderen in de opvang", "", "2023", "table")]  # "436*": a note mark
+    assert got[3][:5] == ("52", "%", 52.0, "aandeel kinderen 0 tot 3 jaar in de opvang", "")
+    assert got[6][:4] == ("12.100.000", "euro", 12_100_000.0, "budget kinderopvang")
+    assert len(got) == 9
