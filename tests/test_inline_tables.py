@@ -84,3 +84,26 @@ def test_rows_that_name_their_quantity_under_year_columns():
     assert got[3][:5] == ("52", "%", 52.0, "aandeel kinderen 0 tot 3 jaar in de opvang", "")
     assert got[6][:4] == ("12.100.000", "euro", 12_100_000.0, "budget kinderopvang")
     assert len(got) == 9
+
+
+def test_a_table_in_a_docx_answer_is_read_as_a_table(tmp_path: Path):
+    """Word answers hold real tables; the loader gives a row a line, and the answer reads them."""
+    import docx
+
+    before, rest = ANSWER.split("Provincie 2022 2023 2024 2025\n")
+    rows, after = rest.split("\n\n", 1)
+    d = docx.Document()
+    for block in before.split("\n\n"):
+        d.add_paragraph(block.replace("\n", " "))
+    t = d.add_table(rows=0, cols=5)
+    for line in ["Provincie 2022 2023 2024 2025", *rows.split("\n")]:
+        *label, a, b, c, e = line.split()
+        for cell, text in zip(t.add_row().cells, [" ".join(label), a, b, c, e]):
+            cell.text = text
+    d.add_paragraph(after.replace("\n", " "))
+    path = tmp_path / "2025-77-spreiding.docx"
+    d.save(path)
+    figs = [f for f in figures_for_document(parse(load(path))) if f.date_source == "table"]
+    assert [(f.value, f.scope, f.date) for f in figs[:2]] == [("81", "Antwerpen", "2022-01-01"),
+                                                            ("80", "Antwerpen", "2023-01-01")]
+    assert len(figs) == 12
