@@ -437,11 +437,23 @@ def _load_html(p: Path, name: str) -> LoadedDocument:
             node.replace_with(re.sub(r"\s+", " ", str(node)))
     for br in root.find_all("br"):
         br.replace_with("\n")
+    # a table a row a line, its cells apart ("Antwerpen 80 79", as pypdf gives a table; before:
+    # "Antwerpen8079"), the table a paragraph of its own
+    for cell in root.find_all(["td", "th"]):
+        cell.insert_before(" ")
+        cell.append(" ")
+    for table in root.find_all("table"):
+        for row in table.find_all("tr"):
+            row.append("\n")
+        table.insert_before("\n\n")
+        table.append("\n\n")
     for tag in root.find_all(_HTML_BLOCKS):
+        if tag.name in ("tr", "table") or tag.find_parent("table") is not None:
+            continue  # (handled above: a cell's <p> or <div> does not break its row)
         tag.insert_before("\n\n")
         tag.append("\n\n")
     text = root.get_text("")
-    lines = [line.strip() for line in text.split("\n")]
+    lines = [" ".join(line.split()) for line in text.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if heading:
         text = heading + "\n\n" + text

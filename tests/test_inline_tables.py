@@ -107,3 +107,23 @@ def test_a_table_in_a_docx_answer_is_read_as_a_table(tmp_path: Path):
     assert [(f.value, f.scope, f.date) for f in figs[:2]] == [("81", "Antwerpen", "2022-01-01"),
                                                             ("80", "Antwerpen", "2023-01-01")]
     assert len(figs) == 12
+
+
+def test_a_table_on_a_saved_web_page_keeps_its_cells_apart_and_its_rows_together(tmp_path: Path):
+    """A report page's <table>: before, "Antwerpen8079" (cells glued) and a blank line a row."""
+    page = tmp_path / "verslag.html"
+    page.write_text(
+        "<html><body><main><h1>Vraag om uitleg over de spreiding van consultatiebureaus</h1>"
+        "<p>Mevrouw Janssens heeft het woord.</p><p>Minister, hoeveel consultatiebureaus zijn er?</p>"
+        "<p>Minister Casteleyn heeft het woord.</p>"
+        "<p>Het aantal consultatiebureaus per provincie, telkens op 1 januari:</p>"
+        "<table><tr><th>Provincie</th><th>2023</th><th>2024</th></tr>"
+        "<tr><td><p>Antwerpen</p></td><td>80</td><td>79</td></tr>"
+        "<tr><td>Limburg</td><td>45</td><td>45</td></tr></table>"
+        "<p>Dat is een lichte daling.</p></main></body></html>", encoding="utf-8")
+    loaded = load(page)
+    assert "Provincie 2023 2024\nAntwerpen 80 79\nLimburg 45 45\n\nDat is" in loaded.pages[0]
+    figs = figures_for_document(parse(loaded))
+    assert [(f.value, f.scope, f.date, f.date_source) for f in figs] == [
+        ("80", "Antwerpen", "2023-01-01", "table"), ("79", "Antwerpen", "2024-01-01", "table"),
+        ("45", "Limburg", "2023-01-01", "table"), ("45", "Limburg", "2024-01-01", "table")]
