@@ -208,6 +208,15 @@ def test_a_place_before_the_next_figure_is_that_figures_not_this_ones():
     assert [(f.value, f.scope) for f in figs] == [("3,3", "Brussels Hoofdstedelijk Gewest"), ("3,2", "Waals Gewest")]
 
 
+def test_a_place_adjective_in_a_locative_scopes_the_clause():
+    """"In Brusselse ziekenhuizen steeg het aantal van 21.974 naar 24.807": both Brussels; an
+    institution ("in de Vlaamse Gemeenschap") is no place."""
+    figs = extract_figures("In Brusselse ziekenhuizen steeg het aantal bevallingen van 21.974 in 2004 naar 24.807 in 2009.")
+    assert [(f.value, f.scope) for f in figs] == [("21.974", "Brussels Hoofdstedelijk Gewest"),
+                                                  ("24.807", "Brussels Hoofdstedelijk Gewest")]
+    assert [f.scope for f in extract_figures("In de Vlaamse Gemeenschap waren er 12 teams.")] == [""]
+
+
 def test_the_paragraphs_number_of_names_what_a_bare_count_counts(monkeypatch):
     from pq_assistant.figures import extraction
 

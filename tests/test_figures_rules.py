@@ -158,6 +158,13 @@ def test_a_range_is_one_figure_in_the_unit_written_after_it():
         "tussen de 92 en 96", "%", 94.0)
 
 
+def test_a_hyphen_range_of_shares_is_one_figure_but_codes_are_none():
+    assert [(v, u, round(n, 2)) for v, u, n, _ in named("Het aandeel bleef constant op 51,3-51,4%.")] == [
+        ("51,3-51,4", "%", 51.35)]
+    assert [x[:2] for x in named("Het gaat om 20-25 procent van de gezinnen.")] == [("20-25", "%")]
+    assert named("Zie vraag 3-4.") == []
+
+
 def test_a_footnote_mark_glued_to_a_year_is_no_figure():
     """Web copies of footnoted texts glue the mark to the word: "sinds 19572" is 1957 and note 2."""
     assert named("Nederland heeft al sinds 19572 een vaccin.") == []
@@ -210,6 +217,17 @@ def test_a_round_denominator_after_voor_or_op_is_no_figure_but_the_units_base():
     assert [x[:2] for x in named("Het gaat om 3,2 vestigingen op 1.000 inwoners.")] == [
         ("3,2", "vestigingen per 1.000 inwoners")]
     assert [x[:2] for x in named("Voor 100 gezinnen was er geen plaats.")] == [("100", "gezinnen")]
+
+
+def test_a_change_named_by_its_noun_or_as_the_subject():
+    """"een stijging van 8,7%", "De stijging … bleef beperkt tot 5,7%": changes (before: shares
+    "aandeel bevallingen"); "een stijging van 12 naar 14 procent" are two levels; "De groei is
+    voor twee derde het gevolg van …" is a share of the growth."""
+    assert named("Dat is een stijging van 8,7% tegenover 2004.")[0][3] == "verandering"
+    assert named("De stijging van het aantal bevallingen bleef beperkt tot 5,7%.")[0][3] == "verandering bevallingen"
+    assert [q for *_, q in named("Dat is een stijging van 12 naar 14 procent.")] == ["aandeel", "aandeel"]
+    assert not named("De groei van de plaatsen is voor twee derde het gevolg van nieuwe plaatsen.")[0][3].startswith(
+        "verandering")
 
 
 def test_a_change_names_the_count_written_after_it():

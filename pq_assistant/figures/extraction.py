@@ -31,6 +31,9 @@ def _mask_spans(sentence: str, dates: list[_Date]) -> list[tuple[int, int]]:
     return spans
 
 
+_HYPHEN_SHARE_RE = _lazy(r"\s?[-–]\s?(\d{1,3}(?:,\d+)?)(?=\s*(?:%|procent\b))" + r"\s*(?:%|procent\b)", re.I)
+
+
 def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> list[_Fig]:
     """Numbers in a sentence that can be figures, with their kind, value and number."""
     figs: list[_Fig] = []
@@ -53,6 +56,13 @@ def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> 
             continue
         rest = sentence[e:]
         fig = _Fig(s, e, value, number, "count")
+        if (hy := _HYPHEN_SHARE_RE.match(rest)) and (upper := _to_number(hy.group(1))) is not None and number < upper:
+            # "51,3-51,4%": a range of shares (a hyphen between plain counts joins codes and numberings)
+            fig.kind, fig.unit, fig.end = "percent", "%", e + hy.end()
+            fig.value, fig.number = sentence[s:e] + "-" + hy.group(1), (number + upper) / 2
+            consumed.append((s, fig.end))
+            figs.append(fig)
+            continue
         if (p := _PERCENT_RE.match(rest)):
             fig.kind, fig.unit, fig.end = "percent", "%", e + p.end()
         elif (r := _RATIO_RE.match(rest)) and 0 < number < float(r.group(1)) and "," not in value \

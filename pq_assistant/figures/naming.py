@@ -132,7 +132,19 @@ def _is_change(sentence: str, fig: _Fig) -> bool:
     if re.match(r"\s*(?:(?!(?:met|van|voor|tot|op|in|bij|per|die|dat|waar)\b)[a-zà-ÿ'’-]+\s+)?"
                 r"(?:hoger|lager|meer|minder|groter|kleiner)\s+dan\b", sentence[fig.end:], re.I):
         return True
+    if not re.match(r"\s*(?:\S+\s+){0,2}?(?:naar|tot)\s+\d", sentence[fig.end:]):  # not "van 12 naar 14"
+        # "een stijging van 8,7 %", "met een daling van ruim 12 %"; "De stijging van het aantal
+        # bevallingen bleef beperkt tot 5,7 %" (the change is the subject)
+        if _CHANGE_NOUN_BEFORE_RE.search(sentence[:fig.start]) or _CHANGE_SUBJECT_RE.match(sentence[:fig.start]):
+            return True
     return bool(_CHANGE_BEFORE_RE.search(sentence[:fig.start]) and _CHANGE_WORD_RE.search(sentence))
+
+
+_CHANGE_NOUN_BEFORE_RE = _lazy(r"\b(?:stijging|daling|toename|afname|groei|verhoging|verlaging|vermindering)\s+"
+                               r"(?:van|met)\s+(?:ongeveer\s+|bijna\s+|ruim\s+|zowat\s+|amper\s+|maar\s+)?$", re.I)
+_CHANGE_SUBJECT_RE = _lazy(r"\s*(?:de|die|deze)\s+(?:stijging|daling|toename|afname|groei)\b[^.;]*?"
+                           r"\b(?:bleef\s+beperkt\s+tot|bedroeg|bedraagt|was|is|lag\s+op|ligt\s+op)\s+"
+                           r"(?:ongeveer\s+|bijna\s+|ruim\s+|zowat\s+|amper\s+|maar\s+)?$", re.I)  # (right before the figure)
 
 
 def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..textutil import MONTH_RE, fold
-from .lexicon import _PLACE_ALT, _ABBREVIATIONS, _ENTITY_RE, _IN_PLACE_RE, _LIGHT_VERBS, _NP_STOP, _PLACES, _PLACE_RE, _TIME_UNITS, _expand_abbreviations, _find_dates, _lazy
+from .lexicon import _PLACE_ALT, _ABBREVIATIONS, _ENTITY_RE, _IN_PLACE_RE, _LIGHT_VERBS, _NP_STOP, _PLACES, _PLACE_ADJECTIVES, _PLACE_RE, _TIME_UNITS, _expand_abbreviations, _find_dates, _lazy
 from .state import _Fig
 
 
@@ -206,12 +206,24 @@ def _find_scope(sentence: str, fig: _Fig, clause: tuple[int, int], stop: int, af
     loc = [m.group(1) for m in _IN_PLACE_RE.finditer(sentence[after_prev:fig.start])]
     if loc:
         return _PLACES[loc[-1].lower()]
+    # "In Brusselse ziekenhuizen steeg het aantal bevallingen van 21.974 naar 24.807": a place
+    # adjective in a locative (not an institution: "in de Vlaamse Gemeenschap", "… overheid")
+    adj = [m.group(1) for m in _IN_PLACE_ADJ_RE.finditer(sentence[after_prev:fig.start])]
+    if adj:
+        return _PLACE_ADJECTIVES[adj[-1].lower()]
     # a locative of the whole clause before an earlier figure ("Kind en Gezin heeft in Brussel 9
     # consultatiebureaus met samen 17 consultatieplaatsen"): no other place since
     loc = [m.group(1) for m in _IN_PLACE_RE.finditer(sentence[left:after_prev])] if after_prev > left else []
     if loc:
         return _PLACES[loc[-1].lower()]
+    adj = [m.group(1) for m in _IN_PLACE_ADJ_RE.finditer(sentence[left:after_prev])] if after_prev > left else []
+    if adj:
+        return _PLACE_ADJECTIVES[adj[-1].lower()]
     return ""
+
+
+_IN_PLACE_ADJ_RE = _lazy(r"\bin\s+(?:de\s+|het\s+|alle\s+)?(" + "|".join(re.escape(a) for a in _PLACE_ADJECTIVES)
+                        + r")\s+(?!(?:gemeenschap|regering|overheid|parlement|administratie|minister)\b)[a-zà-ÿ]", re.I)
 
 
 _GROUP_RE = _lazy(r"^\s*(?:voor|bij)\s+(?!\d)((?:de|het|een|alle)\s+)?(.+?)\s+"
