@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..textutil import fold
-from .lexicon import _ENTITIES, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _ENTITY_RE, _NP_STOP, _PLACES, _PLACE_ADJECTIVES, _PLACE_ADJ_RE, _PLACE_RE, _clause_bounds, _expand_abbreviations, _lazy
+from .lexicon import _ENTITIES, _ENTITY_RE, _NP_STOP, _PLACES, _PLACE_ADJECTIVES, _PLACE_ADJ_RE, _PLACE_RE, _clause_bounds, _expand_abbreviations, _lazy
 from .holders import holder_of
 from .phrases import _content_words, _find_scope, _group_scope, _head, _is_adjective, _noun_phrase, with_compound
+from .kinds import _FORECAST_RE, _FUTURE_AFTER_RE, _is_change, _measured
 from .measures import _measured_again, _measured_subject
 from .state import _Fig, _State
 from .targets import mark_target
@@ -41,11 +42,6 @@ _PER_UNIT_RE = _lazy(r"\b(?:per|elk|elke|ieder|iedere)\s+(?:erkend\s+|erkende\s+
                      r"\b(?:basisbedrag|vaste?\s+bedrag|gemiddelde\s+bedrag|laagste\s+bedrag|hoogste\s+bedrag)\b", re.I)
 _PAYERS_RE = _lazy(r"Vlaamse Regering|Vlaams Parlement|Vlaamse Gemeenschapscommissie", re.I)
 _ANAPHOR_RE = _lazy(r"\b(?:daarvan|waarvan|hiervan|van\s+hen|van\s+die\s+\w+|van\s+deze\s+\w+)\b", re.I)
-_FORECAST_RE = _lazy(r"\b(?:verwacht|verwachte|verwachten|zal|zullen|zou|zouden|kunnen|kan|gepland|geplande|"
-                     r"geraamd|prognose|streefcijfer|streven|beogen|beoogt)\b", re.I)
-# after the figure in its clause: "130 Huizen van het Kind verwacht in 2025" (not "meer dan verwacht")
-# ("uitgevoerd of gepland": done or planned, no forecast)
-_FUTURE_AFTER_RE = _lazy(r"\b(?:zal|zullen|zou|zouden|(?<!dan\s)(?<!als\s)(?<!of\s)(?<!en\s)(?:verwacht|gepland|geraamd))\b", re.I)
 _SURVEY_RE = _lazy(r"\b(?:bevraging|bevraagd|bevraagde|enquête|enquete|survey)\b", re.I)
 _CUT_RE = _lazy(r"\s(?:en|én|maar|terwijl|zodat|omdat|waardoor|wat|die|waarvan|waar|waarmee|waarin|waarbij|om|"
                 r"blijkt|bleek|volgens|aldus|meldt|meldde)\s")
@@ -123,28 +119,6 @@ def note_per_unit(sentence: str, state: _State) -> None:
 
 _THAT_NUMBER_RE = _lazy(r"\b(?:dat|dit|datzelfde|hetzelfde)\s+aantal\b", re.I)
 _COUNT_AFTER_RE = _lazy(r"\s*(?:\w+\s+){0,2}?(?:van|wat\s+betreft|voor)\s+het\s+aantal\s+", re.I)
-
-
-def _is_change(sentence: str, fig: _Fig) -> bool:
-    """'daalt met 10 %', 'een toename met 2.140 plaatsen', '32 % hoger dan in maart 2019'."""
-    # (the counted noun may stand between: "242 plaatsen minder dan in 2019")
-    # (not a threshold: "300 gemeenten met minder dan 10.000 inwoners")
-    if re.match(r"\s*(?:(?!(?:met|van|voor|tot|op|in|bij|per|die|dat|waar)\b)[a-zà-ÿ'’-]+\s+)?"
-                r"(?:hoger|lager|meer|minder|groter|kleiner)\s+dan\b", sentence[fig.end:], re.I):
-        return True
-    if not re.match(r"\s*(?:\S+\s+){0,2}?(?:naar|tot)\s+\d", sentence[fig.end:]):  # not "van 12 naar 14"
-        # "een stijging van 8,7 %", "met een daling van ruim 12 %"; "De stijging van het aantal
-        # bevallingen bleef beperkt tot 5,7 %" (the change is the subject)
-        if _CHANGE_NOUN_BEFORE_RE.search(sentence[:fig.start]) or _CHANGE_SUBJECT_RE.match(sentence[:fig.start]):
-            return True
-    return bool(_CHANGE_BEFORE_RE.search(sentence[:fig.start]) and _CHANGE_WORD_RE.search(sentence))
-
-
-_CHANGE_NOUN_BEFORE_RE = _lazy(r"\b(?:stijging|daling|toename|afname|groei|verhoging|verlaging|vermindering)\s+"
-                               r"(?:van|met)\s+(?:ongeveer\s+|bijna\s+|ruim\s+|zowat\s+|amper\s+|maar\s+)?$", re.I)
-_CHANGE_SUBJECT_RE = _lazy(r"\s*(?:de|die|deze)\s+(?:stijging|daling|toename|afname|groei)\b[^.;]*?"
-                           r"\b(?:bleef\s+beperkt\s+tot|bedroeg|bedraagt|was|is|lag\s+op|ligt\s+op)\s+"
-                           r"(?:ongeveer\s+|bijna\s+|ruim\s+|zowat\s+|amper\s+|maar\s+)?$", re.I)  # (right before the figure)
 
 
 def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> None:
@@ -432,11 +406,6 @@ def _describe_money(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
             base = "budget"
     fig.noun, fig.own_noun = target, bool(target)
     fig.quantity = " ".join(markers + [base])
-
-
-def _measured(quantity: str) -> str:
-    """A quantity without the kind markers it opens with ("doel verwacht plaatsen" -> "plaatsen")."""
-    return re.sub(r"^(?:(?:doel|verwacht)\s+)+", "", quantity)
 
 
 def _describe_count(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> None:
