@@ -103,6 +103,9 @@ def test_each_side_of_a_comparison_has_its_own_date():
         ("12,82", "2016", "explicit"), ("14", "2019", "relative")]
     assert dated("Dit jaar gaat 5,2 miljoen euro naar de huizen, tegenover 4,3 miljoen euro vorig jaar.",
                  "2017-03-14") == [("5,2", "2017", "relative"), ("4,3", "2016", "relative")]
+    # a change over a span of years: the value it changed from is of the span's first year
+    assert dated("Tussen 2019 en 2022 steeg het aantal van 100 naar 120 plaatsen.", "2023-03-01") == [
+        ("100", "2019", "explicit"), ("120", "2022", "explicit")]
 
 
 def test_the_survey_or_report_dates_its_figures_not_a_nearby_comparison():
@@ -110,6 +113,9 @@ def test_the_survey_or_report_dates_its_figures_not_a_nearby_comparison():
             "Ook 38 % vindt de openingsuren te beperkt.")
     assert dated(text, "2023-05-02") == [("61", "2022", "context"), ("55", "2016", "explicit"),
                                          ("38", "2022", "context")]
+    # a time said after the survey's, nearer the figure, is the figure's
+    assert dated("Volgens de cijfers van 2020 waren er toen 6720 plaatsen; vandaag zijn er 7100.", "2024-02-01") == [
+        ("6720", "2020", "context"), ("7100", "2024", "relative")]
 
 
 def test_a_date_carries_to_the_next_sentence_but_now_and_comparisons_do_not():

@@ -71,7 +71,11 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         # "daalt van 300 naar 285": 300 is the value before the change, not at the date; a change
         # in a year ("wordt in 2025 verhoogd van 60 naar 80") starts from the year before
         years = [d for d in before if d.kind == "year" and d.role == "ref"]
-        if years:
+        spans = [d for d in before if d.kind == "yearspan" and d.role == "ref"]
+        if spans and (not years or spans[-1].start > years[-1].start):
+            # "Tussen 2019 en 2022 steeg het aantal van 100 naar 120": 100 is of the span's start
+            fig.date, fig.date_source = re.search(r"(?:19|20)\d\d", sentence[spans[-1].start:spans[-1].end]).group(), "explicit"
+        elif years:
             fig.date, fig.date_source = str(int(years[-1].iso) - 1), "relative"
         else:
             fig.date, fig.date_source = "", UNDATED
@@ -82,6 +86,10 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         chosen = survey[-1]
     elif attached:
         chosen = attached[0]
+    elif survey and before and before[-1].role != "survey" and before[-1].start > survey[-1].end:
+        # "Volgens de cijfers van 2020 waren er toen 6720; vandaag zijn er 7100": a time said after
+        # the survey's, nearer the figure, is the figure's
+        chosen = before[-1]
     elif survey:
         chosen = survey[-1]
     elif state.survey_date and _SURVEY_REF_RE.search(sentence) and not before:

@@ -208,7 +208,7 @@ _CHANGE_WORD_RE = _lazy(
     r"\b(?:stijg\w*|steeg|stegen|gestegen|daal\w*|dalen|gedaald|daling|toename|toenam\w*|toegenomen|"
     r"(?:neemt|nam|namen)\s+(?:\w+\s+){0,3}?(?:toe|af)|afname|afnam\w*|afgenomen|groei\w*|gegroeid|"
     r"verhoogd|verhoging|verlaagd|verlaging|vermindering|verminderd)\b", re.I)
-_FROM_TO_VERB_RE = _lazy(r"\b(?:daal\w*|dal\w*|stij\w*|gaat|ging|evolueer\w*|groei\w*|zakt\w*|klom|klimt|"
+_FROM_TO_VERB_RE = _lazy(r"\b(?:daal\w*|dal\w*|stij\w*|steeg|stegen|gaat|ging|evolueer\w*|groei\w*|zakt\w*|klom|klimt|"
                          r"verhoog\w*|verlaag\w*|gestegen|gedaald|opgetrokken|verminder\w*)\b", re.I)
 _NOW_RE = _lazy(r"\b(?:op\s+dit\s+moment|momenteel|op\s+dit\s+ogenblik|thans|op\s+heden)\b", re.I)
 
