@@ -225,6 +225,17 @@ def test_a_round_denominator_after_voor_or_op_is_no_figure_but_the_units_base():
     assert [x[:2] for x in named("Voor 100 gezinnen was er geen plaats.")] == [("100", "gezinnen")]
 
 
+def test_a_change_against_a_year_or_since_a_year_is_of_the_time_spoken_of():
+    """"In vergelijking met 2019 is dat een stijging met 4 %": not as of 2019; "Sinds 2020 daalde
+    het aantal met 12 %": up to the text's date; the comparison words are no name."""
+    assert dated("In vergelijking met 2019 is dat een stijging met 4 %.", "2024-03-01") == [
+        ("4", "2024", "document-date")]
+    assert dated("Sinds 2020 daalde het aantal met 12 %.", "2024-03-01")[0][1] != "2020"
+    assert named("Het aantal plaatsen steeg met 1.200 ten opzichte van 2022.")[0][1:] == (
+        "plaatsen", 1200.0, "verandering plaatsen")
+    assert named("Dat zijn 300 gezinnen meer in vergelijking met 2021.")[0][3] == "verandering gezinnen"
+
+
 def test_a_change_named_by_its_noun_or_as_the_subject():
     """"een stijging van 8,7%", "De stijging … bleef beperkt tot 5,7%": changes (before: shares
     "aandeel bevallingen"); "een stijging van 12 naar 14 procent" are two levels; "De groei is

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from .lexicon import (YEAR_BEFORE, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _Date, _FROM_TO_VERB_RE, _clause_bounds,
                       _is_future, _lazy, _pad)
+from .kinds import _is_change
 from .state import _Fig, _State
 
 _ATTACHED_GAP = _lazy(r"\s*(?:(?!(?:en|of|maar|terwijl|tegenover|dan|die|dat|waar)\b)[\w'’%-]+\s+){0,5}?"
@@ -110,7 +111,12 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         return
     elif after:
         chosen = after[0]
-    change = _CHANGE_BEFORE_RE.search(sentence[:fig.start]) and _CHANGE_WORD_RE.search(sentence)
+    change = bool(_CHANGE_BEFORE_RE.search(sentence[:fig.start]) and _CHANGE_WORD_RE.search(sentence)) \
+        or _is_change(sentence, fig)
+    if chosen is not None and change and chosen.role == "compare" and not attached:
+        # "In vergelijking met 2019 is dat een stijging met 4 %": the change up to the time spoken
+        # of, not as of 2019 (below: the paragraph's date, else the document's)
+        chosen = None
     carried = state.para_date or state.date
     if state.event_date and _BACKREF_RE.search(sentence):
         carried = state.event_date  # "... ging van start op 1 januari 2019. Op dat moment waren er ..."
@@ -118,8 +124,8 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         # "Vorig jaar bleven 2.650 aanvragen onbeantwoord. Tegelijk kregen 18.390 gezinnen ...":
         # a spoken text's past tense goes on about last year
         carried = state.past_date
-    if chosen is not None and _SINCE_RE.search(sentence[:chosen.start]) and _PAST_EVENT_RE.search(sentence) \
-            and (carried or state.answer_date):
+    if chosen is not None and _SINCE_RE.search(sentence[:chosen.start]) \
+            and (_PAST_EVENT_RE.search(sentence) or change) and (carried or state.answer_date):
         # "Sinds 1 januari 2024 werden 23 consultatieplaatsen gesloten": counted up to now — the
         # day a meeting or release speaks, else the written answer's last reference date
         if state.moment and state.answer_date:

@@ -21,7 +21,8 @@ def _is_change(sentence: str, fig: _Fig) -> bool:
     # (the counted noun may stand between: "242 plaatsen minder dan in 2019")
     # (not a threshold: "300 gemeenten met minder dan 10.000 inwoners")
     if re.match(r"\s*(?:(?!(?:met|van|voor|tot|op|in|bij|per|die|dat|waar)\b)[a-zà-ÿ'’-]+\s+)?"
-                r"(?:hoger|lager|meer|minder|groter|kleiner)\s+dan\b", sentence[fig.end:], re.I):
+                r"(?:hoger|lager|meer|minder|groter|kleiner)\s+(?:dan|in\s+vergelijking\s+met|ten\s+opzichte\s+van|"
+                r"tegenover|vergeleken\s+met)\b", sentence[fig.end:], re.I):
         return True
     if not re.match(r"\s*(?:\S+\s+){0,2}?(?:naar|tot)\s+\d", sentence[fig.end:]):  # not "van 12 naar 14"
         # "een stijging van 8,7 %", "met een daling van ruim 12 %"; "De stijging van het aantal

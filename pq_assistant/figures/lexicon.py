@@ -90,7 +90,7 @@ _NP_STOP = set("""
 de het een die dat deze dit wie wat waar welke waarvan waarmee zij ze hij ik we wij er
 en of maar om te in op bij met voor naar uit aan over tot tegen door onder tussen per via van
 na sinds vanaf zonder binnen buiten rond dan als zoals namelijk dus nog ook al wel niet geen
-samen telkens ruim bijna ongeveer circa zowat minstens maximaal hoogstens meer minder
+samen telkens ruim bijna ongeveer circa zowat minstens maximaal hoogstens meer minder ten opzichte tegenover vergeleken vergelijking
 zijn is was waren werd werden wordt worden heeft hebben had hadden kan kunnen zal zullen
 zou zouden moet moeten mag mogen blijft bleef bleven gaat ging gingen komt kwam kwamen
 telt telde tellen bedraagt bedroeg bedragen ligt lag liggen staat stond stonden krijgt kreeg
