@@ -198,6 +198,17 @@ def test_a_unit_written_once_is_shared_by_both_values_of_a_change_or_a_list():
     assert [f[:2] for f in named("Er zijn 12 en 14 locaties in Gent en Antwerpen.")] == [("12", "locaties"), ("14", "locaties")]
 
 
+def test_a_share_named_by_its_subject_and_the_age_it_is_measured_at():
+    """"Het percentage kinderen geboren in een kansarm gezin steeg tot 17,8 %" (before: "aandeel");
+    "Bij kinderen uit kansarme gezinnen ligt het bereik op 91,2 %": the reach, of that group;
+    "94,1 % bij 18 maanden": 18 months is the age, no figure."""
+    assert named("Het percentage kinderen geboren in een kansarm gezin steeg tot 17,8 %.")[0][3] == \
+        "aandeel kinderen geboren kansarm gezin"
+    figs = extract_figures("Bij kinderen uit kansarme gezinnen ligt het bereik op 91,2 %.")
+    assert [(f.quantity, f.scope) for f in figs] == [("bereik", "kinderen uit kansarme gezinnen")]
+    assert [v for v, *_ in named("De vaccinatiegraad voor mazelen bedraagt 94,1 % bij 18 maanden.")] == ["94,1"]
+
+
 def test_a_share_followed_at_once_by_a_plural_noun_counts_that_noun():
     assert named("Toen zat er in die school 88 procent kansarme kinderen.") == [("88", "%", 88.0, "aandeel kansarme kinderen")]
     assert named("Het gaat om 12 % kwetsbare gezinnen in het bereik.")[0][3] == "aandeel kwetsbare gezinnen"

@@ -259,6 +259,8 @@ _MASK_PATTERNS = [
     _lazy(rf"\b(?:leeftijd\s+van|jonger\s+dan|ouder\s+dan|tot|vanaf|kinderen\s+van|baby's\s+van|kleuters\s+van|"
           rf"jongeren\s+van)\s+\d+\s*{_TIME_UNITS}\b", re.I),  # ages
     _lazy(r"\b\d+\s*(?:ste|de|e)\b(?=\s+\w)"),  # ordinals "3de"
+    # an age at which something is measured: "94,1 % bij 18 maanden", "op de leeftijd van 3 jaar"
+    _lazy(r"\b(?:bij|op)\s+(?:de\s+leeftijd\s+van\s+)?\d+\s*(?:maanden|maand|jaar)\b(?!\s+(?:later|eerder|na|voor))", re.I),
 ]
 # List numbering at the start of a paragraph: "1.", "1-2.", "3 en 4.", "2 & 3)".
 _NUMBERING_RE = _lazy(r"^\s*(?:\d{1,2}(?:\s*(?:-|–|,|en|&|tot)\s*\d{1,2})*)\s*[.)](?!\d)\s*")

@@ -202,11 +202,21 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         phrase, _ = _noun_phrase(a.prefix[before.start(1):])
         if phrase:
             noun, head = " ".join([phrase] + _content_words(s[fig.end:a.stop], 4)), phrase
+    if not noun and (named := _SHARE_OF_SUBJECT_RE.search(s[a.clause[0]:fig.start])):
+        # "Het percentage kinderen geboren in een kansarm gezin steeg tot 17,8 %"
+        words = _content_words(named.group(1), 5)
+        if words:
+            noun, head = " ".join(words), words[0]
     if not noun:  # "bedroeg de vaccinatiegraad 96,3 %", "Dat is een dekkingsgraad van 97 %"
         subj = _PERCENT_SUBJECT_RE.search(s[a.clause[0]:a.clause[1]]) or _PERCENT_SUBJECT_RE.search(s)
         cand = " ".join(w for w in subj.group(1).split() if w.lower() not in _NP_STOP) if subj else ""
         if cand and cand.lower() not in ("aandeel", "percentage", "bereik", "gemiddelde"):
             noun = head = cand
+        elif cand.lower() == "bereik" and not a.earlier and a.prev is None:
+            # "Bij kinderen uit kansarme gezinnen ligt het bereik op 91,2 %": the reach, of a group
+            fig.noun, fig.quantity = "bereik", "bereik"
+            fig.scope = fig.scope or _group_scope(s, a.clause, fig)
+            return
     if noun:
         fig.noun, fig.own_noun = noun, True
         # a rate or index is named by itself ("vaccinatiegraad"); a share of something is "aandeel
@@ -239,6 +249,12 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         fig.scope = fig.scope or _group_scope(s, a.clause, fig) or a.prev.scope
         return
     fig.quantity = "aandeel"
+    fig.scope = fig.scope or _group_scope(s, a.clause, fig)
+
+
+_SHARE_OF_SUBJECT_RE = _lazy(r"\b(?:het|dat|dit)\s+(?:percentage|aandeel)\s+(?:van\s+(?:de\s+|het\s+)?)?"
+                             r"([a-zà-ÿ][\w'’-]*(?:\s+[\w'’-]+){0,6}?)\s+(?:steeg|stijgt|daalde|daalt|bedraagt|"
+                             r"bedroeg|ligt|lag|is|was|klom|zakte|blijft|bleef|evolueerde|ging|gaat)\b", re.I)
 
 
 # A budget distributed by criteria: "Het resterende budget wordt verdeeld op basis van het aantal
