@@ -151,6 +151,9 @@ def test_seed_000_question_gives_no_figures():
     ("Er is 1,2 miljoen euro voorzien.", "1,2", 1_200_000.0, "miljoen euro"),
     ("Er werd € 450.000 geïnvesteerd.", "450.000", 450_000.0, "euro"),
     ("Er werd 450 000 euro geïnvesteerd.", "450 000", 450_000.0, "euro"),
+    ("Er werd EUR 450 000 vrijgemaakt.", "450 000", 450_000.0, "euro"),  # before: 450 euro and "000"
+    ("Er werd € 1 200 000 voorzien.", "1 200 000", 1_200_000.0, "euro"),
+    ("Daarvan gaat € 85 mln. naar de gemeenten.", "85", 85_000_000.0, "miljoen euro"),
     ("Het gaat om 1,5 miljard euro.", "1,5", 1.5e9, "miljard euro"),
     ("De bijdrage bedroeg 7,85 euro per uur.", "7,85", 7.85, "euro per uur"),
     ("Er waren 52.302 plaatsen met een inkomenstarief.", "52.302", 52302.0, "plaatsen"),

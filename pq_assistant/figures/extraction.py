@@ -31,6 +31,7 @@ def _mask_spans(sentence: str, dates: list[_Date]) -> list[tuple[int, int]]:
     return spans
 
 
+_SPACE_THOUSANDS_AFTER_SIGN_RE = _lazy(r"(?:€|\bEUR)\s?(\d{1,3}(?: \d{3})+(?:,\d+)?)(?![\d,])")
 _HYPHEN_SHARE_RE = _lazy(r"\s?[-–]\s?(\d{1,3}(?:,\d+)?)(?=\s*(?:%|procent\b))" + r"\s*(?:%|procent\b)", re.I)
 
 
@@ -42,6 +43,9 @@ def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> 
     for m in _SPACE_THOUSANDS_RE.finditer(sentence):
         if not _overlaps(m.start(), m.end(), taken):
             candidates.append((m.start(), m.end()))
+    for m in _SPACE_THOUSANDS_AFTER_SIGN_RE.finditer(sentence):  # "EUR 450 000", "€ 1 200 000"
+        if not _overlaps(m.start(1), m.end(1), taken + candidates):
+            candidates.append((m.start(1), m.end(1)))
     for m in _NUM_RE.finditer(sentence):
         if not _overlaps(m.start(), m.end(), taken + candidates):
             candidates.append((m.start(), m.end()))
@@ -52,7 +56,7 @@ def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> 
             continue
         value = sentence[s:e]
         number = _to_number(value)
-        if number is None:
+        if number is None or re.fullmatch(r"0\d+", value):  # ("000" of a split thousand, "007": no figure)
             continue
         rest = sentence[e:]
         fig = _Fig(s, e, value, number, "count")
