@@ -254,3 +254,4 @@ def test_a_listing_of_a_qualified_count_keeps_the_timelines_of_that_kind():
     assert narrowest("aantal activiteiten Huizen van het Kind", activities) == {5, 6}
     assert _qualifiers("aantal gemeenten met lokaal actieplan kinderarmoede") == []
     assert _qualifiers("aandeel kwetsbare gezinnen in het bereik") == ["kwetsbar"]
+    assert _qualifiers("aantal Vlaamse gemeenten") == []  # a place is a scope, not always in the wording

@@ -333,6 +333,7 @@ def fits_question(query: str, entries: Sequence[LedgerEntry]) -> set[int]:
 def _qualifiers(query: str) -> list[str]:
     """The words of a question that say which kind of its counted thing it asks about: its
     adjectives and participles ("gemeentelijke", "bevraagde", "kwetsbare"), as key stems."""
+    from .lexicon import _PLACE_ADJECTIVES
     from .phrases import _is_adjective, _is_predicate_word
     from .timelines import quantity_key
 
@@ -342,8 +343,10 @@ def _qualifiers(query: str) -> list[str]:
         k = quantity_key(w)
         if not k or " " in k or k in ("verandering", "totaal", "deel", "per"):
             continue
-        # an -e word qualifies only before a noun ("kwetsbare gezinnen"; not "… kinderarmoede")
-        attributive = _is_adjective(w) and i + 1 < len(toks) and quantity_key(toks[i + 1]) != ""
+        # an -e word qualifies only before a noun ("kwetsbare gezinnen"; not "… kinderarmoede");
+        # a place ("Vlaamse gemeenten") is a figure's scope, not always in its wording
+        attributive = _is_adjective(w) and i + 1 < len(toks) and quantity_key(toks[i + 1]) != "" \
+            and w.lower() not in _PLACE_ADJECTIVES
         if attributive or _is_predicate_word(w):
             out.append(k)
     return out
