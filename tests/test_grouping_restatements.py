@@ -197,6 +197,10 @@ def test_near_phrases_of_two_kinds_of_one_thing_never_join_not_even_through_a_th
     assert grouping._contrasts("gemeentelijk huis kind werkingsgebied", "huis intergemeentelijk kind werkingsgebied")
     assert grouping._contrasts("coordinator voltijds", "coordinator deeltijds")
     assert not grouping._contrasts("huis kind uitmaakt", "huis kind maken")  # one verb, two forms
+    # a compound and its head are one kind of thing ("108.455 plaatsen voor baby's" continues the
+    # "Kinderopvangplaatsen" of a table); two modifiers of one head are two
+    assert not grouping._contrasts("baby plats", "kinderopvangplats")
+    assert grouping._contrasts("groepsopvang plats", "gezinsopvang plats")
 
 
 def test_a_listing_keeps_the_timelines_of_the_family_and_unit_the_question_asks_for():

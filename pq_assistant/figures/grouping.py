@@ -35,12 +35,17 @@ def _specialises(fa: Figure, fb: Figure, key_a: str, key_b: str) -> bool:
     return any(_is_predicate_word(w) or _is_adjective(w) or (w.startswith("ge") and len(w) > 5) for w in extra)
 
 
+_CONTRAST_PREFIXES = ("inter", "intra", "niet", "non", "on", "boven", "sub", "supra", "anti", "pre", "post")
+
+
 def _contrasts(key_a: str, key_b: str) -> bool:
-    """Two keys that name two kinds of one thing: a word of each that the other lacks, the one
-    the other with another prefix or modifier ("gemeentelijk" / "intergemeentelijk", "voltijds" /
-    "deeltijds", "kinderopvang" / "kleuteropvang"). e5 puts such phrases closer (0.98) than many
+    """Two keys that name two kinds of one thing: a word of each that the other lacks, the two
+    with the same ending and another modifier ("voltijds" / "deeltijds", "groepsopvang" /
+    "gezinsopvang"), or the one the other with a prefix that sets it apart ("gemeentelijk" /
+    "intergemeentelijk", "erkend" / "niet-erkend"). e5 puts such phrases closer (0.98) than many
     rewordings of one quantity, but the Huizen van het Kind with a municipal and those with an
-    intermunicipal area are two series, not one."""
+    intermunicipal area are two series, not one. A compound and its head ("plaatsen" /
+    "kinderopvangplaatsen") are no contrast: the one is a kind the other names too."""
     a, b = set(key_a.split()), set(key_b.split())
     only_a, only_b = a - b, b - a
     for wa in only_a:
@@ -49,7 +54,11 @@ def _contrasts(key_a: str, key_b: str) -> bool:
             tail = 0
             while tail < len(short) and short[-1 - tail] == long_[-1 - tail]:
                 tail += 1
-            if tail >= 5 and tail < len(long_):
+            if tail < 5 or tail >= len(long_):
+                continue
+            if tail < len(short):  # the same ending, two modifiers
+                return True
+            if long_[:len(long_) - len(short)].rstrip("-").lower() in _CONTRAST_PREFIXES:
                 return True
     return False
 
