@@ -210,6 +210,12 @@ class Searcher:
                 candidates += [g for g in semantic if g not in candidates]
             # The answer line obeys the filters like the passages: only figures of documents that pass.
             pool = led.of_groups(candidates) if candidates else []
+            if pool:
+                # the kind the question names: "Hoeveel gemeentelijke Huizen van het Kind" is answered
+                # by the houses with a municipal area, not by the number of all houses
+                kept = ledger.narrowest(naming, pool)
+                candidates = [g for g in candidates if g in kept]
+                pool = [e for e in pool if e.group in kept]
             if f.active():
                 docs = self.snapshot().docs
                 pool = [e for e in pool if (d := docs.get(e.figure.doc_id)) is not None and doc_passes(d, f)]

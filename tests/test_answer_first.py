@@ -100,6 +100,20 @@ def test_a_named_time_gets_the_figure_of_that_time(corpus_assistant):
 
 
 @pytest.mark.slow
+def test_a_question_about_one_kind_of_house_is_answered_by_that_kind(corpus_assistant):
+    """"Hoeveel gemeentelijke Huizen van het Kind zijn er?": the houses with a municipal area (41
+    on 1 January 2025), not all recognised houses (before: "104 erkende Huizen van het Kind");
+    their timeline is not the intergemeentelijke one (the grouping kept them apart)."""
+    muni = corpus_assistant.ask("Hoeveel gemeentelijke Huizen van het Kind zijn er?").answer
+    inter = corpus_assistant.ask("Hoeveel intergemeentelijke Huizen van het Kind zijn er?").answer
+    assert muni is not None and (muni.value, muni.date) == ("41", "2025-01-01") and "intergemeentelijk" not in muni.quantity
+    assert inter is not None and (inter.value, inter.date) == ("67", "2025-01-01")
+    listed = corpus_assistant.figures("aantal gemeentelijke Huizen van het Kind")
+    assert {"41", "121", "53"} <= {e.figure.value for e in listed}
+    assert not any("intergemeentelijk" in e.figure.quantity for e in listed)
+
+
+@pytest.mark.slow
 def test_scores_mean_the_same_across_questions_and_nothing_answering_is_said(corpus_assistant):
     good = corpus_assistant.ask("Hoeveel erkende Huizen van het Kind waren er op 1 mei 2018?")
     off = corpus_assistant.ask("Hoeveel windturbines staan er in de Noordzee?")
