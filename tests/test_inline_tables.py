@@ -127,3 +127,18 @@ def test_a_table_on_a_saved_web_page_keeps_its_cells_apart_and_its_rows_together
     assert [(f.value, f.scope, f.date, f.date_source) for f in figs] == [
         ("80", "Antwerpen", "2023-01-01", "table"), ("79", "Antwerpen", "2024-01-01", "table"),
         ("45", "Limburg", "2023-01-01", "table"), ("45", "Limburg", "2024-01-01", "table")]
+
+
+def test_a_share_column_and_a_total_over_year_columns():
+    """A column "%" holds shares (before: counts named "%"); a "Totaal" column beside year
+    columns is the sum over those years, as of the last one (before: the answer's year, and the
+    same quantity as the yearly values)."""
+    shares = extract_figures("Huizen van het Kind per provincie op 1 januari 2025\nProvincie Aantal %\n"
+                             "Antwerpen 27 25,0\nLimburg 14 13,0", section="annex", fallback_date="2025-03-01")
+    assert [(f.value, f.unit) for f in shares] == [("27", "Huizen van het Kind"), ("25,0", "%"),
+                                                   ("14", "Huizen van het Kind"), ("13,0", "%")]
+    sums = extract_figures("Aantal consulten per jaar\nType 2022 2023 Totaal\nFysiek 96.200 98.100 194.300",
+                           section="annex", fallback_date="2025-03-01")
+    assert [(f.value, f.quantity, f.date, f.date_source) for f in sums] == [
+        ("96.200", "consulten", "2022", "table"), ("98.100", "consulten", "2023", "table"),
+        ("194.300", "totaal consulten", "2023", "table")]

@@ -67,7 +67,8 @@ def _split_header(header: str, n_cells: int) -> list[str]:
         return [""] * (n_cells + 1)
     if len(toks) == n_cells and all(re.fullmatch(_YEAR, t) for t in toks):
         return [""] + toks  # "2021 2022 2023" over rows that each name their own quantity
-    starts = [i for i, t in enumerate(toks) if t[:1].isupper() or re.fullmatch(_YEAR, t) or t[:1] == "€"]
+    starts = [i for i, t in enumerate(toks) if t[:1].isupper() or re.fullmatch(_YEAR, t) or t[:1] == "€"
+              or t in ("%", "(%)")]  # ("Provincie Aantal %": a share column)
     if not starts or starts[0] != 0:
         starts = [0] + starts
     i = len(starts) - 1
@@ -179,7 +180,8 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
             if _EMPTY_CELL.fullmatch(cell):
                 continue
             cell = cell.rstrip("*")
-            pct = cell.endswith("%") or bool(indicator and indicator[1] == "%")
+            pct = cell.endswith("%") or bool(indicator and indicator[1] == "%") \
+                or re.search(r"^\(?%\)?$|\(%\)|^(?:percentage|aandeel)\b", col.strip(), re.I) is not None
             raw = cell.replace("€", "").rstrip("%").strip()
             number = _to_number(raw)
             if indicator and indicator[2] and number is not None:
@@ -193,7 +195,10 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
             if scale and number is not None:
                 number *= _SCALES[scale_word(scale.group(1))]
             col_year = re.search(_YEAR, col)
-            col_words = re.sub(r"\(.*?\)|\b(?:19|20)\d\d\b", " ", col_x)
+            years = [c for c in columns if re.fullmatch(_YEAR, c.strip())]
+            # a "Totaal" column beside year columns: the sum over those years, as of the last one
+            sum_of_years = bool(years) and re.fullmatch(r"totaal|total|som", col.strip(), re.I) is not None
+            col_words = re.sub(r"\(.*?\)|\b(?:19|20)\d\d\b|%", " ", col_x)
             col_words = " ".join(w for w in col_words.split() if w.lower() not in ("aantal", "totaal"))
             if not col_words and indicator:  # a year column: the row says what is counted
                 col_words = indicator[0]
@@ -219,7 +224,10 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
                 unit, quantity = _counted_noun(phrase), phrase
                 if indicator and indicator[2] in _SCALE_NAMES and unit:
                     unit = f"{_SCALE_NAMES[indicator[2]]} {unit}"  # "(x 1.000)": "312" is 312 duizend gezinnen
-            if label_year:
+            if sum_of_years:
+                date, src = _year_date(max(years), cap_text), "table"
+                quantity = quantity if quantity.startswith("totaal ") else f"totaal {quantity}"
+            elif label_year:
                 date, src = _year_date(label_year.group(2) and _school_end(label_year) or label_year.group(1), cap_text), "table"
             elif col_year and (money or not cap_date or re.fullmatch(_YEAR, col.strip())):
                 date, src = _year_date(col_year.group(), cap_text), "table"
