@@ -142,3 +142,13 @@ def test_a_share_column_and_a_total_over_year_columns():
     assert [(f.value, f.quantity, f.date, f.date_source) for f in sums] == [
         ("96.200", "consulten", "2022", "table"), ("98.100", "consulten", "2023", "table"),
         ("194.300", "totaal consulten", "2023", "table")]
+
+
+def test_a_row_label_wrapped_over_two_lines_in_an_answer_table(tmp_path: Path):
+    path = tmp_path / "2025-77-spreiding.txt"
+    path.write_text(ANSWER.replace("Limburg 46 45 45 44\n", "Limburg 46 45 45 44\nBrussels Hoofdstedelijk\nGewest 8 8 8 7\n"),
+                    encoding="utf-8")
+    figs = [f for f in figures_for_document(parse(load(path))) if f.date_source == "table"]
+    assert [(f.value, f.date) for f in figs if f.scope == "Brussels Hoofdstedelijk Gewest"] == [
+        ("8", "2022-01-01"), ("8", "2023-01-01"), ("8", "2024-01-01"), ("7", "2025-01-01")]
+    assert len(figs) == 16

@@ -100,6 +100,12 @@ def _table_lines(lines: list[_Line]) -> set[int]:
     header right above them when it is no sentence ("Provincie Aantal Huizen van het Kind Subsidie
     (euro)"). They stay lines: a table read as one run-on sentence dates every cell alike."""
     rows = [is_table_row(line.text.strip()) for line in lines]
+    for n in range(1, len(lines) - 1):
+        # a row label wrapped over two lines ("Brussels Hoofdstedelijk" / "Gewest 8 8 8 7"): part of the table
+        text = lines[n].text.strip()
+        if not rows[n] and rows[n - 1] and rows[n + 1] and len(text) < 40 and not re.search(r"\d", text) \
+                and not _ends_sentence(text) and not lines[n].blank_before:
+            rows[n] = True
     out: set[int] = set()
     i = 0
     while i < len(lines):
