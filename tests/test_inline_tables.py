@@ -152,3 +152,13 @@ def test_a_row_label_wrapped_over_two_lines_in_an_answer_table(tmp_path: Path):
     assert [(f.value, f.date) for f in figs if f.scope == "Brussels Hoofdstedelijk Gewest"] == [
         ("8", "2022-01-01"), ("8", "2023-01-01"), ("8", "2024-01-01"), ("7", "2025-01-01")]
     assert len(figs) == 16
+
+
+def test_a_table_cut_by_a_page_break_stays_one_table(tmp_path: Path):
+    path = tmp_path / "2025-77-spreiding.txt"
+    path.write_text(ANSWER.replace("Limburg 46 45 45 44\n", "Limburg 46 45 45 44\n\f"), encoding="utf-8")
+    doc = parse(load(path))
+    assert doc.pages == 2
+    figs = [f for f in figures_for_document(doc) if f.date_source == "table"]
+    assert [(f.value, f.date) for f in figs if f.scope == ""] == [  # the total row, after the break
+        ("127", "2022-01-01"), ("125", "2023-01-01"), ("124", "2024-01-01"), ("122", "2025-01-01")]

@@ -96,9 +96,10 @@ def is_table_row(text: str) -> bool:
 
 
 def _table_lines(lines: list[_Line]) -> set[int]:
-    """The indices of lines that belong to a table: two or more table rows in a row, and the
-    header right above them when it is no sentence ("Provincie Aantal Huizen van het Kind Subsidie
-    (euro)"). They stay lines: a table read as one run-on sentence dates every cell alike."""
+    """The indices of lines that belong to a table: two or more table rows in a row (a table cut
+    by a page break stays one), and the header right above them when it is no sentence ("Provincie
+    Aantal Huizen van het Kind Subsidie (euro)"). They stay lines: a table read as one run-on
+    sentence dates every cell alike."""
     rows = [is_table_row(line.text.strip()) for line in lines]
     for n in range(1, len(lines) - 1):
         # a row label wrapped over two lines ("Brussels Hoofdstedelijk" / "Gewest 8 8 8 7"): part of the table
@@ -110,7 +111,7 @@ def _table_lines(lines: list[_Line]) -> set[int]:
     i = 0
     while i < len(lines):
         j = i
-        while j < len(lines) and rows[j] and (j == i or lines[j].page == lines[j - 1].page):
+        while j < len(lines) and rows[j]:  # (also across a page break: the footer is gone already)
             j += 1
         if j - i >= 2:
             out.update(range(i, j))
@@ -146,6 +147,8 @@ def _paragraphs(lines: list[_Line], solo=None) -> list[Paragraph]:
             new = True
         elif (n in table) != (n - 1 in table):  # a table is a paragraph of its own
             new = True
+        elif n in table:
+            new = False  # one table, one paragraph (also over a page break)
         elif prev is not None:
             page_cut = line.page != prev.page and not _ends_sentence(prev.text) and stripped[:1].islower()
             if line.blank_before and not page_cut:
