@@ -67,6 +67,7 @@ def test_what_a_table_row_is():
     assert not is_table_row("Op 1 januari waren er 81.")
     assert not is_table_row("In 2022 waren er 81 en in 2023 80.")
     assert not is_table_row("81 80 79")  # no label
+    assert not is_table_row("Normalenvektor, 87, 89")  # a book's index: page numbers, not cells
 
 
 def test_rows_that_name_their_quantity_under_year_columns():

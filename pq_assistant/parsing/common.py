@@ -87,7 +87,8 @@ def _ends_sentence(text: str) -> bool:
 # A table row as a text export or pypdf gives it: a label, then two or more numeric cells ("Antwerpen
 # 81 80 79 78", "Provincie 2022 2023 2024", "Budget (euro) 12.100.000 13.400.000", "Limburg 21 %
 # 38 %"), nothing after them. A line of prose seldom ends in two numbers, and never two in a row.
-_TABLE_ROW = re.compile(r"^\s*[A-Za-zÀ-ÿ(][^\n]*?(?:\s+(?:€\s?)?(?:\d[\d.,]*|-|–)\s?%?\*?){2,}\s*$")
+_TABLE_ROW = re.compile(r"^\s*[A-Za-zÀ-ÿ(][^\n]*?(?:\s+(?:€\s?)?(?:\d[\d.]*(?:,\d+)?|-|–)\s?%?\*?){2,}\s*$")
+# (a cell is a number, a decimal comma followed by digits: "Normalenvektor, 87, 89" of a book's index is no row)
 
 
 def is_table_row(text: str) -> bool:
