@@ -234,6 +234,7 @@ def test_a_round_denominator_after_voor_or_op_is_no_figure_but_the_units_base():
     assert [x[:2] for x in named("Het gaat om 3,2 vestigingen op 1.000 inwoners.")] == [
         ("3,2", "vestigingen per 1.000 inwoners")]
     assert [x[:2] for x in named("Voor 100 gezinnen was er geen plaats.")] == [("100", "gezinnen")]
+    assert [v for v, *_ in named("Per 2 kinderen is er 1 opvangplaats.")] == ["1"]  # a headline's denominator
 
 
 def test_a_change_against_a_year_or_since_a_year_is_of_the_time_spoken_of():

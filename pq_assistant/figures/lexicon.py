@@ -252,7 +252,7 @@ _MASK_PATTERNS = [
     _lazy(r"\b\d{1,2}u\d{2}\b", re.I),  # a Belgian clock time "11u32"
     # a year with a footnote mark glued to it, as web copies of footnoted texts have it: "sinds 19572"
     _lazy(r"\b(?:sinds|vanaf|sedert)\s+(?:19|20)\d{3,4}(?![\d.,])", re.I),
-    _lazy(r"\bper\s+\d+(?:[.,]\d+)*"),  # "per 100 kinderen": a denominator
+    _lazy(r"\bper\s+\d+(?:[.,]\d+)*", re.I),  # "per 100 kinderen", "Per 2 kinderen …": a denominator
     # "80,5 plaatsen voor 100 kinderen", "24 plaatsen op 1.000 inwoners": a denominator too
     _lazy(r"\d\s+[a-zà-ÿ'’-]+\s+(?P<m>(?:voor|op)\s+(?:100|1\.000)(?![\d.,]))", re.I),
     _lazy(rf"\b\d+\s*(?:-|–|tot|à|a)\s*\d+\s*{_TIME_UNITS}\b", re.I),  # age/time ranges
