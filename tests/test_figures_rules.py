@@ -176,6 +176,10 @@ def test_a_footnote_mark_glued_to_a_year_is_no_figure():
     assert named("Nederland heeft al sinds 19572 een vaccin.") == []
     # a Belgian clock time in a news page's byline
     assert named("28 januari 2020 om 11u32 in Aarschot.") == []
+    # a news page's reactions counter before the town of its dateline: "5 Aarschot" counts nothing
+    assert named("11u32 5 Aarschot In een Huis van het Kind kunnen ouders terecht.") == []
+    assert [x[:2] for x in named("Het gaat om 20 OESO-landen en 12 Huizen van het Kind.")] == [
+        ("20", "OESO-landen"), ("12", "Huizen van het Kind")]
 
 
 def test_participles_before_a_noun_and_a_noun_left_out():

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..models import Figure
 from ..textutil import fold, normalize
 from .dates import _choose_date, _update_carry
-from .lexicon import _pad, _BULLET_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number, scale_word
+from .lexicon import _pad, _BULLET_RE, _ENTITY_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number, scale_word
 from .naming import _describe, _family_of, note_entity, note_per_unit, note_topic
 from .state import _Fig, _State
 from .tables import _annex_figures
@@ -31,6 +31,8 @@ def _mask_spans(sentence: str, dates: list[_Date]) -> list[tuple[int, int]]:
     return spans
 
 
+# a unit that is one capitalised name, singular: "5 Aarschot" (not "Huizen", "CLB's", "OESO-landen")
+_NAME_UNIT_RE = _lazy(r"[A-ZÀ-Ý][a-zà-ÿ]{2,}(?<!en)(?<!s)")
 _SPACE_THOUSANDS_AFTER_SIGN_RE = _lazy(r"(?:€|\bEUR)\s?(\d{1,3}(?: \d{3})+(?:,\d+)?)(?![\d,])")
 _HYPHEN_SHARE_RE = _lazy(r"\s?[-–]\s?(\d{1,3}(?:,\d+)?)(?=\s*(?:%|procent\b))" + r"\s*(?:%|procent\b)", re.I)
 
@@ -273,6 +275,8 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
     for fig in figs:
         _choose_date(fig, dates, sent, state, fallback, figs)
         _describe(fig, sent, state, figs)
+        if fig.kind == "count" and _NAME_UNIT_RE.fullmatch(fig.unit) and not _ENTITY_RE.search(fig.unit):
+            continue  # "11u32 5 Aarschot": a count of a name is no count (a web page's reactions counter)
         if fig.date_source == "context" and state.para_plan and "verwacht" in quantity_key(fig.quantity) \
                 and _pad(state.para_plan) > _pad(fig.date):
             # "Vanaf 1 januari 2021 geldt een nieuw kader ... Opgroeien verwacht dat er ongeveer 125
