@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from ..models import Figure
 from ..textutil import fold, normalize
 from .dates import _choose_date, _update_carry
-from .lexicon import _pad, _BULLET_RE, _ENTITY_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number, scale_word
+from .lexicon import _pad, _BULLET_RE, _ENTITY_RE, _HYPHEN_SHARE_RE, _NAME_UNIT_RE, _SPACE_THOUSANDS_AFTER_SIGN_RE, _Date, _EURO_AFTER_RE, _EURO_BEFORE_RE, _FRACTIONS, _MASK_PATTERNS, _NP_STOP, _NUMBERING_RE, _NUM_RE, _PERCENT_RE, _RATIO_RE, _SCALES, _SCALE_RE, _SPACE_THOUSANDS_RE, _TIME_UNITS, _WORD_NUMBERS, _find_dates, _lazy, _overlaps, _split_sentences, _to_number, scale_word
 from .naming import _describe, _family_of, note_entity, note_per_unit, note_topic
 from .state import _Fig, _State
-from .tables import _annex_figures
+from .tables import _annex_figures, _is_table
 from .timelines import quantity_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,12 +29,6 @@ def _mask_spans(sentence: str, dates: list[_Date]) -> list[tuple[int, int]]:
         spans.extend((m.start("m"), m.end("m")) if "m" in pat.groupindex else (m.start(), m.end())
                      for m in pat.finditer(sentence))
     return spans
-
-
-# a unit that is one capitalised name, singular: "5 Aarschot" (not "Huizen", "CLB's", "OESO-landen")
-_NAME_UNIT_RE = _lazy(r"[A-ZÀ-Ý][a-zà-ÿ]{2,}(?<!en)(?<!s)")
-_SPACE_THOUSANDS_AFTER_SIGN_RE = _lazy(r"(?:€|\bEUR)\s?(\d{1,3}(?: \d{3})+(?:,\d+)?)(?![\d,])")
-_HYPHEN_SHARE_RE = _lazy(r"\s?[-–]\s?(\d{1,3}(?:,\d+)?)(?=\s*(?:%|procent\b))" + r"\s*(?:%|procent\b)", re.I)
 
 
 def _find_numbers(sentence: str, masked: list[tuple[int, int]], words: bool) -> list[_Fig]:
@@ -319,14 +313,6 @@ def _sentence_figures(sent: str, state: _State, fallback: str, words: bool) -> l
 
 # ---------------------------------------------------------------------------------------------
 # Public API
-
-
-def _is_table(text: str) -> bool:
-    """A paragraph the parser kept as table lines (one row a line, see parsing.common)."""
-    from ..parsing.common import is_table_row
-
-    lines = text.split("\n")
-    return len(lines) >= 2 and sum(is_table_row(line) for line in lines) >= 2
 
 
 def extract_figures(text: str, *, section: str = "answer", fallback_date: str = "", context: str = "",

@@ -142,6 +142,10 @@ _MARKERS = {
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _NUM_RE = _lazy(rf"(?<![\w.,/+-])(?:{_NUM})(?![\w/]|[.,]\d)")
 _SPACE_THOUSANDS_RE = _lazy(r"(?<![\w.,/-])\d{1,3}(?: \d{3})+(?:,\d+)?(?=\s*(?:euro|EUR)\b)")
+# a unit that is one capitalised name, singular: "5 Aarschot" (not "Huizen", "CLB's", "OESO-landen")
+_NAME_UNIT_RE = _lazy(r"[A-ZÀ-Ý][a-zà-ÿ]{2,}(?<!en)(?<!s)")
+_SPACE_THOUSANDS_AFTER_SIGN_RE = _lazy(r"(?:€|\bEUR)\s?(\d{1,3}(?: \d{3})+(?:,\d+)?)(?![\d,])")
+_HYPHEN_SHARE_RE = _lazy(r"\s?[-–]\s?(\d{1,3}(?:,\d+)?)\s*(?:%|procent\b)", re.I)  # "51,3-51,4%"
 _PERCENT_RE = _lazy(r"\s*(?:%|procent\b|percent\b)")
 _SCALE_RE = _lazy(r"\s*(duizend|miljoen|miljard|mln\b\.?|mio\b\.?|mld\b\.?|mrd\b\.?)(?!\w)", re.I)
 _EURO_AFTER_RE = _lazy(r"\s*(?:euro|EUR)\b")

@@ -6,43 +6,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..textutil import fold
-from .lexicon import _ENTITIES, _ENTITY_RE, _NP_STOP, _PLACES, _PLACE_ADJECTIVES, _PLACE_ADJ_RE, _PLACE_RE, _clause_bounds, _expand_abbreviations, _lazy
+from .lexicon import _ENTITY_RE, _NP_STOP, _PLACES, _PLACE_ADJECTIVES, _PLACE_ADJ_RE, _PLACE_RE, _clause_bounds, _expand_abbreviations, _lazy
 from .holders import holder_of
 from .phrases import _content_words, _find_scope, _group_scope, _head, _is_adjective, _noun_phrase, with_compound
 from .kinds import _FORECAST_RE, _FUTURE_AFTER_RE, _is_change, _measured
 from .measures import _measured_again, _measured_subject
 from .state import _Fig, _State
 from .targets import mark_target
+from .wording import (_PERCENT_SUBJECT_RE, _OF_THE_RE, _OF_THOSE_BEFORE_RE, _OF_THEM_RE, _TOPIC_RE,
+                      _NUMBER_OF_START_RE, _OWNER_RE, _NUMBER_OF_RE, _MONEY_BASE_RE, _MONEY_WORD_RE,
+                      _MONEY_TARGET_RE, _EXTRA_RE, _PER_UNIT_RE, _PAYERS_RE, _ANAPHOR_RE, _SURVEY_RE,
+                      _SHARE_OF_SUBJECT_RE)
 
 
 # ---------------------------------------------------------------------------------------------
 # What a number counts
 
 
-_PERCENT_SUBJECT_RE = _lazy(
-    r"\b(?:de|het|dat|die|dit|deze)\s+((?:[\w-]+\s+){0,2}?(?:[\w-]*graad|[\w-]*index|aandeel|percentage|bereik|"
-    r"gemiddelde))\b", re.I)
-_OF_THE_RE = _lazy(r"\s*(?:van\s+)?(?:de|het|alle|der|dat|die|deze|dit|hun|zijn|haar)\s+", re.I)
-_OF_THOSE_BEFORE_RE = _lazy(r"\bvan\s+(?:die|deze|de|het|alle|hun)\s+(.*)$", re.I)
-_OF_THEM_RE = _lazy(r"\b(?:van\s+hen|daarvan|waarvan|hiervan)\b", re.I)
-_TOPIC_RE = _lazy(r"\s*(?:op|voor|bij|in)\s+(?:de|het|een)?\s*([a-zà-ÿ][\w-]*(?:\s+(?:en|van)\s+[a-zà-ÿ][\w-]*)?)",
-                  re.I)
-_NUMBER_OF_START_RE = _lazy(r"\b(?:het|dat)\s+(?:totale\s+|globale\s+|gezamenlijke\s+)?aantal\s+", re.I)
-_OWNER_RE = _lazy(r"\s+(?:bij|van|in)\s+(?:de|het)\s+(" + "|".join(re.escape(e) for e in sorted(_ENTITIES, key=len, reverse=True))
-                  + r")\b", re.I)
-_NUMBER_OF_RE = _lazy(r"\b(?:het|dat)\s+(?:totale\s+|globale\s+|gezamenlijke\s+)?aantal\s+(.*)", re.I)
-_MONEY_BASE_RE = _lazy(
-    r"\b(budget|begroting|werkingsmiddelen|middelen|subsidie|subsidies|subsidiëring|investering|bijdrage|toelage|"
-    r"basisbedrag|bedrag|bedragen|kostprijs|uitgaven|kredieten|krediet|totaal|totale)\b", re.I)
-_MONEY_WORD_RE = _lazy(
-    r"\b(\w*(?:bedrag|budget|begroting|subsidie|middelen|toelage|toeslag|premie|bijdrage|investering|krediet))\b", re.I)
-_MONEY_TARGET_RE = _lazy(r"\b(?:voor|aan|naar|van)\s+(?:(?:de|het|een|elke|alle)\s+)?(?=[a-zà-ÿ])", re.I)
-_EXTRA_RE = _lazy(r"\b(?:bijkomend|bijkomende|extra|aanvullend|aanvullende|noodfonds|daarnaast|bovendien)\b", re.I)
-_PER_UNIT_RE = _lazy(r"\b(?:per|elk|elke|ieder|iedere)\s+(?:erkend\s+|erkende\s+)?[\w-]+|"
-                     r"\b(?:basisbedrag|vaste?\s+bedrag|gemiddelde\s+bedrag|laagste\s+bedrag|hoogste\s+bedrag)\b", re.I)
-_PAYERS_RE = _lazy(r"Vlaamse Regering|Vlaams Parlement|Vlaamse Gemeenschapscommissie", re.I)
-_ANAPHOR_RE = _lazy(r"\b(?:daarvan|waarvan|hiervan|van\s+hen|van\s+die\s+\w+|van\s+deze\s+\w+)\b", re.I)
-_SURVEY_RE = _lazy(r"\b(?:bevraging|bevraagd|bevraagde|enquête|enquete|survey)\b", re.I)
 _CUT_RE = _lazy(r"\s(?:en|én|maar|terwijl|zodat|omdat|waardoor|wat|die|waarvan|waar|waarmee|waarin|waarbij|om|"
                 r"blijkt|bleek|volgens|aldus|meldt|meldde)\s")
 
@@ -250,11 +230,6 @@ def _describe_share(fig: _Fig, a: _Around, state: _State, figs: list[_Fig]) -> N
         return
     fig.quantity = "aandeel"
     fig.scope = fig.scope or _group_scope(s, a.clause, fig)
-
-
-_SHARE_OF_SUBJECT_RE = _lazy(r"\b(?:het|dat|dit)\s+(?:percentage|aandeel)\s+(?:van\s+(?:de\s+|het\s+)?)?"
-                             r"([a-zà-ÿ][\w'’-]*(?:\s+[\w'’-]+){0,6}?)\s+(?:steeg|stijgt|daalde|daalt|bedraagt|"
-                             r"bedroeg|ligt|lag|is|was|klom|zakte|blijft|bleef|evolueerde|ging|gaat)\b", re.I)
 
 
 # A budget distributed by criteria: "Het resterende budget wordt verdeeld op basis van het aantal

@@ -339,3 +339,11 @@ def _year_row(line: str, header: str) -> tuple[str, list[tuple[int, int, str]]] 
         return None
     shift = m.end() - 2
     return m.group(1), [(a + shift, b + shift, c) for a, b, c in rest[1]]
+
+
+def _is_table(text: str) -> bool:
+    """A paragraph the parser kept as table lines (one row a line, see parsing.common)."""
+    from ..parsing.common import is_table_row
+
+    lines = text.split("\n")
+    return len(lines) >= 2 and sum(is_table_row(line) for line in lines) >= 2
