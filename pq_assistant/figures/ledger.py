@@ -291,13 +291,9 @@ def _query_family(query: str) -> str:
 def _stated_family(query: str) -> str:
     """The family a question names in so many words ("aandeel", "percentage", "budget", "euro",
     "aantal"), or "" when it names none ("kleuterparticipatie driejarigen" may be a count or a
-    rate)."""
-    q = query.lower()
-    if _SHARE_WORDS.search(q):
-        return "share"
-    if _MONEY_WORDS.search(q):
-        return "money"
-    return "count" if re.search(r"\b(?:aantal|hoeveel)\b", q) else ""
+    rate; `_query_family` takes that for a count)."""
+    family = _query_family(query)
+    return family if family != "count" or re.search(r"\b(?:aantal|hoeveel)\b", query, re.I) else ""
 
 
 def fits_question(query: str, entries: Sequence[LedgerEntry]) -> set[int]:
@@ -380,28 +376,23 @@ def narrowest(query: str, entries: Sequence[LedgerEntry]) -> set[int]:
         keep = holding or keep
     if _stated_family(query) in ("count", ""):
         from .grouping import _same_counted
+        from .holders import _ADDS_TO_RE
 
         head = _query_head(query)
         counts = {g for g in keep if figure_family(groups[g][0].figure) == "count"}
-        counting = {g for g in counts
-                    if _same_counted(quantity_key(groups[g][0].figure.unit), head) or head in quantity_key(groups[g][0].figure.unit).split()}
+        units = {g: quantity_key(groups[g][0].figure.unit) for g in counts}
+        counting = {g for g in counts if _same_counted(units[g], head) or head in units[g].split()}
         if counting:
-            # a count stated beside one of the question's noun is counted with it ("18.640
-            # groepsactiviteiten … Daarnaast vonden er 52.300 individuele contacten plaats")
+            # a count added in the next sentence to one of the question's noun is counted with it
+            # ("18.640 groepsactiviteiten … Daarnaast vonden er 52.300 individuele contacten plaats");
+            # not any figure of the same passage or sentence ("117 Huizen van het Kind, die 300
+            # gemeenten bestrijken" does not make the houses a count of municipalities)
             beside = {e.figure.chunk_id for g in counting for e in groups[g] if e.figure.chunk_id}
-            sentences = {(e.figure.chunk_id, e.figure.sentence) for g in counting for e in groups[g]}
             siblings = {g for g in counts - counting
-                        if any(e.figure.chunk_id in beside and _next_to(e.figure, sentences) for e in groups[g])}
+                        if any(e.figure.chunk_id in beside and _ADDS_TO_RE.match(e.figure.sentence) for e in groups[g])}
             keep = (keep - counts) | counting | siblings
     return keep
 
-
-def _next_to(f: Figure, sentences: set[tuple[str, str]]) -> bool:
-    """A figure in a sentence that opens with an adverb of addition ("Daarnaast", "Bovendien",
-    "Verder", "Ook"): what it counts is added to what the sentence before it counted. (Not
-    any figure of the same sentence: "117 Huizen van het Kind, die 300 gemeenten bestrijken"
-    does not make the houses a count of municipalities.)"""
-    return bool(re.match(r"\s*(?:daarnaast|bovendien|verder|ook|daarbovenop)\b", f.sentence, re.I))
 
 
 @lru_cache(maxsize=1 << 17)
