@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .lexicon import (YEAR_BEFORE, _CHANGE_BEFORE_RE, _CHANGE_WORD_RE, _Date, _FROM_TO_VERB_RE, _clause_bounds,
+from .lexicon import (YEAR_BEFORE, _Date, _FROM_TO_VERB_RE, _clause_bounds,
                       _is_future, _lazy, _pad)
 from .kinds import _is_change
 from .state import _Fig, _State
@@ -111,8 +111,7 @@ def _choose_date(fig: _Fig, dates: list[_Date], sentence: str, state: _State, fa
         return
     elif after:
         chosen = after[0]
-    change = bool(_CHANGE_BEFORE_RE.search(sentence[:fig.start]) and _CHANGE_WORD_RE.search(sentence)) \
-        or _is_change(sentence, fig)
+    change = _is_change(sentence, fig)
     if chosen is not None and change and chosen.role == "compare" and not attached:
         # "In vergelijking met 2019 is dat een stijging met 4 %": the change up to the time spoken
         # of, not as of 2019 (below: the paragraph's date, else the document's)
