@@ -175,6 +175,7 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
         # (%)") under year columns: the label is what is counted, not a scope
         indicator = _indicator(label) if all(re.fullmatch(_YEAR, c.strip()) for c in columns) else None
         scope = "" if total or label_year or indicator else _PLACES.get(label.lower(), label)
+        years = [c for c in columns if re.fullmatch(_YEAR, c.strip())]
         row_out: list[Figure] = []
         for (s, _e, cell), col in zip(cells, columns, strict=True):
             if _EMPTY_CELL.fullmatch(cell):
@@ -195,7 +196,6 @@ def _annex_figures(text: str, state: _State, fallback: str, context: str) -> lis
             if scale and number is not None:
                 number *= _SCALES[scale_word(scale.group(1))]
             col_year = re.search(_YEAR, col)
-            years = [c for c in columns if re.fullmatch(_YEAR, c.strip())]
             # a "Totaal" column beside year columns: the sum over those years, as of the last one
             sum_of_years = bool(years) and re.fullmatch(r"totaal|total|som", col.strip(), re.I) is not None
             col_words = re.sub(r"\(.*?\)|\b(?:19|20)\d\d\b|%", " ", col_x)
