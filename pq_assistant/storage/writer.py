@@ -427,10 +427,15 @@ class Writer:
         ingest: its timelines would stay as the old rules grouped them until then."""
         if self.catalog.state().ledger_stale:  # a run cut off between a document and the ledger rebuild
             return False
-        if version and int(self.catalog._meta("ledger_version") or 1) != version:
+        if not self._ledger_rules_are(version):
             return False
         want = self.catalog.counts()[2]
         return self.catalog._meta("ledger_figures") == want and (not want or self.storage.figures_ledger.count() == want)
+
+    def _ledger_rules_are(self, version: int) -> bool:
+        """The saved ledger was grouped by the rules of `version` (0: any; a ledger saved before
+        versions were stored is of version 1)."""
+        return not version or int(self.catalog._meta("ledger_version") or 1) == version
 
     def rebuild_lexical(self) -> int:
         """Rebuild the BM25 index from the chunks in the vector store."""
@@ -494,8 +499,8 @@ class Writer:
             self.rebuild_lexical()
         self._lex_remove, self._lex_add = set(), {}
         self._lexical_ok = True
-        current = not ledger_version or int(self.catalog._meta("ledger_version") or 1) == ledger_version
-        incremental = self.changed and self._ledger_ok and not self.catalog.pending() and current
+        incremental = self.changed and self._ledger_ok and not self.catalog.pending() \
+            and self._ledger_rules_are(ledger_version)
         if incremental and not self._ledger_docs:
             self.catalog.set_stale(ledger=False)  # the same figures: the same ledger
         elif incremental and len(self._ledger_docs) <= max(INCREMENTAL_LEDGER_DOCS,
